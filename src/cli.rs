@@ -1,0 +1,370 @@
+//! The command line: argument parsing, human and JSON output, and exit codes
+//! (0 ok, 1 runtime failure, 2 usage or invalid config/input).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use crate::config::{self, Config, ConfigErrors};
+use crate::daemon::{self, DaemonError, RunOptions};
+use crate::model::{Alert, Deadline, DeadlineStatus};
+use crate::schedule;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sanctiond",
+    version,
+    about = "Watches for sanctions deadlines and warns before each one lands"
+)]
+struct Cli {
+    /// The config file [default: /etc/sanctiond/sanctiond.toml]
+    #[arg(long, global = true, env = "SANCTIOND_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the daemon (in the foreground; systemd runs it this way).
+    Run,
+    /// Validate the config and print a short summary.
+    CheckConfig,
+    /// List the deadlines in the ledger.
+    Deadlines {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// List planned and sent alerts.
+    Alerts {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Only the alerts of this deadline.
+        #[arg(long, value_name = "ID")]
+        deadline: Option<String>,
+    },
+    /// Write a local config with a deadline 24 seconds away and run the daemon on it
+    /// until that deadline has passed: no root, no network, no SMTP.
+    Demo {
+        /// Where to put the demo config and its ledger.
+        #[arg(long, default_value = "sanctiond-demo")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Parses the arguments, runs the command and maps failures to exit codes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if let Some(errors) = error.downcast_ref::<ConfigErrors>() {
+                eprintln!("{errors}");
+                return ExitCode::from(2);
+            }
+            if let Some(DaemonError::Config(errors)) = error.downcast_ref::<DaemonError>() {
+                eprintln!("{errors}");
+                return ExitCode::from(2);
+            }
+            eprintln!("sanctiond: error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let path = daemon::config_path(cli.config);
+    match cli.command {
+        Command::Run => {
+            daemon::init_logging();
+            daemon::run(RunOptions {
+                config_path: path,
+                stop_after: None,
+            })?;
+            Ok(())
+        }
+        Command::CheckConfig => check_config(&path),
+        Command::Deadlines { format } => {
+            let config = config::load(&path)?;
+            let store = open_ledger(&config)?;
+            print_deadlines(&config, &store, format)
+        }
+        Command::Alerts { format, deadline } => {
+            let config = config::load(&path)?;
+            let store = open_ledger(&config)?;
+            print_alerts(&store.alerts(deadline.as_deref())?, format);
+            Ok(())
+        }
+        Command::Demo { dir } => demo(&dir),
+    }
+}
+
+fn open_ledger(config: &Config) -> Result<Store, StoreError> {
+    Store::open_read_only(&daemon::ledger_path(config))
+}
+
+fn check_config(path: &Path) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let now = Utc::now();
+    let tz = config.daemon.timezone;
+    println!("{}: OK", path.display());
+    println!("  timezone:  {tz}");
+    println!("  ledger:    {}", daemon::ledger_path(&config).display());
+    let leads: Vec<&str> = config
+        .alerts
+        .lead_times
+        .iter()
+        .map(|l| l.as_str())
+        .collect();
+    println!(
+        "  leads:     {} (catch_up = {:?})",
+        leads.join(", "),
+        config.alerts.catch_up
+    );
+    let receivers: Vec<String> = config
+        .receivers
+        .iter()
+        .map(|r| format!("{} ({})", r.name, r.kind.as_str()))
+        .collect();
+    println!("  receivers: {}", receivers.join(", "));
+    println!("  deadlines: {}", config.deadlines.len());
+    let mut next: Option<(DateTime<Utc>, String)> = None;
+    for d in &config.deadlines {
+        println!("    {}  {}  {}", d.id, show_time(d.due, tz), d.title);
+        let as_stored = Deadline {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            due: d.due,
+            status: DeadlineStatus::Active,
+            tags: d.tags.clone(),
+            lead_times: d
+                .lead_times
+                .as_ref()
+                .map(|l| l.iter().map(|x| x.as_str().to_owned()).collect()),
+            revision: 1,
+            sources: Vec::new(),
+        };
+        for alert in schedule::plan(&as_stored, &config, now) {
+            if next.as_ref().is_none_or(|(t, _)| alert.planned < *t) {
+                let what = format!(
+                    "{} ({} before {}, to {})",
+                    show_time(alert.planned, tz),
+                    alert.lead,
+                    d.id,
+                    alert.key.receiver
+                );
+                next = Some((alert.planned, what));
+            }
+        }
+    }
+    match next {
+        Some((_, what)) => println!("  next alert: {what}"),
+        None => println!("  next alert: none (no declared deadline has a lead time still ahead)"),
+    }
+    Ok(())
+}
+
+fn show_time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .format("%a %Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}
+
+fn rfc3339_in(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn millis(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn print_deadlines(config: &Config, store: &Store, format: Format) -> anyhow::Result<()> {
+    let tz = config.daemon.timezone;
+    let deadlines = store.deadlines()?;
+    match format {
+        Format::Json => {
+            let mut out = Vec::with_capacity(deadlines.len());
+            for d in &deadlines {
+                let revisions: Vec<_> = store
+                    .revisions(&d.id)?
+                    .iter()
+                    .map(|r| {
+                        json!({"revision": r.revision, "due": rfc3339_in(r.due, tz), "recorded": millis(r.recorded), "source": r.source})
+                    })
+                    .collect();
+                out.push(json!({
+                    "id": d.id, "title": d.title, "due": rfc3339_in(d.due, tz), "status": d.status,
+                    "sources": d.sources, "revisions": revisions, "tags": d.tags, "lead_times": d.lead_times,
+                }));
+            }
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Format::Human => {
+            let rows: Vec<Vec<String>> = deadlines
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.id.clone(),
+                        show_time(d.due, tz),
+                        d.status.as_str().to_owned(),
+                        d.revision.to_string(),
+                        d.title.clone(),
+                    ]
+                })
+                .collect();
+            print!("{}", table(&["ID", "DUE", "STATUS", "REV", "TITLE"], &rows));
+        }
+    }
+    Ok(())
+}
+
+fn print_alerts(alerts: &[Alert], format: Format) {
+    match format {
+        Format::Json => {
+            let out: Vec<_> = alerts
+                .iter()
+                .map(|a| {
+                    json!({
+                        "deadline": a.key.deadline, "lead": a.lead, "receiver": a.key.receiver,
+                        "planned": millis(a.planned), "sent": a.sent.map(millis), "state": a.state,
+                        "attempts": a.attempts, "late": a.late, "revision": a.key.revision, "last_error": a.last_error,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Human => {
+            let rows: Vec<Vec<String>> = alerts
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.key.deadline.clone(),
+                        a.lead.clone(),
+                        a.key.receiver.clone(),
+                        millis(a.planned),
+                        a.state.as_str().to_owned(),
+                        if a.late {
+                            "late".to_owned()
+                        } else {
+                            String::new()
+                        },
+                        a.sent.map(millis).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                table(
+                    &[
+                        "DEADLINE", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "SENT"
+                    ],
+                    &rows
+                )
+            );
+        }
+    }
+}
+
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let parts: Vec<String> = cells
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+    };
+    line(&mut header.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
+/// Seconds from the start of `demo` to its near deadline.
+const DEMO_DUE_IN: i64 = 24;
+
+fn demo(dir: &Path) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let due = now + chrono::Duration::seconds(DEMO_DUE_IN);
+    let later = (now + chrono::Duration::days(30)).date_naive();
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", dir.display()))?;
+    let path = dir.join("sanctiond.toml");
+    let text = format!(
+        r#"# Written by `sanctiond demo` at {now}. Each run moves the near deadline to
+# {DEMO_DUE_IN} seconds after the start, which the ledger records as a new revision.
+[daemon]
+state_dir = "{state}"
+timezone = "America/New_York"
+
+[alerts]
+lead_times = ["20s", "10s", "0s"]
+catch_up = "latest"
+late_after = "5s"
+
+[[deadline]]
+id = "demo-ultimatum"
+title = "Demo: ceasefire ultimatum before secondary tariffs"
+due = "{due}"
+tags = ["demo", "russia"]
+
+[[deadline]]
+id = "demo-general-license"
+title = "Demo: general license for oil deliveries expires"
+due = "{later}"
+tags = ["demo"]
+lead_times = ["7d", "1d"]
+
+[[receiver]]
+name = "journal"
+type = "log"
+"#,
+        now = now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        state = dir
+            .join("state")
+            .display()
+            .to_string()
+            .replace('\\', "\\\\")
+            .replace('"', "\\\""),
+        due = due.to_rfc3339_opts(SecondsFormat::Secs, true),
+    );
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "demo: wrote {}; the near deadline is due in {DEMO_DUE_IN} s, alerts at 20 s, 10 s and 0 s before it",
+        path.display()
+    );
+    daemon::init_logging();
+    daemon::run(RunOptions {
+        config_path: path.clone(),
+        stop_after: Some(Duration::from_secs(DEMO_DUE_IN as u64 + 2)),
+    })?;
+    eprintln!(
+        "demo: done. Look inside with: sanctiond --config {} alerts",
+        path.display()
+    );
+    Ok(())
+}

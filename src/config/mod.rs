@@ -1,0 +1,629 @@
+//! The TOML config: read with spans, validated as a whole, handed out as a checked
+//! [`Config`]. Every problem is reported at once as `FILE:LINE:COL: message`; nothing here
+//! opens the ledger or touches the network.
+
+mod diagnostic;
+mod reader;
+
+use std::collections::{BTreeSet, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use toml::de::{DeTable, DeValue};
+
+pub use diagnostic::{ConfigErrors, Diagnostic};
+use reader::{Reader, Span};
+
+use crate::model::{CatchUp, Lead};
+
+/// Where the config is looked for when neither `--config` nor `$SANCTIOND_CONFIG` is given.
+pub const DEFAULT_PATH: &str = "/etc/sanctiond/sanctiond.toml";
+/// Where the ledger lives when neither `[daemon] state_dir` nor `$STATE_DIRECTORY` is set.
+pub const DEFAULT_STATE_DIR: &str = "/var/lib/sanctiond";
+pub const DEFAULT_LEAD_TIMES: [&str; 6] = ["7d", "3d", "1d", "6h", "1h", "0s"];
+pub const DEFAULT_LATE_AFTER: Duration = Duration::from_secs(60);
+/// Name of the receiver that exists when the config declares none.
+pub const IMPLICIT_RECEIVER: &str = "log";
+
+/// A validated config. Everything in it has been checked; the rest of the program trusts it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub daemon: Daemon,
+    pub alerts: Alerts,
+    pub deadlines: Vec<DeclaredDeadline>,
+    pub receivers: Vec<Receiver>,
+    pub routes: Vec<Route>,
+    /// Receivers for deadlines that no route matches.
+    pub default_receivers: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Daemon {
+    pub state_dir: Option<PathBuf>,
+    pub timezone: Tz,
+}
+
+#[derive(Debug, Clone)]
+pub struct Alerts {
+    pub lead_times: Vec<Lead>,
+    pub catch_up: CatchUp,
+    /// An alert sent more than this after its planned time counts as missed and late.
+    pub late_after: Duration,
+}
+
+/// A deadline written in the config by the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredDeadline {
+    pub id: String,
+    pub title: String,
+    pub due: DateTime<Utc>,
+    pub tags: Vec<String>,
+    pub lead_times: Option<Vec<Lead>>,
+    pub match_phrases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receiver {
+    pub name: String,
+    pub kind: ReceiverKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiverKind {
+    /// One structured `tracing` event per alert, on stderr (the journal under systemd).
+    Log,
+}
+
+impl ReceiverKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiverKind::Log => "log",
+        }
+    }
+}
+
+/// Sends deadlines that carry all of `tags` (and, if given, have one of the `deadlines`
+/// ids) to `receivers`. The first matching route wins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub tags: Vec<String>,
+    pub deadlines: Vec<String>,
+    pub receivers: Vec<String>,
+}
+
+impl Route {
+    fn matches(&self, id: &str, tags: &[String]) -> bool {
+        self.tags.iter().all(|t| tags.contains(t))
+            && (self.deadlines.is_empty() || self.deadlines.iter().any(|d| d == id))
+    }
+}
+
+impl Config {
+    /// The receivers that alerts of this deadline go to.
+    pub fn receivers_for(&self, id: &str, tags: &[String]) -> &[String] {
+        self.routes
+            .iter()
+            .find(|r| r.matches(id, tags))
+            .map_or(&self.default_receivers, |r| &r.receivers)
+    }
+
+    pub fn receiver(&self, name: &str) -> Option<&Receiver> {
+        self.receivers.iter().find(|r| r.name == name)
+    }
+
+    /// The state directory: `[daemon] state_dir`, else the one systemd gave, else the default.
+    pub fn state_dir(&self, systemd_state_directory: Option<&Path>) -> PathBuf {
+        self.daemon
+            .state_dir
+            .clone()
+            .or_else(|| systemd_state_directory.map(Path::to_owned))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE_DIR))
+    }
+
+    /// Everything outside the deadlines themselves that decides which alerts exist. When
+    /// it is unchanged since the last start, stored deadlines need no replanning.
+    pub fn plan_fingerprint(&self) -> String {
+        let leads: Vec<&str> = self.alerts.lead_times.iter().map(Lead::as_str).collect();
+        let routes: Vec<String> = self
+            .routes
+            .iter()
+            .map(|r| format!("{:?}>{:?}>{:?}", r.tags, r.deadlines, r.receivers))
+            .collect();
+        format!(
+            "v1|tz={}|leads={leads:?}|routes={routes:?}|default={:?}",
+            self.daemon.timezone, self.default_receivers
+        )
+    }
+}
+
+/// Reads and validates the config file at `path`.
+pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    let bytes = fs::read(path).map_err(|e| {
+        ConfigErrors::whole_file(
+            path,
+            format!("cannot read the config: {e} (pass --config PATH or set $SANCTIOND_CONFIG)"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ConfigErrors::whole_file(
+            path,
+            format!(
+                "the config is not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    parse(path, &text)
+}
+
+const TOP_KEYS: [&str; 6] = [
+    "daemon", "alerts", "deadline", "receiver", "route", "routing",
+];
+const DAEMON_KEYS: [&str; 2] = ["state_dir", "timezone"];
+const ALERTS_KEYS: [&str; 3] = ["lead_times", "catch_up", "late_after"];
+const DEADLINE_KEYS: [&str; 6] = ["id", "title", "due", "tags", "lead_times", "match"];
+const RECEIVER_KEYS: [&str; 2] = ["name", "type"];
+const ROUTE_KEYS: [&str; 3] = ["tags", "deadlines", "receivers"];
+const ROUTING_KEYS: [&str; 1] = ["default"];
+
+/// Validates config `text`; `path` is only used in messages.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
+    let (root, syntax_errors) = DeTable::parse_recoverable(text);
+    let mut r = Reader::default();
+    for e in syntax_errors {
+        r.error(
+            e.span().unwrap_or(0..0),
+            e.message().trim().replace('\n', "; "),
+        );
+    }
+    let root_span = root.span();
+    let root = root.get_ref();
+    r.check_keys(root, "the config", &TOP_KEYS);
+
+    let daemon = read_daemon(&mut r, root);
+    let alerts = read_alerts(&mut r, root);
+    let receivers = read_receivers(&mut r, root);
+    let names: HashSet<&str> = receivers.iter().map(|r| r.name.as_str()).collect();
+    let routes = read_routes(&mut r, root, &names);
+    let default_receivers = read_routing(&mut r, root, &names, &receivers);
+    let deadlines = read_deadlines(&mut r, root, daemon.timezone);
+
+    if r.diagnostics.is_empty() {
+        Ok(Config {
+            path: path.to_owned(),
+            daemon,
+            alerts,
+            deadlines,
+            receivers,
+            routes,
+            default_receivers,
+        })
+    } else {
+        let _ = root_span;
+        Err(ConfigErrors::new(path, text, r.diagnostics))
+    }
+}
+
+fn read_daemon(r: &mut Reader, root: &DeTable<'_>) -> Daemon {
+    let mut daemon = Daemon {
+        state_dir: None,
+        timezone: Tz::UTC,
+    };
+    let Some(t) = r.table(root, "daemon") else {
+        return daemon;
+    };
+    r.check_keys(t, "[daemon]", &DAEMON_KEYS);
+    if let Some(dir) = r.string(t, "state_dir") {
+        if dir.get_ref().is_empty() {
+            r.error(
+                dir.span(),
+                "\"state_dir\" is empty: give a directory, or leave the key out",
+            );
+        } else {
+            daemon.state_dir = Some(PathBuf::from(dir.into_inner()));
+        }
+    }
+    if let Some(tz) = r.string(t, "timezone") {
+        match parse_timezone(tz.get_ref()) {
+            Ok(zone) => daemon.timezone = zone,
+            Err(message) => r.error(tz.span(), message),
+        }
+    }
+    daemon
+}
+
+fn parse_timezone(name: &str) -> Result<Tz, String> {
+    name.parse::<Tz>().map_err(|_| {
+        format!("unknown time zone \"{name}\": use an IANA name such as \"America/New_York\", \"Europe/Brussels\" or \"UTC\"")
+    })
+}
+
+fn read_alerts(r: &mut Reader, root: &DeTable<'_>) -> Alerts {
+    let mut alerts = Alerts {
+        lead_times: DEFAULT_LEAD_TIMES
+            .iter()
+            .filter_map(|t| Lead::parse(t).ok())
+            .collect(),
+        catch_up: CatchUp::Latest,
+        late_after: DEFAULT_LATE_AFTER,
+    };
+    let Some(t) = r.table(root, "alerts") else {
+        return alerts;
+    };
+    r.check_keys(t, "[alerts]", &ALERTS_KEYS);
+    if let Some(leads) = read_leads(r, t, "[alerts]") {
+        alerts.lead_times = leads;
+    }
+    if let Some(policy) = r.string(t, "catch_up") {
+        match CatchUp::parse(policy.get_ref()) {
+            Some(p) => alerts.catch_up = p,
+            None => r.error(
+                policy.span(),
+                format!(
+                    "unknown catch_up \"{}\": use \"latest\", \"all\" or \"skip\"",
+                    policy.get_ref()
+                ),
+            ),
+        }
+    }
+    if let Some(late) = r.string(t, "late_after") {
+        match humantime::parse_duration(late.get_ref()) {
+            Ok(d) => alerts.late_after = d,
+            Err(e) => r.error(
+                late.span(),
+                format!(
+                    "invalid duration \"{}\": {e} (write e.g. \"1m\")",
+                    late.get_ref()
+                ),
+            ),
+        }
+    }
+    alerts
+}
+
+/// `lead_times` of a table: durations, at least one, no two of the same length.
+fn read_leads(r: &mut Reader, t: &DeTable<'_>, section: &str) -> Option<Vec<Lead>> {
+    let items = r.strings(t, "lead_times")?;
+    if items.is_empty() {
+        if let Some(v) = t.get("lead_times") {
+            r.error(
+                v.span(),
+                format!(
+                    "\"lead_times\" in {section} is empty: give at least one, e.g. [\"1d\", \"0s\"]"
+                ),
+            );
+        }
+        return None;
+    }
+    let mut leads = Vec::new();
+    let mut seen = BTreeSet::new();
+    for item in items {
+        match Lead::parse(item.get_ref()) {
+            Ok(lead) if !seen.insert(lead.seconds()) => {
+                r.error(
+                    item.span(),
+                    format!("lead time \"{lead}\" is listed twice (same length as another lead)"),
+                );
+            }
+            Ok(lead) => leads.push(lead),
+            Err(message) => r.error(item.span(), message),
+        }
+    }
+    Some(leads)
+}
+
+fn read_receivers(r: &mut Reader, root: &DeTable<'_>) -> Vec<Receiver> {
+    let entries = r.tables(root, "receiver");
+    if entries.is_empty() {
+        return vec![Receiver {
+            name: IMPLICIT_RECEIVER.to_owned(),
+            kind: ReceiverKind::Log,
+        }];
+    }
+    let mut receivers: Vec<Receiver> = Vec::new();
+    for (t, span) in entries {
+        r.check_keys(t, "[[receiver]]", &RECEIVER_KEYS);
+        let name = required_string(r, t, "name", &span, "[[receiver]]");
+        let kind = match r.string(t, "type") {
+            Some(kind) if kind.get_ref() == "log" => Some(ReceiverKind::Log),
+            Some(kind) if kind.get_ref() == "email" => {
+                r.error(
+                    kind.span(),
+                    "receiver type \"email\" is not available in this version yet: use \"log\"",
+                );
+                None
+            }
+            Some(kind) => {
+                r.error(
+                    kind.span(),
+                    format!("unknown receiver type \"{}\": use \"log\"", kind.get_ref()),
+                );
+                None
+            }
+            None => {
+                r.error(span.clone(), "[[receiver]] needs \"type\" (\"log\")");
+                None
+            }
+        };
+        if let Some(name) = &name
+            && receivers.iter().any(|x| &x.name == name.get_ref())
+        {
+            r.error(
+                name.span(),
+                format!("receiver \"{}\" is declared twice", name.get_ref()),
+            );
+            continue;
+        }
+        if let (Some(name), Some(kind)) = (name, kind) {
+            receivers.push(Receiver {
+                name: name.into_inner(),
+                kind,
+            });
+        }
+    }
+    receivers
+}
+
+fn read_routes(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Route> {
+    let mut routes = Vec::new();
+    for (t, span) in r.tables(root, "route") {
+        r.check_keys(t, "[[route]]", &ROUTE_KEYS);
+        let tags = plain(r.strings(t, "tags").unwrap_or_default());
+        let deadlines = plain(r.strings(t, "deadlines").unwrap_or_default());
+        let Some(receivers) = r.strings(t, "receivers") else {
+            r.error(
+                span,
+                "[[route]] needs \"receivers\", the receivers its deadlines go to",
+            );
+            continue;
+        };
+        if let Some(v) = t.get("receivers")
+            && receivers.is_empty()
+        {
+            r.error(
+                v.span(),
+                "\"receivers\" is empty: name at least one receiver",
+            );
+        }
+        check_receivers_exist(r, &receivers, names);
+        routes.push(Route {
+            tags,
+            deadlines,
+            receivers: plain(receivers),
+        });
+    }
+    routes
+}
+
+fn read_routing(
+    r: &mut Reader,
+    root: &DeTable<'_>,
+    names: &HashSet<&str>,
+    receivers: &[Receiver],
+) -> Vec<String> {
+    let all = || receivers.iter().map(|x| x.name.clone()).collect();
+    let Some(t) = r.table(root, "routing") else {
+        return all();
+    };
+    r.check_keys(t, "[routing]", &ROUTING_KEYS);
+    match r.strings(t, "default") {
+        Some(default) => {
+            check_receivers_exist(r, &default, names);
+            plain(default)
+        }
+        None => all(),
+    }
+}
+
+fn check_receivers_exist(r: &mut Reader, wanted: &[toml::Spanned<String>], names: &HashSet<&str>) {
+    for name in wanted {
+        if !names.contains(name.get_ref().as_str()) {
+            let known: Vec<&str> = names.iter().copied().collect();
+            let hint = diagnostic::did_you_mean(name.get_ref(), &known).map_or_else(
+                || "declare it with [[receiver]]".to_owned(),
+                |k| format!("did you mean \"{k}\"?"),
+            );
+            r.error(
+                name.span(),
+                format!("no receiver named \"{}\": {hint}", name.get_ref()),
+            );
+        }
+    }
+}
+
+fn read_deadlines(r: &mut Reader, root: &DeTable<'_>, tz: Tz) -> Vec<DeclaredDeadline> {
+    let mut deadlines: Vec<DeclaredDeadline> = Vec::new();
+    for (t, span) in r.tables(root, "deadline") {
+        r.check_keys(t, "[[deadline]]", &DEADLINE_KEYS);
+        let id = required_string(r, t, "id", &span, "[[deadline]]");
+        if let Some(id) = &id {
+            let bad = id.get_ref().is_empty()
+                || !id
+                    .get_ref()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if bad {
+                r.error(
+                    id.span(),
+                    format!(
+                        "deadline id \"{}\" must be letters, digits, '-', '_' or '.'",
+                        id.get_ref()
+                    ),
+                );
+            } else if deadlines.iter().any(|d| &d.id == id.get_ref()) {
+                r.error(
+                    id.span(),
+                    format!(
+                        "duplicate deadline id \"{}\": ids must be unique",
+                        id.get_ref()
+                    ),
+                );
+            }
+        }
+        let title = required_string(r, t, "title", &span, "[[deadline]]");
+        let due = match r.time_text(t, "due") {
+            Some(text) => match parse_due(text.get_ref(), tz) {
+                Ok(due) => Some(due),
+                Err(message) => {
+                    r.error(text.span(), message);
+                    None
+                }
+            },
+            None => {
+                if t.get("due").is_none() {
+                    r.error(
+                        span.clone(),
+                        "[[deadline]] needs \"due\", e.g. due = \"2025-08-08T23:59:59-04:00\"",
+                    );
+                }
+                None
+            }
+        };
+        let tags = plain(r.strings(t, "tags").unwrap_or_default());
+        let lead_times = read_leads(r, t, "[[deadline]]");
+        let match_phrases = plain(r.strings(t, "match").unwrap_or_default());
+        if let (Some(id), Some(title), Some(due)) = (id, title, due) {
+            deadlines.push(DeclaredDeadline {
+                id: id.into_inner(),
+                title: title.into_inner(),
+                due,
+                tags,
+                lead_times,
+                match_phrases,
+            });
+        }
+    }
+    deadlines
+}
+
+fn required_string(
+    r: &mut Reader,
+    t: &DeTable<'_>,
+    key: &str,
+    entry: &Span,
+    section: &str,
+) -> Option<toml::Spanned<String>> {
+    match t.get(key).map(|v| v.get_ref()) {
+        None => {
+            r.error(entry.clone(), format!("{section} needs \"{key}\""));
+            None
+        }
+        Some(DeValue::String(s)) if s.trim().is_empty() => {
+            r.error(
+                t.get(key).map_or(entry.clone(), |v| v.span()),
+                format!("\"{key}\" is empty"),
+            );
+            None
+        }
+        Some(_) => r.string(t, key),
+    }
+}
+
+fn plain(items: Vec<toml::Spanned<String>>) -> Vec<String> {
+    items.into_iter().map(toml::Spanned::into_inner).collect()
+}
+
+/// An RFC 3339 time, or a bare date meaning the end of that day (23:59:59) in `tz`.
+pub fn parse_due(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.to_utc());
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return end_of_day(day, tz)
+            .ok_or_else(|| format!("the end of {day} does not exist in {tz}"));
+    }
+    Err(format!(
+        "\"{text}\" is not a time: write RFC 3339 with an offset (\"2025-08-08T23:59:59-04:00\") \
+         or a date (\"2025-08-08\", the end of that day in [daemon] timezone)"
+    ))
+}
+
+/// 23:59:59 local time on `day`; when a DST change swallows it, the last second before midnight.
+pub fn end_of_day(day: NaiveDate, tz: Tz) -> Option<DateTime<Utc>> {
+    let last_second = NaiveTime::from_hms_opt(23, 59, 59)?;
+    match tz.from_local_datetime(&day.and_time(last_second)).latest() {
+        Some(t) => Some(t.to_utc()),
+        None => {
+            let next = tz
+                .from_local_datetime(&day.succ_opt()?.and_hms_opt(0, 0, 0)?)
+                .earliest()?;
+            Some(next.to_utc() - chrono::Duration::seconds(1))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        match parse(Path::new("t.toml"), text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.to_string().lines().map(str::to_owned).collect(),
+        }
+    }
+
+    #[test]
+    fn empty_config_gets_defaults() {
+        let config = parse(Path::new("t.toml"), "").expect("valid");
+        assert_eq!(config.alerts.lead_times.len(), 6);
+        assert_eq!(config.default_receivers, vec!["log".to_owned()]);
+        assert_eq!(config.daemon.timezone, Tz::UTC);
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let text =
+            "[daemon]\ntimezone = \"Mars/Olympus\"\nfoo = 1\n[alerts]\nlead_times = [\"3 dayz\"]\n";
+        let errs = errors(text);
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(
+            errs[0].starts_with("t.toml:2:12: unknown time zone"),
+            "{errs:?}"
+        );
+        assert!(
+            errs[1].starts_with("t.toml:3:1: unknown key \"foo\""),
+            "{errs:?}"
+        );
+        assert!(
+            errs[2].starts_with("t.toml:5:15: invalid duration"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn bare_date_is_end_of_day_in_zone() {
+        let tz: Tz = "America/New_York".parse().expect("zone");
+        let due = parse_due("2025-08-08", tz).expect("due");
+        assert_eq!(due.to_rfc3339(), "2025-08-09T03:59:59+00:00");
+    }
+
+    #[test]
+    fn routes_pick_first_match() {
+        let text = r#"
+[[receiver]]
+name = "a"
+type = "log"
+[[receiver]]
+name = "b"
+type = "log"
+[[route]]
+tags = ["russia", "oil"]
+receivers = ["a"]
+[[route]]
+tags = ["russia"]
+receivers = ["b"]
+[routing]
+default = ["a", "b"]
+"#;
+        let config = parse(Path::new("t.toml"), text).expect("valid");
+        let tags = |t: &[&str]| t.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(config.receivers_for("x", &tags(&["oil", "russia"])), ["a"]);
+        assert_eq!(config.receivers_for("x", &tags(&["russia"])), ["b"]);
+        assert_eq!(config.receivers_for("x", &tags(&["iran"])), ["a", "b"]);
+    }
+}

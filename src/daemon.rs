@@ -1,0 +1,282 @@
+//! The running service: wires config, ledger, timer and receivers together; handles
+//! SIGTERM/SIGINT (drain, exit), SIGHUP (all-or-nothing reload) and the systemd notify
+//! protocol. The only module that reads the environment or the wall clock.
+
+use std::fs::{self, File, TryLockError};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sd_notify::NotifyState;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{Notify, watch};
+
+use crate::config::{self, Config, ConfigErrors};
+use crate::notify::Receivers;
+use crate::schedule::{self, Clock, Scheduler, TimerContext};
+use crate::store::{LEDGER_FILE, Store, StoreError, SyncReport};
+
+/// How long running work may take to finish after SIGTERM before the process exits anyway.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error("{0}")]
+    Config(#[from] ConfigErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{what} {path}: {source}")]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("another sanctiond already runs on the state directory {0} (it holds sanctiond.lock)")]
+    AlreadyRunning(PathBuf),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Where the config is: `--config`, else `$SANCTIOND_CONFIG` (clap reads both), else the default.
+pub fn config_path(flag: Option<PathBuf>) -> PathBuf {
+    flag.unwrap_or_else(|| PathBuf::from(config::DEFAULT_PATH))
+}
+
+/// The ledger file for `config`, with systemd's `$STATE_DIRECTORY` as the fallback.
+pub fn ledger_path(config: &Config) -> PathBuf {
+    // systemd may pass several directories separated by ':'; ours is the first.
+    let systemd = std::env::var_os("STATE_DIRECTORY").and_then(|v| {
+        v.to_str()
+            .and_then(|s| s.split(':').next())
+            .map(PathBuf::from)
+    });
+    config.state_dir(systemd.as_deref()).join(LEDGER_FILE)
+}
+
+/// Logs to stderr: no colours unless stderr is a terminal, and no timestamps under
+/// journald (`$JOURNAL_STREAM`), which stamps every line itself. `RUST_LOG` filters.
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(true);
+    if std::env::var_os("JOURNAL_STREAM").is_some() {
+        builder.without_time().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Options of one daemon run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub config_path: PathBuf,
+    /// Stop by itself after this long (the `demo` command).
+    pub stop_after: Option<Duration>,
+}
+
+/// Runs the daemon until SIGTERM or SIGINT (or `stop_after`).
+pub fn run(options: RunOptions) -> Result<(), DaemonError> {
+    let config = Arc::new(config::load(&options.config_path)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(DaemonError::Runtime)?;
+    runtime.block_on(serve(config, options))
+}
+
+async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonError> {
+    let ledger = ledger_path(&config);
+    let state_dir = ledger
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_owned);
+    fs::create_dir_all(&state_dir).map_err(|source| DaemonError::Io {
+        what: "cannot create the state directory",
+        path: state_dir.clone(),
+        source,
+    })?;
+    let _lock = lock_state_dir(&state_dir)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+
+    let store = Store::open(&ledger)?;
+    let now = clock.now();
+    let (scheduler, report) = tokio::task::spawn_blocking({
+        let config = Arc::clone(&config);
+        move || Scheduler::open(store, config, Box::new(Receivers), now)
+    })
+    .await
+    .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
+    log_sync(&config, &report, "deadlines loaded");
+    tracing::info!(ledger = %ledger.display(), config = %config.path.display(), "sanctiond started");
+
+    let scheduler = Arc::new(Mutex::new(scheduler));
+    let changed = Arc::new(Notify::new());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let heartbeat = sd_notify::watchdog_enabled().map(|interval| {
+        let beat: Arc<dyn Fn() + Send + Sync> =
+            Arc::new(|| notify_systemd(&[NotifyState::Watchdog]));
+        (interval, beat)
+    });
+    let timer = tokio::spawn(schedule::run_timer(
+        TimerContext {
+            scheduler: Arc::clone(&scheduler),
+            clock: Arc::clone(&clock),
+            changed: Arc::clone(&changed),
+            heartbeat,
+        },
+        stop_rx,
+    ));
+    notify_systemd(&[
+        NotifyState::Ready,
+        NotifyState::Status("watching deadlines"),
+    ]);
+
+    let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Runtime)?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(DaemonError::Runtime)?;
+    let mut hangup = signal(SignalKind::hangup()).map_err(DaemonError::Runtime)?;
+    let stop_after = async {
+        match options.stop_after {
+            Some(d) => tokio::time::sleep(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(stop_after);
+    let mut timer = timer;
+    let outcome = loop {
+        tokio::select! {
+            _ = terminate.recv() => break Ok(()),
+            _ = interrupt.recv() => break Ok(()),
+            () = &mut stop_after => break Ok(()),
+            _ = hangup.recv() => reload(&scheduler, &changed, &clock, &options.config_path, &ledger).await,
+            result = &mut timer => break result.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic())),
+        }
+    };
+    notify_systemd(&[NotifyState::Stopping]);
+    tracing::info!("stopping");
+    let _ = stop_tx.send(true);
+    if !timer.is_finished()
+        && tokio::time::timeout(DRAIN_TIMEOUT, &mut timer)
+            .await
+            .is_err()
+    {
+        tracing::warn!("the timer did not finish within {DRAIN_TIMEOUT:?}; exiting anyway");
+    }
+    outcome.map_err(DaemonError::from)
+}
+
+/// Builds the new config completely, then swaps it in; on any problem the running one stays.
+async fn reload(
+    scheduler: &Arc<Mutex<Scheduler>>,
+    changed: &Notify,
+    clock: &Arc<dyn Clock>,
+    path: &Path,
+    ledger: &Path,
+) {
+    let reloading = NotifyState::monotonic_usec_now().ok();
+    let mut states = vec![NotifyState::Reloading];
+    states.extend(reloading);
+    notify_systemd(&states);
+    tracing::info!(config = %path.display(), "reloading");
+    match config::load(path) {
+        Err(errors) => {
+            for line in errors.to_string().lines() {
+                tracing::error!("reload refused, keeping the running config: {line}");
+            }
+        }
+        Ok(new) if ledger_path(&new) != ledger => {
+            tracing::error!(
+                "reload refused, keeping the running config: [daemon] state_dir changed to {}; restart sanctiond to move the ledger",
+                ledger_path(&new).display()
+            );
+        }
+        Ok(new) => {
+            let new = Arc::new(new);
+            let scheduler = Arc::clone(scheduler);
+            let now = clock.now();
+            let config = Arc::clone(&new);
+            let result = tokio::task::spawn_blocking(move || {
+                scheduler
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .reload(config, now)
+            })
+            .await
+            .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()));
+            match result {
+                Ok(report) => {
+                    log_sync(&new, &report, "config reloaded");
+                    changed.notify_one();
+                }
+                Err(error) => tracing::error!(%error, "reload failed while updating the ledger"),
+            }
+        }
+    }
+    notify_systemd(&[
+        NotifyState::Ready,
+        NotifyState::Status("watching deadlines"),
+    ]);
+}
+
+fn log_sync(config: &Config, report: &SyncReport, message: &str) {
+    tracing::info!(
+        declared = config.deadlines.len(),
+        added = report.added.len(),
+        moved = report.moved.len(),
+        withdrawn = report.withdrawn.len(),
+        receivers = config.receivers.len(),
+        "{message}"
+    );
+    for id in &report.moved {
+        tracing::info!(deadline = %id, "deadline moved: its pending alerts were replaced");
+    }
+    for id in &report.withdrawn {
+        tracing::info!(deadline = %id, "deadline withdrawn: its pending alerts were cancelled");
+    }
+}
+
+/// Holds an exclusive lock on `sanctiond.lock` so that one daemon writes the ledger.
+fn lock_state_dir(dir: &Path) -> Result<File, DaemonError> {
+    let path = dir.join("sanctiond.lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| DaemonError::Io {
+            what: "cannot open the lock file",
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(DaemonError::AlreadyRunning(dir.to_owned())),
+        Err(TryLockError::Error(source)) => Err(DaemonError::Io {
+            what: "cannot lock",
+            path,
+            source,
+        }),
+    }
+}
+
+/// Tells systemd about a state change; does nothing when `$NOTIFY_SOCKET` is unset.
+fn notify_systemd(states: &[NotifyState<'_>]) {
+    if let Err(error) = sd_notify::notify(states) {
+        tracing::warn!(%error, "cannot reach systemd's notify socket");
+    }
+}

@@ -1,0 +1,5 @@
+//! The `sanctiond` binary; everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    sanctiond::cli::main()
+}

@@ -1,0 +1,262 @@
+//! Domain types shared by every stage: deadlines, lead times, alerts. No I/O here.
+
+use std::fmt;
+use std::time::Duration;
+
+use chrono::{DateTime, Days, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+/// How long before a deadline an alert goes out, kept as the user wrote it (`"3d"`).
+///
+/// A lead written in whole days or weeks counts calendar days in the daemon's time zone,
+/// so "3d" before 09:00 on a Monday is 09:00 on the Friday before, also across a DST change.
+/// Any other lead ("6h", "90m", "0s") is an exact span of time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lead {
+    text: String,
+    span: Duration,
+    calendar_days: Option<u64>,
+}
+
+impl Lead {
+    /// Parses a humantime duration such as `7d`, `6h`, `1h30m` or `0s`.
+    pub fn parse(text: &str) -> Result<Lead, String> {
+        let trimmed = text.trim();
+        let span = humantime::parse_duration(trimmed).map_err(|e| {
+            format!("invalid duration {text:?}: {e} (write e.g. \"7d\", \"6h\", \"90m\", \"0s\")")
+        })?;
+        Ok(Lead {
+            text: trimmed.to_owned(),
+            span,
+            calendar_days: whole_days(trimmed),
+        })
+    }
+
+    /// The lead exactly as written in the config.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The nominal length in seconds, which identifies the lead in the outbox key.
+    pub fn seconds(&self) -> i64 {
+        i64::try_from(self.span.as_secs()).unwrap_or(i64::MAX)
+    }
+
+    /// When the alert for this lead fires, for a deadline due at `due`.
+    pub fn fire_time(&self, due: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+        match self.calendar_days {
+            Some(days) => {
+                let local = due
+                    .with_timezone(&tz)
+                    .naive_local()
+                    .checked_sub_days(Days::new(days))?;
+                // A wall-clock time that falls in a DST gap does not exist: use the exact span.
+                match local.and_local_timezone(tz).earliest() {
+                    Some(t) => Some(t.with_timezone(&Utc)),
+                    None => due.checked_sub_signed(chrono::Duration::from_std(self.span).ok()?),
+                }
+            }
+            None => due.checked_sub_signed(chrono::Duration::from_std(self.span).ok()?),
+        }
+    }
+}
+
+impl fmt::Display for Lead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// `Some(n)` when the text is a whole number of days or weeks ("3d", "2 weeks").
+fn whole_days(text: &str) -> Option<u64> {
+    let digits_end = text.find(|c: char| !c.is_ascii_digit())?;
+    let count: u64 = text[..digits_end].parse().ok()?;
+    match text[digits_end..].trim() {
+        "d" | "day" | "days" => Some(count),
+        "w" | "week" | "weeks" => count.checked_mul(7),
+        _ => None,
+    }
+}
+
+/// What to do with alerts whose planned time passed while nothing could send them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CatchUp {
+    /// Send only the most recent missed alert of each deadline, marked late.
+    Latest,
+    /// Send every missed alert, marked late.
+    All,
+    /// Send none of them; they are kept as cancelled.
+    Skip,
+}
+
+impl CatchUp {
+    pub fn parse(text: &str) -> Option<CatchUp> {
+        match text {
+            "latest" => Some(CatchUp::Latest),
+            "all" => Some(CatchUp::All),
+            "skip" => Some(CatchUp::Skip),
+            _ => None,
+        }
+    }
+}
+
+/// Where a deadline stands in the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeadlineStatus {
+    Active,
+    /// Removed from the config (or otherwise retracted); kept with its history.
+    Withdrawn,
+}
+
+impl DeadlineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineStatus::Active => "active",
+            DeadlineStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeadlineStatus> {
+        match text {
+            "active" => Some(DeadlineStatus::Active),
+            "withdrawn" => Some(DeadlineStatus::Withdrawn),
+            _ => None,
+        }
+    }
+}
+
+/// The life of one alert in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertState {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl AlertState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertState::Pending => "pending",
+            AlertState::Sending => "sending",
+            AlertState::Sent => "sent",
+            AlertState::Failed => "failed",
+            AlertState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AlertState> {
+        match text {
+            "pending" => Some(AlertState::Pending),
+            "sending" => Some(AlertState::Sending),
+            "sent" => Some(AlertState::Sent),
+            "failed" => Some(AlertState::Failed),
+            "cancelled" => Some(AlertState::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// A deadline as the ledger holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deadline {
+    pub id: String,
+    pub title: String,
+    pub due: DateTime<Utc>,
+    pub status: DeadlineStatus,
+    pub tags: Vec<String>,
+    /// Replaces `[alerts] lead_times` for this deadline when set.
+    pub lead_times: Option<Vec<String>>,
+    /// Bumped each time `due` changes; part of every alert's outbox key.
+    pub revision: i64,
+    pub sources: Vec<String>,
+}
+
+/// One value `due` has had, and who said so.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Revision {
+    pub revision: i64,
+    pub due: DateTime<Utc>,
+    pub recorded: DateTime<Utc>,
+    pub source: String,
+}
+
+/// The identity of an alert: one per deadline, due-time revision, lead and receiver.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AlertKey {
+    pub deadline: String,
+    pub revision: i64,
+    pub lead_seconds: i64,
+    pub receiver: String,
+}
+
+/// An alert the planner wants in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedAlert {
+    pub key: AlertKey,
+    pub lead: String,
+    pub planned: DateTime<Utc>,
+}
+
+/// An outbox row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub id: i64,
+    pub key: AlertKey,
+    pub lead: String,
+    pub planned: DateTime<Utc>,
+    pub sent: Option<DateTime<Utc>>,
+    pub state: AlertState,
+    pub attempts: i64,
+    pub late: bool,
+    pub last_error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn day_leads_keep_the_wall_clock_across_dst() {
+        let tz: Tz = "America/New_York".parse().expect("zone");
+        // Monday 3 Nov 2025 09:00 EST; DST ended on Sunday 2 Nov.
+        let due = tz
+            .with_ymd_and_hms(2025, 11, 3, 9, 0, 0)
+            .single()
+            .expect("due")
+            .with_timezone(&Utc);
+        let three_days = Lead::parse("3d").expect("lead");
+        let fire = three_days.fire_time(due, tz).expect("fire");
+        assert_eq!(
+            fire,
+            tz.with_ymd_and_hms(2025, 10, 31, 9, 0, 0)
+                .single()
+                .expect("fri")
+                .with_timezone(&Utc)
+        );
+        assert_eq!(due - fire, chrono::Duration::hours(73));
+        let exact = Lead::parse("72h").expect("lead");
+        assert_eq!(
+            due - exact.fire_time(due, tz).expect("fire"),
+            chrono::Duration::hours(72)
+        );
+    }
+
+    #[test]
+    fn leads_parse_as_written() {
+        assert_eq!(
+            Lead::parse("2 weeks").expect("lead").calendar_days,
+            Some(14)
+        );
+        assert_eq!(Lead::parse("0s").expect("lead").seconds(), 0);
+        assert_eq!(Lead::parse("1h30m").expect("lead").seconds(), 5400);
+        assert!(Lead::parse("3 dayz").is_err());
+        assert!(Lead::parse("-1d").is_err());
+    }
+}

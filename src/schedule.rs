@@ -1,0 +1,354 @@
+//! When alerts fire: lead-time planning, catch-up after downtime, and the timer loop that
+//! sleeps until the next planned alert. Takes `now` and its collaborators as arguments;
+//! never reads the wall clock itself.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, watch};
+
+use crate::config::Config;
+use crate::model::{AlertKey, CatchUp, Deadline, DeadlineStatus, Lead, PlannedAlert};
+use crate::store::{DueAlert, Settle, Store, StoreError, SyncReport};
+
+/// The longest the timer sleeps without looking at the wall clock again, so a suspend or
+/// a clock step is noticed within this time.
+pub const MAX_SLEEP: Duration = Duration::from_secs(60);
+const PLAN_FINGERPRINT: &str = "plan_fingerprint";
+const BATCH: usize = 500;
+
+/// The source of the current time; the daemon passes the system clock, tests their own.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// Hands a due alert to its receiver. `Err` carries a message for the outbox row.
+pub trait Deliver: Send {
+    fn deliver(&mut self, config: &Config, alert: &DueAlert) -> Result<(), String>;
+}
+
+/// The alerts a deadline should have: one per lead time and routed receiver, at
+/// `due - lead`, for leads still in the future. A withdrawn deadline has none.
+pub fn plan(deadline: &Deadline, config: &Config, now: DateTime<Utc>) -> Vec<PlannedAlert> {
+    if deadline.status != DeadlineStatus::Active {
+        return Vec::new();
+    }
+    let own: Option<Vec<Lead>> = deadline
+        .lead_times
+        .as_ref()
+        .map(|leads| leads.iter().filter_map(|l| Lead::parse(l).ok()).collect());
+    let leads = own.as_deref().unwrap_or(&config.alerts.lead_times);
+    let receivers = config.receivers_for(&deadline.id, &deadline.tags);
+    let mut out = Vec::with_capacity(leads.len() * receivers.len());
+    for lead in leads {
+        let Some(planned) = lead.fire_time(deadline.due, config.daemon.timezone) else {
+            continue;
+        };
+        if planned <= now {
+            continue;
+        }
+        for receiver in receivers {
+            out.push(PlannedAlert {
+                key: AlertKey {
+                    deadline: deadline.id.clone(),
+                    revision: deadline.revision,
+                    lead_seconds: lead.seconds(),
+                    receiver: receiver.clone(),
+                },
+                lead: lead.as_str().to_owned(),
+                planned,
+            });
+        }
+    }
+    out
+}
+
+/// Decides what happens to alerts that are due at `now`. One that is at most `late_after`
+/// past its time is sent as usual; older ones were missed, and `policy` picks which of
+/// those are still sent (marked late): `all`, `skip`, or only each deadline's `latest`
+/// (none if an on-time alert of that deadline is due as well).
+pub fn settle_due(
+    due: &[DueAlert],
+    now: DateTime<Utc>,
+    policy: CatchUp,
+    late_after: Duration,
+) -> Vec<(i64, Settle)> {
+    let late_after = chrono::Duration::from_std(late_after).unwrap_or(chrono::Duration::MAX);
+    let missed = |a: &DueAlert| now - a.alert.planned > late_after;
+    // Per deadline, the planned time of the one missed lead that `latest` still sends.
+    let mut latest: HashMap<&str, Option<DateTime<Utc>>> = HashMap::new();
+    for a in due {
+        let entry = latest
+            .entry(a.alert.key.deadline.as_str())
+            .or_insert(Some(DateTime::<Utc>::MIN_UTC));
+        if !missed(a) {
+            *entry = None;
+        } else if let Some(t) = entry {
+            *t = (*t).max(a.alert.planned);
+        }
+    }
+    due.iter()
+        .map(|a| {
+            let decision = if !missed(a) {
+                Settle::Send { late: false }
+            } else {
+                match policy {
+                    CatchUp::All => Settle::Send { late: true },
+                    CatchUp::Skip => Settle::Skip,
+                    CatchUp::Latest
+                        if latest.get(a.alert.key.deadline.as_str())
+                            == Some(&Some(a.alert.planned)) =>
+                    {
+                        Settle::Send { late: true }
+                    }
+                    CatchUp::Latest => Settle::Skip,
+                }
+            };
+            (a.alert.id, decision)
+        })
+        .collect()
+}
+
+/// How long the timer may sleep: until the next alert, but never past [`MAX_SLEEP`] or `cap`.
+pub fn sleep_for(now: DateTime<Utc>, next: Option<DateTime<Utc>>, cap: Duration) -> Duration {
+    let cap = cap.min(MAX_SLEEP);
+    match next {
+        None => cap,
+        Some(t) => (t - now).to_std().unwrap_or(Duration::ZERO).min(cap),
+    }
+}
+
+/// The ledger, the config in force and the receivers, with the operations of the timer.
+pub struct Scheduler {
+    store: Store,
+    config: Arc<Config>,
+    deliver: Box<dyn Deliver>,
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler")
+            .field("store", &self.store.path())
+            .field("config", &self.config.path)
+            .finish()
+    }
+}
+
+impl Scheduler {
+    /// Syncs the declared deadlines into `store` and plans their alerts. When the routing
+    /// or lead times changed since the last run, every active deadline is planned again.
+    pub fn open(
+        store: Store,
+        config: Arc<Config>,
+        deliver: Box<dyn Deliver>,
+        now: DateTime<Utc>,
+    ) -> Result<(Scheduler, SyncReport), StoreError> {
+        let mut scheduler = Scheduler {
+            store,
+            config,
+            deliver,
+        };
+        let report = scheduler.sync(now)?;
+        Ok((scheduler, report))
+    }
+
+    /// Swaps in a new, already validated config and plans what it changed.
+    pub fn reload(
+        &mut self,
+        config: Arc<Config>,
+        now: DateTime<Utc>,
+    ) -> Result<SyncReport, StoreError> {
+        self.config = config;
+        self.sync(now)
+    }
+
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn sync(&mut self, now: DateTime<Utc>) -> Result<SyncReport, StoreError> {
+        let source = format!("config:{}", self.config.path.display());
+        let report = self
+            .store
+            .sync_declared(&self.config.deadlines, &source, now)?;
+        let fingerprint = self.config.plan_fingerprint();
+        if self.store.meta(PLAN_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str()) {
+            let mut changed = Vec::new();
+            for id in report.to_plan() {
+                changed.extend(self.store.deadline(id)?);
+            }
+            self.apply(&changed, now)?;
+        } else {
+            self.replan_all(now)?;
+            // Withdrawn deadlines are not in the active pages; cancel what they still have.
+            let mut withdrawn = Vec::new();
+            for id in &report.withdrawn {
+                withdrawn.extend(self.store.deadline(id)?);
+            }
+            self.apply(&withdrawn, now)?;
+            self.store.set_meta(PLAN_FINGERPRINT, &fingerprint)?;
+        }
+        Ok(report)
+    }
+
+    fn replan_all(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut from: Option<(DateTime<Utc>, String)> = None;
+        loop {
+            let page = self.store.active_deadlines_page(
+                now,
+                from.as_ref().map(|(t, id)| (*t, id.as_str())),
+                10 * BATCH,
+            )?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            from = Some((last.due, last.id.clone()));
+            self.apply(&page, now)?;
+        }
+    }
+
+    fn apply(&mut self, deadlines: &[Deadline], now: DateTime<Utc>) -> Result<(), StoreError> {
+        let config = &self.config;
+        let plans = deadlines.iter().map(|d| (d, plan(d, config, now)));
+        let counts = self.store.apply_plans(plans, now)?;
+        if counts.planned + counts.cancelled > 0 {
+            tracing::debug!(
+                planned = counts.planned,
+                cancelled = counts.cancelled,
+                "alerts planned"
+            );
+        }
+        Ok(())
+    }
+
+    /// Settles every alert due at `now` under the catch-up policy, hands those to send to
+    /// their receivers (including any a crash left half-sent), and records the outcome.
+    /// Returns the alerts delivered.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> Result<Vec<DueAlert>, StoreError> {
+        let alerts = &self.config.alerts;
+        loop {
+            let due = self.store.due_alerts(now, BATCH)?;
+            if due.is_empty() {
+                break;
+            }
+            self.store
+                .settle(&settle_due(&due, now, alerts.catch_up, alerts.late_after))?;
+        }
+        let mut delivered = Vec::new();
+        loop {
+            let batch = self.store.sending_alerts(BATCH)?;
+            if batch.is_empty() {
+                return Ok(delivered);
+            }
+            let mut sent = Vec::with_capacity(batch.len());
+            for alert in batch {
+                match self.deliver.deliver(&self.config, &alert) {
+                    Ok(()) => {
+                        sent.push(alert.alert.id);
+                        delivered.push(alert);
+                    }
+                    Err(error) => {
+                        tracing::error!(deadline = %alert.alert.key.deadline, receiver = %alert.alert.key.receiver, %error, "alert delivery failed");
+                        self.store.mark_failed(alert.alert.id, &error)?;
+                    }
+                }
+            }
+            self.store.mark_sent(&sent, now)?;
+        }
+    }
+
+    /// When the next pending alert is planned.
+    pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.store.next_planned()
+    }
+}
+
+/// What the timer loop needs from the daemon.
+#[derive(Clone)]
+pub struct TimerContext {
+    pub scheduler: Arc<Mutex<Scheduler>>,
+    pub clock: Arc<dyn Clock>,
+    /// Woken when the ledger changed (a reload, an ingest), so the next wake-up is recomputed.
+    pub changed: Arc<Notify>,
+    /// Called on every wake-up; the daemon pings the systemd watchdog from it.
+    pub heartbeat: Option<(Duration, Arc<dyn Fn() + Send + Sync>)>,
+}
+
+impl std::fmt::Debug for TimerContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TimerContext")
+            .field("heartbeat", &self.heartbeat.as_ref().map(|h| h.0))
+            .finish()
+    }
+}
+
+/// Fires alerts as they come due until `shutdown` turns true. Sleeps until the next
+/// planned alert, a ledger change, or at most a minute (half the watchdog interval when
+/// one is set); it does not poll.
+pub async fn run_timer(
+    ctx: TimerContext,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<(), StoreError> {
+    let cap = ctx
+        .heartbeat
+        .as_ref()
+        .map_or(MAX_SLEEP, |(interval, _)| *interval / 2);
+    loop {
+        if let Some((_, beat)) = &ctx.heartbeat {
+            beat();
+        }
+        let scheduler = Arc::clone(&ctx.scheduler);
+        let clock = Arc::clone(&ctx.clock);
+        let next = tokio::task::spawn_blocking(move || {
+            let mut scheduler = scheduler
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            scheduler.tick(clock.now())?;
+            scheduler.next_due()
+        })
+        .await
+        .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
+        let wait = sleep_for(ctx.clock.now(), next, cap);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = ctx.changed.notified() => {}
+            _ = shutdown.changed() => return Ok(()),
+        }
+        if *shutdown.borrow() {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sleep_is_capped_and_never_negative() {
+        let now = DateTime::from_timestamp(1_000_000, 0).expect("time");
+        assert_eq!(sleep_for(now, None, Duration::from_secs(600)), MAX_SLEEP);
+        assert_eq!(
+            sleep_for(now, Some(now - chrono::Duration::seconds(5)), MAX_SLEEP),
+            Duration::ZERO
+        );
+        assert_eq!(
+            sleep_for(now, Some(now + chrono::Duration::seconds(5)), MAX_SLEEP),
+            Duration::from_secs(5)
+        );
+        assert_eq!(
+            sleep_for(
+                now,
+                Some(now + chrono::Duration::hours(5)),
+                Duration::from_secs(15)
+            ),
+            Duration::from_secs(15)
+        );
+    }
+}
