@@ -131,9 +131,9 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
         .map(|l| l.as_str())
         .collect();
     println!(
-        "  leads:     {} (catch_up = {:?})",
+        "  leads:     {} (catch_up = {})",
         leads.join(", "),
-        config.alerts.catch_up
+        config.alerts.catch_up.as_str()
     );
     let receivers: Vec<String> = config
         .receivers

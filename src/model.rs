@@ -92,6 +92,14 @@ pub enum CatchUp {
 }
 
 impl CatchUp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatchUp::Latest => "latest",
+            CatchUp::All => "all",
+            CatchUp::Skip => "skip",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<CatchUp> {
         match text {
             "latest" => Some(CatchUp::Latest),

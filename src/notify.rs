@@ -33,15 +33,14 @@ fn log_alert(alert: &DueAlert, tz: Tz) {
     tracing::info!(
         target: ALERT_TARGET,
         deadline = %a.key.deadline,
-        title = %alert.title,
+        title = ?alert.title,
         due = %alert.due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        due_local = %local_time(alert.due, tz),
+        due_local = ?local_time(alert.due, tz),
         lead = %a.lead,
         late = a.late,
         receiver = %a.key.receiver,
         planned = %a.planned.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        "deadline alert: {} {}",
-        alert.title,
+        "deadline alert: {}",
         lead_phrase(&a.lead),
     );
 }
@@ -55,7 +54,7 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
 
 fn lead_phrase(lead: &str) -> String {
     match humantime::parse_duration(lead) {
-        Ok(d) if d.is_zero() => "is due now".to_owned(),
-        _ => format!("is due in {lead}"),
+        Ok(d) if d.is_zero() => "due now".to_owned(),
+        _ => format!("due in {lead}"),
     }
 }
