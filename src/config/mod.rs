@@ -180,7 +180,6 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             e.message().trim().replace('\n', "; "),
         );
     }
-    let root_span = root.span();
     let root = root.get_ref();
     r.check_keys(root, "the config", &TOP_KEYS);
 
@@ -203,7 +202,6 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             default_receivers,
         })
     } else {
-        let _ = root_span;
         Err(ConfigErrors::new(path, text, r.diagnostics))
     }
 }
@@ -535,6 +533,12 @@ pub fn parse_due(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return end_of_day(day, tz)
             .ok_or_else(|| format!("the end of {day} does not exist in {tz}"));
+    }
+    if chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").is_ok() {
+        return Err(format!(
+            "\"{text}\" has no UTC offset, so the moment it names is unclear: \
+             add one (\"{text}-04:00\", \"{text}Z\")"
+        ));
     }
     Err(format!(
         "\"{text}\" is not a time: write RFC 3339 with an offset (\"2025-08-08T23:59:59-04:00\") \
