@@ -312,16 +312,17 @@ impl Store {
         Ok(ms.map(from_ms))
     }
 
-    /// Pending alerts planned at or before `now`, for at most `max_deadlines` deadlines
-    /// (all due alerts of each of them, so catch-up sees a deadline whole).
-    pub fn due_alerts(&self, now: DateTime<Utc>, max_deadlines: usize) -> Result<Vec<DueAlert>> {
+    /// Pending alerts planned at or before `now`: every due alert of the deadlines of the
+    /// `batch` earliest ones, so catch-up sees each deadline whole. The inner query walks
+    /// the partial index on pending alerts, never the whole outbox.
+    pub fn due_alerts(&self, now: DateTime<Utc>, batch: usize) -> Result<Vec<DueAlert>> {
         let sql = format!(
             "{DUE_SELECT} WHERE o.state = 'pending' AND o.planned_ms <= ?1 AND o.deadline_id IN \
-             (SELECT DISTINCT deadline_id FROM outbox WHERE state = 'pending' AND planned_ms <= ?1 LIMIT ?2) \
+             (SELECT deadline_id FROM outbox WHERE state = 'pending' AND planned_ms <= ?1 ORDER BY planned_ms LIMIT ?2) \
              ORDER BY o.deadline_id, o.planned_ms, o.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
-        let limit = i64::try_from(max_deadlines).unwrap_or(i64::MAX);
+        let limit = i64::try_from(batch).unwrap_or(i64::MAX);
         let rows = stmt
             .query_map(params![now.timestamp_millis(), limit], due_from_row)
             .map_err(sqlite(&self.path))?;
@@ -507,9 +508,11 @@ fn sync_declared_in(
     let mut report = SyncReport::default();
     let mut stored: HashMap<String, Stored> = HashMap::new();
     {
+        // Declared earlier (index on origin), or known from elsewhere under a declared id.
         let mut stmt = tx.prepare(
             "SELECT id, due_ms, status, tags, lead_times, revision FROM deadlines WHERE origin = 'config' \
-             OR id IN (SELECT value FROM json_each(?1))",
+             UNION SELECT id, due_ms, status, tags, lead_times, revision FROM deadlines \
+             WHERE id IN (SELECT value FROM json_each(?1))",
         )?;
         let ids: Vec<&str> = declared.iter().map(|d| d.id.as_str()).collect();
         let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());

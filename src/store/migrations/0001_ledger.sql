@@ -16,6 +16,7 @@ CREATE TABLE deadlines (
 ) STRICT;
 
 CREATE INDEX deadlines_active_due ON deadlines (due_ms) WHERE status = 'active';
+CREATE INDEX deadlines_declared ON deadlines (id) WHERE origin = 'config';
 
 CREATE TABLE revisions (
     deadline_id TEXT NOT NULL REFERENCES deadlines (id),
