@@ -98,7 +98,10 @@ pub fn run(options: RunOptions) -> Result<(), DaemonError> {
         .enable_all()
         .build()
         .map_err(DaemonError::Runtime)?;
-    runtime.block_on(serve(config, options))
+    let result = runtime.block_on(serve(config, options));
+    // A ledger write still running after the drain timeout must not hold up the exit.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    result
 }
 
 async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonError> {
