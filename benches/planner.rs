@@ -16,14 +16,8 @@ use sanctiond::model::{AlertKey, Deadline, DeadlineStatus, PlannedAlert};
 use sanctiond::store::Store;
 
 const DEADLINES: i64 = 1_000_000;
-const LEADS: [(&str, i64); 6] = [
-    ("7d", 604_800),
-    ("3d", 259_200),
-    ("1d", 86_400),
-    ("6h", 21_600),
-    ("1h", 3_600),
-    ("0s", 0),
-];
+const LEADS: [(&str, i64); 6] =
+    [("7d", 604_800), ("3d", 259_200), ("1d", 86_400), ("6h", 21_600), ("1h", 3_600), ("0s", 0)];
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-ledger");
@@ -69,14 +63,9 @@ fn write_config(path: &Path, dir: &Path, soon: chrono::DateTime<Utc>) -> config:
 fn ensure_ledger(ledger: &Path, fingerprint: &str) {
     let now_ms = Utc::now().timestamp_millis();
     if let Ok(store) = Store::open(ledger) {
-        let built: Option<i64> = store
-            .meta("bench_built_ms")
-            .expect("meta")
-            .and_then(|v| v.parse().ok());
+        let built: Option<i64> = store.meta("bench_built_ms").expect("meta").and_then(|v| v.parse().ok());
         if built.is_some_and(|b| now_ms - b < 20 * 86_400_000) {
-            store
-                .set_meta("plan_fingerprint", fingerprint)
-                .expect("meta");
+            store.set_meta("plan_fingerprint", fingerprint).expect("meta");
             println!("ledger:                 reusing {}", ledger.display());
             return;
         }
@@ -102,12 +91,8 @@ fn ensure_ledger(ledger: &Path, fingerprint: &str) {
         leads = leads.join(", ")
     );
     store.connection().execute_batch(&sql).expect("bulk load");
-    store
-        .set_meta("plan_fingerprint", fingerprint)
-        .expect("meta");
-    store
-        .set_meta("bench_built_ms", &now_ms.to_string())
-        .expect("meta");
+    store.set_meta("plan_fingerprint", fingerprint).expect("meta");
+    store.set_meta("bench_built_ms", &now_ms.to_string()).expect("meta");
     println!(
         "ledger:                 built {} deadlines, {} alerts in {:.1?}",
         DEADLINES,
@@ -120,9 +105,7 @@ fn daemon_run(config_path: &Path, dir: &Path, soon: chrono::DateTime<Utc>) {
     let socket_path: PathBuf = dir.join("notify.sock");
     let _ = std::fs::remove_file(&socket_path);
     let socket = UnixDatagram::bind(&socket_path).expect("bind");
-    socket
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
+    socket.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_sanctiond"))
         .arg("--config")
@@ -140,31 +123,19 @@ fn daemon_run(config_path: &Path, dir: &Path, soon: chrono::DateTime<Utc>) {
             break;
         }
     }
-    println!(
-        "start to READY=1:       {:>9.1} ms",
-        started.elapsed().as_secs_f64() * 1e3
-    );
+    println!("start to READY=1:       {:>9.1} ms", started.elapsed().as_secs_f64() * 1e3);
     let pid = child.id();
     // Never hang the benchmark: stop the daemon if the alert has not fired within a minute.
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(60));
-        let _ = Command::new("kill")
-            .arg("-KILL")
-            .arg(pid.to_string())
-            .status();
+        let _ = Command::new("kill").arg("-KILL").arg(pid.to_string()).status();
     });
-    println!(
-        "resident memory:        {:>9.1} MB (VmRSS after start)",
-        rss_kb(pid) as f64 / 1024.0
-    );
+    println!("resident memory:        {:>9.1} MB (VmRSS after start)", rss_kb(pid) as f64 / 1024.0);
 
     let stderr = child.stderr.take().expect("stderr");
     let mut lines = BufReader::new(stderr).lines();
-    let line = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find(|l| l.contains("deadline alert"))
-        .expect("the bench deadline fires");
+    let line =
+        lines.by_ref().map_while(Result::ok).find(|l| l.contains("deadline alert")).expect("the bench deadline fires");
     let delay = Utc::now() - soon;
     println!(
         "alert fired after:      {:>9.1} ms past its planned time (1M deadlines tracked)",
@@ -183,14 +154,8 @@ fn daemon_run(config_path: &Path, dir: &Path, soon: chrono::DateTime<Utc>) {
         idle.as_secs(),
         used as f64 / idle.as_secs_f64()
     );
-    println!(
-        "resident memory:        {:>9.1} MB (VmRSS after the idle period)",
-        rss_kb(pid) as f64 / 1024.0
-    );
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status();
+    println!("resident memory:        {:>9.1} MB (VmRSS after the idle period)", rss_kb(pid) as f64 / 1024.0);
+    let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
     let _ = child.wait();
 }
 
@@ -208,12 +173,7 @@ fn cpu_ticks(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let num = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
+    let num = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
     num(11) + num(12)
 }
 
@@ -248,21 +208,13 @@ fn planning_throughput() {
         .collect();
     store
         .connection()
-        .execute_batch(&format!(
-            "INSERT INTO deadlines VALUES {};",
-            values.join(",")
-        ))
+        .execute_batch(&format!("INSERT INTO deadlines VALUES {};", values.join(",")))
         .expect("deadlines");
     let plans = deadlines.iter().map(|d| {
         let alerts = LEADS
             .iter()
             .map(|(text, secs)| PlannedAlert {
-                key: AlertKey {
-                    deadline: d.id.clone(),
-                    revision: 1,
-                    lead_seconds: *secs,
-                    receiver: "log".into(),
-                },
+                key: AlertKey { deadline: d.id.clone(), revision: 1, lead_seconds: *secs, receiver: "log".into() },
                 lead: (*text).into(),
                 planned: d.due - chrono::Duration::seconds(*secs),
             })

@@ -19,11 +19,7 @@ use crate::schedule;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "sanctiond",
-    version,
-    about = "Watches for sanctions deadlines and warns before each one lands"
-)]
+#[command(name = "sanctiond", version, about = "Watches for sanctions deadlines and warns before each one lands")]
 struct Cli {
     /// The config file [default: /etc/sanctiond/sanctiond.toml]
     #[arg(long, global = true, env = "SANCTIOND_CONFIG", value_name = "PATH")]
@@ -76,9 +72,16 @@ pub fn main() -> ExitCode {
                 eprintln!("{errors}");
                 return ExitCode::from(2);
             }
-            if let Some(DaemonError::Config(errors)) = error.downcast_ref::<DaemonError>() {
-                eprintln!("{errors}");
-                return ExitCode::from(2);
+            match error.downcast_ref::<DaemonError>() {
+                Some(DaemonError::Config(errors)) => {
+                    eprintln!("{errors}");
+                    return ExitCode::from(2);
+                }
+                Some(setup @ DaemonError::Setup(..)) => {
+                    eprintln!("{setup}");
+                    return ExitCode::from(2);
+                }
+                _ => {}
             }
             eprintln!("sanctiond: error: {error:#}");
             ExitCode::from(1)
@@ -91,10 +94,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run => {
             daemon::init_logging();
-            daemon::run(RunOptions {
-                config_path: path,
-                stop_after: None,
-            })?;
+            daemon::run(RunOptions { config_path: path, stop_after: None })?;
             Ok(())
         }
         Command::CheckConfig => check_config(&path),
@@ -124,22 +124,9 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
     println!("{}: OK", path.display());
     println!("  timezone:  {tz}");
     println!("  ledger:    {}", daemon::ledger_path(&config).display());
-    let leads: Vec<&str> = config
-        .alerts
-        .lead_times
-        .iter()
-        .map(|l| l.as_str())
-        .collect();
-    println!(
-        "  leads:     {} (catch_up = {})",
-        leads.join(", "),
-        config.alerts.catch_up.as_str()
-    );
-    let receivers: Vec<String> = config
-        .receivers
-        .iter()
-        .map(|r| format!("{} ({})", r.name, r.kind.as_str()))
-        .collect();
+    let leads: Vec<&str> = config.alerts.lead_times.iter().map(|l| l.as_str()).collect();
+    println!("  leads:     {} (catch_up = {})", leads.join(", "), config.alerts.catch_up.as_str());
+    let receivers: Vec<String> = config.receivers.iter().map(|r| format!("{} ({})", r.name, r.kind.as_str())).collect();
     println!("  receivers: {}", receivers.join(", "));
     println!("  deadlines: {}", config.deadlines.len());
     let mut next: Option<(DateTime<Utc>, String)> = None;
@@ -151,10 +138,7 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
             due: d.due,
             status: DeadlineStatus::Active,
             tags: d.tags.clone(),
-            lead_times: d
-                .lead_times
-                .as_ref()
-                .map(|l| l.iter().map(|x| x.as_str().to_owned()).collect()),
+            lead_times: d.lead_times.as_ref().map(|l| l.iter().map(|x| x.as_str().to_owned()).collect()),
             revision: 1,
             sources: Vec::new(),
         };
@@ -179,14 +163,11 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
 }
 
 fn show_time(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz)
-        .format("%a %Y-%m-%d %H:%M:%S %Z")
-        .to_string()
+    t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M:%S %Z").to_string()
 }
 
 fn rfc3339_in(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz)
-        .to_rfc3339_opts(SecondsFormat::Secs, true)
+    t.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 fn millis(t: DateTime<Utc>) -> String {
@@ -258,24 +239,12 @@ fn print_alerts(alerts: &[Alert], format: Format) {
                         a.key.receiver.clone(),
                         millis(a.planned),
                         a.state.as_str().to_owned(),
-                        if a.late {
-                            "late".to_owned()
-                        } else {
-                            String::new()
-                        },
+                        if a.late { "late".to_owned() } else { String::new() },
                         a.sent.map(millis).unwrap_or_default(),
                     ]
                 })
                 .collect();
-            print!(
-                "{}",
-                table(
-                    &[
-                        "DEADLINE", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "SENT"
-                    ],
-                    &rows
-                )
-            );
+            print!("{}", table(&["DEADLINE", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "SENT"], &rows));
         }
     }
 }
@@ -289,10 +258,7 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     let mut out = String::new();
     let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let parts: Vec<String> = cells
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let parts: Vec<String> = cells.zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         let _ = writeln!(out, "{}", parts.join("  ").trim_end());
     };
     line(&mut header.iter().copied());
@@ -310,9 +276,7 @@ fn demo(dir: &Path) -> anyhow::Result<()> {
     let due = now + chrono::Duration::seconds(DEMO_DUE_IN);
     let later = (now + chrono::Duration::days(30)).date_naive();
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let dir = dir
-        .canonicalize()
-        .with_context(|| format!("cannot resolve {}", dir.display()))?;
+    let dir = dir.canonicalize().with_context(|| format!("cannot resolve {}", dir.display()))?;
     let path = dir.join("sanctiond.toml");
     let text = format!(
         r#"# Written by `sanctiond demo` at {now}. Each run moves the near deadline to
@@ -344,12 +308,7 @@ name = "journal"
 type = "log"
 "#,
         now = now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        state = dir
-            .join("state")
-            .display()
-            .to_string()
-            .replace('\\', "\\\\")
-            .replace('"', "\\\""),
+        state = dir.join("state").display().to_string().replace('\\', "\\\\").replace('"', "\\\""),
         due = due.to_rfc3339_opts(SecondsFormat::Secs, true),
     );
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
@@ -362,9 +321,6 @@ type = "log"
         config_path: path.clone(),
         stop_after: Some(Duration::from_secs(DEMO_DUE_IN as u64 + 2)),
     })?;
-    eprintln!(
-        "demo: done. Look inside with: sanctiond --config {} alerts",
-        path.display()
-    );
+    eprintln!("demo: done. Look inside with: sanctiond --config {} alerts", path.display());
     Ok(())
 }

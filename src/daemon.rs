@@ -13,8 +13,9 @@ use sd_notify::NotifyState;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{Notify, watch};
 
-use crate::config::{self, Config, ConfigErrors};
+use crate::config::{self, Config, ConfigErrors, PasswordSource, Secret};
 use crate::notify::Receivers;
+use crate::notify::email::Mailer;
 use crate::schedule::{self, Clock, Scheduler, TimerContext};
 use crate::store::{LEDGER_FILE, Store, StoreError, SyncReport};
 
@@ -28,13 +29,12 @@ pub enum DaemonError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{what} {path}: {source}")]
-    Io {
-        what: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { what: &'static str, path: PathBuf, source: std::io::Error },
     #[error("another sanctiond already runs on the state directory {0} (it holds sanctiond.lock)")]
     AlreadyRunning(PathBuf),
+    /// A config that parses but cannot be put to use (a password file that is missing…).
+    #[error("{}: {}", .0.display(), .1)]
+    Setup(PathBuf, String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -57,11 +57,8 @@ pub fn config_path(flag: Option<PathBuf>) -> PathBuf {
 /// The ledger file for `config`, with systemd's `$STATE_DIRECTORY` as the fallback.
 pub fn ledger_path(config: &Config) -> PathBuf {
     // systemd may pass several directories separated by ':'; ours is the first.
-    let systemd = std::env::var_os("STATE_DIRECTORY").and_then(|v| {
-        v.to_str()
-            .and_then(|s| s.split(':').next())
-            .map(PathBuf::from)
-    });
+    let systemd = std::env::var_os("STATE_DIRECTORY")
+        .and_then(|v| v.to_str().and_then(|s| s.split(':').next()).map(PathBuf::from));
     config.state_dir(systemd.as_deref()).join(LEDGER_FILE)
 }
 
@@ -106,9 +103,7 @@ pub fn run(options: RunOptions) -> Result<(), DaemonError> {
 
 async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonError> {
     let ledger = ledger_path(&config);
-    let state_dir = ledger
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_owned);
+    let state_dir = ledger.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
     fs::create_dir_all(&state_dir).map_err(|source| DaemonError::Io {
         what: "cannot create the state directory",
         path: state_dir.clone(),
@@ -117,11 +112,12 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let _lock = lock_state_dir(&state_dir)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
+    let receivers = build_receivers(&config).map_err(|e| DaemonError::Setup(config.path.clone(), e))?;
     let store = Store::open(&ledger)?;
     let now = clock.now();
     let (scheduler, report) = tokio::task::spawn_blocking({
         let config = Arc::clone(&config);
-        move || Scheduler::open(store, config, Box::new(Receivers), now)
+        move || Scheduler::open(store, config, Box::new(receivers), now)
     })
     .await
     .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
@@ -132,8 +128,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let changed = Arc::new(Notify::new());
     let (stop_tx, stop_rx) = watch::channel(false);
     let heartbeat = sd_notify::watchdog_enabled().map(|interval| {
-        let beat: Arc<dyn Fn() + Send + Sync> =
-            Arc::new(|| notify_systemd(&[NotifyState::Watchdog]));
+        let beat: Arc<dyn Fn() + Send + Sync> = Arc::new(|| notify_systemd(&[NotifyState::Watchdog]));
         (interval, beat)
     });
     let timer = tokio::spawn(schedule::run_timer(
@@ -145,10 +140,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
         },
         stop_rx,
     ));
-    notify_systemd(&[
-        NotifyState::Ready,
-        NotifyState::Status("watching deadlines"),
-    ]);
+    notify_systemd(&[NotifyState::Ready, NotifyState::Status("watching deadlines")]);
 
     let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Runtime)?;
     let mut interrupt = signal(SignalKind::interrupt()).map_err(DaemonError::Runtime)?;
@@ -173,11 +165,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     notify_systemd(&[NotifyState::Stopping]);
     tracing::info!("stopping");
     let _ = stop_tx.send(true);
-    if !timer.is_finished()
-        && tokio::time::timeout(DRAIN_TIMEOUT, &mut timer)
-            .await
-            .is_err()
-    {
+    if !timer.is_finished() && tokio::time::timeout(DRAIN_TIMEOUT, &mut timer).await.is_err() {
         tracing::warn!("the timer did not finish within {DRAIN_TIMEOUT:?}; exiting anyway");
     }
     outcome.map_err(DaemonError::from)
@@ -208,32 +196,31 @@ async fn reload(
                 ledger_path(&new).display()
             );
         }
-        Ok(new) => {
-            let new = Arc::new(new);
-            let scheduler = Arc::clone(scheduler);
-            let now = clock.now();
-            let config = Arc::clone(&new);
-            let result = tokio::task::spawn_blocking(move || {
-                scheduler
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .reload(config, now)
-            })
-            .await
-            .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()));
-            match result {
-                Ok(report) => {
-                    log_sync(&new, &report, "config reloaded");
-                    changed.notify_one();
+        Ok(new) => match build_receivers(&new) {
+            Err(error) => tracing::error!("reload refused, keeping the running config: {}: {error}", path.display()),
+            Ok(receivers) => {
+                let new = Arc::new(new);
+                let scheduler = Arc::clone(scheduler);
+                let now = clock.now();
+                let config = Arc::clone(&new);
+                let result = tokio::task::spawn_blocking(move || {
+                    let mut scheduler = scheduler.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    scheduler.set_deliver(Box::new(receivers));
+                    scheduler.reload(config, now)
+                })
+                .await
+                .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()));
+                match result {
+                    Ok(report) => {
+                        log_sync(&new, &report, "config reloaded");
+                        changed.notify_one();
+                    }
+                    Err(error) => tracing::error!(%error, "reload failed while updating the ledger"),
                 }
-                Err(error) => tracing::error!(%error, "reload failed while updating the ledger"),
             }
-        }
+        },
     }
-    notify_systemd(&[
-        NotifyState::Ready,
-        NotifyState::Status("watching deadlines"),
-    ]);
+    notify_systemd(&[NotifyState::Ready, NotifyState::Status("watching deadlines")]);
 }
 
 fn log_sync(config: &Config, report: &SyncReport, message: &str) {
@@ -261,19 +248,11 @@ fn lock_state_dir(dir: &Path) -> Result<File, DaemonError> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|source| DaemonError::Io {
-            what: "cannot open the lock file",
-            path: path.clone(),
-            source,
-        })?;
+        .map_err(|source| DaemonError::Io { what: "cannot open the lock file", path: path.clone(), source })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(TryLockError::WouldBlock) => Err(DaemonError::AlreadyRunning(dir.to_owned())),
-        Err(TryLockError::Error(source)) => Err(DaemonError::Io {
-            what: "cannot lock",
-            path,
-            source,
-        }),
+        Err(TryLockError::Error(source)) => Err(DaemonError::Io { what: "cannot lock", path, source }),
     }
 }
 
@@ -281,5 +260,44 @@ fn lock_state_dir(dir: &Path) -> Result<File, DaemonError> {
 fn notify_systemd(states: &[NotifyState<'_>]) {
     if let Err(error) = sd_notify::notify(states) {
         tracing::warn!(%error, "cannot reach systemd's notify socket");
+    }
+}
+
+/// The receivers of `config`, with an SMTP connection pool when it has an `[smtp]` section.
+/// Must run inside the async runtime.
+pub fn build_receivers(config: &Config) -> Result<Receivers, String> {
+    let mailer = match &config.smtp {
+        None => None,
+        Some(smtp) => {
+            let password = smtp.password.as_ref().map(read_password).transpose()?;
+            Some(Mailer::new(smtp, password, tokio::runtime::Handle::current())?)
+        }
+    };
+    Receivers::new(config, mailer)
+}
+
+/// Reads the SMTP password from where `[smtp]` says it is.
+pub fn read_password(source: &PasswordSource) -> Result<Secret, String> {
+    let from_file = |path: &Path| -> Result<Secret, String> {
+        let text = fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the SMTP password from {}: {e}", path.display()))?;
+        let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
+        if line.is_empty() {
+            return Err(format!("the SMTP password file {} is empty", path.display()));
+        }
+        Ok(Secret::new(line.to_owned()))
+    };
+    match source {
+        PasswordSource::File(path) => from_file(path),
+        PasswordSource::Env(var) => match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
+            _ => Err(format!("[smtp] password_env names ${var}, which is not set")),
+        },
+        PasswordSource::Credential(name) => match std::env::var_os("CREDENTIALS_DIRECTORY") {
+            Some(dir) => from_file(&Path::new(&dir).join(name)),
+            None => Err(format!(
+                "[smtp] password_credential = \"{name}\" needs $CREDENTIALS_DIRECTORY: add LoadCredential={name}:/path/to/file to the unit"
+            )),
+        },
     }
 }

@@ -23,14 +23,9 @@ impl Lead {
     /// Parses a humantime duration such as `7d`, `6h`, `1h30m` or `0s`.
     pub fn parse(text: &str) -> Result<Lead, String> {
         let trimmed = text.trim();
-        let span = humantime::parse_duration(trimmed).map_err(|e| {
-            format!("invalid duration {text:?}: {e} (write e.g. \"7d\", \"6h\", \"90m\", \"0s\")")
-        })?;
-        Ok(Lead {
-            text: trimmed.to_owned(),
-            span,
-            calendar_days: whole_days(trimmed),
-        })
+        let span = humantime::parse_duration(trimmed)
+            .map_err(|e| format!("invalid duration {text:?}: {e} (write e.g. \"7d\", \"6h\", \"90m\", \"0s\")"))?;
+        Ok(Lead { text: trimmed.to_owned(), span, calendar_days: whole_days(trimmed) })
     }
 
     /// The lead exactly as written in the config.
@@ -47,10 +42,7 @@ impl Lead {
     pub fn fire_time(&self, due: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
         match self.calendar_days {
             Some(days) => {
-                let local = due
-                    .with_timezone(&tz)
-                    .naive_local()
-                    .checked_sub_days(Days::new(days))?;
+                let local = due.with_timezone(&tz).naive_local().checked_sub_days(Days::new(days))?;
                 // A wall-clock time that falls in a DST gap does not exist: use the exact span.
                 match local.and_local_timezone(tz).earliest() {
                     Some(t) => Some(t.with_timezone(&Utc)),
@@ -234,34 +226,18 @@ mod tests {
     fn day_leads_keep_the_wall_clock_across_dst() {
         let tz: Tz = "America/New_York".parse().expect("zone");
         // Monday 3 Nov 2025 09:00 EST; DST ended on Sunday 2 Nov.
-        let due = tz
-            .with_ymd_and_hms(2025, 11, 3, 9, 0, 0)
-            .single()
-            .expect("due")
-            .with_timezone(&Utc);
+        let due = tz.with_ymd_and_hms(2025, 11, 3, 9, 0, 0).single().expect("due").with_timezone(&Utc);
         let three_days = Lead::parse("3d").expect("lead");
         let fire = three_days.fire_time(due, tz).expect("fire");
-        assert_eq!(
-            fire,
-            tz.with_ymd_and_hms(2025, 10, 31, 9, 0, 0)
-                .single()
-                .expect("fri")
-                .with_timezone(&Utc)
-        );
+        assert_eq!(fire, tz.with_ymd_and_hms(2025, 10, 31, 9, 0, 0).single().expect("fri").with_timezone(&Utc));
         assert_eq!(due - fire, chrono::Duration::hours(73));
         let exact = Lead::parse("72h").expect("lead");
-        assert_eq!(
-            due - exact.fire_time(due, tz).expect("fire"),
-            chrono::Duration::hours(72)
-        );
+        assert_eq!(due - exact.fire_time(due, tz).expect("fire"), chrono::Duration::hours(72));
     }
 
     #[test]
     fn leads_parse_as_written() {
-        assert_eq!(
-            Lead::parse("2 weeks").expect("lead").calendar_days,
-            Some(14)
-        );
+        assert_eq!(Lead::parse("2 weeks").expect("lead").calendar_days, Some(14));
         assert_eq!(Lead::parse("0s").expect("lead").seconds(), 0);
         assert_eq!(Lead::parse("1h30m").expect("lead").seconds(), 5400);
         assert!(Lead::parse("3 dayz").is_err());

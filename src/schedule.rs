@@ -11,7 +11,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
 use crate::model::{AlertKey, CatchUp, Deadline, DeadlineStatus, Lead, PlannedAlert};
-use crate::store::{DueAlert, Settle, Store, StoreError, SyncReport};
+use crate::store::{Delivery, DueAlert, Outcome, Recipients, Settle, Store, StoreError, SyncReport};
 
 /// The longest the timer sleeps without looking at the wall clock again, so a suspend or
 /// a clock step is noticed within this time.
@@ -24,9 +24,60 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 }
 
-/// Hands a due alert to its receiver. `Err` carries a message for the outbox row.
+/// Hands due alerts to their receivers: one result per alert, in order, with what each
+/// email recipient got so far. `store` is there to read context (revisions, threads).
 pub trait Deliver: Send {
-    fn deliver(&mut self, config: &Config, alert: &DueAlert) -> Result<(), String>;
+    fn deliver(
+        &mut self,
+        config: &Config,
+        store: &Store,
+        alerts: &[DueAlert],
+        now: DateTime<Utc>,
+    ) -> Vec<(Delivery, Recipients)>;
+}
+
+/// The first retry comes 10-15 s after a failure; each next one waits twice as long, up
+/// to 15 minutes. The jitter, derived from `seed` and the attempt, spreads out retries of
+/// many alerts that failed together.
+pub fn retry_delay(failures: i64, seed: i64) -> Duration {
+    const BASE: u64 = 10;
+    const CAP: u64 = 15 * 60;
+    let exponent = u32::try_from(failures.clamp(1, 12) - 1).unwrap_or(0);
+    let base = BASE.saturating_mul(1 << exponent).min(CAP);
+    let mix = (seed as u64 ^ (failures as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let jitter_ms = (mix >> 33) % (base * 500);
+    Duration::from_millis((base * 1000 + jitter_ms).min(CAP * 1000))
+}
+
+/// Turns one attempt's result into what the outbox records: a retry time, or failed once
+/// retrying has gone on for `max_retry`.
+pub fn outcome(
+    alert: &DueAlert,
+    delivery: Delivery,
+    recipients: Recipients,
+    now: DateTime<Utc>,
+    max_retry: Duration,
+) -> Outcome {
+    match delivery {
+        Delivery::Delivered => Outcome::Sent { recipients },
+        Delivery::Failed(error) => Outcome::Failed { error, recipients },
+        Delivery::Retry(error) => {
+            let delay = retry_delay(alert.alert.attempts + 1, alert.alert.id);
+            let at = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+            let first = alert.first_attempt.unwrap_or(now);
+            let limit = chrono::Duration::from_std(max_retry).unwrap_or(chrono::Duration::MAX);
+            if at - first > limit {
+                let error = format!(
+                    "gave up after {} attempts over {}: {error}",
+                    alert.alert.attempts + 1,
+                    humantime::format_duration(max_retry)
+                );
+                Outcome::Failed { error, recipients }
+            } else {
+                Outcome::RetryAt { at, error, recipients }
+            }
+        }
+    }
 }
 
 /// The alerts a deadline should have: one per lead time and routed receiver, at
@@ -35,10 +86,8 @@ pub fn plan(deadline: &Deadline, config: &Config, now: DateTime<Utc>) -> Vec<Pla
     if deadline.status != DeadlineStatus::Active {
         return Vec::new();
     }
-    let own: Option<Vec<Lead>> = deadline
-        .lead_times
-        .as_ref()
-        .map(|leads| leads.iter().filter_map(|l| Lead::parse(l).ok()).collect());
+    let own: Option<Vec<Lead>> =
+        deadline.lead_times.as_ref().map(|leads| leads.iter().filter_map(|l| Lead::parse(l).ok()).collect());
     let leads = own.as_deref().unwrap_or(&config.alerts.lead_times);
     let receivers = config.receivers_for(&deadline.id, &deadline.tags);
     let mut out = Vec::with_capacity(leads.len() * receivers.len());
@@ -69,20 +118,13 @@ pub fn plan(deadline: &Deadline, config: &Config, now: DateTime<Utc>) -> Vec<Pla
 /// past its time is sent as usual; older ones were missed, and `policy` picks which of
 /// those are still sent (marked late): `all`, `skip`, or only each deadline's `latest`
 /// (none if an on-time alert of that deadline is due as well).
-pub fn settle_due(
-    due: &[DueAlert],
-    now: DateTime<Utc>,
-    policy: CatchUp,
-    late_after: Duration,
-) -> Vec<(i64, Settle)> {
+pub fn settle_due(due: &[DueAlert], now: DateTime<Utc>, policy: CatchUp, late_after: Duration) -> Vec<(i64, Settle)> {
     let late_after = chrono::Duration::from_std(late_after).unwrap_or(chrono::Duration::MAX);
     let missed = |a: &DueAlert| now - a.alert.planned > late_after;
     // Per deadline, the planned time of the one missed lead that `latest` still sends.
     let mut latest: HashMap<&str, Option<DateTime<Utc>>> = HashMap::new();
     for a in due {
-        let entry = latest
-            .entry(a.alert.key.deadline.as_str())
-            .or_insert(Some(DateTime::<Utc>::MIN_UTC));
+        let entry = latest.entry(a.alert.key.deadline.as_str()).or_insert(Some(DateTime::<Utc>::MIN_UTC));
         if !missed(a) {
             *entry = None;
         } else if let Some(t) = entry {
@@ -97,10 +139,7 @@ pub fn settle_due(
                 match policy {
                     CatchUp::All => Settle::Send { late: true },
                     CatchUp::Skip => Settle::Skip,
-                    CatchUp::Latest
-                        if latest.get(a.alert.key.deadline.as_str())
-                            == Some(&Some(a.alert.planned)) =>
-                    {
+                    CatchUp::Latest if latest.get(a.alert.key.deadline.as_str()) == Some(&Some(a.alert.planned)) => {
                         Settle::Send { late: true }
                     }
                     CatchUp::Latest => Settle::Skip,
@@ -129,10 +168,7 @@ pub struct Scheduler {
 
 impl std::fmt::Debug for Scheduler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scheduler")
-            .field("store", &self.store.path())
-            .field("config", &self.config.path)
-            .finish()
+        f.debug_struct("Scheduler").field("store", &self.store.path()).field("config", &self.config.path).finish()
     }
 }
 
@@ -145,23 +181,20 @@ impl Scheduler {
         deliver: Box<dyn Deliver>,
         now: DateTime<Utc>,
     ) -> Result<(Scheduler, SyncReport), StoreError> {
-        let mut scheduler = Scheduler {
-            store,
-            config,
-            deliver,
-        };
+        let mut scheduler = Scheduler { store, config, deliver };
         let report = scheduler.sync(now)?;
         Ok((scheduler, report))
     }
 
     /// Swaps in a new, already validated config and plans what it changed.
-    pub fn reload(
-        &mut self,
-        config: Arc<Config>,
-        now: DateTime<Utc>,
-    ) -> Result<SyncReport, StoreError> {
+    pub fn reload(&mut self, config: Arc<Config>, now: DateTime<Utc>) -> Result<SyncReport, StoreError> {
         self.config = config;
         self.sync(now)
+    }
+
+    /// Replaces the receivers, for a reload that changed them.
+    pub fn set_deliver(&mut self, deliver: Box<dyn Deliver>) {
+        self.deliver = deliver;
     }
 
     pub fn config(&self) -> &Arc<Config> {
@@ -174,9 +207,7 @@ impl Scheduler {
 
     fn sync(&mut self, now: DateTime<Utc>) -> Result<SyncReport, StoreError> {
         let source = format!("config:{}", self.config.path.display());
-        let report = self
-            .store
-            .sync_declared(&self.config.deadlines, &source, now)?;
+        let report = self.store.sync_declared(&self.config.deadlines, &source, now)?;
         let fingerprint = self.config.plan_fingerprint();
         if self.store.meta(PLAN_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str()) {
             let mut changed = Vec::new();
@@ -200,11 +231,8 @@ impl Scheduler {
     fn replan_all(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
         let mut from: Option<(DateTime<Utc>, String)> = None;
         loop {
-            let page = self.store.active_deadlines_page(
-                now,
-                from.as_ref().map(|(t, id)| (*t, id.as_str())),
-                10 * BATCH,
-            )?;
+            let page =
+                self.store.active_deadlines_page(now, from.as_ref().map(|(t, id)| (*t, id.as_str())), 10 * BATCH)?;
             let Some(last) = page.last() else {
                 return Ok(());
             };
@@ -218,18 +246,14 @@ impl Scheduler {
         let plans = deadlines.iter().map(|d| (d, plan(d, config, now)));
         let counts = self.store.apply_plans(plans, now)?;
         if counts.planned + counts.cancelled > 0 {
-            tracing::debug!(
-                planned = counts.planned,
-                cancelled = counts.cancelled,
-                "alerts planned"
-            );
+            tracing::debug!(planned = counts.planned, cancelled = counts.cancelled, "alerts planned");
         }
         Ok(())
     }
 
     /// Settles every alert due at `now` under the catch-up policy, hands those to send to
-    /// their receivers (including any a crash left half-sent), and records the outcome.
-    /// Returns the alerts delivered.
+    /// their receivers (with retries that are due, and any a crash left half-sent), and
+    /// records the outcomes. Returns the alerts delivered.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<Vec<DueAlert>, StoreError> {
         let alerts = &self.config.alerts;
         loop {
@@ -237,35 +261,44 @@ impl Scheduler {
             if due.is_empty() {
                 break;
             }
-            self.store
-                .settle(&settle_due(&due, now, alerts.catch_up, alerts.late_after))?;
+            self.store.settle(&settle_due(&due, now, alerts.catch_up, alerts.late_after), now)?;
         }
+        let max_retry = self.config.smtp.as_ref().map_or(crate::config::email_defaults::MAX_RETRY, |s| s.max_retry);
         let mut delivered = Vec::new();
         loop {
-            let batch = self.store.sending_alerts(BATCH)?;
+            let batch = self.store.sending_alerts(now, BATCH)?;
             if batch.is_empty() {
                 return Ok(delivered);
             }
-            let mut sent = Vec::with_capacity(batch.len());
-            for alert in batch {
-                match self.deliver.deliver(&self.config, &alert) {
-                    Ok(()) => {
-                        sent.push(alert.alert.id);
-                        delivered.push(alert);
-                    }
-                    Err(error) => {
-                        tracing::error!(deadline = %alert.alert.key.deadline, receiver = %alert.alert.key.receiver, %error, "alert delivery failed");
-                        self.store.mark_failed(alert.alert.id, &error)?;
-                    }
+            let results = self.deliver.deliver(&self.config, &self.store, &batch, now);
+            let mut outcomes = Vec::with_capacity(batch.len());
+            for (alert, (delivery, recipients)) in batch.into_iter().zip(results) {
+                let outcome = outcome(&alert, delivery, recipients, now, max_retry);
+                let key = &alert.alert.key;
+                match &outcome {
+                    Outcome::Sent { .. } => {}
+                    Outcome::RetryAt { at, error, .. } => tracing::warn!(
+                        deadline = %key.deadline, receiver = %key.receiver, lead = %alert.alert.lead,
+                        attempt = alert.alert.attempts + 1, retry_at = %at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        %error, "alert delivery failed; will retry"
+                    ),
+                    Outcome::Failed { error, .. } => tracing::error!(
+                        deadline = %key.deadline, receiver = %key.receiver, lead = %alert.alert.lead,
+                        attempt = alert.alert.attempts + 1, %error, "alert delivery failed for good"
+                    ),
                 }
+                if matches!(outcome, Outcome::Sent { .. }) {
+                    delivered.push(alert.clone());
+                }
+                outcomes.push((alert.alert.id, outcome));
             }
-            self.store.mark_sent(&sent, now)?;
+            self.store.record(&outcomes, now)?;
         }
     }
 
-    /// When the next pending alert is planned.
+    /// When the timer must next wake: the next planned alert or retry.
     pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.store.next_planned()
+        self.store.next_wake()
     }
 }
 
@@ -282,23 +315,15 @@ pub struct TimerContext {
 
 impl std::fmt::Debug for TimerContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TimerContext")
-            .field("heartbeat", &self.heartbeat.as_ref().map(|h| h.0))
-            .finish()
+        f.debug_struct("TimerContext").field("heartbeat", &self.heartbeat.as_ref().map(|h| h.0)).finish()
     }
 }
 
 /// Fires alerts as they come due until `shutdown` turns true. Sleeps until the next
 /// planned alert, a ledger change, or at most a minute (half the watchdog interval when
 /// one is set); it does not poll.
-pub async fn run_timer(
-    ctx: TimerContext,
-    mut shutdown: watch::Receiver<bool>,
-) -> Result<(), StoreError> {
-    let cap = ctx
-        .heartbeat
-        .as_ref()
-        .map_or(MAX_SLEEP, |(interval, _)| *interval / 2);
+pub async fn run_timer(ctx: TimerContext, mut shutdown: watch::Receiver<bool>) -> Result<(), StoreError> {
+    let cap = ctx.heartbeat.as_ref().map_or(MAX_SLEEP, |(interval, _)| *interval / 2);
     loop {
         if let Some((_, beat)) = &ctx.heartbeat {
             beat();
@@ -306,9 +331,7 @@ pub async fn run_timer(
         let scheduler = Arc::clone(&ctx.scheduler);
         let clock = Arc::clone(&ctx.clock);
         let next = tokio::task::spawn_blocking(move || {
-            let mut scheduler = scheduler
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut scheduler = scheduler.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             scheduler.tick(clock.now())?;
             scheduler.next_due()
         })
@@ -334,20 +357,10 @@ mod tests {
     fn sleep_is_capped_and_never_negative() {
         let now = DateTime::from_timestamp(1_000_000, 0).expect("time");
         assert_eq!(sleep_for(now, None, Duration::from_secs(600)), MAX_SLEEP);
+        assert_eq!(sleep_for(now, Some(now - chrono::Duration::seconds(5)), MAX_SLEEP), Duration::ZERO);
+        assert_eq!(sleep_for(now, Some(now + chrono::Duration::seconds(5)), MAX_SLEEP), Duration::from_secs(5));
         assert_eq!(
-            sleep_for(now, Some(now - chrono::Duration::seconds(5)), MAX_SLEEP),
-            Duration::ZERO
-        );
-        assert_eq!(
-            sleep_for(now, Some(now + chrono::Duration::seconds(5)), MAX_SLEEP),
-            Duration::from_secs(5)
-        );
-        assert_eq!(
-            sleep_for(
-                now,
-                Some(now + chrono::Duration::hours(5)),
-                Duration::from_secs(15)
-            ),
+            sleep_for(now, Some(now + chrono::Duration::hours(5)), Duration::from_secs(15)),
             Duration::from_secs(15)
         );
     }

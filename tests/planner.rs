@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use sanctiond::config::{self, Config};
 use sanctiond::model::AlertState;
 use sanctiond::schedule::{Deliver, Scheduler};
-use sanctiond::store::{DueAlert, Store};
+use sanctiond::store::{Delivery, DueAlert, Recipients, Store};
 
 /// What a receiver got: (deadline, lead, receiver, late).
 type Sent = Arc<Mutex<Vec<(String, String, String, bool)>>>;
@@ -17,15 +17,13 @@ type Sent = Arc<Mutex<Vec<(String, String, String, bool)>>>;
 struct Recorder(Sent);
 
 impl Deliver for Recorder {
-    fn deliver(&mut self, _: &Config, alert: &DueAlert) -> Result<(), String> {
-        let a = &alert.alert;
-        self.0.lock().expect("lock").push((
-            a.key.deadline.clone(),
-            a.lead.clone(),
-            a.key.receiver.clone(),
-            a.late,
-        ));
-        Ok(())
+    fn deliver(&mut self, _: &Config, _: &Store, alerts: &[DueAlert], _: DateTime<Utc>) -> Vec<(Delivery, Recipients)> {
+        let mut sent = self.0.lock().expect("lock");
+        for alert in alerts {
+            let a = &alert.alert;
+            sent.push((a.key.deadline.clone(), a.lead.clone(), a.key.receiver.clone(), a.late));
+        }
+        alerts.iter().map(|a| (Delivery::Delivered, a.recipients.clone())).collect()
     }
 }
 
@@ -46,11 +44,7 @@ fn parse(text: &str) -> Arc<Config> {
 impl Harness {
     fn start(config_text: &str, now: DateTime<Utc>) -> Harness {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut h = Harness {
-            dir,
-            scheduler: None,
-            sent: Sent::default(),
-        };
+        let mut h = Harness { dir, scheduler: None, sent: Sent::default() };
         h.restart(config_text, now);
         h
     }
@@ -60,8 +54,7 @@ impl Harness {
         self.scheduler = None;
         let store = Store::open(&self.dir.path().join("ledger.sqlite3")).expect("open ledger");
         let deliver = Box::new(Recorder(Arc::clone(&self.sent)));
-        let (scheduler, _) =
-            Scheduler::open(store, parse(config_text), deliver, now).expect("scheduler");
+        let (scheduler, _) = Scheduler::open(store, parse(config_text), deliver, now).expect("scheduler");
         self.scheduler = Some(scheduler);
     }
 
@@ -78,20 +71,12 @@ impl Harness {
     /// (lead, receiver, planned, state) of every outbox row of `deadline`.
     fn outbox(&mut self, deadline: &str) -> Vec<(String, String, DateTime<Utc>, AlertState)> {
         let alerts = self.s().store().alerts(Some(deadline)).expect("alerts");
-        alerts
-            .into_iter()
-            .map(|a| (a.lead, a.key.receiver, a.planned, a.state))
-            .collect()
+        alerts.into_iter().map(|a| (a.lead, a.key.receiver, a.planned, a.state)).collect()
     }
 }
 
 fn one(deadline: &str, lead: &str, receiver: &str, late: bool) -> (String, String, String, bool) {
-    (
-        deadline.to_owned(),
-        lead.to_owned(),
-        receiver.to_owned(),
-        late,
-    )
+    (deadline.to_owned(), lead.to_owned(), receiver.to_owned(), late)
 }
 
 const BASIC: &str = r#"
@@ -109,71 +94,26 @@ due = "2025-08-08T12:00:00Z"
 #[test]
 fn each_lead_fires_once_at_its_time() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
-    let planned: Vec<_> = h
-        .outbox("ru")
-        .iter()
-        .map(|(l, _, p, s)| (l.clone(), *p, *s))
-        .collect();
+    let planned: Vec<_> = h.outbox("ru").iter().map(|(l, _, p, s)| (l.clone(), *p, *s)).collect();
     assert_eq!(
         planned,
         vec![
-            (
-                "3d".to_owned(),
-                t("2025-08-05T12:00:00Z"),
-                AlertState::Pending
-            ),
-            (
-                "1d".to_owned(),
-                t("2025-08-07T12:00:00Z"),
-                AlertState::Pending
-            ),
-            (
-                "1h".to_owned(),
-                t("2025-08-08T11:00:00Z"),
-                AlertState::Pending
-            ),
-            (
-                "0s".to_owned(),
-                t("2025-08-08T12:00:00Z"),
-                AlertState::Pending
-            ),
+            ("3d".to_owned(), t("2025-08-05T12:00:00Z"), AlertState::Pending),
+            ("1d".to_owned(), t("2025-08-07T12:00:00Z"), AlertState::Pending),
+            ("1h".to_owned(), t("2025-08-08T11:00:00Z"), AlertState::Pending),
+            ("0s".to_owned(), t("2025-08-08T12:00:00Z"), AlertState::Pending),
         ]
     );
-    assert_eq!(
-        h.s().next_due().expect("next"),
-        Some(t("2025-08-05T12:00:00Z"))
-    );
-    assert!(
-        h.tick(t("2025-08-05T11:59:59.999Z")).is_empty(),
-        "nothing before its time"
-    );
-    assert_eq!(
-        h.tick(t("2025-08-05T12:00:00.200Z")),
-        vec![one("ru", "3d", "log", false)]
-    );
+    assert_eq!(h.s().next_due().expect("next"), Some(t("2025-08-05T12:00:00Z")));
+    assert!(h.tick(t("2025-08-05T11:59:59.999Z")).is_empty(), "nothing before its time");
+    assert_eq!(h.tick(t("2025-08-05T12:00:00.200Z")), vec![one("ru", "3d", "log", false)]);
     assert!(h.tick(t("2025-08-05T12:00:01Z")).is_empty(), "never twice");
-    assert_eq!(
-        h.s().next_due().expect("next"),
-        Some(t("2025-08-07T12:00:00Z"))
-    );
-    assert_eq!(
-        h.tick(t("2025-08-07T12:00:00Z")),
-        vec![one("ru", "1d", "log", false)]
-    );
-    assert_eq!(
-        h.tick(t("2025-08-08T11:00:00Z")),
-        vec![one("ru", "1h", "log", false)]
-    );
-    assert_eq!(
-        h.tick(t("2025-08-08T12:00:00Z")),
-        vec![one("ru", "0s", "log", false)]
-    );
+    assert_eq!(h.s().next_due().expect("next"), Some(t("2025-08-07T12:00:00Z")));
+    assert_eq!(h.tick(t("2025-08-07T12:00:00Z")), vec![one("ru", "1d", "log", false)]);
+    assert_eq!(h.tick(t("2025-08-08T11:00:00Z")), vec![one("ru", "1h", "log", false)]);
+    assert_eq!(h.tick(t("2025-08-08T12:00:00Z")), vec![one("ru", "0s", "log", false)]);
     assert_eq!(h.s().next_due().expect("next"), None);
-    assert!(
-        h.outbox("ru")
-            .iter()
-            .all(|(_, _, _, s)| *s == AlertState::Sent)
-    );
+    assert!(h.outbox("ru").iter().all(|(_, _, _, s)| *s == AlertState::Sent));
 }
 
 #[test]
@@ -239,107 +179,46 @@ tags = ["iran"]
 #[test]
 fn a_moved_deadline_cancels_its_pending_alerts_and_plans_new_ones() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
-    assert_eq!(
-        h.tick(t("2025-08-05T12:00:00Z")),
-        vec![one("ru", "3d", "log", false)]
-    );
+    assert_eq!(h.tick(t("2025-08-05T12:00:00Z")), vec![one("ru", "3d", "log", false)]);
     let moved = BASIC.replace("2025-08-08T12:00:00Z", "2025-08-10T12:00:00Z");
-    let report = h
-        .s()
-        .reload(parse(&moved), t("2025-08-06T00:00:00Z"))
-        .expect("reload");
+    let report = h.s().reload(parse(&moved), t("2025-08-06T00:00:00Z")).expect("reload");
     assert_eq!(report.moved, ["ru"]);
 
     let rows = h.outbox("ru");
     let state_of = |lead: &str, planned: &str| {
-        rows.iter()
-            .find(|(l, _, p, _)| l == lead && *p == t(planned))
-            .map(|r| r.3)
-            .expect("row")
+        rows.iter().find(|(l, _, p, _)| l == lead && *p == t(planned)).map(|r| r.3).expect("row")
     };
-    assert_eq!(
-        state_of("3d", "2025-08-05T12:00:00Z"),
-        AlertState::Sent,
-        "history stays"
-    );
-    assert_eq!(
-        state_of("1d", "2025-08-07T12:00:00Z"),
-        AlertState::Cancelled
-    );
-    assert_eq!(
-        state_of("0s", "2025-08-08T12:00:00Z"),
-        AlertState::Cancelled
-    );
-    assert_eq!(
-        state_of("3d", "2025-08-07T12:00:00Z"),
-        AlertState::Pending,
-        "new revision, new 3d alert"
-    );
+    assert_eq!(state_of("3d", "2025-08-05T12:00:00Z"), AlertState::Sent, "history stays");
+    assert_eq!(state_of("1d", "2025-08-07T12:00:00Z"), AlertState::Cancelled);
+    assert_eq!(state_of("0s", "2025-08-08T12:00:00Z"), AlertState::Cancelled);
+    assert_eq!(state_of("3d", "2025-08-07T12:00:00Z"), AlertState::Pending, "new revision, new 3d alert");
     assert_eq!(state_of("0s", "2025-08-10T12:00:00Z"), AlertState::Pending);
 
-    assert!(
-        h.tick(t("2025-08-07T12:00:00Z"))
-            .contains(&one("ru", "3d", "log", false))
-    );
+    assert!(h.tick(t("2025-08-07T12:00:00Z")).contains(&one("ru", "3d", "log", false)));
     let revisions = h.s().store().revisions("ru").expect("revisions");
     let dues: Vec<_> = revisions.iter().map(|r| (r.revision, r.due)).collect();
-    assert_eq!(
-        dues,
-        vec![
-            (1, t("2025-08-08T12:00:00Z")),
-            (2, t("2025-08-10T12:00:00Z"))
-        ]
-    );
-    let deadline = h
-        .s()
-        .store()
-        .deadline("ru")
-        .expect("query")
-        .expect("exists");
-    assert_eq!(
-        (deadline.revision, deadline.due),
-        (2, t("2025-08-10T12:00:00Z")),
-        "a revision, not a new deadline"
-    );
+    assert_eq!(dues, vec![(1, t("2025-08-08T12:00:00Z")), (2, t("2025-08-10T12:00:00Z"))]);
+    let deadline = h.s().store().deadline("ru").expect("query").expect("exists");
+    assert_eq!((deadline.revision, deadline.due), (2, t("2025-08-10T12:00:00Z")), "a revision, not a new deadline");
 }
 
 #[test]
 fn a_withdrawn_deadline_stops_alerting_and_comes_back_when_declared_again() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
     let without = "[alerts]\nlead_times = [\"3d\", \"1d\", \"1h\", \"0s\"]\n";
-    let report = h
-        .s()
-        .reload(parse(without), t("2025-08-02T00:00:00Z"))
-        .expect("reload");
+    let report = h.s().reload(parse(without), t("2025-08-02T00:00:00Z")).expect("reload");
     assert_eq!(report.withdrawn, ["ru"]);
     let deadline = h.s().store().deadline("ru").expect("query").expect("kept");
     assert_eq!(deadline.status.as_str(), "withdrawn");
     assert!(h.outbox("ru").iter().all(|r| r.3 == AlertState::Cancelled));
-    assert!(
-        h.tick(t("2025-08-09T00:00:00Z")).is_empty(),
-        "a withdrawn deadline sends nothing"
-    );
+    assert!(h.tick(t("2025-08-09T00:00:00Z")).is_empty(), "a withdrawn deadline sends nothing");
 
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
-    h.s()
-        .reload(parse(without), t("2025-08-02T00:00:00Z"))
-        .expect("withdraw");
-    let report = h
-        .s()
-        .reload(parse(BASIC), t("2025-08-03T00:00:00Z"))
-        .expect("restore");
+    h.s().reload(parse(without), t("2025-08-02T00:00:00Z")).expect("withdraw");
+    let report = h.s().reload(parse(BASIC), t("2025-08-03T00:00:00Z")).expect("restore");
     assert_eq!(report.restored, ["ru"]);
-    assert_eq!(
-        h.outbox("ru")
-            .iter()
-            .filter(|r| r.3 == AlertState::Pending)
-            .count(),
-        4
-    );
-    assert_eq!(
-        h.tick(t("2025-08-05T12:00:00Z")),
-        vec![one("ru", "3d", "log", false)]
-    );
+    assert_eq!(h.outbox("ru").iter().filter(|r| r.3 == AlertState::Pending).count(), 4);
+    assert_eq!(h.tick(t("2025-08-05T12:00:00Z")), vec![one("ru", "3d", "log", false)]);
 }
 
 #[test]
@@ -348,17 +227,11 @@ fn catch_up_latest_sends_only_the_most_recent_missed_alert_marked_late() {
     // Down from before the 3d alert until after the 1d alert.
     h.scheduler = None;
     h.restart(BASIC, t("2025-08-07T13:00:00Z"));
-    assert_eq!(
-        h.tick(t("2025-08-07T13:00:00Z")),
-        vec![one("ru", "1d", "log", true)]
-    );
+    assert_eq!(h.tick(t("2025-08-07T13:00:00Z")), vec![one("ru", "1d", "log", true)]);
     let rows = h.outbox("ru");
     assert_eq!(rows[0].3, AlertState::Cancelled, "3d skipped");
     assert_eq!(rows[1].3, AlertState::Sent);
-    assert_eq!(
-        h.tick(t("2025-08-08T11:00:00Z")),
-        vec![one("ru", "1h", "log", false)]
-    );
+    assert_eq!(h.tick(t("2025-08-08T11:00:00Z")), vec![one("ru", "1h", "log", false)]);
 }
 
 #[test]
@@ -368,11 +241,7 @@ fn catch_up_all_sends_every_missed_alert_marked_late() {
     h.restart(&text, t("2025-08-08T11:30:00Z"));
     assert_eq!(
         h.tick(t("2025-08-08T11:30:00Z")),
-        vec![
-            one("ru", "3d", "log", true),
-            one("ru", "1d", "log", true),
-            one("ru", "1h", "log", true)
-        ]
+        vec![one("ru", "3d", "log", true), one("ru", "1d", "log", true), one("ru", "1h", "log", true)]
     );
 }
 
@@ -382,17 +251,8 @@ fn catch_up_skip_sends_nothing_missed_but_keeps_later_alerts() {
     let mut h = Harness::start(&text, t("2025-08-01T00:00:00Z"));
     h.restart(&text, t("2025-08-08T11:30:00Z"));
     assert!(h.tick(t("2025-08-08T11:30:00Z")).is_empty());
-    assert_eq!(
-        h.outbox("ru")
-            .iter()
-            .filter(|r| r.3 == AlertState::Cancelled)
-            .count(),
-        3
-    );
-    assert_eq!(
-        h.tick(t("2025-08-08T12:00:00Z")),
-        vec![one("ru", "0s", "log", false)]
-    );
+    assert_eq!(h.outbox("ru").iter().filter(|r| r.3 == AlertState::Cancelled).count(), 3);
+    assert_eq!(h.tick(t("2025-08-08T12:00:00Z")), vec![one("ru", "0s", "log", false)]);
 }
 
 #[test]
@@ -400,17 +260,8 @@ fn an_alert_within_late_after_is_on_time_and_not_caught_up() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
     // 30 s after the 1h alert; the 1d alert long missed: latest keeps only the on-time one.
     h.restart(BASIC, t("2025-08-08T11:00:30Z"));
-    assert_eq!(
-        h.tick(t("2025-08-08T11:00:30Z")),
-        vec![one("ru", "1h", "log", false)]
-    );
-    assert_eq!(
-        h.outbox("ru")
-            .iter()
-            .filter(|r| r.3 == AlertState::Cancelled)
-            .count(),
-        2
-    );
+    assert_eq!(h.tick(t("2025-08-08T11:00:30Z")), vec![one("ru", "1h", "log", false)]);
+    assert_eq!(h.outbox("ru").iter().filter(|r| r.3 == AlertState::Cancelled).count(), 2);
 }
 
 #[test]
@@ -430,16 +281,10 @@ fn an_alert_left_sending_by_a_crash_is_sent_on_restart() {
     h.scheduler = None;
     // Simulate a crash between writing `sending` and recording the delivery.
     let mut store = Store::open(&h.dir.path().join("ledger.sqlite3")).expect("open");
-    store
-        .connection()
-        .execute("UPDATE outbox SET state = 'sending' WHERE lead = '3d'", [])
-        .expect("update");
+    store.connection().execute("UPDATE outbox SET state = 'sending', next_attempt_ms = planned_ms WHERE lead = '3d'", []).expect("update");
     drop(store);
     h.restart(BASIC, t("2025-08-05T12:00:02Z"));
-    assert_eq!(
-        h.tick(t("2025-08-05T12:00:02Z")),
-        vec![one("ru", "3d", "log", false)]
-    );
+    assert_eq!(h.tick(t("2025-08-05T12:00:02Z")), vec![one("ru", "3d", "log", false)]);
     assert!(h.tick(t("2025-08-05T12:00:03Z")).is_empty());
 }
 
@@ -448,18 +293,11 @@ fn changing_lead_times_replans_stored_deadlines() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
     let fewer = BASIC.replace(r#"["3d", "1d", "1h", "0s"]"#, r#"["2d", "0s"]"#);
     h.restart(&fewer, t("2025-08-02T00:00:00Z"));
-    let pending: Vec<_> = h
-        .outbox("ru")
-        .into_iter()
-        .filter(|r| r.3 == AlertState::Pending)
-        .map(|r| (r.0, r.2))
-        .collect();
+    let pending: Vec<_> =
+        h.outbox("ru").into_iter().filter(|r| r.3 == AlertState::Pending).map(|r| (r.0, r.2)).collect();
     assert_eq!(
         pending,
-        vec![
-            ("2d".to_owned(), t("2025-08-06T12:00:00Z")),
-            ("0s".to_owned(), t("2025-08-08T12:00:00Z"))
-        ]
+        vec![("2d".to_owned(), t("2025-08-06T12:00:00Z")), ("0s".to_owned(), t("2025-08-08T12:00:00Z"))]
     );
 }
 
@@ -478,24 +316,13 @@ due = "2025-11-03"
 "#;
     let mut h = Harness::start(text, t("2025-10-01T00:00:00Z"));
     let ny: Tz = "America/New_York".parse().expect("zone");
-    let local = |d, h, m, s| {
-        ny.with_ymd_and_hms(2025, 11, d, h, m, s)
-            .single()
-            .expect("local")
-            .to_utc()
-    };
+    let local = |d, h, m, s| ny.with_ymd_and_hms(2025, 11, d, h, m, s).single().expect("local").to_utc();
     let planned: Vec<_> = h.outbox("gl").into_iter().map(|r| (r.0, r.2)).collect();
     let due = local(3, 23, 59, 59);
     assert_eq!(
         planned,
         vec![
-            (
-                "3d".to_owned(),
-                ny.with_ymd_and_hms(2025, 10, 31, 23, 59, 59)
-                    .single()
-                    .expect("oct")
-                    .to_utc()
-            ),
+            ("3d".to_owned(), ny.with_ymd_and_hms(2025, 10, 31, 23, 59, 59).single().expect("oct").to_utc()),
             ("1d".to_owned(), local(2, 23, 59, 59)),
             ("6h".to_owned(), due - Duration::hours(6)),
         ]
@@ -519,8 +346,5 @@ due = "2025-03-10T02:30:00-04:00"
 "#;
     let mut h = Harness::start(text, t("2025-03-01T00:00:00Z"));
     let planned = h.outbox("gap")[0].2;
-    assert_eq!(
-        planned,
-        t("2025-03-10T02:30:00-04:00") - Duration::hours(24)
-    );
+    assert_eq!(planned, t("2025-03-10T02:30:00-04:00") - Duration::hours(24));
 }

@@ -30,18 +30,12 @@ impl ConfigErrors {
                 (line, col, d.message)
             })
             .collect();
-        ConfigErrors {
-            path: path.to_owned(),
-            problems,
-        }
+        ConfigErrors { path: path.to_owned(), problems }
     }
 
     /// A problem with the file as a whole (unreadable, not UTF-8).
     pub fn whole_file(path: &Path, message: String) -> ConfigErrors {
-        ConfigErrors {
-            path: path.to_owned(),
-            problems: vec![(1, 1, message)],
-        }
+        ConfigErrors { path: path.to_owned(), problems: vec![(1, 1, message)] }
     }
 }
 
@@ -84,9 +78,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }
@@ -105,10 +97,7 @@ mod tests {
 
     #[test]
     fn suggests_close_keys_only() {
-        assert_eq!(
-            did_you_mean("recievers", &["receivers", "tags"]),
-            Some("receivers")
-        );
+        assert_eq!(did_you_mean("recievers", &["receivers", "tags"]), Some("receivers"));
         assert_eq!(did_you_mean("colour", &["receivers", "tags"]), None);
     }
 }

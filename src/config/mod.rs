@@ -3,6 +3,7 @@
 //! opens the ledger or touches the network.
 
 mod diagnostic;
+mod email;
 mod reader;
 
 use std::collections::{BTreeSet, HashSet};
@@ -15,6 +16,12 @@ use chrono_tz::Tz;
 use toml::de::{DeTable, DeValue};
 
 pub use diagnostic::{ConfigErrors, Diagnostic};
+pub use email::{PasswordSource, Secret, Smtp, SmtpTls, is_loopback};
+
+/// Defaults of `[smtp]` that apply even without an `[smtp]` section.
+pub mod email_defaults {
+    pub const MAX_RETRY: std::time::Duration = super::email::DEFAULT_MAX_RETRY;
+}
 use reader::{Reader, Span};
 
 use crate::model::{CatchUp, Lead};
@@ -39,6 +46,8 @@ pub struct Config {
     pub routes: Vec<Route>,
     /// Receivers for deadlines that no route matches.
     pub default_receivers: Vec<String>,
+    pub smtp: Option<Smtp>,
+    pub templates: Templates,
 }
 
 #[derive(Debug, Clone)]
@@ -70,20 +79,32 @@ pub struct DeclaredDeadline {
 pub struct Receiver {
     pub name: String,
     pub kind: ReceiverKind,
+    /// The zone its messages show local times in; `[daemon] timezone` when unset.
+    pub timezone: Option<Tz>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReceiverKind {
     /// One structured `tracing` event per alert, on stderr (the journal under systemd).
     Log,
+    /// One message per alert through `[smtp]`.
+    Email { to: Vec<lettre::message::Mailbox>, cc: Vec<lettre::message::Mailbox> },
 }
 
 impl ReceiverKind {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             ReceiverKind::Log => "log",
+            ReceiverKind::Email { .. } => "email",
         }
     }
+}
+
+/// Template sources that replace the built-in ones (`[templates]`), read at load time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Templates {
+    pub alert_text: Option<String>,
+    pub alert_html: Option<String>,
 }
 
 /// Sends deadlines that carry all of `tags` (and, if given, have one of the `deadlines`
@@ -105,10 +126,7 @@ impl Route {
 impl Config {
     /// The receivers that alerts of this deadline go to.
     pub fn receivers_for(&self, id: &str, tags: &[String]) -> &[String] {
-        self.routes
-            .iter()
-            .find(|r| r.matches(id, tags))
-            .map_or(&self.default_receivers, |r| &r.receivers)
+        self.routes.iter().find(|r| r.matches(id, tags)).map_or(&self.default_receivers, |r| &r.receivers)
     }
 
     pub fn receiver(&self, name: &str) -> Option<&Receiver> {
@@ -128,15 +146,9 @@ impl Config {
     /// it is unchanged since the last start, stored deadlines need no replanning.
     pub fn plan_fingerprint(&self) -> String {
         let leads: Vec<&str> = self.alerts.lead_times.iter().map(Lead::as_str).collect();
-        let routes: Vec<String> = self
-            .routes
-            .iter()
-            .map(|r| format!("{:?}>{:?}>{:?}", r.tags, r.deadlines, r.receivers))
-            .collect();
-        format!(
-            "v1|tz={}|leads={leads:?}|routes={routes:?}|default={:?}",
-            self.daemon.timezone, self.default_receivers
-        )
+        let routes: Vec<String> =
+            self.routes.iter().map(|r| format!("{:?}>{:?}>{:?}", r.tags, r.deadlines, r.receivers)).collect();
+        format!("v1|tz={}|leads={leads:?}|routes={routes:?}|default={:?}", self.daemon.timezone, self.default_receivers)
     }
 }
 
@@ -151,22 +163,18 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     let text = String::from_utf8(bytes).map_err(|e| {
         ConfigErrors::whole_file(
             path,
-            format!(
-                "the config is not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
+            format!("the config is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
         )
     })?;
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 6] = [
-    "daemon", "alerts", "deadline", "receiver", "route", "routing",
-];
+const TOP_KEYS: [&str; 8] = ["daemon", "alerts", "deadline", "receiver", "route", "routing", "smtp", "templates"];
+const TEMPLATE_KEYS: [&str; 2] = ["alert_text", "alert_html"];
 const DAEMON_KEYS: [&str; 2] = ["state_dir", "timezone"];
 const ALERTS_KEYS: [&str; 3] = ["lead_times", "catch_up", "late_after"];
 const DEADLINE_KEYS: [&str; 6] = ["id", "title", "due", "tags", "lead_times", "match"];
-const RECEIVER_KEYS: [&str; 2] = ["name", "type"];
+const RECEIVER_KEYS: [&str; 5] = ["name", "type", "to", "cc", "timezone"];
 const ROUTE_KEYS: [&str; 3] = ["tags", "deadlines", "receivers"];
 const ROUTING_KEYS: [&str; 1] = ["default"];
 
@@ -175,17 +183,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let (root, syntax_errors) = DeTable::parse_recoverable(text);
     let mut r = Reader::default();
     for e in syntax_errors {
-        r.error(
-            e.span().unwrap_or(0..0),
-            e.message().trim().replace('\n', "; "),
-        );
+        r.error(e.span().unwrap_or(0..0), e.message().trim().replace('\n', "; "));
     }
     let root = root.get_ref();
     r.check_keys(root, "the config", &TOP_KEYS);
 
     let daemon = read_daemon(&mut r, root);
     let alerts = read_alerts(&mut r, root);
-    let receivers = read_receivers(&mut r, root);
+    let smtp = email::read_smtp(&mut r, root);
+    let receivers = read_receivers(&mut r, root, root.contains_key("smtp"));
+    let templates = read_templates(&mut r, root, path);
     let names: HashSet<&str> = receivers.iter().map(|r| r.name.as_str()).collect();
     let routes = read_routes(&mut r, root, &names);
     let default_receivers = read_routing(&mut r, root, &names, &receivers);
@@ -200,6 +207,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             receivers,
             routes,
             default_receivers,
+            smtp,
+            templates,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -207,20 +216,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
 }
 
 fn read_daemon(r: &mut Reader, root: &DeTable<'_>) -> Daemon {
-    let mut daemon = Daemon {
-        state_dir: None,
-        timezone: Tz::UTC,
-    };
+    let mut daemon = Daemon { state_dir: None, timezone: Tz::UTC };
     let Some(t) = r.table(root, "daemon") else {
         return daemon;
     };
     r.check_keys(t, "[daemon]", &DAEMON_KEYS);
     if let Some(dir) = r.string(t, "state_dir") {
         if dir.get_ref().is_empty() {
-            r.error(
-                dir.span(),
-                "\"state_dir\" is empty: give a directory, or leave the key out",
-            );
+            r.error(dir.span(), "\"state_dir\" is empty: give a directory, or leave the key out");
         } else {
             daemon.state_dir = Some(PathBuf::from(dir.into_inner()));
         }
@@ -242,10 +245,7 @@ fn parse_timezone(name: &str) -> Result<Tz, String> {
 
 fn read_alerts(r: &mut Reader, root: &DeTable<'_>) -> Alerts {
     let mut alerts = Alerts {
-        lead_times: DEFAULT_LEAD_TIMES
-            .iter()
-            .filter_map(|t| Lead::parse(t).ok())
-            .collect(),
+        lead_times: DEFAULT_LEAD_TIMES.iter().filter_map(|t| Lead::parse(t).ok()).collect(),
         catch_up: CatchUp::Latest,
         late_after: DEFAULT_LATE_AFTER,
     };
@@ -261,23 +261,14 @@ fn read_alerts(r: &mut Reader, root: &DeTable<'_>) -> Alerts {
             Some(p) => alerts.catch_up = p,
             None => r.error(
                 policy.span(),
-                format!(
-                    "unknown catch_up \"{}\": use \"latest\", \"all\" or \"skip\"",
-                    policy.get_ref()
-                ),
+                format!("unknown catch_up \"{}\": use \"latest\", \"all\" or \"skip\"", policy.get_ref()),
             ),
         }
     }
     if let Some(late) = r.string(t, "late_after") {
         match humantime::parse_duration(late.get_ref()) {
             Ok(d) => alerts.late_after = d,
-            Err(e) => r.error(
-                late.span(),
-                format!(
-                    "invalid duration \"{}\": {e} (write e.g. \"1m\")",
-                    late.get_ref()
-                ),
-            ),
+            Err(e) => r.error(late.span(), format!("invalid duration \"{}\": {e} (write e.g. \"1m\")", late.get_ref())),
         }
     }
     alerts
@@ -290,9 +281,7 @@ fn read_leads(r: &mut Reader, t: &DeTable<'_>, section: &str) -> Option<Vec<Lead
         if let Some(v) = t.get("lead_times") {
             r.error(
                 v.span(),
-                format!(
-                    "\"lead_times\" in {section} is empty: give at least one, e.g. [\"1d\", \"0s\"]"
-                ),
+                format!("\"lead_times\" in {section} is empty: give at least one, e.g. [\"1d\", \"0s\"]"),
             );
         }
         return None;
@@ -302,10 +291,7 @@ fn read_leads(r: &mut Reader, t: &DeTable<'_>, section: &str) -> Option<Vec<Lead
     for item in items {
         match Lead::parse(item.get_ref()) {
             Ok(lead) if !seen.insert(lead.seconds()) => {
-                r.error(
-                    item.span(),
-                    format!("lead time \"{lead}\" is listed twice (same length as another lead)"),
-                );
+                r.error(item.span(), format!("lead time \"{lead}\" is listed twice (same length as another lead)"));
             }
             Ok(lead) => leads.push(lead),
             Err(message) => r.error(item.span(), message),
@@ -314,56 +300,87 @@ fn read_leads(r: &mut Reader, t: &DeTable<'_>, section: &str) -> Option<Vec<Lead
     Some(leads)
 }
 
-fn read_receivers(r: &mut Reader, root: &DeTable<'_>) -> Vec<Receiver> {
+fn read_receivers(r: &mut Reader, root: &DeTable<'_>, has_smtp: bool) -> Vec<Receiver> {
     let entries = r.tables(root, "receiver");
     if entries.is_empty() {
-        return vec![Receiver {
-            name: IMPLICIT_RECEIVER.to_owned(),
-            kind: ReceiverKind::Log,
-        }];
+        return vec![Receiver { name: IMPLICIT_RECEIVER.to_owned(), kind: ReceiverKind::Log, timezone: None }];
     }
     let mut receivers: Vec<Receiver> = Vec::new();
     for (t, span) in entries {
         r.check_keys(t, "[[receiver]]", &RECEIVER_KEYS);
         let name = required_string(r, t, "name", &span, "[[receiver]]");
         let kind = match r.string(t, "type") {
-            Some(kind) if kind.get_ref() == "log" => Some(ReceiverKind::Log),
+            Some(kind) if kind.get_ref() == "log" => {
+                for key in ["to", "cc"] {
+                    if let Some(v) = t.get(key) {
+                        r.error(v.span(), format!("\"{key}\" is for email receivers; this one is type = \"log\""));
+                    }
+                }
+                Some(ReceiverKind::Log)
+            }
             Some(kind) if kind.get_ref() == "email" => {
-                r.error(
-                    kind.span(),
-                    "receiver type \"email\" is not available in this version yet: use \"log\"",
-                );
-                None
+                if !has_smtp {
+                    r.error(kind.span(), "an email receiver needs an [smtp] section saying how to send mail");
+                }
+                email::read_recipients(r, t, &span).map(|(to, cc)| ReceiverKind::Email { to, cc })
             }
             Some(kind) => {
-                r.error(
-                    kind.span(),
-                    format!("unknown receiver type \"{}\": use \"log\"", kind.get_ref()),
-                );
+                r.error(kind.span(), format!("unknown receiver type \"{}\": use \"log\" or \"email\"", kind.get_ref()));
                 None
             }
             None => {
-                r.error(span.clone(), "[[receiver]] needs \"type\" (\"log\")");
+                r.error(span.clone(), "[[receiver]] needs \"type\" (\"log\" or \"email\")");
                 None
             }
         };
+        let timezone = r.string(t, "timezone").and_then(|tz| match parse_timezone(tz.get_ref()) {
+            Ok(zone) => Some(zone),
+            Err(message) => {
+                r.error(tz.span(), message);
+                None
+            }
+        });
         if let Some(name) = &name
             && receivers.iter().any(|x| &x.name == name.get_ref())
         {
-            r.error(
-                name.span(),
-                format!("receiver \"{}\" is declared twice", name.get_ref()),
-            );
+            r.error(name.span(), format!("receiver \"{}\" is declared twice", name.get_ref()));
             continue;
         }
         if let (Some(name), Some(kind)) = (name, kind) {
-            receivers.push(Receiver {
-                name: name.into_inner(),
-                kind,
-            });
+            receivers.push(Receiver { name: name.into_inner(), kind, timezone });
         }
     }
     receivers
+}
+
+/// `[templates]`: paths of templates that replace the built-in ones, relative to the
+/// config file. Each is read and compiled now, so a broken one fails `check-config`.
+fn read_templates(r: &mut Reader, root: &DeTable<'_>, config_path: &Path) -> Templates {
+    let mut templates = Templates::default();
+    let Some(t) = r.table(root, "templates") else {
+        return templates;
+    };
+    r.check_keys(t, "[templates]", &TEMPLATE_KEYS);
+    for key in TEMPLATE_KEYS {
+        let Some(file) = r.string(t, key) else { continue };
+        let path = config_path.parent().unwrap_or(Path::new(".")).join(file.get_ref());
+        let source = match fs::read_to_string(&path) {
+            Ok(source) => source,
+            Err(e) => {
+                r.error(file.span(), format!("cannot read template {}: {e}", path.display()));
+                continue;
+            }
+        };
+        if let Err(e) = minijinja::Environment::new().template_from_str(&source) {
+            r.error(file.span(), format!("template {} does not compile: {e}", path.display()));
+            continue;
+        }
+        match key {
+            "alert_text" => templates.alert_text = Some(source),
+            _ => templates.alert_html = Some(source),
+        }
+    }
+    templates
 }
 
 fn read_routes(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Route> {
@@ -373,36 +390,21 @@ fn read_routes(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec
         let tags = plain(r.strings(t, "tags").unwrap_or_default());
         let deadlines = plain(r.strings(t, "deadlines").unwrap_or_default());
         let Some(receivers) = r.strings(t, "receivers") else {
-            r.error(
-                span,
-                "[[route]] needs \"receivers\", the receivers its deadlines go to",
-            );
+            r.error(span, "[[route]] needs \"receivers\", the receivers its deadlines go to");
             continue;
         };
         if let Some(v) = t.get("receivers")
             && receivers.is_empty()
         {
-            r.error(
-                v.span(),
-                "\"receivers\" is empty: name at least one receiver",
-            );
+            r.error(v.span(), "\"receivers\" is empty: name at least one receiver");
         }
         check_receivers_exist(r, &receivers, names);
-        routes.push(Route {
-            tags,
-            deadlines,
-            receivers: plain(receivers),
-        });
+        routes.push(Route { tags, deadlines, receivers: plain(receivers) });
     }
     routes
 }
 
-fn read_routing(
-    r: &mut Reader,
-    root: &DeTable<'_>,
-    names: &HashSet<&str>,
-    receivers: &[Receiver],
-) -> Vec<String> {
+fn read_routing(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>, receivers: &[Receiver]) -> Vec<String> {
     let all = || receivers.iter().map(|x| x.name.clone()).collect();
     let Some(t) = r.table(root, "routing") else {
         return all();
@@ -421,14 +423,9 @@ fn check_receivers_exist(r: &mut Reader, wanted: &[toml::Spanned<String>], names
     for name in wanted {
         if !names.contains(name.get_ref().as_str()) {
             let known: Vec<&str> = names.iter().copied().collect();
-            let hint = diagnostic::did_you_mean(name.get_ref(), &known).map_or_else(
-                || "declare it with [[receiver]]".to_owned(),
-                |k| format!("did you mean \"{k}\"?"),
-            );
-            r.error(
-                name.span(),
-                format!("no receiver named \"{}\": {hint}", name.get_ref()),
-            );
+            let hint = diagnostic::did_you_mean(name.get_ref(), &known)
+                .map_or_else(|| "declare it with [[receiver]]".to_owned(), |k| format!("did you mean \"{k}\"?"));
+            r.error(name.span(), format!("no receiver named \"{}\": {hint}", name.get_ref()));
         }
     }
 }
@@ -440,26 +437,14 @@ fn read_deadlines(r: &mut Reader, root: &DeTable<'_>, tz: Tz) -> Vec<DeclaredDea
         let id = required_string(r, t, "id", &span, "[[deadline]]");
         if let Some(id) = &id {
             let bad = id.get_ref().is_empty()
-                || !id
-                    .get_ref()
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                || !id.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
             if bad {
                 r.error(
                     id.span(),
-                    format!(
-                        "deadline id \"{}\" must be letters, digits, '-', '_' or '.'",
-                        id.get_ref()
-                    ),
+                    format!("deadline id \"{}\" must be letters, digits, '-', '_' or '.'", id.get_ref()),
                 );
             } else if deadlines.iter().any(|d| &d.id == id.get_ref()) {
-                r.error(
-                    id.span(),
-                    format!(
-                        "duplicate deadline id \"{}\": ids must be unique",
-                        id.get_ref()
-                    ),
-                );
+                r.error(id.span(), format!("duplicate deadline id \"{}\": ids must be unique", id.get_ref()));
             }
         }
         let title = required_string(r, t, "title", &span, "[[deadline]]");
@@ -473,10 +458,7 @@ fn read_deadlines(r: &mut Reader, root: &DeTable<'_>, tz: Tz) -> Vec<DeclaredDea
             },
             None => {
                 if t.get("due").is_none() {
-                    r.error(
-                        span.clone(),
-                        "[[deadline]] needs \"due\", e.g. due = \"2025-08-08T23:59:59-04:00\"",
-                    );
+                    r.error(span.clone(), "[[deadline]] needs \"due\", e.g. due = \"2025-08-08T23:59:59-04:00\"");
                 }
                 None
             }
@@ -511,10 +493,7 @@ fn required_string(
             None
         }
         Some(DeValue::String(s)) if s.trim().is_empty() => {
-            r.error(
-                t.get(key).map_or(entry.clone(), |v| v.span()),
-                format!("\"{key}\" is empty"),
-            );
+            r.error(t.get(key).map_or(entry.clone(), |v| v.span()), format!("\"{key}\" is empty"));
             None
         }
         Some(_) => r.string(t, key),
@@ -531,8 +510,7 @@ pub fn parse_due(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
         return Ok(t.to_utc());
     }
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return end_of_day(day, tz)
-            .ok_or_else(|| format!("the end of {day} does not exist in {tz}"));
+        return end_of_day(day, tz).ok_or_else(|| format!("the end of {day} does not exist in {tz}"));
     }
     if chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").is_ok() {
         return Err(format!(
@@ -552,9 +530,7 @@ pub fn end_of_day(day: NaiveDate, tz: Tz) -> Option<DateTime<Utc>> {
     match tz.from_local_datetime(&day.and_time(last_second)).latest() {
         Some(t) => Some(t.to_utc()),
         None => {
-            let next = tz
-                .from_local_datetime(&day.succ_opt()?.and_hms_opt(0, 0, 0)?)
-                .earliest()?;
+            let next = tz.from_local_datetime(&day.succ_opt()?.and_hms_opt(0, 0, 0)?).earliest()?;
             Some(next.to_utc() - chrono::Duration::seconds(1))
         }
     }
@@ -581,22 +557,12 @@ mod tests {
 
     #[test]
     fn reports_every_problem_at_once() {
-        let text =
-            "[daemon]\ntimezone = \"Mars/Olympus\"\nfoo = 1\n[alerts]\nlead_times = [\"3 dayz\"]\n";
+        let text = "[daemon]\ntimezone = \"Mars/Olympus\"\nfoo = 1\n[alerts]\nlead_times = [\"3 dayz\"]\n";
         let errs = errors(text);
         assert_eq!(errs.len(), 3, "{errs:?}");
-        assert!(
-            errs[0].starts_with("t.toml:2:12: unknown time zone"),
-            "{errs:?}"
-        );
-        assert!(
-            errs[1].starts_with("t.toml:3:1: unknown key \"foo\""),
-            "{errs:?}"
-        );
-        assert!(
-            errs[2].starts_with("t.toml:5:15: invalid duration"),
-            "{errs:?}"
-        );
+        assert!(errs[0].starts_with("t.toml:2:12: unknown time zone"), "{errs:?}");
+        assert!(errs[1].starts_with("t.toml:3:1: unknown key \"foo\""), "{errs:?}");
+        assert!(errs[2].starts_with("t.toml:5:15: invalid duration"), "{errs:?}");
     }
 
     #[test]

@@ -18,10 +18,7 @@ pub struct Reader {
 
 impl Reader {
     pub fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            span,
-            message: message.into(),
-        });
+        self.diagnostics.push(Diagnostic { span, message: message.into() });
     }
 
     /// Reports every key of `table` that is not in `known`.
@@ -35,10 +32,7 @@ impl Reader {
                 Some(close) => format!(", did you mean \"{close}\"?"),
                 None => format!(" (known keys in {section}: {})", known.join(", ")),
             };
-            self.error(
-                key.span(),
-                format!("unknown key \"{name}\" in {section}{hint}"),
-            );
+            self.error(key.span(), format!("unknown key \"{name}\" in {section}{hint}"));
         }
     }
 
@@ -94,21 +88,12 @@ impl Reader {
     }
 
     /// An array of tables (`[[key]]`), each with its span.
-    pub fn tables<'t, 'i>(
-        &mut self,
-        table: &'t DeTable<'i>,
-        key: &str,
-    ) -> Vec<(&'t DeTable<'i>, Span)> {
+    pub fn tables<'t, 'i>(&mut self, table: &'t DeTable<'i>, key: &str) -> Vec<(&'t DeTable<'i>, Span)> {
         let Some(value) = table.get(key) else {
             return Vec::new();
         };
         let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(
-                value.span(),
-                key,
-                &format!("an array of tables ([[{key}]])"),
-                value.get_ref(),
-            );
+            self.wrong_type(value.span(), key, &format!("an array of tables ([[{key}]])"), value.get_ref());
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -122,9 +107,40 @@ impl Reader {
     }
 
     fn wrong_type(&mut self, span: Span, key: &str, expected: &str, found: &DeValue<'_>) {
-        self.error(
-            span,
-            format!("\"{key}\" must be {expected}, found {}", found.type_str()),
-        );
+        self.error(span, format!("\"{key}\" must be {expected}, found {}", found.type_str()));
+    }
+}
+
+impl Reader {
+    pub fn integer(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<i64>> {
+        let value = table.get(key)?;
+        match value.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => Some(Spanned::new(value.span(), n)),
+                Err(_) => {
+                    self.error(value.span(), format!("\"{key}\" is out of range"));
+                    None
+                }
+            },
+            other => {
+                self.wrong_type(value.span(), key, "an integer", other);
+                None
+            }
+        }
+    }
+
+    /// A humantime duration ("30s", "24h").
+    pub fn duration(&mut self, table: &DeTable<'_>, key: &str) -> Option<std::time::Duration> {
+        let text = self.string(table, key)?;
+        match humantime::parse_duration(text.get_ref()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(
+                    text.span(),
+                    format!("invalid duration \"{}\": {e} (write e.g. \"30s\", \"24h\")", text.get_ref()),
+                );
+                None
+            }
+        }
     }
 }

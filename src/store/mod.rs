@@ -18,31 +18,20 @@ use crate::model::{Alert, AlertKey, AlertState, Deadline, DeadlineStatus, Planne
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
 
 /// Each entry upgrades the schema by one version; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_ledger.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_ledger.sql"), include_str!("migrations/0002_delivery.sql")];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("ledger {path}: {source}")]
-    Sqlite {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Sqlite { path: PathBuf, source: rusqlite::Error },
     #[error(
         "ledger {path} has schema version {found}, newer than this sanctiond understands ({known}); upgrade sanctiond"
     )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    TooNew { path: PathBuf, found: i64, known: i64 },
     #[error(
         "ledger {path} has schema version {found}, but this sanctiond expects {known}: start the daemon once to migrate it"
     )]
-    NotMigrated {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    NotMigrated { path: PathBuf, found: i64, known: i64 },
     #[error("no ledger at {0}: start the daemon (sanctiond run) to create it")]
     Missing(PathBuf),
 }
@@ -65,12 +54,7 @@ pub struct SyncReport {
 impl SyncReport {
     /// The deadlines whose alerts must be planned again.
     pub fn to_plan(&self) -> impl Iterator<Item = &String> {
-        self.added
-            .iter()
-            .chain(&self.moved)
-            .chain(&self.replanned)
-            .chain(&self.restored)
-            .chain(&self.withdrawn)
+        self.added.iter().chain(&self.moved).chain(&self.replanned).chain(&self.restored).chain(&self.withdrawn)
     }
 }
 
@@ -88,6 +72,31 @@ pub struct DueAlert {
     pub title: String,
     pub due: DateTime<Utc>,
     pub tags: Vec<String>,
+    /// When the first delivery attempt was made, if one failed already.
+    pub first_attempt: Option<DateTime<Utc>>,
+    /// Per recipient of an email receiver: "sent" or "refused: <reply>".
+    pub recipients: Recipients,
+}
+
+/// What each recipient address got, kept across retries so nobody gets a message twice.
+pub type Recipients = std::collections::BTreeMap<String, String>;
+
+/// The result of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered,
+    /// Worth trying again later (connection, TLS, 4xx, authentication).
+    Retry(String),
+    /// Final: a 5xx reply or a refused recipient.
+    Failed(String),
+}
+
+/// One attempt's outcome, as the scheduler records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent { recipients: Recipients },
+    RetryAt { at: DateTime<Utc>, error: String, recipients: Recipients },
+    Failed { error: String, recipients: Recipients },
 }
 
 /// How the planner settled a due alert.
@@ -109,14 +118,8 @@ impl Store {
     /// Opens (creating if needed) the ledger for writing and applies pending migrations.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(sqlite(path))?;
-        let mut store = Store {
-            conn,
-            path: path.to_owned(),
-        };
-        store
-            .configure()
-            .and_then(|()| store.migrate())
-            .map_err(sqlite(path))?;
+        let mut store = Store { conn, path: path.to_owned() };
+        store.configure().and_then(|()| store.migrate()).map_err(sqlite(path))?;
         store.check_version()?;
         Ok(store)
     }
@@ -128,12 +131,8 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(sqlite(path))?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .map_err(sqlite(path))?;
-        let store = Store {
-            conn,
-            path: path.to_owned(),
-        };
+        conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite(path))?;
+        let store = Store { conn, path: path.to_owned() };
         store.check_version()?;
         Ok(store)
     }
@@ -144,30 +143,21 @@ impl Store {
 
     fn configure(&self) -> rusqlite::Result<()> {
         self.conn.busy_timeout(Duration::from_secs(5))?;
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         debug_assert_eq!(mode, "wal");
         // NORMAL with WAL keeps every committed transaction across a crash of the process;
         // only a power cut can lose the last ones.
-        self.conn
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        self.conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let known = MIGRATIONS.len() as i64;
         if version >= known {
             return Ok(());
         }
         let tx = self.conn.transaction()?;
-        for (i, sql) in MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(usize::try_from(version).unwrap_or(0))
-        {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
         }
@@ -175,22 +165,11 @@ impl Store {
     }
 
     fn check_version(&self) -> Result<()> {
-        let found: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(sqlite(&self.path))?;
+        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sqlite(&self.path))?;
         let known = MIGRATIONS.len() as i64;
         match found.cmp(&known) {
-            std::cmp::Ordering::Greater => Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found,
-                known,
-            }),
-            std::cmp::Ordering::Less => Err(StoreError::NotMigrated {
-                path: self.path.clone(),
-                found,
-                known,
-            }),
+            std::cmp::Ordering::Greater => Err(StoreError::TooNew { path: self.path.clone(), found, known }),
+            std::cmp::Ordering::Less => Err(StoreError::NotMigrated { path: self.path.clone(), found, known }),
             std::cmp::Ordering::Equal => Ok(()),
         }
     }
@@ -223,44 +202,32 @@ impl Store {
     ) -> Result<SyncReport> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        let report = sync_declared_in(&tx, declared, source, now.timestamp_millis())
-            .map_err(sqlite(&path))?;
+        let report = sync_declared_in(&tx, declared, source, now.timestamp_millis()).map_err(sqlite(&path))?;
         tx.commit().map_err(sqlite(&path))?;
         Ok(report)
     }
 
     pub fn deadline(&self, id: &str) -> Result<Option<Deadline>> {
         let sql = format!("{DEADLINE_SELECT} WHERE d.id = ?1");
-        self.conn
-            .query_row(&sql, [id], deadline_from_row)
-            .optional()
-            .map_err(sqlite(&self.path))
+        self.conn.query_row(&sql, [id], deadline_from_row).optional().map_err(sqlite(&self.path))
     }
 
     /// Every deadline, soonest first.
     pub fn deadlines(&self) -> Result<Vec<Deadline>> {
         let sql = format!("{DEADLINE_SELECT} ORDER BY d.due_ms, d.id");
         let mut stmt = self.conn.prepare(&sql).map_err(sqlite(&self.path))?;
-        let rows = stmt
-            .query_map([], deadline_from_row)
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(sqlite(&self.path))
+        let rows = stmt.query_map([], deadline_from_row).map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 
     /// Ids of all active deadlines due after `after`.
     pub fn active_deadline_ids(&self, after: DateTime<Utc>) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT id FROM deadlines WHERE status = 'active' AND due_ms > ?1 ORDER BY due_ms",
-            )
+            .prepare("SELECT id FROM deadlines WHERE status = 'active' AND due_ms > ?1 ORDER BY due_ms")
             .map_err(sqlite(&self.path))?;
-        let rows = stmt
-            .query_map([after.timestamp_millis()], |r| r.get(0))
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(sqlite(&self.path))
+        let rows = stmt.query_map([after.timestamp_millis()], |r| r.get(0)).map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 
     pub fn revisions(&self, id: &str) -> Result<Vec<Revision>> {
@@ -280,8 +247,7 @@ impl Store {
                 })
             })
             .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(sqlite(&self.path))
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 
     /// Brings the outbox rows of each deadline in line with the alerts the planner wants:
@@ -295,8 +261,7 @@ impl Store {
         let tx = self.conn.transaction().map_err(sqlite(&path))?;
         let mut counts = PlanCounts::default();
         for (deadline, wanted) in plans {
-            apply_plan_in(&tx, deadline, &wanted, now.timestamp_millis(), &mut counts)
-                .map_err(sqlite(&path))?;
+            apply_plan_in(&tx, deadline, &wanted, now.timestamp_millis(), &mut counts).map_err(sqlite(&path))?;
         }
         tx.commit().map_err(sqlite(&path))?;
         Ok(counts)
@@ -323,35 +288,94 @@ impl Store {
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
         let limit = i64::try_from(batch).unwrap_or(i64::MAX);
-        let rows = stmt
-            .query_map(params![now.timestamp_millis(), limit], due_from_row)
+        let rows = stmt.query_map(params![now.timestamp_millis(), limit], due_from_row).map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    /// Alerts being delivered whose next attempt is due at `now`, oldest first. After a
+    /// crash these include the ones that were on the wire.
+    pub fn sending_alerts(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<DueAlert>> {
+        let sql = format!(
+            "{DUE_SELECT} WHERE o.state = 'sending' AND o.next_attempt_ms <= ?2 ORDER BY o.next_attempt_ms, o.id LIMIT ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![limit, now.timestamp_millis()], due_from_row).map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    /// When the timer must next wake: the earliest pending alert or retry.
+    pub fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
+        let retry: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'sending'")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>()
+        let planned = self.next_planned()?;
+        Ok(match (planned, retry.map(from_ms)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    /// The first alert of `deadline` to `receiver`, which later ones reply to so that a mail
+    /// client threads them.
+    pub fn thread_root(&self, deadline: &str, receiver: &str) -> Result<Option<AlertKey>> {
+        self.conn
+            .prepare_cached(
+                "SELECT revision, lead_seconds FROM outbox WHERE deadline_id = ?1 AND receiver = ?2 \
+                 AND state != 'cancelled' ORDER BY planned_ms, id LIMIT 1",
+            )
+            .and_then(|mut s| {
+                s.query_row([deadline, receiver], |r| {
+                    Ok(AlertKey {
+                        deadline: deadline.to_owned(),
+                        revision: r.get(0)?,
+                        lead_seconds: r.get(1)?,
+                        receiver: receiver.to_owned(),
+                    })
+                })
+                .optional()
+            })
             .map_err(sqlite(&self.path))
     }
 
-    /// Alerts handed to their receivers but not yet recorded as delivered, oldest first.
-    /// After a crash these are the ones to send again.
-    pub fn sending_alerts(&self, limit: usize) -> Result<Vec<DueAlert>> {
-        let sql =
-            format!("{DUE_SELECT} WHERE o.state = 'sending' ORDER BY o.planned_ms, o.id LIMIT ?1");
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt
-            .query_map([limit], due_from_row)
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(sqlite(&self.path))
+    /// Records the outcome of delivery attempts in one transaction.
+    pub fn record(&mut self, outcomes: &[(i64, Outcome)], now: DateTime<Utc>) -> Result<()> {
+        let path = self.path.clone();
+        let now = now.timestamp_millis();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE outbox SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
+                     next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), recipients = ?7 \
+                     WHERE id = ?1 AND state = 'sending'",
+                )
+                .map_err(sqlite(&path))?;
+            for (id, outcome) in outcomes {
+                let (state, sent, error, next, recipients) = match outcome {
+                    Outcome::Sent { recipients } => ("sent", Some(now), None, None, recipients),
+                    Outcome::RetryAt { at, error, recipients } => {
+                        ("sending", None, Some(error), Some(at.timestamp_millis()), recipients)
+                    }
+                    Outcome::Failed { error, recipients } => ("failed", None, Some(error), None, recipients),
+                };
+                let recipients = serde_json::to_string(recipients).unwrap_or_else(|_| "{}".to_owned());
+                stmt.execute(params![id, state, sent, error, next, now, recipients]).map_err(sqlite(&path))?;
+            }
+        }
+        tx.commit().map_err(sqlite(&path))
     }
 
     /// Records the planner's decision for due alerts in one transaction: `sending` (with
     /// the late flag) or `cancelled` by catch-up. Only rows still pending are touched.
-    pub fn settle(&mut self, decisions: &[(i64, Settle)]) -> Result<()> {
+    pub fn settle(&mut self, decisions: &[(i64, Settle)], now: DateTime<Utc>) -> Result<()> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(sqlite(&path))?;
         {
             let mut send = tx
-                .prepare_cached("UPDATE outbox SET state = 'sending', late = ?2 WHERE id = ?1 AND state = 'pending'")
+                .prepare_cached("UPDATE outbox SET state = 'sending', late = ?2, next_attempt_ms = ?3 WHERE id = ?1 AND state = 'pending'")
                 .map_err(sqlite(&path))?;
             let mut skip = tx
                 .prepare_cached(
@@ -361,7 +385,7 @@ impl Store {
                 .map_err(sqlite(&path))?;
             for (id, decision) in decisions {
                 match decision {
-                    Settle::Send { late } => send.execute(params![id, late]),
+                    Settle::Send { late } => send.execute(params![id, late, now.timestamp_millis()]),
                     Settle::Skip => skip.execute([id]),
                 }
                 .map_err(sqlite(&path))?;
@@ -370,45 +394,14 @@ impl Store {
         tx.commit().map_err(sqlite(&path))
     }
 
-    pub fn mark_sent(&mut self, ids: &[i64], now: DateTime<Utc>) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "UPDATE outbox SET state = 'sent', sent_ms = ?2, attempts = attempts + 1, last_error = NULL \
-                     WHERE id = ?1 AND state = 'sending'",
-                )
-                .map_err(sqlite(&path))?;
-            for id in ids {
-                stmt.execute(params![id, now.timestamp_millis()])
-                    .map_err(sqlite(&path))?;
-            }
-        }
-        tx.commit().map_err(sqlite(&path))
-    }
-
-    pub fn mark_failed(&mut self, id: i64, error: &str) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-                params![id, error],
-            )
-            .map(drop)
-            .map_err(sqlite(&self.path))
-    }
-
     /// Outbox rows, in planned order, optionally for one deadline.
     pub fn alerts(&self, deadline: Option<&str>) -> Result<Vec<Alert>> {
         let sql = format!(
             "SELECT {ALERT_COLUMNS} FROM outbox o WHERE ?1 IS NULL OR o.deadline_id = ?1 ORDER BY o.planned_ms, o.id"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(sqlite(&self.path))?;
-        let rows = stmt
-            .query_map([deadline], alert_from_row)
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(sqlite(&self.path))
+        let rows = stmt.query_map([deadline], alert_from_row).map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 
     /// Gives direct access for bulk loads in benchmarks and tests.
@@ -418,10 +411,7 @@ impl Store {
 }
 
 fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-    move |source| StoreError::Sqlite {
-        path: path.to_owned(),
-        source,
-    }
+    move |source| StoreError::Sqlite { path: path.to_owned(), source }
 }
 
 fn from_ms(ms: i64) -> DateTime<Utc> {
@@ -462,12 +452,7 @@ fn alert_from_row(r: &Row<'_>) -> rusqlite::Result<Alert> {
     let state: String = r.get(8)?;
     Ok(Alert {
         id: r.get(0)?,
-        key: AlertKey {
-            deadline: r.get(1)?,
-            revision: r.get(2)?,
-            lead_seconds: r.get(3)?,
-            receiver: r.get(4)?,
-        },
+        key: AlertKey { deadline: r.get(1)?, revision: r.get(2)?, lead_seconds: r.get(3)?, receiver: r.get(4)? },
         lead: r.get(5)?,
         planned: from_ms(r.get(6)?),
         sent: r.get::<_, Option<i64>>(7)?.map(from_ms),
@@ -479,7 +464,7 @@ fn alert_from_row(r: &Row<'_>) -> rusqlite::Result<Alert> {
 }
 
 const DUE_SELECT: &str = "SELECT o.id, o.deadline_id, o.revision, o.lead_seconds, o.receiver, o.lead, o.planned_ms, \
-     o.sent_ms, o.state, o.attempts, o.late, o.last_error, d.title, d.due_ms, d.tags \
+     o.sent_ms, o.state, o.attempts, o.late, o.last_error, d.title, d.due_ms, d.tags, o.first_attempt_ms, o.recipients \
      FROM outbox o JOIN deadlines d ON d.id = o.deadline_id";
 
 fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueAlert> {
@@ -488,6 +473,8 @@ fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueAlert> {
         title: r.get(12)?,
         due: from_ms(r.get(13)?),
         tags: from_json(&r.get::<_, String>(14)?),
+        first_attempt: r.get::<_, Option<i64>>(15)?.map(from_ms),
+        recipients: serde_json::from_str(&r.get::<_, String>(16)?).unwrap_or_default(),
     })
 }
 
@@ -533,19 +520,16 @@ fn sync_declared_in(
             stored.insert(id, s);
         }
     }
-    let mut add_source = tx.prepare_cached(
-        "INSERT OR IGNORE INTO sources (deadline_id, source, first_seen_ms) VALUES (?1, ?2, ?3)",
-    )?;
+    let mut add_source =
+        tx.prepare_cached("INSERT OR IGNORE INTO sources (deadline_id, source, first_seen_ms) VALUES (?1, ?2, ?3)")?;
     let mut add_revision = tx.prepare_cached(
         "INSERT INTO revisions (deadline_id, revision, due_ms, recorded_ms, source) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for d in declared {
         let due_ms = d.due.timestamp_millis();
         let tags = to_json(&d.tags);
-        let leads: Option<Vec<String>> = d
-            .lead_times
-            .as_ref()
-            .map(|l| l.iter().map(|x| x.as_str().to_owned()).collect());
+        let leads: Option<Vec<String>> =
+            d.lead_times.as_ref().map(|l| l.iter().map(|x| x.as_str().to_owned()).collect());
         let leads = leads.as_deref().map(to_json);
         let matches = to_json(&d.match_phrases);
         match stored.remove(&d.id) {
@@ -580,10 +564,7 @@ fn sync_declared_in(
     }
     for (id, old) in stored {
         if old.status == DeadlineStatus::Active.as_str() {
-            tx.execute(
-                "UPDATE deadlines SET status = 'withdrawn', updated_ms = ?2 WHERE id = ?1",
-                params![id, now],
-            )?;
+            tx.execute("UPDATE deadlines SET status = 'withdrawn', updated_ms = ?2 WHERE id = ?1", params![id, now])?;
             report.withdrawn.push(id);
         }
     }
@@ -635,9 +616,7 @@ fn apply_plan_in(
     let mut update = tx.prepare_cached(
         "UPDATE outbox SET state = 'pending', planned_ms = ?2, lead = ?3, cancel_reason = NULL WHERE id = ?1",
     )?;
-    let mut cancel = tx.prepare_cached(
-        "UPDATE outbox SET state = 'cancelled', cancel_reason = ?2 WHERE id = ?1",
-    )?;
+    let mut cancel = tx.prepare_cached("UPDATE outbox SET state = 'cancelled', cancel_reason = ?2 WHERE id = ?1")?;
     for p in wanted {
         let key = (p.key.revision, p.key.lead_seconds, p.key.receiver.clone());
         let planned_ms = p.planned.timestamp_millis();
@@ -654,9 +633,8 @@ fn apply_plan_in(
                 counts.planned += 1;
             }
             Some(row) => {
-                let revive = row.state == "cancelled"
-                    && planned_ms > now
-                    && row.cancel_reason.as_deref() != Some("catch-up");
+                let revive =
+                    row.state == "cancelled" && planned_ms > now && row.cancel_reason.as_deref() != Some("catch-up");
                 let shifted = row.state == "pending" && row.planned_ms != planned_ms;
                 if revive || shifted {
                     update.execute(params![row.id, planned_ms, p.lead])?;
@@ -699,12 +677,8 @@ impl Store {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
         let rows = stmt
-            .query_map(
-                params![after.timestamp_millis(), from_ms, from_id, limit],
-                deadline_from_row,
-            )
+            .query_map(params![after.timestamp_millis(), from_ms, from_id, limit], deadline_from_row)
             .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(sqlite(&self.path))
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 }

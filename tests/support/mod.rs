@@ -12,14 +12,9 @@ use std::time::{Duration, Instant};
 
 pub fn sanctiond() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sanctiond"));
-    for var in [
-        "SANCTIOND_CONFIG",
-        "STATE_DIRECTORY",
-        "NOTIFY_SOCKET",
-        "WATCHDOG_USEC",
-        "WATCHDOG_PID",
-        "JOURNAL_STREAM",
-    ] {
+    for var in
+        ["SANCTIOND_CONFIG", "STATE_DIRECTORY", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"]
+    {
         cmd.env_remove(var);
     }
     cmd.env("RUST_LOG", "info");
@@ -35,11 +30,7 @@ pub struct Daemon {
 impl Daemon {
     pub fn start(config: &Path, env: &[(&str, &str)]) -> Daemon {
         let mut cmd = sanctiond();
-        cmd.arg("--config")
-            .arg(config)
-            .arg("run")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        cmd.arg("--config").arg(config).arg("run").stdout(Stdio::null()).stderr(Stdio::piped());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -53,10 +44,7 @@ impl Daemon {
                 sink.lock().expect("lock").push(line);
             }
         });
-        Daemon {
-            child: Some(child),
-            lines,
-        }
+        Daemon { child: Some(child), lines }
     }
 
     pub fn pid(&self) -> u32 {
@@ -69,23 +57,14 @@ impl Daemon {
 
     /// Waits until a stderr line contains `needle`; returns that line.
     pub fn wait_for_line(&self, needle: &str, timeout: Duration) -> String {
-        let found = wait_until(timeout, || {
-            self.lines().into_iter().find(|l| l.contains(needle))
-        });
+        let found = wait_until(timeout, || self.lines().into_iter().find(|l| l.contains(needle)));
         found.unwrap_or_else(|| {
-            panic!(
-                "no line with {needle:?} within {timeout:?}; stderr:\n{}",
-                self.lines().join("\n")
-            )
+            panic!("no line with {needle:?} within {timeout:?}; stderr:\n{}", self.lines().join("\n"))
         })
     }
 
     pub fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.pid().to_string())
-            .status()
-            .expect("kill");
+        let status = Command::new("kill").arg(format!("-{name}")).arg(self.pid().to_string()).status().expect("kill");
         assert!(status.success(), "kill -{name}");
     }
 

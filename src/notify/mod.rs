@@ -1,0 +1,184 @@
+//! Delivery of due alerts to receivers: the log (one structured `tracing` event per
+//! alert) and email (one message per alert, see [`email`] and [`render`]). Owns how an
+//! alert reads and how it is sent; not when it fires (that is `schedule`).
+
+pub mod email;
+pub mod render;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::config::{Config, ReceiverKind};
+use crate::schedule::Deliver;
+use crate::store::{Delivery, DueAlert, Recipients, Store};
+use email::{Mailer, SendError};
+use render::{AlertFacts, AlertView, Renderer};
+
+/// The `tracing` target of alert events, so they can be filtered (`RUST_LOG=sanctiond::alert=info`).
+pub const ALERT_TARGET: &str = "sanctiond::alert";
+const SENT: &str = "sent";
+
+/// Sends each alert through the receiver it is addressed to.
+#[derive(Debug, Default)]
+pub struct Receivers {
+    mailer: Option<Mailer>,
+    renderer: Option<Renderer>,
+}
+
+impl Receivers {
+    /// Receivers for `config`; `mailer` is needed when it has email receivers.
+    pub fn new(config: &Config, mailer: Option<Mailer>) -> Result<Receivers, String> {
+        let renderer = Renderer::new(&config.templates).map_err(|e| e.to_string())?;
+        Ok(Receivers { mailer, renderer: Some(renderer) })
+    }
+}
+
+/// An email to send: its bytes, and the recipients still waiting for it.
+struct Pending {
+    alert: usize,
+    message: Arc<Vec<u8>>,
+    to: Vec<lettre::Address>,
+}
+
+impl Deliver for Receivers {
+    fn deliver(
+        &mut self,
+        config: &Config,
+        store: &Store,
+        alerts: &[DueAlert],
+        now: DateTime<Utc>,
+    ) -> Vec<(Delivery, Recipients)> {
+        let mut results: Vec<(Delivery, Recipients)> =
+            alerts.iter().map(|a| (Delivery::Delivered, a.recipients.clone())).collect();
+        let mut emails = Vec::new();
+        for (i, alert) in alerts.iter().enumerate() {
+            let name = &alert.alert.key.receiver;
+            let Some(receiver) = config.receiver(name) else {
+                results[i].0 = Delivery::Failed(format!("receiver \"{name}\" is no longer in the config"));
+                continue;
+            };
+            let tz = receiver.timezone.unwrap_or(config.daemon.timezone);
+            match &receiver.kind {
+                ReceiverKind::Log => log_alert(alert, config.daemon.timezone),
+                ReceiverKind::Email { to, cc } => match self.compose(store, alert, tz, to, cc, now) {
+                    Ok(message) => {
+                        let waiting: Vec<lettre::Address> = to
+                            .iter()
+                            .chain(cc)
+                            .map(|m| m.email.clone())
+                            .filter(|a| !alert.recipients.contains_key(&a.to_string()))
+                            .collect();
+                        emails.push(Pending { alert: i, message: Arc::new(message), to: waiting });
+                    }
+                    Err(error) => results[i].0 = Delivery::Retry(error),
+                },
+            }
+        }
+        if emails.is_empty() {
+            return results;
+        }
+        let Some(mailer) = &self.mailer else {
+            for p in emails {
+                results[p.alert].0 = Delivery::Retry("no [smtp] relay is configured for email receivers".to_owned());
+            }
+            return results;
+        };
+        let jobs: Vec<_> =
+            emails.iter().flat_map(|p| p.to.iter().map(|a| (Arc::clone(&p.message), a.clone()))).collect();
+        let mut sent = mailer.send_all(jobs).into_iter();
+        for p in emails {
+            let (delivery, recipients) = &mut results[p.alert];
+            let mut transient = Vec::new();
+            for address in p.to {
+                match sent.next() {
+                    Some(Ok(())) => {
+                        recipients.insert(address.to_string(), SENT.to_owned());
+                    }
+                    Some(Err(SendError::Permanent(e))) => {
+                        recipients.insert(address.to_string(), format!("refused: {e}"));
+                    }
+                    Some(Err(SendError::Transient(e))) => transient.push(format!("{address}: {e}")),
+                    None => transient.push(format!("{address}: not attempted")),
+                }
+            }
+            let refused: Vec<String> =
+                recipients.iter().filter(|(_, s)| *s != SENT).map(|(a, s)| format!("{a} {s}")).collect();
+            *delivery = if !transient.is_empty() {
+                Delivery::Retry(transient.join("; "))
+            } else if !refused.is_empty() {
+                Delivery::Failed(refused.join("; "))
+            } else {
+                Delivery::Delivered
+            };
+        }
+        results
+    }
+}
+
+impl Receivers {
+    fn compose(
+        &self,
+        store: &Store,
+        alert: &DueAlert,
+        tz: Tz,
+        to: &[lettre::message::Mailbox],
+        cc: &[lettre::message::Mailbox],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<u8>, String> {
+        let key = &alert.alert.key;
+        let deadline = store.deadline(&key.deadline).map_err(|e| e.to_string())?;
+        let revisions = store.revisions(&key.deadline).map_err(|e| e.to_string())?;
+        let root = store.thread_root(&key.deadline, &key.receiver).map_err(|e| e.to_string())?;
+        let sources = deadline.map(|d| d.sources).unwrap_or_default();
+        let view = AlertView::new(&AlertFacts {
+            key,
+            lead: &alert.alert.lead,
+            late: alert.alert.late,
+            planned: alert.alert.planned,
+            title: &alert.title,
+            due: alert.due,
+            tags: &alert.tags,
+            sources: &sources,
+            revisions: &revisions,
+            timezone: tz,
+            now,
+        });
+        let renderer = self.renderer.as_ref().ok_or("no templates loaded")?;
+        let (text, html) = renderer.bodies(&view).map_err(|e| e.to_string())?;
+        let from = self.mailer.as_ref().map(|m| m.from.clone()).ok_or("no [smtp] relay is configured")?;
+        let envelope = render::Envelope { from: &from, to, cc, key, thread_root: root.as_ref(), date: now };
+        let message = render::build_message(&envelope, &view.subject(), text, html).map_err(|e| e.to_string())?;
+        Ok(message.formatted())
+    }
+}
+
+fn log_alert(alert: &DueAlert, tz: Tz) {
+    let a = &alert.alert;
+    tracing::info!(
+        target: ALERT_TARGET,
+        deadline = %a.key.deadline,
+        title = ?alert.title,
+        due = %alert.due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        due_local = ?local_time(alert.due, tz),
+        lead = %a.lead,
+        late = a.late,
+        receiver = %a.key.receiver,
+        planned = %a.planned.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "deadline alert: {}",
+        lead_phrase(&a.lead),
+    );
+}
+
+/// `2025-08-08 23:59:59 EDT`: a time as a reader in `tz` would write it.
+pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %Z").to_string()
+}
+
+fn lead_phrase(lead: &str) -> String {
+    match humantime::parse_duration(lead) {
+        Ok(d) if d.is_zero() => "due now".to_owned(),
+        _ => format!("due in {lead}"),
+    }
+}

@@ -1,0 +1,307 @@
+//! How an alert reads as an email: subject, headers, and the text and HTML parts from
+//! templates (built in, or replaced through `[templates]`). Text from articles is untrusted:
+//! it is flattened to one line in headers and escaped in HTML.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use lettre::Message;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use minijinja::{AutoEscape, Environment};
+use serde::Serialize;
+
+use crate::config::Templates;
+use crate::model::{AlertKey, Revision};
+
+const ALERT_TEXT: &str = include_str!("templates/alert.txt");
+const ALERT_HTML: &str = include_str!("templates/alert.html");
+
+/// Everything a template may use.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertView {
+    pub alert: AlertPart,
+    pub deadline: DeadlinePart,
+    pub receiver: ReceiverPart,
+    /// Talk events linked to the deadline; empty until extraction exists.
+    pub talks: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertPart {
+    pub lead: String,
+    pub lead_words: String,
+    pub headline: String,
+    pub late: bool,
+    pub planned_local: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlinePart {
+    pub id: String,
+    pub title: String,
+    pub due_local: String,
+    pub due_utc: String,
+    pub due_short: String,
+    pub remaining: String,
+    pub tags: Vec<String>,
+    pub sources: Vec<String>,
+    pub revisions: Vec<RevisionPart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionPart {
+    pub revision: i64,
+    pub due_local: String,
+    pub recorded: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiverPart {
+    pub name: String,
+    pub timezone: String,
+}
+
+/// What the view is built from.
+#[derive(Debug, Clone)]
+pub struct AlertFacts<'a> {
+    pub key: &'a AlertKey,
+    pub lead: &'a str,
+    pub late: bool,
+    pub planned: DateTime<Utc>,
+    pub title: &'a str,
+    pub due: DateTime<Utc>,
+    pub tags: &'a [String],
+    pub sources: &'a [String],
+    pub revisions: &'a [Revision],
+    pub timezone: Tz,
+    pub now: DateTime<Utc>,
+}
+
+impl AlertView {
+    pub fn new(f: &AlertFacts<'_>) -> AlertView {
+        let tz = f.timezone;
+        let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %-d %b %Y, %H:%M:%S %Z").to_string();
+        let title = one_line(f.title);
+        let lead_words = lead_words(f.lead);
+        AlertView {
+            alert: AlertPart {
+                lead: f.lead.to_owned(),
+                headline: format!("{lead_words}: {title}"),
+                lead_words,
+                late: f.late,
+                planned_local: local(f.planned),
+            },
+            deadline: DeadlinePart {
+                id: f.key.deadline.clone(),
+                due_local: local(f.due),
+                due_utc: f.due.format("%a %-d %b %Y, %H:%M:%S UTC").to_string(),
+                due_short: f.due.with_timezone(&tz).format("%a %-d %b, %H:%M %Z").to_string(),
+                remaining: remaining(f.due - f.now),
+                title,
+                tags: f.tags.to_vec(),
+                sources: f.sources.to_vec(),
+                revisions: f
+                    .revisions
+                    .iter()
+                    .map(|r| RevisionPart {
+                        revision: r.revision,
+                        due_local: local(r.due),
+                        recorded: r.recorded.format("%Y-%m-%d %H:%M UTC").to_string(),
+                        source: r.source.clone(),
+                    })
+                    .collect(),
+            },
+            receiver: ReceiverPart { name: f.key.receiver.clone(), timezone: tz.to_string() },
+            talks: Vec::new(),
+        }
+    }
+
+    /// `[sanctiond] 3 days: US ultimatum to Russia (Fri 8 Aug, 23:59 EDT)`
+    pub fn subject(&self) -> String {
+        let late = if self.alert.late { " (late)" } else { "" };
+        format!("[sanctiond] {}{late}: {} ({})", self.alert.lead_words, self.deadline.title, self.deadline.due_short)
+    }
+}
+
+/// Templates compiled once per config.
+#[derive(Debug)]
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot render the {template} template: {source}")]
+pub struct RenderError {
+    template: &'static str,
+    source: minijinja::Error,
+}
+
+impl Renderer {
+    pub fn new(templates: &Templates) -> Result<Renderer, RenderError> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None });
+        let text = templates.alert_text.clone().unwrap_or_else(|| ALERT_TEXT.to_owned());
+        let html = templates.alert_html.clone().unwrap_or_else(|| ALERT_HTML.to_owned());
+        env.add_template_owned("alert.txt", text).map_err(|source| RenderError { template: "alert.txt", source })?;
+        env.add_template_owned("alert.html", html).map_err(|source| RenderError { template: "alert.html", source })?;
+        Ok(Renderer { env })
+    }
+
+    /// The plain-text and HTML bodies.
+    pub fn bodies(&self, view: &AlertView) -> Result<(String, String), RenderError> {
+        let render = |name: &'static str| {
+            self.env
+                .get_template(name)
+                .and_then(|t| t.render(minijinja::value::Serde(view)))
+                .map_err(|source| RenderError { template: name, source })
+        };
+        Ok((render("alert.txt")?, render("alert.html")?))
+    }
+}
+
+/// `<alert.ru-tariffs.2.259200.desk@example.org>`: the same alert always gets the same id,
+/// so a message re-sent after a crash is recognisably the same message.
+pub fn message_id(key: &AlertKey, domain: &str) -> String {
+    format!(
+        "<alert.{}.{}.{}.{}@{}>",
+        id_part(&key.deadline),
+        key.revision,
+        key.lead_seconds,
+        id_part(&key.receiver),
+        id_part(domain)
+    )
+}
+
+fn id_part(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') {
+            out.push(c);
+        } else if c == '.' {
+            out.push('.');
+        } else {
+            for b in c.to_string().bytes() {
+                out.push_str(&format!("={b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// Headers and parts of one alert message.
+#[derive(Debug)]
+pub struct Envelope<'a> {
+    pub from: &'a Mailbox,
+    pub to: &'a [Mailbox],
+    pub cc: &'a [Mailbox],
+    pub key: &'a AlertKey,
+    pub thread_root: Option<&'a AlertKey>,
+    pub date: DateTime<Utc>,
+}
+
+pub fn build_message(
+    env: &Envelope<'_>,
+    subject: &str,
+    text: String,
+    html: String,
+) -> Result<Message, lettre::error::Error> {
+    let domain = env.from.email.domain();
+    let id = message_id(env.key, domain);
+    let mut builder = Message::builder()
+        .from(env.from.clone())
+        .subject(one_line(subject))
+        .date(env.date.into())
+        .message_id(Some(id.clone()));
+    for to in env.to {
+        builder = builder.to(to.clone());
+    }
+    for cc in env.cc {
+        builder = builder.cc(cc.clone());
+    }
+    if let Some(root) = env.thread_root.filter(|root| *root != env.key) {
+        let root = message_id(root, domain);
+        builder = builder.in_reply_to(root.clone()).references(root);
+    }
+    let mut message = builder.multipart(MultiPart::alternative_plain_html(text, html))?;
+    let headers = message.headers_mut();
+    headers.insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str("Auto-Submitted"), "auto-generated".to_owned()));
+    headers.insert_raw(HeaderValue::new(
+        HeaderName::new_from_ascii_str("X-Sanctiond-Deadline"),
+        one_line(&env.key.deadline),
+    ));
+    Ok(message)
+}
+
+/// Untrusted text made safe for a header or a one-line field: control characters (CR, LF,
+/// tab…) become spaces, runs of spaces collapse, and it is cut at 200 characters.
+pub fn one_line(text: &str) -> String {
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let joined = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    match joined.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &joined[..cut]),
+        None => joined,
+    }
+}
+
+/// "3 days", "6 hours", "90 minutes", "due now".
+pub fn lead_words(lead: &str) -> String {
+    let Ok(span) = humantime::parse_duration(lead) else { return lead.to_owned() };
+    let secs = span.as_secs();
+    let plural = |n: u64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    match secs {
+        0 => "due now".to_owned(),
+        s if s % 604_800 == 0 && lead.trim_end().ends_with('w') => plural(s / 604_800, "week"),
+        s if s % 86_400 == 0 => plural(s / 86_400, "day"),
+        s if s % 3_600 == 0 => plural(s / 3_600, "hour"),
+        s if s % 60 == 0 => plural(s / 60, "minute"),
+        s => plural(s, "second"),
+    }
+}
+
+/// "2 days 23 hours", "45 minutes", "passed 3 hours ago".
+pub fn remaining(left: chrono::Duration) -> String {
+    let past = left < chrono::Duration::zero();
+    let secs = left.num_seconds().unsigned_abs();
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
+    let plural = |n: u64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    let text = match (d, h, m) {
+        (0, 0, 0) => "less than a minute".to_owned(),
+        (0, 0, m) => plural(m, "minute"),
+        (0, h, m) if m > 0 => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
+        (0, h, _) => plural(h, "hour"),
+        (d, 0, _) => plural(d, "day"),
+        (d, h, _) => format!("{} {}", plural(d, "day"), plural(h, "hour")),
+    };
+    if past { format!("passed {text} ago") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_text_cannot_break_lines() {
+        assert_eq!(one_line("Tariffs\r\nBcc: victim@example.org"), "Tariffs Bcc: victim@example.org");
+        assert_eq!(one_line(&"x".repeat(300)).chars().count(), 201);
+    }
+
+    #[test]
+    fn words_for_leads_and_time_left() {
+        assert_eq!(lead_words("3d"), "3 days");
+        assert_eq!(lead_words("1d"), "1 day");
+        assert_eq!(lead_words("2w"), "2 weeks");
+        assert_eq!(lead_words("6h"), "6 hours");
+        assert_eq!(lead_words("90m"), "90 minutes");
+        assert_eq!(lead_words("0s"), "due now");
+        assert_eq!(remaining(chrono::Duration::hours(71)), "2 days 23 hours");
+        assert_eq!(remaining(chrono::Duration::minutes(-180)), "passed 3 hours ago");
+    }
+
+    #[test]
+    fn message_ids_are_stable_and_safe() {
+        let key =
+            AlertKey { deadline: "ru tariffs".into(), revision: 2, lead_seconds: 259_200, receiver: "desk".into() };
+        assert_eq!(message_id(&key, "example.org"), "<alert.ru=20tariffs.2.259200.desk@example.org>");
+    }
+}
