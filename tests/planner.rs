@@ -281,7 +281,10 @@ fn an_alert_left_sending_by_a_crash_is_sent_on_restart() {
     h.scheduler = None;
     // Simulate a crash between writing `sending` and recording the delivery.
     let mut store = Store::open(&h.dir.path().join("ledger.sqlite3")).expect("open");
-    store.connection().execute("UPDATE outbox SET state = 'sending', next_attempt_ms = planned_ms WHERE lead = '3d'", []).expect("update");
+    store
+        .connection()
+        .execute("UPDATE outbox SET state = 'sending', next_attempt_ms = planned_ms WHERE lead = '3d'", [])
+        .expect("update");
     drop(store);
     h.restart(BASIC, t("2025-08-05T12:00:02Z"));
     assert_eq!(h.tick(t("2025-08-05T12:00:02Z")), vec![one("ru", "3d", "log", false)]);

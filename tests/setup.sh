@@ -1,11 +1,15 @@
 #!/bin/sh
-# Installs what the test suite needs beyond the Rust toolchain, on Debian (as root) or
-# tells what is missing. Safe to run again: it installs only what is absent.
-#   systemd-analyze   checks systemd/sanctiond.service (tests/systemd.rs)
+# Installs what the test suite needs beyond the Rust toolchain, on Debian (as root), or
+# says what is missing. Safe to run again: it installs only what is absent.
+#   systemd-analyze     checks systemd/sanctiond.service (tests/systemd.rs)
+#   openssl             makes the test CA for the TLS tests (tests/email.rs)
+#   python3 + aiosmtpd  the real SMTP server the email tests talk to (tests/support/smtp_sink.py)
 set -eu
 
 missing=""
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3 python3-pip"
 
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -16,5 +20,11 @@ if [ -n "$missing" ]; then
         echo "tests/setup.sh: missing$missing; install it (Debian: apt-get install$missing) and run again" >&2
         exit 1
     fi
+fi
+
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    echo "tests/setup.sh: installing aiosmtpd for $(command -v python3)"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd==1.4.6
 fi
 echo "tests/setup.sh: test dependencies present"
