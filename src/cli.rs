@@ -47,6 +47,12 @@ enum Command {
         #[arg(long, value_name = "ID")]
         deadline: Option<String>,
     },
+    /// Render a sample alert and send it to one receiver through the real path.
+    TestAlert {
+        /// The receiver's name, as in [[receiver]] name.
+        #[arg(long, value_name = "NAME")]
+        receiver: String,
+    },
     /// Write a local config with a deadline 24 seconds away and run the daemon on it
     /// until that deadline has passed: no root, no network, no SMTP.
     Demo {
@@ -110,6 +116,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo { dir } => demo(&dir),
+        Command::TestAlert { receiver } => test_alert(&path, &receiver),
     }
 }
 
@@ -266,6 +273,36 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         line(&mut row.iter().map(String::as_str));
     }
     out
+}
+
+fn test_alert(path: &Path, name: &str) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let Some(receiver) = config.receiver(name) else {
+        let known: Vec<&str> = config.receivers.iter().map(|r| r.name.as_str()).collect();
+        eprintln!("{}: no receiver named \"{name}\" (the config has: {})", path.display(), known.join(", "));
+        std::process::exit(2);
+    };
+    daemon::init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    // The connection pool spawns its clean-up on the runtime, also when it is dropped.
+    let _context = runtime.enter();
+    let receivers = daemon::build_mailer(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let results = crate::notify::send_sample(&config, receiver, receivers.as_ref(), Utc::now())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut failed = 0;
+    for result in &results {
+        match result {
+            Ok(to) => println!("sent a test alert to {to}"),
+            Err(e) => {
+                failed += 1;
+                println!("FAILED {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} recipients did not get the test alert", results.len());
+    }
+    Ok(())
 }
 
 /// Seconds from the start of `demo` to its near deadline.

@@ -266,14 +266,18 @@ fn notify_systemd(states: &[NotifyState<'_>]) {
 /// The receivers of `config`, with an SMTP connection pool when it has an `[smtp]` section.
 /// Must run inside the async runtime.
 pub fn build_receivers(config: &Config) -> Result<Receivers, String> {
-    let mailer = match &config.smtp {
-        None => None,
+    Receivers::new(config, build_mailer(config)?)
+}
+
+/// The SMTP connection pool of `config`, if it has `[smtp]`. Must run inside the runtime.
+pub fn build_mailer(config: &Config) -> Result<Option<Mailer>, String> {
+    match &config.smtp {
+        None => Ok(None),
         Some(smtp) => {
             let password = smtp.password.as_ref().map(read_password).transpose()?;
-            Some(Mailer::new(smtp, password, tokio::runtime::Handle::current())?)
+            Ok(Some(Mailer::new(smtp, password, tokio::runtime::Handle::current())?))
         }
-    };
-    Receivers::new(config, mailer)
+    }
 }
 
 /// Reads the SMTP password from where `[smtp]` says it is.

@@ -397,3 +397,52 @@ fn a_restart_after_delivery_sends_no_duplicate() {
     let ids: Vec<_> = got.iter().map(|m| m.header("Message-ID").expect("id")).collect();
     assert_ne!(ids[0], ids[1]);
 }
+
+fn test_alert(config: &Path) -> (Option<i32>, String, String) {
+    let out = sanctiond().arg("--config").arg(config).args(["test-alert", "--receiver", "desk"]).output().expect("run");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn test_alert_sends_through_the_real_path_or_says_what_failed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sink = SmtpSink::start("plain", 0, &dir.path().join("mail"), &[]);
+    let setup = |smtp: String| {
+        config(&Setup {
+            dir: dir.path(),
+            smtp,
+            to: &["desk@example.org"],
+            title: "unused",
+            due_in_ms: 86_400_000,
+            leads: r#"["0s"]"#,
+        })
+    };
+    let path = write_config(dir.path(), &setup(plain(sink.port)));
+    let (code, stdout, stderr) = test_alert(&path);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("sent a test alert to desk@example.org"), "{stdout}");
+    let got = for_rcpt(sink.received(), "desk@example.org");
+    assert_eq!(got.len(), 1);
+    assert!(got[0].header("Subject").expect("subject").starts_with("[sanctiond] 3 days: Test alert from sanctiond"));
+
+    let path = write_config(dir.path(), &setup(plain(free_port())));
+    let (code, stdout, _) = test_alert(&path);
+    assert_eq!(code, Some(1));
+    assert!(stdout.contains("FAILED desk@example.org: connect: the relay refused the connection"), "{stdout}");
+
+    let path = write_config(dir.path(), &setup("host = \"relay.invalid\"\ntls = \"tls\"".to_owned()));
+    let (code, stdout, _) = test_alert(&path);
+    assert_eq!(code, Some(1));
+    assert!(stdout.contains("DNS: the relay's name does not resolve"), "{stdout}");
+
+    let out =
+        sanctiond().arg("--config").arg(&path).args(["test-alert", "--receiver", "nobody"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no receiver named \"nobody\" (the config has: desk, journal)")
+    );
+}

@@ -110,7 +110,13 @@ pub fn classify(e: &smtp::Error) -> SendError {
         }
     }
     if e.is_permanent() {
-        SendError::Permanent(text)
+        SendError::Permanent(format!("rejected by the relay: {text}"))
+    } else if text.contains("failed to lookup address") || text.contains("Name or service not known") {
+        SendError::Transient(format!("DNS: the relay's name does not resolve ({text}): check [smtp] host"))
+    } else if text.contains("Connection refused") {
+        SendError::Transient(format!(
+            "connect: the relay refused the connection ({text}): is it running, and is [smtp] port right?"
+        ))
     } else if e.is_tls() {
         SendError::Transient(format!("TLS failed ({text}): check [smtp] tls, port and ca_file"))
     } else if e.is_timeout() {

@@ -154,6 +154,81 @@ impl Receivers {
     }
 }
 
+/// Sends a sample alert to `receiver` through the real path (`sanctiond test-alert`).
+/// Returns one line per recipient: `Ok(address)` or `Err(what went wrong)`.
+pub fn send_sample(
+    config: &Config,
+    receiver: &crate::config::Receiver,
+    mailer: Option<&Mailer>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<String, String>>, String> {
+    let key = crate::model::AlertKey {
+        deadline: "sanctiond-test-alert".to_owned(),
+        revision: 1,
+        lead_seconds: 3 * 86_400,
+        receiver: receiver.name.clone(),
+    };
+    let due = now + chrono::Duration::days(3);
+    let tags = vec!["test".to_owned()];
+    let sources = vec!["sanctiond test-alert".to_owned()];
+    let alert = DueAlert {
+        alert: crate::model::Alert {
+            id: 0,
+            key: key.clone(),
+            lead: "3d".to_owned(),
+            planned: now,
+            sent: None,
+            state: crate::model::AlertState::Sending,
+            attempts: 0,
+            late: false,
+            last_error: None,
+        },
+        title: "Test alert from sanctiond: no real deadline".to_owned(),
+        due,
+        tags: tags.clone(),
+        first_attempt: None,
+        recipients: Recipients::new(),
+    };
+    match &receiver.kind {
+        ReceiverKind::Log => {
+            log_alert(&alert, config.daemon.timezone);
+            Ok(vec![Ok("the log (stderr)".to_owned())])
+        }
+        ReceiverKind::Email { to, cc } => {
+            let mailer = mailer.ok_or("no [smtp] relay is configured")?;
+            let view = AlertView::new(&AlertFacts {
+                key: &key,
+                lead: "3d",
+                late: false,
+                planned: now,
+                title: &alert.title,
+                due,
+                tags: &tags,
+                sources: &sources,
+                revisions: &[],
+                timezone: receiver.timezone.unwrap_or(config.daemon.timezone),
+                now,
+            });
+            let renderer = Renderer::new(&config.templates).map_err(|e| e.to_string())?;
+            let (text, html) = renderer.bodies(&view).map_err(|e| e.to_string())?;
+            let envelope = render::Envelope { from: &mailer.from, to, cc, key: &key, thread_root: None, date: now };
+            let message = render::build_message(&envelope, &view.subject(), text, html).map_err(|e| e.to_string())?;
+            let message = Arc::new(message.formatted());
+            let addresses: Vec<lettre::Address> = to.iter().chain(cc).map(|m| m.email.clone()).collect();
+            let jobs = addresses.iter().map(|a| (Arc::clone(&message), a.clone())).collect();
+            let results = mailer.send_all(jobs);
+            Ok(addresses
+                .iter()
+                .zip(results)
+                .map(|(a, r)| match r {
+                    Ok(()) => Ok(a.to_string()),
+                    Err(SendError::Permanent(e) | SendError::Transient(e)) => Err(format!("{a}: {e}")),
+                })
+                .collect())
+        }
+    }
+}
+
 fn log_alert(alert: &DueAlert, tz: Tz) {
     let a = &alert.alert;
     tracing::info!(
