@@ -251,9 +251,11 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Settles every alert due at `now` under the catch-up policy, hands those to send to
-    /// their receivers (with retries that are due, and any a crash left half-sent), and
-    /// records the outcomes. Returns the alerts delivered.
+    /// Settles every alert due at `now` under the catch-up policy, hands up to one batch of
+    /// those to send to their receivers (with retries that are due, and any a crash left
+    /// half-sent), and records the outcomes. Returns the alerts delivered. When more are
+    /// waiting, [`Scheduler::next_due`] is already past, so the timer comes straight back
+    /// (and pings the watchdog in between).
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<Vec<DueAlert>, StoreError> {
         let alerts = &self.config.alerts;
         loop {
@@ -265,7 +267,7 @@ impl Scheduler {
         }
         let max_retry = self.config.smtp.as_ref().map_or(crate::config::email_defaults::MAX_RETRY, |s| s.max_retry);
         let mut delivered = Vec::new();
-        loop {
+        {
             let batch = self.store.sending_alerts(now, BATCH)?;
             if batch.is_empty() {
                 return Ok(delivered);
@@ -294,6 +296,7 @@ impl Scheduler {
             }
             self.store.record(&outcomes, now)?;
         }
+        Ok(delivered)
     }
 
     /// When the timer must next wake: the next planned alert or retry.

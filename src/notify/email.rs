@@ -16,6 +16,8 @@ use crate::config::{Secret, Smtp, SmtpTls};
 #[derive(Clone)]
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// lettre's pool caps idle connections only; this caps the ones in use.
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
     handle: tokio::runtime::Handle,
     pub(crate) from: lettre::message::Mailbox,
 }
@@ -62,7 +64,8 @@ impl Mailer {
         if let (Some(user), Some(password)) = (&smtp.username, password) {
             builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
         }
-        Ok(Mailer { transport: builder.build(), handle, from: smtp.from.clone() })
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(smtp.max_connections as usize));
+        Ok(Mailer { transport: builder.build(), permits, handle, from: smtp.from.clone() })
     }
 
     /// Sends each `(message, recipient)` as its own SMTP transaction, at most the pool's
@@ -70,12 +73,15 @@ impl Mailer {
     pub fn send_all(&self, jobs: Vec<(std::sync::Arc<Vec<u8>>, Address)>) -> Vec<Result<(), SendError>> {
         let from = self.from.email.clone();
         let transport = self.transport.clone();
+        let permits = std::sync::Arc::clone(&self.permits);
         self.handle.block_on(async move {
             let mut set = tokio::task::JoinSet::new();
             for (index, (message, rcpt)) in jobs.into_iter().enumerate() {
                 let transport = transport.clone();
                 let from = from.clone();
+                let permits = std::sync::Arc::clone(&permits);
                 set.spawn(async move {
+                    let _permit = permits.acquire_owned().await;
                     let result = match Envelope::new(Some(from), vec![rcpt]) {
                         Ok(envelope) => {
                             transport.send_raw(&envelope, &message).await.map(drop).map_err(|e| classify(&e))
