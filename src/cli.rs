@@ -135,6 +135,14 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
     println!("  leads:     {} (catch_up = {})", leads.join(", "), config.alerts.catch_up.as_str());
     let receivers: Vec<String> = config.receivers.iter().map(|r| format!("{} ({})", r.name, r.kind.as_str())).collect();
     println!("  receivers: {}", receivers.join(", "));
+    for d in &config.digests {
+        let next = d
+            .schedule
+            .find_next_occurrence(&now.with_timezone(&tz), false)
+            .map(|t| show_time(t.with_timezone(&Utc), tz))
+            .unwrap_or_else(|_| "never".to_owned());
+        println!("  digest:    {} \"{}\" to {}, next {next}", d.name, d.schedule_text, d.receivers.join(", "));
+    }
     println!("  deadlines: {}", config.deadlines.len());
     let mut next: Option<(DateTime<Utc>, String)> = None;
     for d in &config.deadlines {

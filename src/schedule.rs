@@ -7,11 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
 use crate::model::{AlertKey, CatchUp, Deadline, DeadlineStatus, Lead, PlannedAlert};
-use crate::store::{Delivery, DueAlert, Outcome, Recipients, Settle, Store, StoreError, SyncReport};
+use crate::store::{Delivery, DigestRun, DueAlert, Outcome, Recipients, Settle, Store, StoreError, SyncReport};
 
 /// The longest the timer sleeps without looking at the wall clock again, so a suspend or
 /// a clock step is noticed within this time.
@@ -34,6 +35,37 @@ pub trait Deliver: Send {
         alerts: &[DueAlert],
         now: DateTime<Utc>,
     ) -> Vec<(Delivery, Recipients)>;
+
+    /// Sends one run of a digest to its receiver.
+    fn deliver_digest(
+        &mut self,
+        config: &Config,
+        store: &Store,
+        run: &DigestRun,
+        now: DateTime<Utc>,
+    ) -> (Delivery, Recipients);
+}
+
+/// The latest occurrence of `schedule` in `(after, now]`, evaluated in `tz`: a digest missed
+/// several times while the daemon was down is sent once.
+pub fn latest_occurrence(
+    schedule: &croner::Cron,
+    after: DateTime<Utc>,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Option<DateTime<Utc>> {
+    let mut latest = None;
+    let mut from = after.with_timezone(&tz);
+    // Bounded: a schedule every minute, down for more than two months, still ends here.
+    for _ in 0..100_000 {
+        let next = schedule.find_next_occurrence(&from, false).ok()?;
+        if next.with_timezone(&Utc) > now {
+            break;
+        }
+        latest = Some(next.with_timezone(&Utc));
+        from = next;
+    }
+    latest
 }
 
 /// The first retry comes 10-15 s after a failure; each next one waits twice as long, up
@@ -49,10 +81,21 @@ pub fn retry_delay(failures: i64, seed: i64) -> Duration {
     Duration::from_millis((base * 1000 + jitter_ms).min(CAP * 1000))
 }
 
+/// What the retry policy needs to know of earlier attempts.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    /// Attempts made before this one.
+    pub failures: i64,
+    /// When the first attempt was made, if there was one.
+    pub first: Option<DateTime<Utc>>,
+    /// Spreads the jitter of different alerts.
+    pub seed: i64,
+}
+
 /// Turns one attempt's result into what the outbox records: a retry time, or failed once
 /// retrying has gone on for `max_retry`.
 pub fn outcome(
-    alert: &DueAlert,
+    attempt: Attempt,
     delivery: Delivery,
     recipients: Recipients,
     now: DateTime<Utc>,
@@ -62,14 +105,14 @@ pub fn outcome(
         Delivery::Delivered => Outcome::Sent { recipients },
         Delivery::Failed(error) => Outcome::Failed { error, recipients },
         Delivery::Retry(error) => {
-            let delay = retry_delay(alert.alert.attempts + 1, alert.alert.id);
+            let delay = retry_delay(attempt.failures + 1, attempt.seed);
             let at = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
-            let first = alert.first_attempt.unwrap_or(now);
+            let first = attempt.first.unwrap_or(now);
             let limit = chrono::Duration::from_std(max_retry).unwrap_or(chrono::Duration::MAX);
             if at - first > limit {
                 let error = format!(
                     "gave up after {} attempts over {}: {error}",
-                    alert.alert.attempts + 1,
+                    attempt.failures + 1,
                     humantime::format_duration(max_retry)
                 );
                 Outcome::Failed { error, recipients }
@@ -267,15 +310,14 @@ impl Scheduler {
         }
         let max_retry = self.config.smtp.as_ref().map_or(crate::config::email_defaults::MAX_RETRY, |s| s.max_retry);
         let mut delivered = Vec::new();
-        {
-            let batch = self.store.sending_alerts(now, BATCH)?;
-            if batch.is_empty() {
-                return Ok(delivered);
-            }
+        let batch = self.store.sending_alerts(now, BATCH)?;
+        if !batch.is_empty() {
             let results = self.deliver.deliver(&self.config, &self.store, &batch, now);
             let mut outcomes = Vec::with_capacity(batch.len());
             for (alert, (delivery, recipients)) in batch.into_iter().zip(results) {
-                let outcome = outcome(&alert, delivery, recipients, now, max_retry);
+                let attempt =
+                    Attempt { failures: alert.alert.attempts, first: alert.first_attempt, seed: alert.alert.id };
+                let outcome = outcome(attempt, delivery, recipients, now, max_retry);
                 let key = &alert.alert.key;
                 match &outcome {
                     Outcome::Sent { .. } => {}
@@ -296,12 +338,53 @@ impl Scheduler {
             }
             self.store.record(&outcomes, now)?;
         }
+        self.run_digests(now, max_retry)?;
         Ok(delivered)
+    }
+
+    /// Plans the runs of digests whose time has come (one run for several missed ones,
+    /// marked late) and sends the runs that are due.
+    fn run_digests(&mut self, now: DateTime<Utc>, max_retry: Duration) -> Result<(), StoreError> {
+        let config = Arc::clone(&self.config);
+        let tz = config.daemon.timezone;
+        let late_after = chrono::Duration::from_std(config.alerts.late_after).unwrap_or(chrono::Duration::MAX);
+        for digest in &config.digests {
+            match self.store.digest_cursor(&digest.name)? {
+                // The first start counts from now: no digest for times before it existed.
+                None => self.store.set_digest_cursor(&digest.name, now)?,
+                Some(cursor) => {
+                    if let Some(at) = latest_occurrence(&digest.schedule, cursor, now, tz) {
+                        self.store.plan_digest(&digest.name, at, &digest.receivers, now - at > late_after)?;
+                    }
+                }
+            }
+        }
+        for run in self.store.due_digests(now)? {
+            let (delivery, recipients) = self.deliver.deliver_digest(&config, &self.store, &run, now);
+            let attempt = Attempt { failures: run.attempts, first: run.first_attempt, seed: run.id };
+            let outcome = outcome(attempt, delivery, recipients, now, max_retry);
+            match &outcome {
+                Outcome::Sent { .. } => {}
+                Outcome::RetryAt { error, .. } => {
+                    tracing::warn!(digest = %run.name, receiver = %run.receiver, %error, "digest delivery failed; will retry");
+                }
+                Outcome::Failed { error, .. } => {
+                    tracing::error!(digest = %run.name, receiver = %run.receiver, %error, "digest delivery failed for good");
+                }
+            }
+            self.store.record_digest(run.id, &outcome, now)?;
+        }
+        Ok(())
     }
 
     /// When the timer must next wake: the next planned alert or retry.
     pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.store.next_wake()
+        let tz = self.config.daemon.timezone;
+        let digests = self.config.digests.iter().filter_map(|d| {
+            let cursor = self.store.digest_cursor(&d.name).ok().flatten()?;
+            d.schedule.find_next_occurrence(&cursor.with_timezone(&tz), false).ok().map(|t| t.with_timezone(&Utc))
+        });
+        Ok(self.store.next_wake()?.into_iter().chain(digests).min())
     }
 }
 

@@ -446,3 +446,34 @@ fn test_alert_sends_through_the_real_path_or_says_what_failed() {
         String::from_utf8_lossy(&out.stderr).contains("no receiver named \"nobody\" (the config has: desk, journal)")
     );
 }
+
+#[test]
+fn a_digest_arrives_on_its_schedule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sink = SmtpSink::start("plain", 0, &dir.path().join("mail"), &[]);
+    let setup = Setup {
+        dir: dir.path(),
+        smtp: plain(sink.port),
+        to: &["desk@example.org"],
+        title: "Price cap review",
+        due_in_ms: 10 * 86_400_000,
+        leads: r#"["1d"]"#,
+    };
+    let text = format!(
+        "{}\n[[digest]]\nname = \"minutely\"\nschedule = \"* * * * *\"\nreceivers = [\"desk\"]\nhorizon = \"30d\"\n",
+        config(&setup)
+    );
+    let path = write_config(dir.path(), &text);
+    let started = Utc::now();
+    let _daemon = Daemon::start(&path, &[]);
+    // The schedule fires at the next minute boundary, at most a minute away.
+    let all = wait_for_messages(&sink.outdir, 2, Duration::from_secs(75));
+    let got = for_rcpt(all, "desk@example.org");
+    let subject = got[0].header("Subject").expect("subject");
+    assert_eq!(subject, "[sanctiond] digest minutely: 1 deadline in the next 30 days");
+    let date = got[0].parsed().date().expect("date").to_timestamp();
+    assert!(date >= started.timestamp(), "sent after start");
+    assert!(got[0].header("Message-ID").expect("id").starts_with("<digest.minutely."));
+    let text = got[0].parsed().body_text(0).expect("text").into_owned();
+    assert!(text.contains("Price cap review") && text.contains("Id: ru-tariffs"), "{text}");
+}

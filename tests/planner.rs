@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use sanctiond::config::{self, Config};
 use sanctiond::model::AlertState;
 use sanctiond::schedule::{Deliver, Scheduler};
-use sanctiond::store::{Delivery, DueAlert, Recipients, Store};
+use sanctiond::store::{Delivery, DigestRun, DueAlert, Recipients, Store};
 
 /// What a receiver got: (deadline, lead, receiver, late).
 type Sent = Arc<Mutex<Vec<(String, String, String, bool)>>>;
@@ -24,6 +24,17 @@ impl Deliver for Recorder {
             sent.push((a.key.deadline.clone(), a.lead.clone(), a.key.receiver.clone(), a.late));
         }
         alerts.iter().map(|a| (Delivery::Delivered, a.recipients.clone())).collect()
+    }
+
+    fn deliver_digest(&mut self, _: &Config, _: &Store, run: &DigestRun, _: DateTime<Utc>) -> (Delivery, Recipients) {
+        let late = run.late;
+        self.0.lock().expect("lock").push((
+            format!("digest:{}", run.name),
+            run.planned.to_rfc3339(),
+            run.receiver.clone(),
+            late,
+        ));
+        (Delivery::Delivered, Recipients::new())
     }
 }
 
@@ -350,4 +361,48 @@ due = "2025-03-10T02:30:00-04:00"
     let mut h = Harness::start(text, t("2025-03-01T00:00:00Z"));
     let planned = h.outbox("gap")[0].2;
     assert_eq!(planned, t("2025-03-10T02:30:00-04:00") - Duration::hours(24));
+}
+
+const DIGEST: &str = r#"
+[daemon]
+timezone = "America/New_York"
+[alerts]
+lead_times = ["1d"]
+[[digest]]
+name = "monday"
+schedule = "0 8 * * Mon"
+receivers = ["log"]
+horizon = "30d"
+"#;
+
+#[test]
+fn a_digest_goes_out_on_its_schedule_in_local_time() {
+    // Friday 31 Oct 2025, New York; the next Monday 08:00 is after the DST change (EST).
+    let mut h = Harness::start(DIGEST, t("2025-10-31T12:00:00Z"));
+    assert!(h.tick(t("2025-10-31T12:00:00Z")).is_empty());
+    assert_eq!(h.s().next_due().expect("next"), Some(t("2025-11-03T13:00:00Z")), "08:00 EST is 13:00 UTC");
+    let got = h.tick(t("2025-11-03T13:00:00.300Z"));
+    assert_eq!(
+        got,
+        vec![("digest:monday".to_owned(), "2025-11-03T13:00:00+00:00".to_owned(), "log".to_owned(), false)]
+    );
+    assert!(h.tick(t("2025-11-03T13:05:00Z")).is_empty(), "once per occurrence");
+    assert_eq!(h.s().next_due().expect("next"), Some(t("2025-11-10T13:00:00Z")));
+}
+
+#[test]
+fn digests_missed_while_down_are_sent_once_on_start_marked_late() {
+    let mut h = Harness::start(DIGEST, t("2025-10-31T12:00:00Z"));
+    h.tick(t("2025-10-31T12:00:00Z"));
+    // Down for three Mondays.
+    h.restart(DIGEST, t("2025-11-20T12:00:00Z"));
+    let got = h.tick(t("2025-11-20T12:00:00Z"));
+    assert_eq!(got, vec![("digest:monday".to_owned(), "2025-11-17T13:00:00+00:00".to_owned(), "log".to_owned(), true)]);
+    assert!(h.tick(t("2025-11-20T12:00:01Z")).is_empty());
+}
+
+#[test]
+fn a_new_digest_does_not_send_for_times_before_it_existed() {
+    let mut h = Harness::start(DIGEST, t("2025-11-04T12:00:00Z"));
+    assert!(h.tick(t("2025-11-04T12:00:00Z")).is_empty());
 }

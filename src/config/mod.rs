@@ -48,6 +48,7 @@ pub struct Config {
     pub default_receivers: Vec<String>,
     pub smtp: Option<Smtp>,
     pub templates: Templates,
+    pub digests: Vec<Digest>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,11 +101,26 @@ impl ReceiverKind {
     }
 }
 
+/// A scheduled digest: one message listing the deadlines due within `horizon`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub name: String,
+    /// Classic 5-field crontab, evaluated in `[daemon] timezone` (Monday = 1).
+    pub schedule: croner::Cron,
+    pub schedule_text: String,
+    pub receivers: Vec<String>,
+    pub horizon: Duration,
+}
+
+pub const DEFAULT_DIGEST_HORIZON: Duration = Duration::from_secs(30 * 86_400);
+
 /// Template sources that replace the built-in ones (`[templates]`), read at load time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Templates {
     pub alert_text: Option<String>,
     pub alert_html: Option<String>,
+    pub digest_text: Option<String>,
+    pub digest_html: Option<String>,
 }
 
 /// Sends deadlines that carry all of `tags` (and, if given, have one of the `deadlines`
@@ -169,8 +185,10 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 8] = ["daemon", "alerts", "deadline", "receiver", "route", "routing", "smtp", "templates"];
-const TEMPLATE_KEYS: [&str; 2] = ["alert_text", "alert_html"];
+const TOP_KEYS: [&str; 9] =
+    ["digest", "daemon", "alerts", "deadline", "receiver", "route", "routing", "smtp", "templates"];
+const DIGEST_KEYS: [&str; 4] = ["name", "schedule", "receivers", "horizon"];
+const TEMPLATE_KEYS: [&str; 4] = ["alert_text", "alert_html", "digest_text", "digest_html"];
 const DAEMON_KEYS: [&str; 2] = ["state_dir", "timezone"];
 const ALERTS_KEYS: [&str; 3] = ["lead_times", "catch_up", "late_after"];
 const DEADLINE_KEYS: [&str; 6] = ["id", "title", "due", "tags", "lead_times", "match"];
@@ -197,6 +215,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let routes = read_routes(&mut r, root, &names);
     let default_receivers = read_routing(&mut r, root, &names, &receivers);
     let deadlines = read_deadlines(&mut r, root, daemon.timezone);
+    let digests = read_digests(&mut r, root, &names);
 
     if r.diagnostics.is_empty() {
         Ok(Config {
@@ -209,6 +228,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             default_receivers,
             smtp,
             templates,
+            digests,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -353,6 +373,53 @@ fn read_receivers(r: &mut Reader, root: &DeTable<'_>, has_smtp: bool) -> Vec<Rec
     receivers
 }
 
+fn read_digests(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Digest> {
+    let parser = croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Disallowed)
+        .year(croner::parser::Year::Disallowed)
+        .build();
+    let mut digests: Vec<Digest> = Vec::new();
+    for (t, span) in r.tables(root, "digest") {
+        r.check_keys(t, "[[digest]]", &DIGEST_KEYS);
+        let name = required_string(r, t, "name", &span, "[[digest]]");
+        if let Some(name) = &name
+            && digests.iter().any(|d| &d.name == name.get_ref())
+        {
+            r.error(name.span(), format!("digest \"{}\" is declared twice", name.get_ref()));
+        }
+        let schedule = required_string(r, t, "schedule", &span, "[[digest]]").and_then(|text| {
+            match parser.parse(text.get_ref()) {
+                Ok(cron) => Some((cron, text.into_inner())),
+                Err(e) => {
+                    r.error(
+                        text.span(),
+                        format!(
+                            "invalid schedule \"{}\": {e} (write 5 crontab fields: minute hour day month weekday, e.g. \"0 8 * * Mon\")",
+                            text.get_ref()
+                        ),
+                    );
+                    None
+                }
+            }
+        });
+        let receivers = match r.strings(t, "receivers") {
+            Some(list) if !list.is_empty() => {
+                check_receivers_exist(r, &list, names);
+                plain(list)
+            }
+            _ => {
+                r.error(span.clone(), "[[digest]] needs \"receivers\", the receivers it goes to");
+                Vec::new()
+            }
+        };
+        let horizon = r.duration(t, "horizon").unwrap_or(DEFAULT_DIGEST_HORIZON);
+        if let (Some(name), Some((schedule, schedule_text))) = (name, schedule) {
+            digests.push(Digest { name: name.into_inner(), schedule, schedule_text, receivers, horizon });
+        }
+    }
+    digests
+}
+
 /// `[templates]`: paths of templates that replace the built-in ones, relative to the
 /// config file. Each is read and compiled now, so a broken one fails `check-config`.
 fn read_templates(r: &mut Reader, root: &DeTable<'_>, config_path: &Path) -> Templates {
@@ -377,7 +444,9 @@ fn read_templates(r: &mut Reader, root: &DeTable<'_>, config_path: &Path) -> Tem
         }
         match key {
             "alert_text" => templates.alert_text = Some(source),
-            _ => templates.alert_html = Some(source),
+            "alert_html" => templates.alert_html = Some(source),
+            "digest_text" => templates.digest_text = Some(source),
+            _ => templates.digest_html = Some(source),
         }
     }
     templates

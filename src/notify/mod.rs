@@ -12,9 +12,9 @@ use chrono_tz::Tz;
 
 use crate::config::{Config, ReceiverKind};
 use crate::schedule::Deliver;
-use crate::store::{Delivery, DueAlert, Recipients, Store};
+use crate::store::{Delivery, DigestRun, DueAlert, Recipients, Store};
 use email::{Mailer, SendError};
-use render::{AlertFacts, AlertView, Renderer};
+use render::{AlertFacts, AlertView, DigestView, Renderer};
 
 /// The `tracing` target of alert events, so they can be filtered (`RUST_LOG=sanctiond::alert=info`).
 pub const ALERT_TARGET: &str = "sanctiond::alert";
@@ -90,30 +90,115 @@ impl Deliver for Receivers {
         let mut sent = mailer.send_all(jobs).into_iter();
         for p in emails {
             let (delivery, recipients) = &mut results[p.alert];
-            let mut transient = Vec::new();
-            for address in p.to {
-                match sent.next() {
-                    Some(Ok(())) => {
-                        recipients.insert(address.to_string(), SENT.to_owned());
-                    }
-                    Some(Err(SendError::Permanent(e))) => {
-                        recipients.insert(address.to_string(), format!("refused: {e}"));
-                    }
-                    Some(Err(SendError::Transient(e))) => transient.push(format!("{address}: {e}")),
-                    None => transient.push(format!("{address}: not attempted")),
-                }
-            }
-            let refused: Vec<String> =
-                recipients.iter().filter(|(_, s)| *s != SENT).map(|(a, s)| format!("{a} {s}")).collect();
-            *delivery = if !transient.is_empty() {
-                Delivery::Retry(transient.join("; "))
-            } else if !refused.is_empty() {
-                Delivery::Failed(refused.join("; "))
-            } else {
-                Delivery::Delivered
-            };
+            *delivery = settle_recipients(recipients, p.to, &mut sent);
         }
         results
+    }
+
+    fn deliver_digest(
+        &mut self,
+        config: &Config,
+        store: &Store,
+        run: &DigestRun,
+        now: DateTime<Utc>,
+    ) -> (Delivery, Recipients) {
+        let mut recipients = run.recipients.clone();
+        let Some(receiver) = config.receiver(&run.receiver) else {
+            return (Delivery::Failed(format!("receiver \"{}\" is no longer in the config", run.receiver)), recipients);
+        };
+        let Some(digest) = config.digests.iter().find(|d| d.name == run.name) else {
+            return (Delivery::Failed(format!("digest \"{}\" is no longer in the config", run.name)), recipients);
+        };
+        let horizon = chrono::Duration::from_std(digest.horizon).unwrap_or(chrono::Duration::MAX);
+        let deadlines = match store.deadlines_due_between(now, now + horizon) {
+            Ok(d) => d,
+            Err(e) => return (Delivery::Retry(e.to_string()), recipients),
+        };
+        let tz = receiver.timezone.unwrap_or(config.daemon.timezone);
+        let view = DigestView::new(run, digest.horizon, &deadlines, tz, now);
+        match &receiver.kind {
+            ReceiverKind::Log => {
+                let ids: Vec<&str> = deadlines.iter().map(|d| d.id.as_str()).collect();
+                tracing::info!(
+                    target: ALERT_TARGET,
+                    digest = %run.name,
+                    late = run.late,
+                    receiver = %run.receiver,
+                    deadlines = ?ids,
+                    "digest: {} deadlines due in the next {}",
+                    deadlines.len(),
+                    view.digest.horizon,
+                );
+                (Delivery::Delivered, recipients)
+            }
+            ReceiverKind::Email { to, cc } => {
+                let Some(mailer) = &self.mailer else {
+                    return (Delivery::Retry("no [smtp] relay is configured".to_owned()), recipients);
+                };
+                let message = self.renderer.as_ref().ok_or_else(|| "no templates loaded".to_owned()).and_then(|r| {
+                    let (text, html) = r.digest_bodies(&view).map_err(|e| e.to_string())?;
+                    let envelope = render::Envelope {
+                        from: &mailer.from,
+                        to,
+                        cc,
+                        message_id: render::digest_message_id(
+                            &run.name,
+                            run.planned,
+                            &run.receiver,
+                            mailer.from.email.domain(),
+                        ),
+                        in_reply_to: None,
+                        deadline: None,
+                        date: now,
+                    };
+                    render::build_message(&envelope, &view.subject(), text, html).map_err(|e| e.to_string())
+                });
+                let message = match message {
+                    Ok(m) => Arc::new(m.formatted()),
+                    Err(e) => return (Delivery::Retry(e), recipients),
+                };
+                let waiting: Vec<lettre::Address> = to
+                    .iter()
+                    .chain(cc)
+                    .map(|m| m.email.clone())
+                    .filter(|a| !recipients.contains_key(&a.to_string()))
+                    .collect();
+                let jobs = waiting.iter().map(|a| (Arc::clone(&message), a.clone())).collect();
+                let mut sent = mailer.send_all(jobs).into_iter();
+                let delivery = settle_recipients(&mut recipients, waiting, &mut sent);
+                (delivery, recipients)
+            }
+        }
+    }
+}
+
+/// Records what each recipient got and sums it up: retry while any recipient failed for a
+/// reason that may pass, failed if any refused the message for good, else delivered.
+fn settle_recipients(
+    recipients: &mut Recipients,
+    attempted: Vec<lettre::Address>,
+    results: &mut impl Iterator<Item = Result<(), SendError>>,
+) -> Delivery {
+    let mut transient = Vec::new();
+    for address in attempted {
+        match results.next() {
+            Some(Ok(())) => {
+                recipients.insert(address.to_string(), SENT.to_owned());
+            }
+            Some(Err(SendError::Permanent(e))) => {
+                recipients.insert(address.to_string(), format!("refused: {e}"));
+            }
+            Some(Err(SendError::Transient(e))) => transient.push(format!("{address}: {e}")),
+            None => transient.push(format!("{address}: not attempted")),
+        }
+    }
+    let refused: Vec<String> = recipients.iter().filter(|(_, s)| *s != SENT).map(|(a, s)| format!("{a} {s}")).collect();
+    if !transient.is_empty() {
+        Delivery::Retry(transient.join("; "))
+    } else if !refused.is_empty() {
+        Delivery::Failed(refused.join("; "))
+    } else {
+        Delivery::Delivered
     }
 }
 
@@ -148,7 +233,16 @@ impl Receivers {
         let renderer = self.renderer.as_ref().ok_or("no templates loaded")?;
         let (text, html) = renderer.bodies(&view).map_err(|e| e.to_string())?;
         let from = self.mailer.as_ref().map(|m| m.from.clone()).ok_or("no [smtp] relay is configured")?;
-        let envelope = render::Envelope { from: &from, to, cc, key, thread_root: root.as_ref(), date: now };
+        let domain = from.email.domain();
+        let envelope = render::Envelope {
+            from: &from,
+            to,
+            cc,
+            message_id: render::message_id(key, domain),
+            in_reply_to: root.as_ref().map(|root| render::message_id(root, domain)),
+            deadline: Some(&key.deadline),
+            date: now,
+        };
         let message = render::build_message(&envelope, &view.subject(), text, html).map_err(|e| e.to_string())?;
         Ok(message.formatted())
     }
@@ -211,7 +305,15 @@ pub fn send_sample(
             });
             let renderer = Renderer::new(&config.templates).map_err(|e| e.to_string())?;
             let (text, html) = renderer.bodies(&view).map_err(|e| e.to_string())?;
-            let envelope = render::Envelope { from: &mailer.from, to, cc, key: &key, thread_root: None, date: now };
+            let envelope = render::Envelope {
+                from: &mailer.from,
+                to,
+                cc,
+                message_id: render::message_id(&key, mailer.from.email.domain()),
+                in_reply_to: None,
+                deadline: Some(&key.deadline),
+                date: now,
+            };
             let message = render::build_message(&envelope, &view.subject(), text, html).map_err(|e| e.to_string())?;
             let message = Arc::new(message.formatted());
             let addresses: Vec<lettre::Address> = to.iter().chain(cc).map(|m| m.email.clone()).collect();

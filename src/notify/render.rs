@@ -15,6 +15,8 @@ use crate::model::{AlertKey, Revision};
 
 const ALERT_TEXT: &str = include_str!("templates/alert.txt");
 const ALERT_HTML: &str = include_str!("templates/alert.html");
+const DIGEST_TEXT: &str = include_str!("templates/digest.txt");
+const DIGEST_HTML: &str = include_str!("templates/digest.html");
 
 /// Everything a template may use.
 #[derive(Debug, Clone, Serialize)]
@@ -145,18 +147,29 @@ impl Renderer {
         let html = templates.alert_html.clone().unwrap_or_else(|| ALERT_HTML.to_owned());
         env.add_template_owned("alert.txt", text).map_err(|source| RenderError { template: "alert.txt", source })?;
         env.add_template_owned("alert.html", html).map_err(|source| RenderError { template: "alert.html", source })?;
+        let text = templates.digest_text.clone().unwrap_or_else(|| DIGEST_TEXT.to_owned());
+        let html = templates.digest_html.clone().unwrap_or_else(|| DIGEST_HTML.to_owned());
+        env.add_template_owned("digest.txt", text).map_err(|source| RenderError { template: "digest.txt", source })?;
+        env.add_template_owned("digest.html", html)
+            .map_err(|source| RenderError { template: "digest.html", source })?;
         Ok(Renderer { env })
     }
 
-    /// The plain-text and HTML bodies.
+    /// The plain-text and HTML bodies of an alert.
     pub fn bodies(&self, view: &AlertView) -> Result<(String, String), RenderError> {
-        let render = |name: &'static str| {
-            self.env
-                .get_template(name)
-                .and_then(|t| t.render(minijinja::value::Serde(view)))
-                .map_err(|source| RenderError { template: name, source })
-        };
-        Ok((render("alert.txt")?, render("alert.html")?))
+        Ok((self.render("alert.txt", view)?, self.render("alert.html", view)?))
+    }
+
+    /// The plain-text and HTML bodies of a digest.
+    pub fn digest_bodies(&self, view: &DigestView) -> Result<(String, String), RenderError> {
+        Ok((self.render("digest.txt", view)?, self.render("digest.html", view)?))
+    }
+
+    fn render<T: Serialize>(&self, name: &'static str, view: &T) -> Result<String, RenderError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(minijinja::value::Serde(view)))
+            .map_err(|source| RenderError { template: name, source })
     }
 }
 
@@ -189,14 +202,18 @@ fn id_part(text: &str) -> String {
     out
 }
 
-/// Headers and parts of one alert message.
+/// Who a message goes to and how it threads.
 #[derive(Debug)]
 pub struct Envelope<'a> {
     pub from: &'a Mailbox,
     pub to: &'a [Mailbox],
     pub cc: &'a [Mailbox],
-    pub key: &'a AlertKey,
-    pub thread_root: Option<&'a AlertKey>,
+    /// `<…@domain>`, from [`message_id`] or [`digest_message_id`].
+    pub message_id: String,
+    /// The message this one replies to, for threading.
+    pub in_reply_to: Option<String>,
+    /// `X-Sanctiond-Deadline`, for alerts.
+    pub deadline: Option<&'a str>,
     pub date: DateTime<Utc>,
 }
 
@@ -206,31 +223,104 @@ pub fn build_message(
     text: String,
     html: String,
 ) -> Result<Message, lettre::error::Error> {
-    let domain = env.from.email.domain();
-    let id = message_id(env.key, domain);
     let mut builder = Message::builder()
         .from(env.from.clone())
         .subject(one_line(subject))
         .date(env.date.into())
-        .message_id(Some(id.clone()));
+        .message_id(Some(env.message_id.clone()));
     for to in env.to {
         builder = builder.to(to.clone());
     }
     for cc in env.cc {
         builder = builder.cc(cc.clone());
     }
-    if let Some(root) = env.thread_root.filter(|root| *root != env.key) {
-        let root = message_id(root, domain);
-        builder = builder.in_reply_to(root.clone()).references(root);
+    if let Some(root) = env.in_reply_to.as_ref().filter(|root| **root != env.message_id) {
+        builder = builder.in_reply_to(root.clone()).references(root.clone());
     }
     let mut message = builder.multipart(MultiPart::alternative_plain_html(text, html))?;
     let headers = message.headers_mut();
     headers.insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str("Auto-Submitted"), "auto-generated".to_owned()));
-    headers.insert_raw(HeaderValue::new(
-        HeaderName::new_from_ascii_str("X-Sanctiond-Deadline"),
-        one_line(&env.key.deadline),
-    ));
+    if let Some(deadline) = env.deadline {
+        headers
+            .insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str("X-Sanctiond-Deadline"), one_line(deadline)));
+    }
     Ok(message)
+}
+
+/// `<digest.monday.1754640000000.desk@example.org>`: one id per digest run and receiver.
+pub fn digest_message_id(name: &str, planned: DateTime<Utc>, receiver: &str, domain: &str) -> String {
+    format!("<digest.{}.{}.{}@{}>", id_part(name), planned.timestamp_millis(), id_part(receiver), id_part(domain))
+}
+
+/// Everything a digest template may use.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestView {
+    pub digest: DigestPart,
+    pub deadlines: Vec<DigestDeadline>,
+    pub talks: Vec<serde_json::Value>,
+    pub receiver: ReceiverPart,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestPart {
+    pub name: String,
+    pub late: bool,
+    pub planned_local: String,
+    pub horizon: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestDeadline {
+    pub id: String,
+    pub title: String,
+    pub due_local: String,
+    pub due_utc: String,
+    pub remaining: String,
+    pub tags: Vec<String>,
+    pub revisions: usize,
+}
+
+impl DigestView {
+    pub fn new(
+        run: &crate::store::DigestRun,
+        horizon: std::time::Duration,
+        deadlines: &[crate::model::Deadline],
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> DigestView {
+        let (name, late, planned, receiver) = (&run.name, run.late, run.planned, &run.receiver);
+        let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %-d %b %Y, %H:%M %Z").to_string();
+        DigestView {
+            digest: DigestPart {
+                name: name.clone(),
+                late,
+                planned_local: local(planned),
+                horizon: remaining(chrono::Duration::from_std(horizon).unwrap_or(chrono::Duration::MAX)),
+            },
+            deadlines: deadlines
+                .iter()
+                .map(|d| DigestDeadline {
+                    id: d.id.clone(),
+                    title: one_line(&d.title),
+                    due_local: local(d.due),
+                    due_utc: d.due.format("%a %-d %b %Y, %H:%M UTC").to_string(),
+                    remaining: remaining(d.due - now),
+                    tags: d.tags.clone(),
+                    revisions: usize::try_from(d.revision).unwrap_or(1),
+                })
+                .collect(),
+            talks: Vec::new(),
+            receiver: ReceiverPart { name: receiver.clone(), timezone: tz.to_string() },
+        }
+    }
+
+    /// `[sanctiond] digest monday: 3 deadlines in the next 30 days`
+    pub fn subject(&self) -> String {
+        let n = self.deadlines.len();
+        let late = if self.digest.late { " (late)" } else { "" };
+        let what = if n == 1 { "1 deadline".to_owned() } else { format!("{n} deadlines") };
+        format!("[sanctiond] digest {}{late}: {what} in the next {}", self.digest.name, self.digest.horizon)
+    }
 }
 
 /// Untrusted text made safe for a header or a one-line field: control characters (CR, LF,

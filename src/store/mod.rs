@@ -18,7 +18,11 @@ use crate::model::{Alert, AlertKey, AlertState, Deadline, DeadlineStatus, Planne
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
 
 /// Each entry upgrades the schema by one version; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_ledger.sql"), include_str!("migrations/0002_delivery.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_ledger.sql"),
+    include_str!("migrations/0002_delivery.sql"),
+    include_str!("migrations/0003_digests.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -97,6 +101,19 @@ pub enum Outcome {
     Sent { recipients: Recipients },
     RetryAt { at: DateTime<Utc>, error: String, recipients: Recipients },
     Failed { error: String, recipients: Recipients },
+}
+
+/// One run of a digest for one receiver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestRun {
+    pub id: i64,
+    pub name: String,
+    pub planned: DateTime<Utc>,
+    pub receiver: String,
+    pub late: bool,
+    pub attempts: i64,
+    pub first_attempt: Option<DateTime<Utc>>,
+    pub recipients: Recipients,
 }
 
 /// How the planner settled a due alert.
@@ -311,11 +328,13 @@ impl Store {
             .prepare_cached("SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'sending'")
             .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(sqlite(&self.path))?;
+        let digest: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT MIN(next_attempt_ms) FROM digest_runs WHERE state = 'pending'")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(sqlite(&self.path))?;
         let planned = self.next_planned()?;
-        Ok(match (planned, retry.map(from_ms)) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        })
+        Ok([planned, retry.map(from_ms), digest.map(from_ms)].into_iter().flatten().min())
     }
 
     /// The first alert of `deadline` to `receiver`, which later ones reply to so that a mail
@@ -678,6 +697,98 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
         let rows = stmt
             .query_map(params![after.timestamp_millis(), from_ms, from_id, limit], deadline_from_row)
+            .map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+}
+
+impl Store {
+    /// The last digest occurrence handled for `name` (or when counting started).
+    pub fn digest_cursor(&self, name: &str) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.meta(&format!("digest:{name}"))?.and_then(|v| v.parse().ok()).map(from_ms))
+    }
+
+    pub fn set_digest_cursor(&self, name: &str, at: DateTime<Utc>) -> Result<()> {
+        self.set_meta(&format!("digest:{name}"), &at.timestamp_millis().to_string())
+    }
+
+    /// Writes one run of digest `name` per receiver and moves its cursor, in one transaction.
+    pub fn plan_digest(&mut self, name: &str, planned: DateTime<Utc>, receivers: &[String], late: bool) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO digest_runs (name, planned_ms, receiver, state, late, next_attempt_ms) \
+                     VALUES (?1, ?2, ?3, 'pending', ?4, ?2)",
+                )
+                .map_err(sqlite(&path))?;
+            for receiver in receivers {
+                insert.execute(params![name, planned.timestamp_millis(), receiver, late]).map_err(sqlite(&path))?;
+            }
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![format!("digest:{name}"), planned.timestamp_millis().to_string()],
+            )
+            .map_err(sqlite(&path))?;
+        }
+        tx.commit().map_err(sqlite(&path))
+    }
+
+    /// Digest runs whose next attempt is due at `now`.
+    pub fn due_digests(&self, now: DateTime<Utc>) -> Result<Vec<DigestRun>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, planned_ms, receiver, late, attempts, first_attempt_ms, recipients FROM digest_runs \
+                 WHERE state = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT 100",
+            )
+            .map_err(sqlite(&self.path))?;
+        let rows = stmt
+            .query_map([now.timestamp_millis()], |r| {
+                Ok(DigestRun {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    planned: from_ms(r.get(2)?),
+                    receiver: r.get(3)?,
+                    late: r.get(4)?,
+                    attempts: r.get(5)?,
+                    first_attempt: r.get::<_, Option<i64>>(6)?.map(from_ms),
+                    recipients: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
+                })
+            })
+            .map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    pub fn record_digest(&mut self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> Result<()> {
+        let now_ms = now.timestamp_millis();
+        let (state, sent, error, next, recipients) = match outcome {
+            Outcome::Sent { recipients } => ("sent", Some(now_ms), None, now_ms, recipients),
+            Outcome::RetryAt { at, error, recipients } => {
+                ("pending", None, Some(error), at.timestamp_millis(), recipients)
+            }
+            Outcome::Failed { error, recipients } => ("failed", None, Some(error), now_ms, recipients),
+        };
+        let recipients = serde_json::to_string(recipients).unwrap_or_else(|_| "{}".to_owned());
+        self.conn
+            .execute(
+                "UPDATE digest_runs SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
+                 next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), recipients = ?7 WHERE id = ?1",
+                params![id, state, sent, error, next, now_ms, recipients],
+            )
+            .map(drop)
+            .map_err(sqlite(&self.path))
+    }
+
+    /// Active deadlines due in `(from, to]`, soonest first.
+    pub fn deadlines_due_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Deadline>> {
+        let sql = format!(
+            "{DEADLINE_SELECT} WHERE d.status = 'active' AND d.due_ms > ?1 AND d.due_ms <= ?2 ORDER BY d.due_ms, d.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let rows = stmt
+            .query_map([from.timestamp_millis(), to.timestamp_millis()], deadline_from_row)
             .map_err(sqlite(&self.path))?;
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
