@@ -248,6 +248,11 @@ fn print_alerts(alerts: &[Alert], format: Format) {
             let rows: Vec<Vec<String>> = alerts
                 .iter()
                 .map(|a| {
+                    let error = a.last_error.as_deref().map(crate::notify::render::one_line).unwrap_or_default();
+                    let error = match error.char_indices().nth(80) {
+                        Some((cut, _)) => format!("{}…", &error[..cut]),
+                        None => error,
+                    };
                     vec![
                         a.key.deadline.clone(),
                         a.lead.clone(),
@@ -255,11 +260,19 @@ fn print_alerts(alerts: &[Alert], format: Format) {
                         millis(a.planned),
                         a.state.as_str().to_owned(),
                         if a.late { "late".to_owned() } else { String::new() },
+                        a.attempts.to_string(),
                         a.sent.map(millis).unwrap_or_default(),
+                        error,
                     ]
                 })
                 .collect();
-            print!("{}", table(&["DEADLINE", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "SENT"], &rows));
+            print!(
+                "{}",
+                table(
+                    &["DEADLINE", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "TRIES", "SENT", "LAST ERROR"],
+                    &rows
+                )
+            );
         }
     }
 }
