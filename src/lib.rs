@@ -23,6 +23,7 @@
 pub mod cli;
 pub mod config;
 pub mod daemon;
+pub mod extract;
 pub mod model;
 pub mod notify;
 pub mod schedule;

@@ -1,0 +1,881 @@
+//! Time expressions in running text: where they are (byte spans) and what they mean
+//! (ISO-TimeML TIMEX3 type and value), resolved against the publication date.
+//!
+//! One combined regex finds candidates in a single pass; each candidate is then matched
+//! against the pattern it came from (anchored, with captures) and resolved. News mostly
+//! looks back ("said Friday" is the last Friday); deadline language looks forward ("by
+//! Friday", "Friday's deadline"): [`direction`] decides per expression from nearby cues.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use regex::Regex;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TimexType {
+    Date,
+    Time,
+    Duration,
+    Set,
+}
+
+/// One time expression: its text, byte span and TIMEX3 type and value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timex {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    #[serde(rename = "type")]
+    pub kind: TimexType,
+    pub value: String,
+}
+
+/// Whether an expression points back or forward from the publication date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Past,
+    Future,
+}
+
+const B: &str = r"(?-u:\b)";
+const MON: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.|Jan|Feb|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
+const WD: &str = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+const DAY: &str = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?";
+const YEAR: &str = r"(?:1[89][0-9]{2}|20[0-9]{2})";
+const TOD: &str = r"(?:morning|afternoon|evening|night)";
+const ZONE: &str = r"(?:EST|EDT|ET|CST|CDT|CT|PST|PDT|PT|GMT|UTC|BST|CET|CEST|MSK|Moscow time|Kyiv time|Eastern Time|Eastern time|Eastern Standard Time|Eastern Daylight Time|Washington time|local time)";
+const NUMBER: &str = r"(?:[0-9]+(?:\.[0-9]+)?(?:\s+1/2)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+hundred|hundred|a\s+few|a|an|several|few|many|some|a\s+couple\s+of|couple\s+of)";
+const UNIT: &str =
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|quarters?|weekends?|nights?)";
+
+/// The patterns, in the order the combined regex tries them at one position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    ClockTime,
+    FullDate,
+    NumericDate,
+    YearEarlier,
+    Quarter,
+    SeasonYear,
+    Span,
+    VagueSpan,
+    RelativePeriod,
+    Deictic,
+    WeekdayKind,
+    MonthKind,
+    SetKind,
+    Reference,
+    YearKind,
+}
+
+struct Pattern {
+    kind: Kind,
+    anchored: Regex,
+}
+
+fn patterns() -> Vec<(Kind, String)> {
+    let clock = format!(
+        r"(?:(?P<h>2[0-3]|[01]?[0-9])(?::(?P<m>[0-5][0-9]))?\s?(?P<ap>[ap]\.m\.|[ap]\.m{B}|[ap]m{B}|[AP]M{B})|(?P<h2>2[0-3]|[01]?[0-9]):(?P<m2>[0-5][0-9]){B}|(?i:(?P<nm>noon|midnight)){B})"
+    );
+    vec![
+        (
+            Kind::ClockTime,
+            format!(
+                r"(?:(?i:around|about|at)\s+)?{clock}(?:\s+(?P<z>{ZONE}))?(?:,?\s+(?:on\s+)?(?:(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?|(?P<rel>(?i:today|tonight|tomorrow|yesterday))))?{B}"
+            ),
+        ),
+        (
+            Kind::FullDate,
+            format!(
+                r"(?:(?P<wd>{WD}),?\s+)?(?:(?:the\s+)?(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})|(?P<mon>{MON})\s+(?P<day>{DAY})(?-u:\b))(?:,?\s+(?P<year>{YEAR}))?{B}"
+            ),
+        ),
+        (
+            Kind::NumericDate,
+            format!(
+                r"(?:(?P<y>{YEAR})-(?P<mo>0[1-9]|1[0-2])-(?P<d>3[01]|[12][0-9]|0[1-9])|(?P<mo2>1[0-2]|0?[1-9])/(?P<d2>3[01]|[12][0-9]|0?[1-9])/(?P<y2>{YEAR}|[0-9]{{2}})){B}"
+            ),
+        ),
+        (Kind::YearEarlier, format!(r"(?i:(?:the\s+)?year-(?:earlier|ago)|a\s+year\s+(?:earlier|ago|before)){B}")),
+        (
+            Kind::Quarter,
+            format!(
+                r"(?i:(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)quarter)(?:\s+(?:of\s+)?(?P<year>{YEAR}))?{B}"
+            ),
+        ),
+        (
+            Kind::SeasonYear,
+            format!(
+                r"(?i:(?:early|late|mid)-?\s*)?(?P<season>(?i:spring|summer|fall|autumn|winter))\s+(?:of\s+)?(?P<year>{YEAR}){B}"
+            ),
+        ),
+        (
+            Kind::Span,
+            format!(
+                r"(?i:(?P<pre>(?:the\s+)?(?:past|last|next|first|previous|coming|following|final)\s+|(?:about|nearly|almost|more\s+than|less\s+than|over|some|at\s+least|up\s+to|another)\s+)?(?P<num>{NUMBER})(?:\s+to\s+(?P<num2>{NUMBER}))?(?:\s+|-)(?:more\s+)?(?P<unit>{UNIT})(?:\s+(?P<post>ago|earlier|later|from\s+now|before|after))?){B}"
+            ),
+        ),
+        (
+            Kind::VagueSpan,
+            format!(
+                r"(?i:(?P<pre>for|over|within|recent|the\s+past|the\s+coming|the\s+next|the\s+last|coming|past|in\s+recent)\s+)(?P<unit>(?i:days|weeks|months|years|decades|centuries)){B}"
+            ),
+        ),
+        (
+            Kind::RelativePeriod,
+            format!(
+                r"(?i:(?P<rel>last|next|this|coming|past|previous|current|following|the\s+past|the\s+next|the\s+coming|the\s+last|the\s+previous|the\s+following|the\s+current|earlier\s+this|later\s+this|early\s+(?:next|last|this)|late\s+(?:next|last|this)|(?:the\s+)?end\s+of\s+(?:next|last|this|the)|the)\s+(?P<unit>week|month|year|quarter|decade|century|weekend|spring|summer|fall|autumn|winter)){B}"
+            ),
+        ),
+        (
+            Kind::Deictic,
+            format!(
+                r"(?i:(?P<d>(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow|yesterday|today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|later\s+today|earlier\s+today)(?:\s+(?P<tod>{TOD}))?){B}"
+            ),
+        ),
+        (
+            Kind::WeekdayKind,
+            format!(r"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>{WD})(?:\s+(?P<tod>{TOD}))?{B}"),
+        ),
+        (
+            Kind::MonthKind,
+            format!(
+                r"(?:(?P<mod>(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end\s+of|last|next|this))[-\s]\s*)?(?P<mon>{MON})(?:,?\s+(?:of\s+)?(?P<year>{YEAR}))?(?:{B}|\s|$)"
+            ),
+        ),
+        (
+            Kind::SetKind,
+            format!(
+                r"(?i:(?P<adv>daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly)|(?:every|each)\s+(?:other\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNIT})|(?:every|each)\s+(?P<wd>{WD})|(?P<times>once|twice)\s+a\s+(?P<unit2>day|week|month|year)){B}"
+            ),
+        ),
+        (
+            Kind::Reference,
+            format!(
+                r"(?i:(?P<present>now|currently|at\s+present|nowadays|presently|these\s+days|current)|(?P<past>recently|lately|previously|formerly|recent)|(?P<future>(?:the\s+)?future|the\s+coming\s+(?:days|weeks|months|years)|the\s+days\s+ahead|the\s+weeks\s+ahead|the\s+months\s+ahead)){B}"
+            ),
+        ),
+        (Kind::YearKind, format!(r"(?P<pre>(?i:fiscal|the|mid-|mid)\s*)?(?P<year>{YEAR})(?P<s>s|'s)?{B}")),
+    ]
+}
+
+struct Grammar {
+    combined: Regex,
+    patterns: Vec<Pattern>,
+}
+
+static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
+    let list = patterns();
+    let strip = Regex::new(r"\?P<[a-z0-9]+>").expect("valid");
+    let union: Vec<String> = list.iter().map(|(_, p)| format!("(?:{})", strip.replace_all(p, "?:"))).collect();
+    let combined = Regex::new(&format!("{B}(?:{})", union.join("|"))).expect("the time grammar compiles");
+    let patterns = list
+        .into_iter()
+        .map(|(kind, p)| Pattern { kind, anchored: Regex::new(&format!("^(?:{p})")).expect("pattern compiles") })
+        .collect();
+    Grammar { combined, patterns }
+});
+
+/// Finds and resolves the time expressions of `text`, published on `dct`.
+pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
+    let grammar = &*GRAMMAR;
+    let mut out = Vec::new();
+    for m in grammar.combined.find_iter(text) {
+        let rest = &text[m.start()..];
+        for p in &grammar.patterns {
+            let Some(caps) = p.anchored.captures(rest) else { continue };
+            let whole = caps.get(0).map_or(0, |c| c.end());
+            if whole != m.len() {
+                continue;
+            }
+            if let Some(t) = resolve(p.kind, &caps, text, m.start(), dct) {
+                out.push(t);
+            }
+            break;
+        }
+    }
+    out
+}
+
+fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: NaiveDate) -> Option<Timex> {
+    let whole = c.get(0)?;
+    let (mut start, mut end) = (at, at + whole.end());
+    // A trailing space or newline matched only as a boundary is not part of the expression.
+    while end > start && text.as_bytes()[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    let g = |name: &str| c.name(name).map(|m| m.as_str());
+    let dir = || direction(text, start, end);
+    let (kind_out, value) = match kind {
+        Kind::ClockTime => {
+            let (hour, minute) = clock(c)?;
+            let day = if let Some(wd) = g("wd") {
+                weekday_date(parse_weekday(wd)?, None, dir(), dct)
+            } else if let Some(mon) = g("mon") {
+                month_day(
+                    month_number(mon)?,
+                    day_number(g("day")?)?,
+                    g("year").and_then(|y| y.parse().ok()),
+                    dir(),
+                    dct,
+                )?
+            } else if let Some(rel) = g("rel") {
+                deictic_day(&rel.to_ascii_lowercase(), dct)
+            } else {
+                dct
+            };
+            // "around 10" keeps the qualifier out of the span, as TimeBank does.
+            if let Some(lead) = ["around ", "about ", "at ", "Around ", "About ", "At "]
+                .iter()
+                .find(|l| whole.as_str().starts_with(**l))
+            {
+                start += lead.len();
+            }
+            (TimexType::Time, format!("{}T{hour:02}:{minute:02}", day.format("%Y-%m-%d")))
+        }
+        Kind::FullDate => {
+            let (mon, day) = match (g("mon"), g("mon2")) {
+                (Some(m), _) => (m, g("day")?),
+                (None, Some(m)) => (m, g("day2")?),
+                _ => return None,
+            };
+            let date =
+                month_day(month_number(mon)?, day_number(day)?, g("year").and_then(|y| y.parse().ok()), dir(), dct)?;
+            (TimexType::Date, date.format("%Y-%m-%d").to_string())
+        }
+        Kind::NumericDate => {
+            let (y, mo, d) = match g("y") {
+                Some(y) => (y.parse::<i32>().ok()?, g("mo")?.parse().ok()?, g("d")?.parse().ok()?),
+                None => {
+                    let y: i32 = g("y2")?.parse().ok()?;
+                    let y = if y < 100 { if y < 70 { 2000 + y } else { 1900 + y } } else { y };
+                    (y, g("mo2")?.parse().ok()?, g("d2")?.parse().ok()?)
+                }
+            };
+            let date = NaiveDate::from_ymd_opt(y, mo, d)?;
+            (TimexType::Date, date.format("%Y-%m-%d").to_string())
+        }
+        Kind::YearEarlier => (TimexType::Date, format!("{:04}", dct.year() - 1)),
+        Kind::Quarter => {
+            let q = match g("ord")?.to_ascii_lowercase().as_str() {
+                "first" | "1st" => 1,
+                "second" | "2nd" => 2,
+                "third" | "3rd" => 3,
+                _ => 4,
+            };
+            let year = match g("year") {
+                Some(y) => y.parse().ok()?,
+                // A quarter not yet begun is last year's.
+                None if q > quarter_of(dct) => dct.year() - 1,
+                None => dct.year(),
+            };
+            (TimexType::Date, format!("{year:04}-Q{q}"))
+        }
+        Kind::SeasonYear => (TimexType::Date, format!("{}-{}", g("year")?, season_code(g("season")?))),
+        Kind::Span => return span(c, text, start, end, dct),
+        Kind::VagueSpan => {
+            let pre = g("pre")?.to_ascii_lowercase();
+            if ["for", "over", "within", "in recent"]
+                .iter()
+                .any(|p| pre.starts_with(p) && !pre.starts_with("in recent"))
+            {
+                start += g("pre")?.len();
+                while start < end && text.as_bytes()[start].is_ascii_whitespace() {
+                    start += 1;
+                }
+            }
+            if pre == "in recent" {
+                start += 3;
+            }
+            if pre == "the coming" || pre == "coming" {
+                (TimexType::Date, "FUTURE_REF".to_owned())
+            } else {
+                (TimexType::Duration, format!("PX{}", unit_code(g("unit")?)?))
+            }
+        }
+        Kind::RelativePeriod => {
+            let rel = g("rel")?.to_ascii_lowercase();
+            let unit = g("unit")?.to_ascii_lowercase();
+            let rel = rel.split_whitespace().collect::<Vec<_>>().join(" ");
+            let offset = match rel.as_str() {
+                "last" | "past" | "previous" | "the past" | "the last" | "the previous" | "late last"
+                | "end of last" | "the end of last" => -1,
+                "next" | "coming" | "following" | "the next" | "the coming" | "the following" | "early next"
+                | "end of next" | "the end of next" => 1,
+                _ => 0,
+            };
+            // "the week", "the year" alone: only when the text treats it as a time.
+            if rel == "the" && !matches!(unit.as_str(), "week" | "month" | "year" | "quarter") {
+                return None;
+            }
+            (TimexType::Date, period(&unit, offset, dct)?)
+        }
+        Kind::Deictic => {
+            let d = g("d")?.to_ascii_lowercase();
+            let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+            let day = deictic_day(&d, dct);
+            let part = match d.as_str() {
+                "tonight" | "last night" => Some("NI"),
+                "this morning" => Some("MO"),
+                "this afternoon" => Some("AF"),
+                "this evening" => Some("EV"),
+                _ => g("tod").map(tod_code),
+            };
+            match part {
+                Some(p) => (TimexType::Time, format!("{}T{p}", day.format("%Y-%m-%d"))),
+                None => (TimexType::Date, day.format("%Y-%m-%d").to_string()),
+            }
+        }
+        Kind::WeekdayKind => {
+            let wd = parse_weekday(g("wd")?)?;
+            // "Mondays" is a set, handled by the caller's boundary: the plural fails `{B}`.
+            let day = weekday_date(wd, g("rel").map(str::to_ascii_lowercase).as_deref(), dir(), dct);
+            match g("tod") {
+                Some(t) => (TimexType::Time, format!("{}T{}", day.format("%Y-%m-%d"), tod_code(t))),
+                None => (TimexType::Date, day.format("%Y-%m-%d").to_string()),
+            }
+        }
+        Kind::MonthKind => {
+            let mon_text = g("mon")?;
+            let modifier = g("mod").map(str::to_ascii_lowercase);
+            // "May" and "March" are also words; take them as months only with a year,
+            // a modifier, or a preposition that introduces a time.
+            if matches!(mon_text, "May" | "March")
+                && g("year").is_none()
+                && modifier.is_none()
+                && !preceded_by_time_preposition(text, start)
+            {
+                return None;
+            }
+            let month = month_number(mon_text)?;
+            let year = match g("year") {
+                Some(y) => y.parse().ok()?,
+                None => {
+                    let forward = match modifier.as_deref() {
+                        Some("next") => Direction::Future,
+                        Some("last") => Direction::Past,
+                        _ => dir(),
+                    };
+                    month_year(month, forward, modifier.as_deref() == Some("this"), dct)
+                }
+            };
+            (TimexType::Date, format!("{year:04}-{month:02}"))
+        }
+        Kind::SetKind => (TimexType::Set, set_value(c)?),
+        Kind::Reference => {
+            let value = if g("present").is_some() {
+                "PRESENT_REF"
+            } else if g("past").is_some() {
+                "PAST_REF"
+            } else {
+                "FUTURE_REF"
+            };
+            (TimexType::Date, value.to_owned())
+        }
+        Kind::YearKind => {
+            let pre = g("pre").map(str::to_ascii_lowercase);
+            let year = g("year")?;
+            let decade = g("s").is_some();
+            let after = text[end..].chars().next();
+            let cued = pre.is_some() || decade || preceded_by_time_preposition(text, start);
+            let closed = after.is_none_or(|c| matches!(c, '.' | ',' | ';' | ':' | ')' | '"' | '\n' | '\'' | '?' | '!'));
+            if !cued && !closed {
+                return None;
+            }
+            if let Some(pre) = &pre
+                && (pre == "the" && !decade)
+            {
+                start += g("pre")?.len();
+            }
+            if pre.as_deref().is_some_and(|p| p.starts_with("mid")) {
+                // "mid-1990s": keep the whole.
+            }
+            if decade { (TimexType::Date, year[..3].to_owned()) } else { (TimexType::Date, year.to_owned()) }
+        }
+    };
+    Some(Timex { text: text[start..end].to_owned(), start, end, kind: kind_out, value })
+}
+
+fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, dct: NaiveDate) -> Option<Timex> {
+    let g = |name: &str| c.name(name).map(|m| m.as_str());
+    let unit = g("unit")?.to_ascii_lowercase();
+    let code = unit_code(&unit)?;
+    let n = number(g("num")?);
+    let post = g("post").map(str::to_ascii_lowercase);
+    let pre = g("pre").map(str::to_ascii_lowercase);
+    // Prepositions and hedges stay outside the span, as TimeBank marks them.
+    if let Some(p) = &pre
+        && ["about", "nearly", "almost", "more than", "less than", "over", "some", "at least", "up to", "another"]
+            .iter()
+            .any(|h| p.trim_end().eq(*h))
+        && post.is_none()
+    {
+        start += g("pre")?.len();
+    }
+    let whole = &text[start..end];
+    if let Some(post) = post.as_deref()
+        && matches!(post, "ago" | "earlier" | "later" | "from now")
+        && let Some(n) = n
+    {
+        let forward = matches!(post, "later" | "from now");
+        let value = offset_date(code, n, forward, dct)?;
+        return Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Date, value });
+    }
+    let amount = match (n, g("num2").and_then(number)) {
+        (Some(a), Some(b)) if b > a => format!("{a}"),
+        (Some(a), _) => format!("{a}"),
+        (None, _) => "X".to_owned(),
+    };
+    let half = g("num")?.contains("1/2");
+    let value = match (code, half) {
+        ("H", true) => format!("PT{amount}H30M"),
+        ("H" | "M" | "S", _) if unit.starts_with("h") || unit.starts_with("mi") || unit.starts_with("se") => {
+            let c = if unit.starts_with('h') {
+                "H"
+            } else if unit.starts_with("mi") {
+                "M"
+            } else {
+                "S"
+            };
+            format!("PT{amount}{c}")
+        }
+        (c, _) => format!("P{amount}{c}"),
+    };
+    Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Duration, value })
+}
+
+fn clock(c: &regex::Captures<'_>) -> Option<(u32, u32)> {
+    if let Some(nm) = c.name("nm") {
+        return Some(if nm.as_str().eq_ignore_ascii_case("noon") { (12, 0) } else { (0, 0) });
+    }
+    if let Some(h) = c.name("h2") {
+        return Some((h.as_str().parse().ok()?, c.name("m2")?.as_str().parse().ok()?));
+    }
+    let mut hour: u32 = c.name("h")?.as_str().parse().ok()?;
+    let minute: u32 = c.name("m").map_or(Some(0), |m| m.as_str().parse().ok())?;
+    let pm = c.name("ap")?.as_str().to_ascii_lowercase().starts_with('p');
+    if hour > 12 {
+        return None;
+    }
+    if pm && hour < 12 {
+        hour += 12;
+    } else if !pm && hour == 12 {
+        hour = 0;
+    }
+    Some((hour, minute))
+}
+
+fn set_value(c: &regex::Captures<'_>) -> Option<String> {
+    let g = |name: &str| c.name(name).map(|m| m.as_str());
+    if let Some(adv) = g("adv") {
+        return Some(
+            match adv.to_ascii_lowercase().as_str() {
+                "daily" | "nightly" => "P1D",
+                "weekly" => "P1W",
+                "monthly" => "P1M",
+                "quarterly" => "P3M",
+                "hourly" => "PT1H",
+                _ => "P1Y",
+            }
+            .to_owned(),
+        );
+    }
+    if let Some(wd) = g("wd") {
+        return Some(format!("XXXX-WXX-{}", parse_weekday(wd)?.number_from_monday()));
+    }
+    if let Some(unit) = g("unit2") {
+        return Some(format!("P1{}", unit_code(unit)?));
+    }
+    let unit = g("unit")?.to_ascii_lowercase();
+    let n = g("num").and_then(number).unwrap_or(1);
+    let code = unit_code(&unit)?;
+    Some(if matches!(code, "H") && unit.starts_with('h') { format!("PT{n}H") } else { format!("P{n}{code}") })
+}
+
+/// The TIMEX3 unit letter(s) of a unit word.
+fn unit_code(unit: &str) -> Option<&'static str> {
+    let u = unit.to_ascii_lowercase();
+    Some(match u.trim_end_matches('s') {
+        "second" => "S",
+        "minute" => "M",
+        "hour" => "H",
+        "day" | "night" => "D",
+        "week" => "W",
+        "weekend" => "WE",
+        "month" => "M",
+        "year" => "Y",
+        "quarter" => "Q",
+        "decade" => "DE",
+        "centurie" | "century" => "CE",
+        _ => return None,
+    })
+}
+
+fn number(text: &str) -> Option<u32> {
+    let t = text.trim().to_ascii_lowercase();
+    if let Ok(n) = t.split_whitespace().next().unwrap_or("").parse::<f64>() {
+        return (n >= 0.0 && n < 1e6).then_some(n as u32);
+    }
+    let word = |w: &str| -> Option<u32> {
+        Some(match w {
+            "a" | "an" | "one" => 1,
+            "two" | "couple" => 2,
+            "three" => 3,
+            "four" => 4,
+            "five" => 5,
+            "six" => 6,
+            "seven" => 7,
+            "eight" => 8,
+            "nine" => 9,
+            "ten" => 10,
+            "eleven" => 11,
+            "twelve" => 12,
+            "thirteen" => 13,
+            "fourteen" => 14,
+            "fifteen" => 15,
+            "sixteen" => 16,
+            "seventeen" => 17,
+            "eighteen" => 18,
+            "nineteen" => 19,
+            "twenty" => 20,
+            "thirty" => 30,
+            "forty" => 40,
+            "fifty" => 50,
+            "sixty" => 60,
+            "seventy" => 70,
+            "eighty" => 80,
+            "ninety" => 90,
+            "hundred" => 100,
+            _ => return None,
+        })
+    };
+    if t.starts_with("a couple") || t.starts_with("couple") {
+        return Some(2);
+    }
+    if t == "a hundred" {
+        return Some(100);
+    }
+    let parts: Vec<&str> = t.split(['-', ' ']).filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [one] => word(one),
+        [tens, ones] => Some(word(tens)? + word(ones)?),
+        _ => None,
+    }
+}
+
+fn month_number(text: &str) -> Option<u32> {
+    let t = text.trim_end_matches('.').to_ascii_lowercase();
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    months.iter().position(|m| t.starts_with(m)).map(|i| i as u32 + 1)
+}
+
+fn day_number(text: &str) -> Option<u32> {
+    text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().ok()
+}
+
+fn parse_weekday(text: &str) -> Option<Weekday> {
+    text.get(..3)?.parse().ok()
+}
+
+fn tod_code(text: &str) -> &'static str {
+    match text.to_ascii_lowercase().as_str() {
+        "morning" => "MO",
+        "afternoon" => "AF",
+        "evening" => "EV",
+        _ => "NI",
+    }
+}
+
+fn season_code(text: &str) -> &'static str {
+    match text.to_ascii_lowercase().as_str() {
+        "spring" => "SP",
+        "summer" => "SU",
+        "fall" | "autumn" => "FA",
+        _ => "WI",
+    }
+}
+
+fn quarter_of(d: NaiveDate) -> u32 {
+    (d.month() - 1) / 3 + 1
+}
+
+fn deictic_day(d: &str, dct: NaiveDate) -> NaiveDate {
+    let shift = |n: i64| if n < 0 { dct - Days::new(n.unsigned_abs()) } else { dct + Days::new(n as u64) };
+    match d {
+        s if s.contains("before yesterday") => shift(-2),
+        s if s.contains("after tomorrow") => shift(2),
+        s if s.starts_with("yesterday") || s == "last night" => shift(-1),
+        s if s.starts_with("tomorrow") => shift(1),
+        _ => dct,
+    }
+}
+
+/// The date of a weekday: `last`/`next` step to the week before or after; a bare weekday
+/// is the most recent one (the publication day itself included) when the text looks back,
+/// the next one when it looks forward.
+fn weekday_date(wd: Weekday, rel: Option<&str>, dir: Direction, dct: NaiveDate) -> NaiveDate {
+    let today = dct.weekday().num_days_from_monday() as i64;
+    let target = wd.num_days_from_monday() as i64;
+    let back = (today - target).rem_euclid(7);
+    let forward = (target - today).rem_euclid(7);
+    let shift = |n: i64| if n < 0 { dct - Days::new(n.unsigned_abs()) } else { dct + Days::new(n as u64) };
+    match rel {
+        Some("last" | "past") => shift(-(if back == 0 { 7 } else { back })),
+        Some("next" | "coming") => shift(if forward == 0 { 7 } else { forward }),
+        Some("this") => shift(target - today),
+        _ => match dir {
+            Direction::Past => shift(-back),
+            Direction::Future => shift(forward),
+        },
+    }
+}
+
+/// A month and day without a year: the reading nearest the publication date that fits
+/// the direction of the text.
+fn month_day(month: u32, day: u32, year: Option<i32>, dir: Direction, dct: NaiveDate) -> Option<NaiveDate> {
+    if let Some(y) = year {
+        return NaiveDate::from_ymd_opt(y, month, day);
+    }
+    let candidates: Vec<NaiveDate> = [dct.year() - 1, dct.year(), dct.year() + 1]
+        .iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(*y, month, day))
+        .collect();
+    let nearest = |list: &mut dyn Iterator<Item = NaiveDate>| list.min_by_key(|d| (*d - dct).num_days().abs());
+    let pick = match dir {
+        // Looking back, a date up to a week ahead is still this year's (an announced plan).
+        Direction::Past => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() <= 60)),
+        Direction::Future => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() >= -7)),
+    };
+    pick.or_else(|| nearest(&mut candidates.into_iter()))
+}
+
+fn month_year(month: u32, dir: Direction, this: bool, dct: NaiveDate) -> i32 {
+    if this {
+        return dct.year();
+    }
+    match dir {
+        Direction::Past if month > dct.month() + 1 => dct.year() - 1,
+        Direction::Future if month < dct.month() => dct.year() + 1,
+        _ => dct.year(),
+    }
+}
+
+fn offset_date(code: &str, n: u32, forward: bool, dct: NaiveDate) -> Option<String> {
+    let months =
+        |m: u32| if forward { dct.checked_add_months(Months::new(m)) } else { dct.checked_sub_months(Months::new(m)) };
+    let days = |d: u64| if forward { dct.checked_add_days(Days::new(d)) } else { dct.checked_sub_days(Days::new(d)) };
+    Some(match code {
+        "D" => days(u64::from(n))?.format("%Y-%m-%d").to_string(),
+        "W" => {
+            let d = days(7 * u64::from(n))?;
+            format!("{}-W{:02}", d.iso_week().year(), d.iso_week().week())
+        }
+        "M" => months(n)?.format("%Y-%m").to_string(),
+        "Q" => {
+            let d = months(3 * n)?;
+            format!("{}-Q{}", d.year(), quarter_of(d))
+        }
+        "Y" => format!("{:04}", if forward { dct.year() + n as i32 } else { dct.year() - n as i32 }),
+        "DE" => format!("{:03}", (if forward { dct.year() + 10 * n as i32 } else { dct.year() - 10 * n as i32 }) / 10),
+        _ => return None,
+    })
+}
+
+/// A calendar period around the publication date: this/last/next week, month, year…
+fn period(unit: &str, offset: i64, dct: NaiveDate) -> Option<String> {
+    let shift_months = |m: i64| {
+        if m < 0 {
+            dct.checked_sub_months(Months::new(m.unsigned_abs() as u32))
+        } else {
+            dct.checked_add_months(Months::new(m as u32))
+        }
+    };
+    Some(match unit {
+        "week" | "weekend" => {
+            let d = if offset < 0 { dct - Days::new(7) } else { dct + Days::new(7 * offset as u64) };
+            let w = d.iso_week();
+            let base = format!("{}-W{:02}", w.year(), w.week());
+            if unit == "weekend" { format!("{base}-WE") } else { base }
+        }
+        "month" => shift_months(offset)?.format("%Y-%m").to_string(),
+        "quarter" => {
+            let d = shift_months(3 * offset)?;
+            format!("{}-Q{}", d.year(), quarter_of(d))
+        }
+        "year" => format!("{:04}", dct.year() as i64 + offset),
+        "decade" => format!("{:03}", (dct.year() as i64 + 10 * offset) / 10),
+        "century" => format!("{:02}", (dct.year() as i64 + 100 * offset) / 100),
+        season => {
+            let year = dct.year() as i64 + offset;
+            format!("{year:04}-{}", season_code(season))
+        }
+    })
+}
+
+fn preceded_by_time_preposition(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end();
+    let word = before.rsplit(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
+    matches!(
+        word.as_str(),
+        "in" | "since"
+            | "by"
+            | "until"
+            | "till"
+            | "before"
+            | "after"
+            | "during"
+            | "through"
+            | "from"
+            | "of"
+            | "to"
+            | "early"
+            | "late"
+            | "mid"
+            | "between"
+            | "and"
+            | "last"
+            | "next"
+            | "this"
+            | "on"
+            | "around"
+    )
+}
+
+/// Words that make a weekday or date point forward.
+const FUTURE_CUES: [&str; 33] = [
+    "by ",
+    "until ",
+    "till ",
+    "before ",
+    "deadline",
+    "due ",
+    "expire",
+    "will ",
+    "'ll ",
+    "would ",
+    "scheduled",
+    "set for",
+    "set to",
+    "planned",
+    "plans ",
+    "plan to",
+    "expected",
+    "expects",
+    "starting",
+    "effective",
+    "take effect",
+    "takes effect",
+    "come into force",
+    "comes into force",
+    "ahead of",
+    "no later than",
+    "upcoming",
+    "is to ",
+    "are to ",
+    "going to",
+    "intends",
+    "aims to",
+    "lapse",
+];
+
+/// Looks around an expression, within its sentence, for cues that it points forward;
+/// without any, news text points back.
+pub fn direction(text: &str, start: usize, end: usize) -> Direction {
+    let lo = floor_char_boundary(text, start.saturating_sub(90));
+    let hi = ceil_char_boundary(text, (end + 40).min(text.len()));
+    let before = &text[lo..start];
+    let before = before.rsplit(['.', '!', '?', '\n']).next().unwrap_or(before).to_ascii_lowercase();
+    let after = text[end..hi].split(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
+    let future_before = FUTURE_CUES.iter().any(|c| before.contains(c));
+    let future_after = after.starts_with("'s deadline")
+        || after.starts_with(" deadline")
+        || ["will ", "'ll ", "would "].iter().any(|c| after.contains(c));
+    if future_before || future_after { Direction::Future } else { Direction::Past }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str, dct: &str) -> Vec<(String, String)> {
+        let dct = NaiveDate::parse_from_str(dct, "%Y-%m-%d").expect("date");
+        find(text, dct).into_iter().map(|t| (t.text, t.value)).collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+    }
+
+    #[test]
+    fn dates_in_news_forms() {
+        // Monday 14 July 2025.
+        let got = values(
+            "Trump said on Monday that sanctions take effect at 12:01 a.m. EDT on August 8, within 50 days, and that talks resumed last Tuesday. A deal was signed Aug. 1, 2024.",
+            "2025-07-14",
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("Monday", "2025-07-14"),
+                ("12:01 a.m. EDT on August 8", "2025-08-08T00:01"),
+                ("50 days", "P50D"),
+                ("last Tuesday", "2025-07-08"),
+                ("Aug. 1, 2024", "2024-08-01"),
+            ])
+        );
+    }
+
+    #[test]
+    fn weekdays_point_back_in_reports_and_forward_in_deadlines() {
+        // Wednesday 6 August 2025.
+        assert_eq!(values("Witkoff met Putin on Friday.", "2025-08-06"), pairs(&[("Friday", "2025-08-01")]));
+        assert_eq!(values("Russia must agree by Friday.", "2025-08-06"), pairs(&[("Friday", "2025-08-08")]));
+        assert_eq!(values("Ahead of Friday's deadline, he spoke.", "2025-08-06"), pairs(&[("Friday", "2025-08-08")]));
+    }
+
+    #[test]
+    fn relative_days_periods_and_references() {
+        let got = values(
+            "Yesterday, today and tomorrow; this week, next month, last year; now and recently; in the coming weeks; every six months; two weeks ago.",
+            "2025-08-06",
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("Yesterday", "2025-08-05"),
+                ("today", "2025-08-06"),
+                ("tomorrow", "2025-08-07"),
+                ("this week", "2025-W32"),
+                ("next month", "2025-09"),
+                ("last year", "2024"),
+                ("now", "PRESENT_REF"),
+                ("recently", "PAST_REF"),
+                ("the coming weeks", "FUTURE_REF"),
+                ("every six months", "P6M"),
+                ("two weeks ago", "2025-W30"),
+            ])
+        );
+    }
+
+    #[test]
+    fn words_that_look_like_months_are_left_alone() {
+        assert!(values("Officials may March on the capital, he said.", "2025-08-06").is_empty());
+        assert_eq!(values("Talks began in May.", "2025-08-06"), pairs(&[("May", "2025-05")]));
+    }
+}
