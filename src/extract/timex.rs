@@ -57,6 +57,8 @@ enum Kind {
     FullDate,
     NumericDate,
     YearEarlier,
+    Holiday,
+    YearEnd,
     Quarter,
     SeasonYear,
     Span,
@@ -99,6 +101,13 @@ fn patterns() -> Vec<(Kind, String)> {
             ),
         ),
         (Kind::YearEarlier, format!(r"(?i:(?:the\s+)?year-(?:earlier|ago)|a\s+year\s+(?:earlier|ago|before)){B}")),
+        (
+            Kind::Holiday,
+            format!(
+                r"(?:(?i:last|next|this)\s+)?(?P<h>Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?|New\s+Year's\s+(?:Day|Eve)|Election\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Veterans\s+Day|Boxing\s+Day)(?:,?\s+(?P<year>{YEAR}))?{B}"
+            ),
+        ),
+        (Kind::YearEnd, format!(r"(?i:(?:the\s+)?(?:year-end|end\s+of\s+the\s+year)){B}")),
         (
             Kind::Quarter,
             format!(
@@ -218,7 +227,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
                     month_number(mon)?,
                     day_number(g("day")?)?,
                     g("year").and_then(|y| y.parse().ok()),
-                    dir(),
+                    direction_cue(text, start, end),
                     dct,
                 )?
             } else if let Some(rel) = g("rel") {
@@ -241,8 +250,9 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
                 (None, Some(m)) => (m, g("day2")?),
                 _ => return None,
             };
+            let cue = direction_cue(text, start, end);
             let date =
-                month_day(month_number(mon)?, day_number(day)?, g("year").and_then(|y| y.parse().ok()), dir(), dct)?;
+                month_day(month_number(mon)?, day_number(day)?, g("year").and_then(|y| y.parse().ok()), cue, dct)?;
             (TimexType::Date, date.format("%Y-%m-%d").to_string())
         }
         Kind::NumericDate => {
@@ -257,7 +267,16 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
             let date = NaiveDate::from_ymd_opt(y, mo, d)?;
             (TimexType::Date, date.format("%Y-%m-%d").to_string())
         }
-        Kind::YearEarlier => (TimexType::Date, format!("{:04}", dct.year() - 1)),
+        Kind::YearEarlier => {
+            let day = dct.checked_sub_months(Months::new(12))?;
+            (TimexType::Date, day.format("%Y-%m-%d").to_string())
+        }
+        Kind::Holiday => {
+            let year = g("year").and_then(|y| y.parse().ok());
+            let day = holiday(g("h")?, year, direction_cue(text, start, end), dct)?;
+            (TimexType::Date, day.format("%Y-%m-%d").to_string())
+        }
+        Kind::YearEnd => (TimexType::Date, format!("{:04}-12-31", dct.year())),
         Kind::Quarter => {
             let q = match g("ord")?.to_ascii_lowercase().as_str() {
                 "first" | "1st" => 1,
@@ -446,6 +465,45 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, dct: 
     Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Duration, value })
 }
 
+/// The date of a named holiday, in the year nearest the publication date that fits the text.
+fn holiday(name: &str, year: Option<i32>, dir: Option<Direction>, dct: NaiveDate) -> Option<NaiveDate> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
+    let nth = |y: i32, month: u32, wd: Weekday, n: u8| NaiveDate::from_weekday_of_month_opt(y, month, wd, n);
+    let in_year = |y: i32| -> Option<NaiveDate> {
+        match name.as_str() {
+            n if n.starts_with("thanksgiving") => nth(y, 11, Weekday::Thu, 4),
+            "christmas eve" => NaiveDate::from_ymd_opt(y, 12, 24),
+            n if n.starts_with("christmas") => NaiveDate::from_ymd_opt(y, 12, 25),
+            "new year's day" => NaiveDate::from_ymd_opt(y, 1, 1),
+            "new year's eve" => NaiveDate::from_ymd_opt(y, 12, 31),
+            "election day" => Some(nth(y, 11, Weekday::Mon, 1)? + Days::new(1)),
+            "independence day" => NaiveDate::from_ymd_opt(y, 7, 4),
+            "labor day" => nth(y, 9, Weekday::Mon, 1),
+            "memorial day" => (1..=5).rev().find_map(|n| nth(y, 5, Weekday::Mon, n)),
+            "veterans day" => NaiveDate::from_ymd_opt(y, 11, 11),
+            "boxing day" => NaiveDate::from_ymd_opt(y, 12, 26),
+            _ => None,
+        }
+    };
+    if let Some(y) = year {
+        return in_year(y);
+    }
+    let candidates: Vec<NaiveDate> =
+        [dct.year() - 1, dct.year(), dct.year() + 1].iter().filter_map(|y| in_year(*y)).collect();
+    let fits = |d: &NaiveDate| match dir {
+        Some(Direction::Past) => *d <= dct,
+        Some(Direction::Future) => *d >= dct,
+        None => true,
+    };
+    let nearest = |d: &NaiveDate| (*d - dct).num_days().abs();
+    candidates
+        .iter()
+        .copied()
+        .filter(fits)
+        .min_by_key(nearest)
+        .or_else(|| candidates.iter().copied().min_by_key(nearest))
+}
+
 fn clock(c: &regex::Captures<'_>) -> Option<(u32, u32)> {
     if let Some(nm) = c.name("nm") {
         return Some(if nm.as_str().eq_ignore_ascii_case("noon") { (12, 0) } else { (0, 0) });
@@ -632,9 +690,9 @@ fn weekday_date(wd: Weekday, rel: Option<&str>, dir: Direction, dct: NaiveDate) 
     }
 }
 
-/// A month and day without a year: the reading nearest the publication date that fits
-/// the direction of the text.
-fn month_day(month: u32, day: u32, year: Option<i32>, dir: Direction, dct: NaiveDate) -> Option<NaiveDate> {
+/// A month and day without a year: the reading nearest the publication date, kept in the
+/// past or the future when the text says which.
+fn month_day(month: u32, day: u32, year: Option<i32>, dir: Option<Direction>, dct: NaiveDate) -> Option<NaiveDate> {
     if let Some(y) = year {
         return NaiveDate::from_ymd_opt(y, month, day);
     }
@@ -644,9 +702,9 @@ fn month_day(month: u32, day: u32, year: Option<i32>, dir: Direction, dct: Naive
         .collect();
     let nearest = |list: &mut dyn Iterator<Item = NaiveDate>| list.min_by_key(|d| (*d - dct).num_days().abs());
     let pick = match dir {
-        // Looking back, a date up to a week ahead is still this year's (an announced plan).
-        Direction::Past => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() <= 60)),
-        Direction::Future => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() >= -7)),
+        Some(Direction::Past) => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() <= 14)),
+        Some(Direction::Future) => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() >= -14)),
+        None => None,
     };
     pick.or_else(|| nearest(&mut candidates.into_iter()))
 }
@@ -666,18 +724,16 @@ fn offset_date(code: &str, n: u32, forward: bool, dct: NaiveDate) -> Option<Stri
     let months =
         |m: u32| if forward { dct.checked_add_months(Months::new(m)) } else { dct.checked_sub_months(Months::new(m)) };
     let days = |d: u64| if forward { dct.checked_add_days(Days::new(d)) } else { dct.checked_sub_days(Days::new(d)) };
+    // TimeBank resolves "two weeks ago", "a year earlier" to the day.
     Some(match code {
         "D" => days(u64::from(n))?.format("%Y-%m-%d").to_string(),
-        "W" => {
-            let d = days(7 * u64::from(n))?;
-            format!("{}-W{:02}", d.iso_week().year(), d.iso_week().week())
-        }
-        "M" => months(n)?.format("%Y-%m").to_string(),
+        "W" => days(7 * u64::from(n))?.format("%Y-%m-%d").to_string(),
+        "M" => months(n)?.format("%Y-%m-%d").to_string(),
         "Q" => {
             let d = months(3 * n)?;
             format!("{}-Q{}", d.year(), quarter_of(d))
         }
-        "Y" => format!("{:04}", if forward { dct.year() + n as i32 } else { dct.year() - n as i32 }),
+        "Y" => months(12 * n)?.format("%Y-%m-%d").to_string(),
         "DE" => format!("{:03}", (if forward { dct.year() + 10 * n as i32 } else { dct.year() - 10 * n as i32 }) / 10),
         _ => return None,
     })
@@ -743,28 +799,26 @@ fn preceded_by_time_preposition(text: &str, start: usize) -> bool {
     )
 }
 
-/// Words that make a weekday or date point forward.
-const FUTURE_CUES: [&str; 33] = [
-    "by ",
-    "until ",
-    "till ",
-    "before ",
-    "deadline",
-    "due ",
-    "expire",
+/// Words right before an expression that make it point forward ("by Friday").
+const FUTURE_BEFORE: [&str; 10] =
+    ["by", "until", "till", "before", "through", "next", "effective", "from", "starting", "beginning"];
+/// Words right before an expression that make it point back ("since Friday").
+const PAST_BEFORE: [&str; 8] = ["since", "said", "announced", "reported", "last", "was", "were", "told"];
+/// Cues in the sentence that the text speaks of what is to come.
+const FUTURE_CUES: [&str; 20] = [
     "will ",
     "'ll ",
-    "would ",
+    "deadline",
+    "expire",
     "scheduled",
-    "set for",
-    "set to",
-    "planned",
-    "plans ",
+    "expected to",
+    "plans to",
     "plan to",
-    "expected",
-    "expects",
-    "starting",
-    "effective",
+    "set to",
+    "set for",
+    "is to ",
+    "are to ",
+    "going to",
     "take effect",
     "takes effect",
     "come into force",
@@ -772,27 +826,35 @@ const FUTURE_CUES: [&str; 33] = [
     "ahead of",
     "no later than",
     "upcoming",
-    "is to ",
-    "are to ",
-    "going to",
-    "intends",
-    "aims to",
-    "lapse",
 ];
 
-/// Looks around an expression, within its sentence, for cues that it points forward;
-/// without any, news text points back.
-pub fn direction(text: &str, start: usize, end: usize) -> Direction {
-    let lo = floor_char_boundary(text, start.saturating_sub(90));
+/// Which way an expression points, from cues around it in its sentence: the word right
+/// before it first ("by Friday", "said Friday"), then "'s deadline" after it, then future
+/// language nearby. `None` when nothing says.
+pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> {
+    let lo = floor_char_boundary(text, start.saturating_sub(80));
     let hi = ceil_char_boundary(text, (end + 40).min(text.len()));
-    let before = &text[lo..start];
-    let before = before.rsplit(['.', '!', '?', '\n']).next().unwrap_or(before).to_ascii_lowercase();
-    let after = text[end..hi].split(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
-    let future_before = FUTURE_CUES.iter().any(|c| before.contains(c));
-    let future_after = after.starts_with("'s deadline")
-        || after.starts_with(" deadline")
-        || ["will ", "'ll ", "would "].iter().any(|c| after.contains(c));
-    if future_before || future_after { Direction::Future } else { Direction::Past }
+    let before = text[lo..start].rsplit(['.', '!', '?', '\n', ';']).next().unwrap_or("").to_ascii_lowercase();
+    let after = text[end..hi].split(['.', '!', '?', '\n', ';']).next().unwrap_or("").to_ascii_lowercase();
+    let mut words = before.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).rev();
+    let last = words.next().unwrap_or("");
+    let last = if matches!(last, "on" | "of" | "as") { words.next().unwrap_or("") } else { last };
+    if FUTURE_BEFORE.contains(&last) || after.starts_with("'s deadline") || after.starts_with(" deadline") {
+        return Some(Direction::Future);
+    }
+    if PAST_BEFORE.contains(&last) || last.ends_with("ed") {
+        return Some(Direction::Past);
+    }
+    let near_before = &before[floor_char_boundary(&before, before.len().saturating_sub(60))..];
+    if FUTURE_CUES.iter().any(|c| near_before.contains(c)) || ["will ", "'ll "].iter().any(|c| after.contains(c)) {
+        return Some(Direction::Future);
+    }
+    None
+}
+
+/// [`direction_cue`], with news' default of looking back.
+pub fn direction(text: &str, start: usize, end: usize) -> Direction {
+    direction_cue(text, start, end).unwrap_or(Direction::Past)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
