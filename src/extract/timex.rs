@@ -930,7 +930,7 @@ mod tests {
                 ("recently", "PAST_REF"),
                 ("the coming weeks", "FUTURE_REF"),
                 ("every six months", "P6M"),
-                ("two weeks ago", "2025-W30"),
+                ("two weeks ago", "2025-07-23"),
             ])
         );
     }
