@@ -91,7 +91,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::FullDate,
             format!(
-                r"(?:(?P<wd>{WD}),?\s+)?(?:(?:the\s+)?(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})|(?P<mon>{MON})\s+(?P<day>{DAY})(?-u:\b))(?:,?\s+(?P<year>{YEAR}))?{B}"
+                r"(?:(?P<rel>(?i:last|next|this))\s+)?(?:(?P<wd>{WD}),?\s+)?(?:(?:the\s+)?(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})|(?P<mon>{MON})\s+(?P<day>{DAY})(?-u:\b))(?:,?\s+(?P<year>{YEAR}))?{B}"
             ),
         ),
         (
@@ -704,7 +704,16 @@ fn month_day(month: u32, day: u32, year: Option<i32>, dir: Option<Direction>, dc
     let pick = match dir {
         Some(Direction::Past) => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() <= 14)),
         Some(Direction::Future) => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() >= -14)),
-        None => None,
+        // News looks back: the past reading wins unless the future one is much nearer.
+        None => {
+            let back = candidates.iter().copied().filter(|d| *d <= dct).max();
+            let ahead = candidates.iter().copied().filter(|d| *d > dct).min();
+            match (back, ahead) {
+                (Some(b), Some(a)) if (dct - b).num_days() * 2 <= (a - dct).num_days() * 3 => Some(b),
+                (Some(_), Some(a)) => Some(a),
+                _ => None,
+            }
+        }
     };
     pick.or_else(|| nearest(&mut candidates.into_iter()))
 }
@@ -800,12 +809,19 @@ fn preceded_by_time_preposition(text: &str, start: usize) -> bool {
 }
 
 /// Words right before an expression that make it point forward ("by Friday").
-const FUTURE_BEFORE: [&str; 10] =
-    ["by", "until", "till", "before", "through", "next", "effective", "from", "starting", "beginning"];
+const FUTURE_BEFORE: [&str; 11] =
+    ["by", "until", "till", "before", "through", "next", "effective", "from", "starting", "beginning", "ahead"];
 /// Words right before an expression that make it point back ("since Friday").
 const PAST_BEFORE: [&str; 8] = ["since", "said", "announced", "reported", "last", "was", "were", "told"];
 /// Cues in the sentence that the text speaks of what is to come.
-const FUTURE_CUES: [&str; 20] = [
+const FUTURE_CUES: [&str; 27] = [
+    "planned",
+    "planning",
+    "plans ",
+    "would ",
+    "could ",
+    "might ",
+    "as soon as",
     "will ",
     "'ll ",
     "deadline",
@@ -823,7 +839,7 @@ const FUTURE_CUES: [&str; 20] = [
     "takes effect",
     "come into force",
     "comes into force",
-    "ahead of",
+    "in time for",
     "no later than",
     "upcoming",
 ];
@@ -839,7 +855,13 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     let mut words = before.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).rev();
     let last = words.next().unwrap_or("");
     let last = if matches!(last, "on" | "of" | "as") { words.next().unwrap_or("") } else { last };
-    if FUTURE_BEFORE.contains(&last) || after.starts_with("'s deadline") || after.starts_with(" deadline") {
+    let soon = before.trim_end().ends_with("as soon as") || before.trim_end().ends_with("as early as");
+    // "Until Thursday, they had not…" looks back.
+    let narrated = [" had ", " was ", " were ", " did "].iter().any(|m| after.contains(m) || before.contains(m));
+    if matches!(last, "until" | "till") && narrated {
+        return Some(Direction::Past);
+    }
+    if soon || FUTURE_BEFORE.contains(&last) || after.starts_with("'s deadline") || after.starts_with(" deadline") {
         return Some(Direction::Future);
     }
     if PAST_BEFORE.contains(&last) || last.ends_with("ed") {
