@@ -83,7 +83,9 @@ fn score_corpus(path: &Path, verbose: bool) -> Score {
         for g in &gold {
             s.gold += 1;
             let hit = found.iter().find(|p| overlaps((g.0, g.1), (p.start, p.end)));
-            let is_day = g.2.len() == 10 && g.2.as_bytes()[4] == b'-' && g.2.as_bytes()[7] == b'-';
+            // A full-day date is YYYY-MM-DD with every digit known ("1998-XX-XX" is not).
+            let is_day = g.2.len() == 10
+                && g.2.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
             if is_day {
                 s.days += 1;
             }

@@ -867,6 +867,12 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     if PAST_BEFORE.contains(&last) || last.ends_with("ed") {
         return Some(Direction::Past);
     }
+    // "Wednesday's ruling", "the rally planned for Saturday was cancelled": told as past.
+    let possessive = after.starts_with("'s ") && !after.starts_with("'s deadline");
+    let told_after = [" was ", " were ", " had "].iter().any(|m| after.contains(m));
+    if possessive || told_after {
+        return None;
+    }
     let near_before = &before[floor_char_boundary(&before, before.len().saturating_sub(60))..];
     if FUTURE_CUES.iter().any(|c| near_before.contains(c)) || ["will ", "'ll "].iter().any(|c| after.contains(c)) {
         return Some(Direction::Future);
