@@ -65,11 +65,11 @@ enum Kind {
     VagueSpan,
     RelativePeriod,
     Deictic,
-    WeekdayKind,
-    MonthKind,
-    SetKind,
+    WeekdayName,
+    MonthName,
+    Recurring,
     Reference,
-    YearKind,
+    YearNumber,
 }
 
 struct Pattern {
@@ -145,17 +145,17 @@ fn patterns() -> Vec<(Kind, String)> {
             ),
         ),
         (
-            Kind::WeekdayKind,
+            Kind::WeekdayName,
             format!(r"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>{WD})(?:\s+(?P<tod>{TOD}))?{B}"),
         ),
         (
-            Kind::MonthKind,
+            Kind::MonthName,
             format!(
                 r"(?:(?P<mod>(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end\s+of|last|next|this))[-\s]\s*)?(?P<mon>{MON})(?:,?\s+(?:of\s+)?(?P<year>{YEAR}))?(?:{B}|\s|$)"
             ),
         ),
         (
-            Kind::SetKind,
+            Kind::Recurring,
             format!(
                 r"(?i:(?P<adv>daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly)|(?:every|each)\s+(?:other\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNIT})|(?:every|each)\s+(?P<wd>{WD})|(?P<times>once|twice)\s+a\s+(?P<unit2>day|week|month|year)){B}"
             ),
@@ -166,7 +166,7 @@ fn patterns() -> Vec<(Kind, String)> {
                 r"(?i:(?P<present>now|currently|at\s+present|nowadays|presently|these\s+days|current)|(?P<past>recently|lately|previously|formerly|recent)|(?P<future>(?:the\s+)?future|the\s+coming\s+(?:days|weeks|months|years)|the\s+days\s+ahead|the\s+weeks\s+ahead|the\s+months\s+ahead)){B}"
             ),
         ),
-        (Kind::YearKind, format!(r"(?P<pre>(?i:fiscal|the|mid-|mid)\s*)?(?P<year>{YEAR})(?P<s>s|'s)?{B}")),
+        (Kind::YearNumber, format!(r"(?P<pre>(?i:fiscal|the|mid-|mid)\s*)?(?P<year>{YEAR})(?P<s>s|'s)?{B}")),
     ]
 }
 
@@ -347,7 +347,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
                 None => (TimexType::Date, day.format("%Y-%m-%d").to_string()),
             }
         }
-        Kind::WeekdayKind => {
+        Kind::WeekdayName => {
             let wd = parse_weekday(g("wd")?)?;
             // "Mondays" is a set, handled by the caller's boundary: the plural fails `{B}`.
             let day = weekday_date(wd, g("rel").map(str::to_ascii_lowercase).as_deref(), dir(), dct);
@@ -356,7 +356,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
                 None => (TimexType::Date, day.format("%Y-%m-%d").to_string()),
             }
         }
-        Kind::MonthKind => {
+        Kind::MonthName => {
             let mon_text = g("mon")?;
             let modifier = g("mod").map(str::to_ascii_lowercase);
             // "May" and "March" are also words; take them as months only with a year,
@@ -382,7 +382,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
             };
             (TimexType::Date, format!("{year:04}-{month:02}"))
         }
-        Kind::SetKind => (TimexType::Set, set_value(c)?),
+        Kind::Recurring => (TimexType::Set, set_value(c)?),
         Kind::Reference => {
             let value = if g("present").is_some() {
                 "PRESENT_REF"
@@ -393,7 +393,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
             };
             (TimexType::Date, value.to_owned())
         }
-        Kind::YearKind => {
+        Kind::YearNumber => {
             let pre = g("pre").map(str::to_ascii_lowercase);
             let year = g("year")?;
             let decade = g("s").is_some();
@@ -574,7 +574,7 @@ fn unit_code(unit: &str) -> Option<&'static str> {
 fn number(text: &str) -> Option<u32> {
     let t = text.trim().to_ascii_lowercase();
     if let Ok(n) = t.split_whitespace().next().unwrap_or("").parse::<f64>() {
-        return (n >= 0.0 && n < 1e6).then_some(n as u32);
+        return (0.0..1e6).contains(&n).then_some(n as u32);
     }
     let word = |w: &str| -> Option<u32> {
         Some(match w {
