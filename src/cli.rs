@@ -47,6 +47,23 @@ enum Command {
         #[arg(long, value_name = "ID")]
         deadline: Option<String>,
     },
+    /// Find the time expressions and deadlines of an article (no daemon, no ledger).
+    Extract {
+        /// The article: .txt/.md with an optional header block, or - for standard input.
+        #[arg(value_name = "PATH|-", required_unless_present = "jsonl")]
+        path: Option<PathBuf>,
+        /// When it was published (RFC 3339); else its header's Published line, else now.
+        #[arg(long, value_name = "RFC3339")]
+        published: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Read JSON lines {"id", "published", "text"} on stdin; write one result per line.
+        #[arg(long, conflicts_with = "path")]
+        jsonl: bool,
+        /// Refuse articles larger than this many bytes.
+        #[arg(long, default_value_t = 5 * 1024 * 1024, value_name = "BYTES")]
+        max_bytes: usize,
+    },
     /// Render a sample alert and send it to one receiver through the real path.
     TestAlert {
         /// The receiver's name, as in [[receiver]] name.
@@ -74,6 +91,10 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            if let Some(InputError(message)) = error.downcast_ref::<InputError>() {
+                eprintln!("sanctiond: {message}");
+                return ExitCode::from(2);
+            }
             if let Some(errors) = error.downcast_ref::<ConfigErrors>() {
                 eprintln!("{errors}");
                 return ExitCode::from(2);
@@ -96,6 +117,7 @@ pub fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let cli_config = cli.config.clone();
     let path = daemon::config_path(cli.config);
     match cli.command {
         Command::Run => {
@@ -117,6 +139,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { dir } => demo(&dir),
         Command::TestAlert { receiver } => test_alert(&path, &receiver),
+        Command::Extract { path: file, published, format, jsonl, max_bytes } => {
+            let tz = extract_timezone(cli_config.as_deref(), &path)?;
+            let published = match published {
+                Some(p) => Some(crate::extract::article::parse_time(&p).ok_or_else(|| {
+                    InputError(format!("--published {p:?} is not a time: write RFC 3339, e.g. 2025-08-06T10:00:00Z"))
+                })?),
+                None => None,
+            };
+            if jsonl {
+                extract_jsonl(tz, max_bytes)
+            } else {
+                extract_one(file.as_deref().unwrap_or(Path::new("-")), published, tz, format, max_bytes)
+            }
+        }
     }
 }
 
@@ -380,5 +416,166 @@ type = "log"
         stop_after: Some(Duration::from_secs(DEMO_DUE_IN as u64 + 2)),
     })?;
     eprintln!("demo: done. Look inside with: sanctiond --config {} alerts", path.display());
+    Ok(())
+}
+
+/// Bad input (an article, a flag value): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct InputError(String);
+
+/// `[daemon] timezone` when a config was asked for (or the default one exists), else UTC.
+fn extract_timezone(asked: Option<&Path>, path: &Path) -> anyhow::Result<Tz> {
+    if asked.is_none() && !path.exists() {
+        return Ok(Tz::UTC);
+    }
+    Ok(config::load(path)?.daemon.timezone)
+}
+
+/// Reads an article, refusing what is not text.
+fn read_article(path: &Path, max_bytes: usize) -> Result<String, InputError> {
+    use std::io::Read as _;
+    let name = if path == Path::new("-") { "standard input".to_owned() } else { path.display().to_string() };
+    let mut bytes = Vec::new();
+    let reader: Box<dyn std::io::Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| InputError(format!("{name}: cannot open: {e}")))?)
+    };
+    reader
+        .take(max_bytes as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError(format!("{name}: cannot read: {e}")))?;
+    check_text(&name, bytes, max_bytes)
+}
+
+fn check_text(name: &str, bytes: Vec<u8>, max_bytes: usize) -> Result<String, InputError> {
+    if bytes.len() > max_bytes {
+        return Err(InputError(format!(
+            "{name}: larger than the {max_bytes}-byte limit for an article (raise it with --max-bytes)"
+        )));
+    }
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        return Err(InputError(format!("{name}: looks binary (a NUL byte at offset {at}); give a text article")));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        InputError(format!(
+            "{name}: not UTF-8 (invalid byte at offset {}); convert it to UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn extraction_json(text: &str, published: Option<DateTime<chrono::FixedOffset>>, tz: Tz) -> serde_json::Value {
+    let header = crate::extract::article::parse_header(text);
+    let estimated = published.is_none() && header.published.is_none();
+    let published = published.or(header.published).unwrap_or_else(|| Utc::now().fixed_offset());
+    let body = &text[header.body_start..];
+    let mut found = crate::extract::extract(body, &crate::extract::Options { published, timezone: tz });
+    found.shift(header.body_start);
+    let deadlines: Vec<serde_json::Value> = found
+        .deadlines
+        .iter()
+        .map(|d| {
+            let mut v = json!({
+                "title": d.title,
+                "due": d.due.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                "grain": d.grain,
+                "evidence": d.evidence,
+                "start": d.start,
+                "end": d.end,
+            });
+            if let Some(status) = d.status {
+                v["status"] = json!(status);
+            }
+            v
+        })
+        .collect();
+    let mut article = json!({
+        "title": header.title,
+        "source": header.source,
+        "published": published.to_rfc3339_opts(SecondsFormat::Secs, true),
+    });
+    if let Some(url) = &header.url {
+        article["url"] = json!(url);
+    }
+    if estimated {
+        article["published_estimated"] = json!(true);
+    }
+    json!({ "article": article, "times": found.times, "deadlines": deadlines, "talks": found.talks })
+}
+
+fn extract_one(
+    path: &Path,
+    published: Option<DateTime<chrono::FixedOffset>>,
+    tz: Tz,
+    format: Format,
+    max_bytes: usize,
+) -> anyhow::Result<()> {
+    let text = read_article(path, max_bytes)?;
+    let result = extraction_json(&text, published, tz);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&result)?),
+        Format::Human => {
+            println!("published {}", result["article"]["published"].as_str().unwrap_or("?"));
+            println!("{} time expressions:", result["times"].as_array().map_or(0, Vec::len));
+            for t in result["times"].as_array().into_iter().flatten() {
+                println!(
+                    "  {:>6}  {:<9} {:<22} {}",
+                    t["start"],
+                    t["type"].as_str().unwrap_or(""),
+                    t["value"].as_str().unwrap_or(""),
+                    t["text"].as_str().unwrap_or("")
+                );
+            }
+            println!("{} deadlines:", result["deadlines"].as_array().map_or(0, Vec::len));
+            for d in result["deadlines"].as_array().into_iter().flatten() {
+                let status = d["status"].as_str().map(|s| format!(" ({s})")).unwrap_or_default();
+                println!(
+                    "  due {}{status}: {}",
+                    d["due"].as_str().unwrap_or("unknown"),
+                    d["title"].as_str().unwrap_or("")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `--jsonl`: one `{"id", "published", "text"}` per line in, one result per line out; a
+/// bad line yields `{"id", "error"}` and the rest go on.
+fn extract_jsonl(tz: Tz, max_bytes: usize) -> anyhow::Result<()> {
+    use std::io::{BufRead as _, Write as _};
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (n, line) in stdin.lock().split(b'\n').enumerate() {
+        let line = line?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let result = (|| -> Result<serde_json::Value, (serde_json::Value, String)> {
+            let item: serde_json::Value = serde_json::from_slice(&line)
+                .map_err(|e| (serde_json::Value::Null, format!("line {}: not JSON: {e}", n + 1)))?;
+            let id = item.get("id").cloned().unwrap_or(serde_json::Value::Null);
+            let text =
+                item["text"].as_str().ok_or_else(|| (id.clone(), format!("line {}: no \"text\" string", n + 1)))?;
+            check_text(&format!("line {}", n + 1), text.as_bytes().to_vec(), max_bytes)
+                .map_err(|e| (id.clone(), e.0))?;
+            let published = match item.get("published").and_then(|p| p.as_str()) {
+                Some(p) => Some(
+                    crate::extract::article::parse_time(p)
+                        .ok_or_else(|| (id.clone(), format!("line {}: published {p:?} is not a time", n + 1)))?,
+                ),
+                None => None,
+            };
+            let mut v = extraction_json(text, published, tz);
+            v["id"] = id;
+            Ok(v)
+        })();
+        let value = result.unwrap_or_else(|(id, error)| json!({ "id": id, "error": error }));
+        writeln!(out, "{}", serde_json::to_string(&value)?)?;
+    }
+    out.flush()?;
     Ok(())
 }

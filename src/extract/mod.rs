@@ -2,6 +2,53 @@
 //! against its publication time. No I/O, no clock, no async: it is given everything.
 
 pub mod article;
+pub mod deadline;
+pub mod sentence;
 pub mod timex;
 
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+pub use deadline::FoundDeadline;
 pub use timex::{Timex, TimexType};
+
+/// What the extractor is told about an article besides its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// When the article was published: relative expressions resolve against it.
+    pub published: DateTime<FixedOffset>,
+    /// The zone of day-grain deadlines when the text names none (`[daemon] timezone`).
+    pub timezone: Tz,
+}
+
+/// Everything found in one text; offsets are byte offsets into that text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Extraction {
+    pub times: Vec<Timex>,
+    pub deadlines: Vec<FoundDeadline>,
+    /// Talk events; found by a later version.
+    pub talks: Vec<serde_json::Value>,
+}
+
+impl Extraction {
+    /// Moves every offset by `by`, for a text that was a slice of a larger input.
+    pub fn shift(&mut self, by: usize) {
+        for t in &mut self.times {
+            t.start += by;
+            t.end += by;
+        }
+        for d in &mut self.deadlines {
+            d.start += by;
+            d.end += by;
+        }
+    }
+}
+
+/// Finds the time expressions and deadlines of `text`.
+pub fn extract(text: &str, options: &Options) -> Extraction {
+    let times = timex::find(text, options.published.date_naive());
+    let sentences = sentence::split(text);
+    let deadlines = deadline::find(text, &sentences, &times, options.published, options.timezone);
+    Extraction { times, deadlines, talks: Vec::new() }
+}
