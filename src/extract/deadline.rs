@@ -257,15 +257,12 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], cue_start: usize, cue_end: 
     }
     let first_cue = words.iter().position(|(at, _)| *at >= cue_start).unwrap_or(words.len());
     let after_cue = words.iter().position(|(at, _)| *at >= cue_end.max(cue_start + 1)).unwrap_or(words.len());
-    let mut from = first_cue.saturating_sub(4);
+    let earliest = first_cue.saturating_sub(4);
     // Start after the last comma-like break, so a title does not run across clauses.
-    for i in from..first_cue {
-        if text[words[i].0..].starts_with(|c: char| c.is_alphanumeric())
-            && text[..words[i].0].trim_end().ends_with([',', ';', ':'])
-        {
-            from = i;
-        }
-    }
+    let from = (earliest..first_cue)
+        .rev()
+        .find(|i| text[..words[*i].0].trim_end().ends_with([',', ';', ':']))
+        .unwrap_or(earliest);
     let mut picked: Vec<&str> =
         words[from..after_cue.max(first_cue + 1).min(words.len())].iter().map(|(_, w)| *w).collect();
     while picked.first().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
