@@ -85,7 +85,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::ClockTime,
             format!(
-                r"(?:(?i:around|about|at)\s+)?{clock}(?:\s+(?P<z>{ZONE}))?(?:,?\s+(?:on\s+)?(?:(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?|(?P<rel>(?i:today|tonight|tomorrow|yesterday))))?{B}"
+                r"(?:(?i:around|about|at)\s+)?{clock}(?:\s+(?P<z>{ZONE}))?(?:,?\s+(?:on\s+)?(?:(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})(?:,?\s+(?P<year2>{YEAR}))?|(?P<rel>(?i:today|tonight|tomorrow|yesterday))))?{B}"
             ),
         ),
         (
@@ -222,6 +222,9 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
             let (hour, minute) = clock(c)?;
             let day = if let Some(wd) = g("wd") {
                 weekday_date(parse_weekday(wd)?, None, dir(), dct)
+            } else if let Some(mon) = g("mon2") {
+                let year = g("year2").and_then(|y| y.parse().ok());
+                month_day(month_number(mon)?, day_number(g("day2")?)?, year, direction_cue(text, start, end), dct)?
             } else if let Some(mon) = g("mon") {
                 month_day(
                     month_number(mon)?,

@@ -1,0 +1,59 @@
+//! Extraction throughput on real news text, one core, the full pipeline (time
+//! expressions, sentences, deadlines). `cargo bench --bench extract [-- CORPUS_DIR]`;
+//! the corpus is read from `../shared/corpus` by default, never copied into the repo.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate};
+use sanctiond::extract::{Options, extract};
+
+fn main() {
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
+    let mut docs: Vec<(String, NaiveDate)> = Vec::new();
+    for name in ["tbaq-timebank-docs.jsonl", "tbaq-aquaint-docs.jsonl"] {
+        let path = dir.join(name);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!("{} not found; pass the corpus directory", path.display());
+            return;
+        };
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("json");
+            let dct = NaiveDate::parse_from_str(&v["dct_value"].as_str().expect("dct")[..10], "%Y-%m-%d").expect("dct");
+            docs.push((v["text"].as_str().expect("text").to_owned(), dct));
+        }
+    }
+    let bytes: usize = docs.iter().map(|(t, _)| t.len()).sum();
+    let options: Vec<Options> = docs
+        .iter()
+        .map(|(_, d)| Options {
+            published: DateTime::from_naive_utc_and_offset(d.and_hms_opt(12, 0, 0).expect("noon"), chrono::Utc)
+                .fixed_offset(),
+            timezone: chrono_tz::Tz::UTC,
+        })
+        .collect();
+    // Warm up: compiles the grammar once.
+    let mut found = 0;
+    for ((text, _), o) in docs.iter().zip(&options) {
+        found += extract(text, o).times.len();
+    }
+    let rounds = 20;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for ((text, _), o) in docs.iter().zip(&options) {
+            std::hint::black_box(extract(text, o));
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "extract: {:.1} MB/s on {} TimeBank+AQUAINT articles ({:.2} MB, {} time expressions), {} rounds, one core",
+        (bytes * rounds) as f64 / 1e6 / seconds,
+        docs.len(),
+        bytes as f64 / 1e6,
+        found,
+        rounds
+    );
+}

@@ -1,0 +1,155 @@
+//! `sanctiond extract` on fixture articles written for the project: the JSON contract,
+//! deadlines and their due times, what must yield nothing, and bad input.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::sanctiond;
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/articles").join(name).display().to_string()
+}
+
+fn extract(args: &[&str]) -> (Option<i32>, Value, String) {
+    let out = sanctiond().arg("extract").args(args).args(["--format", "json"]).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code(), json, stderr)
+}
+
+fn deadlines(v: &Value) -> Vec<(Option<String>, Option<String>, Option<String>)> {
+    v["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .map(|d| {
+            (
+                d["due"].as_str().map(str::to_owned),
+                d["grain"].as_str().map(str::to_owned),
+                d["status"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn ultimatum_article_yields_its_deadlines() {
+    let path = fixture("ultimatum.txt");
+    let (code, v, err) = extract(&[&path]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    assert_eq!(v["article"]["title"], "Ultimatum");
+    assert_eq!(v["article"]["source"], "Test Wire");
+    assert_eq!(v["article"]["published"], "2025-07-14T15:00:00Z");
+    let s = |x: &str| Some(x.to_owned());
+    assert_eq!(
+        deadlines(&v),
+        vec![
+            (s("2025-09-02T23:59:59Z"), s("day"), None),
+            (s("2025-08-08T00:01:00-04:00"), s("minute"), None),
+            (s("2025-07-09T23:59:59Z"), s("day"), s("superseded")),
+            (s("2025-08-01T23:59:59Z"), s("day"), None),
+        ],
+        "within 50 days of Monday 14 July is 2 September; the July 9 deadline moved to Aug. 1"
+    );
+    for t in v["times"].as_array().expect("times") {
+        let (start, end) = (t["start"].as_u64().expect("start") as usize, t["end"].as_u64().expect("end") as usize);
+        assert_eq!(&text[start..end], t["text"].as_str().expect("text"), "offsets index the input as given");
+    }
+    for d in v["deadlines"].as_array().expect("deadlines") {
+        let (start, end) = (d["start"].as_u64().expect("start") as usize, d["end"].as_u64().expect("end") as usize);
+        assert_eq!(&text[start..end], d["evidence"].as_str().expect("evidence"));
+    }
+    assert_eq!(v["talks"], serde_json::json!([]));
+}
+
+#[test]
+fn a_zone_named_in_the_text_sets_the_due_time() {
+    let (code, v, err) = extract(&[&fixture("licence-expiry.md")]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["article"]["url"], "https://news.example.org/licence");
+    assert_eq!(deadlines(&v)[0], (Some("2026-04-29T00:01:00-04:00".to_owned()), Some("minute".to_owned()), None));
+}
+
+#[test]
+fn dates_that_are_not_deadlines_yield_none() {
+    let (code, v, err) = extract(&["--published", "2025-08-06T10:00:00Z", &fixture("no-deadlines.txt")]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(deadlines(&v), vec![], "{v}");
+    assert!(!v["times"].as_array().expect("times").is_empty(), "the dates are still time expressions");
+}
+
+#[test]
+fn the_founding_article_has_one_undated_sanctions_deadline() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/articles/witkoff-putin-france24.txt");
+    if !path.exists() {
+        eprintln!("skipped: {} is not here", path.display());
+        return;
+    }
+    let (code, v, err) = extract(&["--published", "2025-08-06T12:00:00Z", path.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(0), "{err}");
+    let found = v["deadlines"].as_array().expect("deadlines");
+    assert_eq!(found.len(), 1, "{v}");
+    assert_eq!(found[0]["due"], Value::Null);
+    assert!(found[0]["evidence"].as_str().expect("evidence").contains("impending sanctions deadline"));
+}
+
+#[test]
+fn bad_input_is_refused_with_its_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let binary = dir.path().join("a.bin");
+    std::fs::write(&binary, b"abc\0def").expect("write");
+    let (code, _, err) = extract(&[binary.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("looks binary (a NUL byte at offset 3)"), "{err}");
+
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"Sanctions \xe9t\xe9 lifted").expect("write");
+    let (code, _, err) = extract(&[latin1.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("not UTF-8 (invalid byte at offset 10)"), "{err}");
+
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "a".repeat(2000)).expect("write");
+    let (code, _, err) = extract(&["--max-bytes", "1000", big.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("larger than the 1000-byte limit"), "{err}");
+
+    let (code, _, err) = extract(&["--published", "last Tuesday", &fixture("ultimatum.txt")]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is not a time"), "{err}");
+}
+
+#[test]
+fn jsonl_reports_bad_lines_and_goes_on() {
+    use std::io::Write as _;
+    let mut child = sanctiond()
+        .args(["extract", "--jsonl"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let input = concat!(
+        r#"{"id": "a", "published": "2025-07-14T12:00:00Z", "text": "Sanctions take effect on August 8."}"#,
+        "\n",
+        "not json\n",
+        r#"{"id": "c", "published": "yesterday", "text": "x"}"#,
+        "\n",
+        r#"{"id": "d", "published": "2025-07-14T12:00:00Z", "text": "Talks were held on Friday."}"#,
+        "\n"
+    );
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let lines: Vec<Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["deadlines"][0]["due"], "2025-08-08T23:59:59Z");
+    assert!(lines[1]["error"].as_str().expect("error").contains("line 2: not JSON"));
+    assert_eq!(lines[2]["id"], "c");
+    assert!(lines[2]["error"].as_str().expect("error").contains("is not a time"));
+    assert_eq!(lines[3]["times"][0]["value"], "2025-07-11");
+}
