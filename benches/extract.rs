@@ -30,8 +30,11 @@ fn main() {
     let options: Vec<Options> = docs
         .iter()
         .map(|(_, d)| Options {
-            published: DateTime::from_naive_utc_and_offset(d.and_hms_opt(12, 0, 0).expect("noon"), chrono::Utc)
-                .fixed_offset(),
+            published: DateTime::<chrono::Utc>::from_naive_utc_and_offset(
+                d.and_hms_opt(12, 0, 0).expect("noon"),
+                chrono::Utc,
+            )
+            .fixed_offset(),
             timezone: chrono_tz::Tz::UTC,
         })
         .collect();
