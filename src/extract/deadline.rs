@@ -52,8 +52,14 @@ pub fn find(
     tz: Tz,
 ) -> Vec<FoundDeadline> {
     let mut out: Vec<FoundDeadline> = Vec::new();
+    // Both lists are in text order: walk them together, so the work stays linear.
+    let mut first = 0;
     for s in sentences {
-        let here: Vec<&Timex> = times.iter().filter(|t| t.start >= s.start && t.end <= s.end).collect();
+        while first < times.len() && times[first].start < s.start {
+            first += 1;
+        }
+        let here: Vec<&Timex> =
+            times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
         let cue = CUE.find(&text[s.start..s.end]).map(|m| (s.start + m.start(), s.start + m.end()));
         let due_word =
             here.iter().find(|t| word_before(text, t.start).is_some_and(|w| DUE_BEFORE.contains(&w.as_str())));
@@ -116,14 +122,20 @@ fn dedup(found: Vec<FoundDeadline>) -> Vec<FoundDeadline> {
         None => 0,
     };
     let mut out: Vec<FoundDeadline> = Vec::new();
+    let mut by_day: std::collections::HashMap<(Option<&'static str>, NaiveDate), usize> =
+        std::collections::HashMap::new();
     for d in found {
-        let day = d.due.map(|t| t.date_naive());
-        let same =
-            out.iter().position(|o| o.status == d.status && day.is_some() && o.due.map(|t| t.date_naive()) == day);
-        match same {
-            Some(i) if rank(d.grain) > rank(out[i].grain) => out[i] = d,
+        let Some(day) = d.due.map(|t| t.date_naive()) else {
+            out.push(d);
+            continue;
+        };
+        match by_day.get(&(d.status, day)) {
+            Some(&i) if rank(d.grain) > rank(out[i].grain) => out[i] = d,
             Some(_) => {}
-            None => out.push(d),
+            None => {
+                by_day.insert((d.status, day), out.len());
+                out.push(d);
+            }
         }
     }
     // An undated mention next to dated ones of the same article is usually the same

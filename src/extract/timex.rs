@@ -59,6 +59,7 @@ enum Kind {
     YearEarlier,
     Holiday,
     YearEnd,
+    Ordinal,
     Quarter,
     SeasonYear,
     Span,
@@ -108,6 +109,7 @@ fn patterns() -> Vec<(Kind, String)> {
             ),
         ),
         (Kind::YearEnd, format!(r"(?i:(?:the\s+)?(?:year-end|end\s+of\s+the\s+year)){B}")),
+        (Kind::Ordinal, format!(r"(?:the|The)\s+(?P<d>3[01]|[12][0-9]|[1-9])(?:st|nd|rd|th){B}")),
         (
             Kind::Quarter,
             format!(
@@ -280,6 +282,27 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
             (TimexType::Date, day.format("%Y-%m-%d").to_string())
         }
         Kind::YearEnd => (TimexType::Date, format!("{:04}-12-31", dct.year())),
+        Kind::Ordinal => {
+            // "the 8th" alone is a day of this month (or the next, looking forward);
+            // "the 20th century", "the 5th anniversary" are not days.
+            let next = text[end..].split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            let next = next.trim_matches(|c: char| !c.is_ascii_alphabetic());
+            if next.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && !matches!(next, "of" | "and" | "or" | "at" | "to" | "in" | "when" | "as")
+            {
+                return None;
+            }
+            let day: u32 = g("d")?.parse().ok()?;
+            let this_month = NaiveDate::from_ymd_opt(dct.year(), dct.month(), day);
+            let date = match (this_month, direction_cue(text, start, end)) {
+                (Some(d), Some(Direction::Future)) if d < dct => dct
+                    .checked_add_months(Months::new(1))
+                    .and_then(|n| NaiveDate::from_ymd_opt(n.year(), n.month(), day))?,
+                (Some(d), _) => d,
+                (None, _) => return None,
+            };
+            (TimexType::Date, date.format("%Y-%m-%d").to_string())
+        }
         Kind::Quarter => {
             let q = match g("ord")?.to_ascii_lowercase().as_str() {
                 "first" | "1st" => 1,
