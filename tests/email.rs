@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
 use mail_parser::MimeHeaders;
-use support::smtp::{SmtpSink, free_port, received_in, test_certificates};
+use support::smtp::{SmtpSink, free_port, received_in, test_certificates, tls_sink};
 use support::{Daemon, sanctiond, wait_until, write_config};
 
 struct Setup<'a> {
@@ -140,22 +140,7 @@ fn alerts_arrive_with_headers_both_parts_and_threading() {
 #[test]
 fn starttls_with_a_test_ca_and_auth_delivers() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (ca, cert, key) = test_certificates(dir.path());
-    let sink = SmtpSink::start(
-        "starttls",
-        0,
-        &dir.path().join("mail"),
-        &[
-            "--cert",
-            cert.to_str().expect("utf-8"),
-            "--key",
-            key.to_str().expect("utf-8"),
-            "--user",
-            "alerts",
-            "--password",
-            "s3cret-pa55",
-        ],
-    );
+    let (sink, ca) = tls_sink("starttls", dir.path(), Some(("alerts", "s3cret-pa55")));
     std::fs::write(dir.path().join("password"), "s3cret-pa55\n").expect("password file");
     let smtp = format!(
         "host = \"localhost\"\nport = {}\ntls = \"starttls\"\nca_file = \"{}\"\nusername = \"alerts\"\npassword_file = \"{}\"",
@@ -183,13 +168,7 @@ fn starttls_with_a_test_ca_and_auth_delivers() {
 #[test]
 fn implicit_tls_delivers() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (ca, cert, key) = test_certificates(dir.path());
-    let sink = SmtpSink::start(
-        "smtps",
-        0,
-        &dir.path().join("mail"),
-        &["--cert", cert.to_str().expect("utf-8"), "--key", key.to_str().expect("utf-8")],
-    );
+    let (sink, ca) = tls_sink("smtps", dir.path(), None);
     let smtp = format!("host = \"localhost\"\nport = {}\ntls = \"tls\"\nca_file = \"{}\"", sink.port, ca.display());
     let path = write_config(
         dir.path(),
@@ -237,22 +216,7 @@ fn a_server_without_starttls_is_refused_when_starttls_is_required() {
 #[test]
 fn a_wrong_password_gives_a_clear_error_and_never_logs_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (ca, cert, key) = test_certificates(dir.path());
-    let sink = SmtpSink::start(
-        "starttls",
-        0,
-        &dir.path().join("mail"),
-        &[
-            "--cert",
-            cert.to_str().expect("utf-8"),
-            "--key",
-            key.to_str().expect("utf-8"),
-            "--user",
-            "alerts",
-            "--password",
-            "right",
-        ],
-    );
+    let (sink, ca) = tls_sink("starttls", dir.path(), Some(("alerts", "right")));
     let smtp = format!(
         "host = \"localhost\"\nport = {}\ntls = \"starttls\"\nca_file = \"{}\"\nusername = \"alerts\"\npassword_env = \"TEST_SMTP_PASSWORD\"",
         sink.port,

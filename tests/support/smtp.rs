@@ -178,3 +178,15 @@ pub fn test_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
+
+/// A sink speaking TLS (`"starttls"` or `"smtps"`) with a fresh test CA, optionally
+/// requiring AUTH with `(user, password)`. Returns the sink and the CA to trust.
+pub fn tls_sink(mode: &str, dir: &Path, auth: Option<(&str, &str)>) -> (SmtpSink, PathBuf) {
+    let (ca, cert, key) = test_certificates(dir);
+    let mut args = vec!["--cert".to_owned(), cert.display().to_string(), "--key".to_owned(), key.display().to_string()];
+    if let Some((user, password)) = auth {
+        args.extend(["--user".to_owned(), user.to_owned(), "--password".to_owned(), password.to_owned()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (SmtpSink::start(mode, 0, &dir.join("mail"), &args), ca)
+}
