@@ -36,6 +36,7 @@ fn main() {
             )
             .fixed_offset(),
             timezone: chrono_tz::Tz::UTC,
+            actors: &[],
         })
         .collect();
     // Warm up: compiles the grammar once.

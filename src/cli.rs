@@ -18,6 +18,23 @@ use crate::model::{Alert, Deadline, DeadlineStatus};
 use crate::schedule;
 use crate::store::{Store, StoreError};
 
+/// `println!` that returns an error instead of panicking when stdout is gone
+/// (`sanctiond alerts | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
+/// `print!`, likewise.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "sanctiond", version, about = "Watches for sanctions deadlines and warns before each one lands")]
 struct Cli {
@@ -91,6 +108,10 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            // A reader that went away (`| head`) is not a failure.
+            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
             if let Some(InputError(message)) = error.downcast_ref::<InputError>() {
                 eprintln!("sanctiond: {message}");
                 return ExitCode::from(2);
@@ -134,13 +155,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Alerts { format, deadline } => {
             let config = config::load(&path)?;
             let store = open_ledger(&config)?;
-            print_alerts(&store.alerts(deadline.as_deref())?, format);
-            Ok(())
+            print_alerts(&store.alerts(deadline.as_deref())?, format)
         }
         Command::Demo { dir } => demo(&dir),
         Command::TestAlert { receiver } => test_alert(&path, &receiver),
         Command::Extract { path: file, published, format, jsonl, max_bytes } => {
-            let tz = extract_timezone(cli_config.as_deref(), &path)?;
+            let setup = extract_setup(cli_config.as_deref(), &path)?;
             let published = match published {
                 Some(p) => Some(crate::extract::article::parse_time(&p).ok_or_else(|| {
                     InputError(format!("--published {p:?} is not a time: write RFC 3339, e.g. 2025-08-06T10:00:00Z"))
@@ -148,9 +168,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 None => None,
             };
             if jsonl {
-                extract_jsonl(tz, max_bytes)
+                extract_jsonl(&setup, max_bytes)
             } else {
-                extract_one(file.as_deref().unwrap_or(Path::new("-")), published, tz, format, max_bytes)
+                extract_one(file.as_deref().unwrap_or(Path::new("-")), published, &setup, format, max_bytes)
             }
         }
     }
@@ -164,25 +184,25 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
     let config = config::load(path)?;
     let now = Utc::now();
     let tz = config.daemon.timezone;
-    println!("{}: OK", path.display());
-    println!("  timezone:  {tz}");
-    println!("  ledger:    {}", daemon::ledger_path(&config).display());
+    say!("{}: OK", path.display());
+    say!("  timezone:  {tz}");
+    say!("  ledger:    {}", daemon::ledger_path(&config).display());
     let leads: Vec<&str> = config.alerts.lead_times.iter().map(|l| l.as_str()).collect();
-    println!("  leads:     {} (catch_up = {})", leads.join(", "), config.alerts.catch_up.as_str());
+    say!("  leads:     {} (catch_up = {})", leads.join(", "), config.alerts.catch_up.as_str());
     let receivers: Vec<String> = config.receivers.iter().map(|r| format!("{} ({})", r.name, r.kind.as_str())).collect();
-    println!("  receivers: {}", receivers.join(", "));
+    say!("  receivers: {}", receivers.join(", "));
     for d in &config.digests {
         let next = d
             .schedule
             .find_next_occurrence(&now.with_timezone(&tz), false)
             .map(|t| show_time(t.with_timezone(&Utc), tz))
             .unwrap_or_else(|_| "never".to_owned());
-        println!("  digest:    {} \"{}\" to {}, next {next}", d.name, d.schedule_text, d.receivers.join(", "));
+        say!("  digest:    {} \"{}\" to {}, next {next}", d.name, d.schedule_text, d.receivers.join(", "));
     }
-    println!("  deadlines: {}", config.deadlines.len());
+    say!("  deadlines: {}", config.deadlines.len());
     let mut next: Option<(DateTime<Utc>, String)> = None;
     for d in &config.deadlines {
-        println!("    {}  {}  {}", d.id, show_time(d.due, tz), d.title);
+        say!("    {}  {}  {}", d.id, show_time(d.due, tz), d.title);
         let as_stored = Deadline {
             id: d.id.clone(),
             title: d.title.clone(),
@@ -207,8 +227,8 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
         }
     }
     match next {
-        Some((_, what)) => println!("  next alert: {what}"),
-        None => println!("  next alert: none (no declared deadline has a lead time still ahead)"),
+        Some((_, what)) => say!("  next alert: {what}"),
+        None => say!("  next alert: none (no declared deadline has a lead time still ahead)"),
     }
     Ok(())
 }
@@ -244,7 +264,7 @@ fn print_deadlines(config: &Config, store: &Store, format: Format) -> anyhow::Re
                     "sources": d.sources, "revisions": revisions, "tags": d.tags, "lead_times": d.lead_times,
                 }));
             }
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            say!("{}", serde_json::to_string_pretty(&out)?);
         }
         Format::Human => {
             let rows: Vec<Vec<String>> = deadlines
@@ -259,13 +279,13 @@ fn print_deadlines(config: &Config, store: &Store, format: Format) -> anyhow::Re
                     ]
                 })
                 .collect();
-            print!("{}", table(&["ID", "DUE", "STATUS", "REV", "TITLE"], &rows));
+            say_raw!("{}", table(&["ID", "DUE", "STATUS", "REV", "TITLE"], &rows));
         }
     }
     Ok(())
 }
 
-fn print_alerts(alerts: &[Alert], format: Format) {
+fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => {
             let out: Vec<_> = alerts
@@ -278,7 +298,7 @@ fn print_alerts(alerts: &[Alert], format: Format) {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Human => {
             let rows: Vec<Vec<String>> = alerts
@@ -302,7 +322,7 @@ fn print_alerts(alerts: &[Alert], format: Format) {
                     ]
                 })
                 .collect();
-            print!(
+            say_raw!(
                 "{}",
                 table(
                     &["DEADLINE", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "TRIES", "SENT", "LAST ERROR"],
@@ -311,6 +331,7 @@ fn print_alerts(alerts: &[Alert], format: Format) {
             );
         }
     }
+    Ok(())
 }
 
 fn table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -349,10 +370,10 @@ fn test_alert(path: &Path, name: &str) -> anyhow::Result<()> {
     let mut failed = 0;
     for result in &results {
         match result {
-            Ok(to) => println!("sent a test alert to {to}"),
+            Ok(to) => say!("sent a test alert to {to}"),
             Err(e) => {
                 failed += 1;
-                println!("FAILED {e}");
+                say!("FAILED {e}");
             }
         }
     }
@@ -424,12 +445,24 @@ type = "log"
 #[error("{0}")]
 struct InputError(String);
 
-/// `[daemon] timezone` when a config was asked for (or the default one exists), else UTC.
-fn extract_timezone(asked: Option<&Path>, path: &Path) -> anyhow::Result<Tz> {
+/// What `extract` takes from the config: `[daemon] timezone` and the `[[actor]]` watch list.
+/// Without a config (none asked for, and no default one), UTC and no actors.
+struct ExtractSetup {
+    timezone: Tz,
+    actors: Vec<crate::extract::Actor>,
+}
+
+fn extract_setup(asked: Option<&Path>, path: &Path) -> anyhow::Result<ExtractSetup> {
     if asked.is_none() && !path.exists() {
-        return Ok(Tz::UTC);
+        return Ok(ExtractSetup { timezone: Tz::UTC, actors: Vec::new() });
     }
-    Ok(config::load(path)?.daemon.timezone)
+    let config = config::load(path)?;
+    let actors = config
+        .actors
+        .iter()
+        .map(|a| crate::extract::Actor { name: a.name.clone(), aliases: a.aliases.clone() })
+        .collect();
+    Ok(ExtractSetup { timezone: config.daemon.timezone, actors })
 }
 
 /// Reads an article, refusing what is not text.
@@ -466,12 +499,23 @@ fn check_text(name: &str, bytes: Vec<u8>, max_bytes: usize) -> Result<String, In
     })
 }
 
-fn extraction_json(text: &str, published: Option<DateTime<chrono::FixedOffset>>, tz: Tz) -> serde_json::Value {
+fn extraction_json(
+    text: &str,
+    published: Option<DateTime<chrono::FixedOffset>>,
+    setup: &ExtractSetup,
+) -> serde_json::Value {
     let header = crate::extract::article::parse_header(text);
     let estimated = published.is_none() && header.published.is_none();
     let published = published.or(header.published).unwrap_or_else(|| Utc::now().fixed_offset());
     let body = &text[header.body_start..];
-    let mut found = crate::extract::extract(body, &crate::extract::Options { published, timezone: tz });
+    let options = crate::extract::Options { published, timezone: setup.timezone, actors: &setup.actors };
+    let mut found = crate::extract::extract(body, &options);
+    // A talk no attribution names was reported by the article's outlet.
+    for talk in &mut found.talks {
+        if talk.reported_by.is_none() {
+            talk.reported_by = header.source.clone();
+        }
+    }
     found.shift(header.body_start);
     let deadlines: Vec<serde_json::Value> = found
         .deadlines
@@ -508,19 +552,19 @@ fn extraction_json(text: &str, published: Option<DateTime<chrono::FixedOffset>>,
 fn extract_one(
     path: &Path,
     published: Option<DateTime<chrono::FixedOffset>>,
-    tz: Tz,
+    setup: &ExtractSetup,
     format: Format,
     max_bytes: usize,
 ) -> anyhow::Result<()> {
     let text = read_article(path, max_bytes)?;
-    let result = extraction_json(&text, published, tz);
+    let result = extraction_json(&text, published, setup);
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&result)?),
+        Format::Json => say!("{}", serde_json::to_string_pretty(&result)?),
         Format::Human => {
-            println!("published {}", result["article"]["published"].as_str().unwrap_or("?"));
-            println!("{} time expressions:", result["times"].as_array().map_or(0, Vec::len));
+            say!("published {}", result["article"]["published"].as_str().unwrap_or("?"));
+            say!("{} time expressions:", result["times"].as_array().map_or(0, Vec::len));
             for t in result["times"].as_array().into_iter().flatten() {
-                println!(
+                say!(
                     "  {:>6}  {:<9} {:<22} {}",
                     t["start"],
                     t["type"].as_str().unwrap_or(""),
@@ -528,14 +572,25 @@ fn extract_one(
                     t["text"].as_str().unwrap_or("")
                 );
             }
-            println!("{} deadlines:", result["deadlines"].as_array().map_or(0, Vec::len));
+            say!("{} talk events:", result["talks"].as_array().map_or(0, Vec::len));
+            for t in result["talks"].as_array().into_iter().flatten() {
+                let names: Vec<&str> =
+                    t["participants"].as_array().into_iter().flatten().filter_map(|p| p.as_str()).collect();
+                let tone: Vec<&str> = t["tone"].as_array().into_iter().flatten().filter_map(|p| p.as_str()).collect();
+                say!(
+                    "  {} {} {}{}{} (reported by {})",
+                    t["status"].as_str().unwrap_or(""),
+                    names.join(" & "),
+                    t["date"].as_str().map(|d| format!("on {d} ")).unwrap_or_default(),
+                    t["place"].as_str().map(|p| format!("in {p} ")).unwrap_or_default(),
+                    if tone.is_empty() { String::new() } else { format!("[{}]", tone.join(", ")) },
+                    t["reported_by"].as_str().unwrap_or("?"),
+                );
+            }
+            say!("{} deadlines:", result["deadlines"].as_array().map_or(0, Vec::len));
             for d in result["deadlines"].as_array().into_iter().flatten() {
                 let status = d["status"].as_str().map(|s| format!(" ({s})")).unwrap_or_default();
-                println!(
-                    "  due {}{status}: {}",
-                    d["due"].as_str().unwrap_or("unknown"),
-                    d["title"].as_str().unwrap_or("")
-                );
+                say!("  due {}{status}: {}", d["due"].as_str().unwrap_or("unknown"), d["title"].as_str().unwrap_or(""));
             }
         }
     }
@@ -544,7 +599,7 @@ fn extract_one(
 
 /// `--jsonl`: one `{"id", "published", "text"}` per line in, one result per line out; a
 /// bad line yields `{"id", "error"}` and the rest go on.
-fn extract_jsonl(tz: Tz, max_bytes: usize) -> anyhow::Result<()> {
+fn extract_jsonl(setup: &ExtractSetup, max_bytes: usize) -> anyhow::Result<()> {
     use std::io::{BufRead as _, Write as _};
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
@@ -569,7 +624,7 @@ fn extract_jsonl(tz: Tz, max_bytes: usize) -> anyhow::Result<()> {
                 ),
                 None => None,
             };
-            let mut v = extraction_json(text, published, tz);
+            let mut v = extraction_json(text, published, setup);
             v["id"] = id;
             Ok(v)
         })();

@@ -62,7 +62,7 @@ fn ultimatum_article_yields_its_deadlines() {
         let (start, end) = (d["start"].as_u64().expect("start") as usize, d["end"].as_u64().expect("end") as usize);
         assert_eq!(&text[start..end], d["evidence"].as_str().expect("evidence"));
     }
-    assert_eq!(v["talks"], serde_json::json!([]));
+    assert_eq!(v["talks"], serde_json::json!([]), "no named parties meet in it");
 }
 
 #[test]
@@ -94,6 +94,12 @@ fn the_founding_article_has_one_undated_sanctions_deadline() {
     assert_eq!(found.len(), 1, "{v}");
     assert_eq!(found[0]["due"], Value::Null);
     assert!(found[0]["evidence"].as_str().expect("evidence").contains("impending sanctions deadline"));
+    let talks = v["talks"].as_array().expect("talks");
+    assert_eq!(talks.len(), 1, "one held talk, nothing from the analysis sections: {v}");
+    assert_eq!(talks[0]["participants"], serde_json::json!(["Scott Witkoff", "Vladimir Putin"]));
+    assert_eq!(talks[0]["status"], "held");
+    assert_eq!(talks[0]["tone"], serde_json::json!(["constructive"]));
+    assert_eq!(talks[0]["reported_by"], "France 24");
 }
 
 #[test]
@@ -152,4 +158,44 @@ fn jsonl_reports_bad_lines_and_goes_on() {
     assert_eq!(lines[2]["id"], "c");
     assert!(lines[2]["error"].as_str().expect("error").contains("is not a time"));
     assert_eq!(lines[3]["times"][0]["value"], "2025-07-11");
+}
+
+#[test]
+fn talk_events_with_participants_status_date_place_tone_and_source() {
+    let (code, v, err) = extract(&[&fixture("talks.txt")]);
+    assert_eq!(code, Some(0), "{err}");
+    let talks = v["talks"].as_array().expect("talks");
+    assert_eq!(talks.len(), 2, "one meeting told in two sentences is one event; the match is none: {v}");
+    let held = &talks[0];
+    assert_eq!(held["participants"], serde_json::json!(["Steve Witkoff", "Vladimir Putin"]));
+    assert_eq!(held["status"], "held");
+    assert_eq!(held["date"], "2025-08-06");
+    assert_eq!(held["place"], "Kremlin");
+    assert_eq!(held["tone"], serde_json::json!(["very useful and constructive"]));
+    assert_eq!(held["reported_by"], "TASS");
+    let planned = &talks[1];
+    assert_eq!(planned["participants"], serde_json::json!(["Sergei Lavrov", "Marco Rubio"]));
+    assert_eq!(planned["status"], "planned");
+    assert_eq!(planned["date"], "2025-08-11");
+    assert_eq!(planned["place"], "Geneva");
+    assert_eq!(planned["reported_by"], "Test Wire", "no attribution: the article's source");
+}
+
+#[test]
+fn output_to_a_closed_pipe_exits_quietly() {
+    // More output than a pipe holds, to a reader that never reads: the write fails with
+    // EPIPE, which used to panic.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let article = dir.path().join("long.txt");
+    std::fs::write(&article, "Sanctions take effect on Aug. 8. ".repeat(5_000)).expect("write");
+    let script = format!(
+        "'{}' extract --format json --published 2025-08-06T10:00:00Z '{}' | true; echo \"status=${{PIPESTATUS[0]}}\"",
+        env!("CARGO_BIN_EXE_sanctiond"),
+        article.display()
+    );
+    let out = std::process::Command::new("bash").args(["-c", &script]).output().expect("bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("status=0"), "{stdout}{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -5,10 +5,11 @@ use chrono::DateTime;
 use proptest::prelude::*;
 use sanctiond::extract::{Options, extract};
 
-fn options() -> Options {
+fn options() -> Options<'static> {
     Options {
         published: DateTime::parse_from_rfc3339("2025-08-06T10:00:00Z").expect("time"),
         timezone: chrono_tz::Tz::UTC,
+        actors: &[],
     }
 }
 

@@ -49,6 +49,7 @@ pub struct Config {
     pub smtp: Option<Smtp>,
     pub templates: Templates,
     pub digests: Vec<Digest>,
+    pub actors: Vec<WatchedActor>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +100,15 @@ impl ReceiverKind {
             ReceiverKind::Email { .. } => "email",
         }
     }
+}
+
+/// A watched actor (`[[actor]]`): talk events name them, alerts and digests follow them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchedActor {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub country: Option<String>,
 }
 
 /// A scheduled digest: one message listing the deadlines due within `horizon`.
@@ -185,8 +195,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 9] =
-    ["digest", "daemon", "alerts", "deadline", "receiver", "route", "routing", "smtp", "templates"];
+const TOP_KEYS: [&str; 10] =
+    ["actor", "digest", "daemon", "alerts", "deadline", "receiver", "route", "routing", "smtp", "templates"];
+const ACTOR_KEYS: [&str; 4] = ["name", "aliases", "role", "country"];
 const DIGEST_KEYS: [&str; 4] = ["name", "schedule", "receivers", "horizon"];
 const TEMPLATE_KEYS: [&str; 4] = ["alert_text", "alert_html", "digest_text", "digest_html"];
 const DAEMON_KEYS: [&str; 2] = ["state_dir", "timezone"];
@@ -216,6 +227,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let default_receivers = read_routing(&mut r, root, &names, &receivers);
     let deadlines = read_deadlines(&mut r, root, daemon.timezone);
     let digests = read_digests(&mut r, root, &names);
+    let actors = read_actors(&mut r, root);
 
     if r.diagnostics.is_empty() {
         Ok(Config {
@@ -229,6 +241,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             smtp,
             templates,
             digests,
+            actors,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -371,6 +384,23 @@ fn read_receivers(r: &mut Reader, root: &DeTable<'_>, has_smtp: bool) -> Vec<Rec
         }
     }
     receivers
+}
+
+fn read_actors(r: &mut Reader, root: &DeTable<'_>) -> Vec<WatchedActor> {
+    let mut actors: Vec<WatchedActor> = Vec::new();
+    for (t, span) in r.tables(root, "actor") {
+        r.check_keys(t, "[[actor]]", &ACTOR_KEYS);
+        let Some(name) = required_string(r, t, "name", &span, "[[actor]]") else { continue };
+        if actors.iter().any(|a| &a.name == name.get_ref()) {
+            r.error(name.span(), format!("actor \"{}\" is declared twice", name.get_ref()));
+            continue;
+        }
+        let aliases = plain(r.strings(t, "aliases").unwrap_or_default());
+        let role = r.string(t, "role").map(toml::Spanned::into_inner);
+        let country = r.string(t, "country").map(toml::Spanned::into_inner);
+        actors.push(WatchedActor { name: name.into_inner(), aliases, role, country });
+    }
+    actors
 }
 
 fn read_digests(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Digest> {

@@ -4,6 +4,7 @@
 pub mod article;
 pub mod deadline;
 pub mod sentence;
+pub mod talk;
 pub mod timex;
 
 use chrono::{DateTime, FixedOffset};
@@ -11,15 +12,18 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use deadline::FoundDeadline;
+pub use talk::{Actor, Talk};
 pub use timex::{Timex, TimexType};
 
 /// What the extractor is told about an article besides its text.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct Options<'a> {
     /// When the article was published: relative expressions resolve against it.
     pub published: DateTime<FixedOffset>,
     /// The zone of day-grain deadlines when the text names none (`[daemon] timezone`).
     pub timezone: Tz,
+    /// The `[[actor]]` watch list.
+    pub actors: &'a [Actor],
 }
 
 /// Everything found in one text; offsets are byte offsets into that text.
@@ -27,8 +31,7 @@ pub struct Options {
 pub struct Extraction {
     pub times: Vec<Timex>,
     pub deadlines: Vec<FoundDeadline>,
-    /// Talk events; found by a later version.
-    pub talks: Vec<serde_json::Value>,
+    pub talks: Vec<Talk>,
 }
 
 impl Extraction {
@@ -42,13 +45,18 @@ impl Extraction {
             d.start += by;
             d.end += by;
         }
+        for t in &mut self.talks {
+            t.start += by;
+            t.end += by;
+        }
     }
 }
 
-/// Finds the time expressions and deadlines of `text`.
-pub fn extract(text: &str, options: &Options) -> Extraction {
+/// Finds the time expressions, deadlines and talk events of `text`.
+pub fn extract(text: &str, options: &Options<'_>) -> Extraction {
     let times = timex::find(text, options.published.date_naive());
     let sentences = sentence::split(text);
     let deadlines = deadline::find(text, &sentences, &times, options.published, options.timezone);
-    Extraction { times, deadlines, talks: Vec::new() }
+    let talks = talk::find(text, &sentences, &times, options.actors);
+    Extraction { times, deadlines, talks }
 }

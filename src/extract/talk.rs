@@ -1,0 +1,205 @@
+//! Talk events: meetings, talks, negotiations, calls and visits between named parties,
+//! with their status, date, place, tone and who reported them. What counts is written down
+//! in GUIDELINES.md; this module finds the plain cases and leaves the rest alone.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::sentence::Sentence;
+use super::timex::{Timex, TimexType};
+
+/// A watched actor: canonical name, the other names it goes by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub aliases: Vec<String>,
+}
+
+/// One talk event found in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Talk {
+    /// As the text names them, at their fullest mention in the article.
+    pub participants: Vec<String>,
+    /// Canonical names of the watched actors among them.
+    pub actors: Vec<String>,
+    /// `held` or `planned`.
+    pub status: &'static str,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    /// The words the text uses about the talks, verbatim.
+    pub tone: Vec<String>,
+    pub reported_by: Option<String>,
+    pub evidence: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:talks|negotiations|discussions|meetings?|summit|phone\s+call|call\s+with|spoke\s+(?:by\s+phone\s+)?with|met(?:\s+with)?|meets|meet\s+with|will\s+meet|to\s+meet|visit(?:ed|s)?|conversations?)(?-u:\b)")
+        .expect("trigger regex")
+});
+
+/// Things that look like meetings and are not.
+static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+)?(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?)|meeting\s+of\s+(?:the\s+)?minds|head-to-head|match|interview|press\s+conference|possible|would\s+like\s+to|should\s+be\s+organi[sz]ed|proposed|a\s+lot|often|usually)(?-u:\b)")
+        .expect("exclusion regex")
+});
+
+/// A person named after a title: "US envoy Scott Witkoff", "Foreign Minister Sergei Lavrov".
+static TITLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:[Ee]nvoy|President|Prime\s+Minister|Foreign\s+Minister|Minister|Secretary\s+of\s+State|Secretary|Chancellor|Premier|Ambassador|Senator|Gen\.|General|[Ll]eader|[Aa]ide|[Ss]pokesman|[Nn]egotiator|Vice\s+President)\s+((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)")
+        .expect("titled regex")
+});
+
+static PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:in|at)\s+((?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,\s+[A-Z][a-z]+)?)")
+        .expect("place regex")
+});
+
+static TONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:(?:very|highly|extremely|quite|really)\s+)?(?:constructive|productive|useful|positive|frank|candid|tense|cordial|friendly|difficult|substantive|warm|fruitful|businesslike|no\s+breakthrough)(?:\s+and\s+(?:constructive|productive|useful|positive|frank|candid|substantive|cordial))?(?-u:\b)")
+        .expect("tone regex")
+});
+
+static REPORTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:according\s+to|told|reported\s+by)\s+((?:the\s+)?[A-Z][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,2})|((?:[A-Z][A-Za-z0-9]*\s+){0,2}[A-Z0-9][A-Za-z0-9]*)\s+report(?:s|ed)(?-u:\b)")
+        .expect("reported regex")
+});
+
+static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+meet|expected\s+to|plans?\s+to|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|going\s+to)(?-u:\b)")
+        .expect("planned regex")
+});
+
+const NOT_PLACES: [&str; 10] = ["January", "February", "The", "A", "An", "This", "That", "Monday", "Friday", "Sunday"];
+
+pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], actors: &[Actor]) -> Vec<Talk> {
+    // The fullest mention of each surname in the article: "Witkoff" is "Scott Witkoff".
+    let full: Vec<String> =
+        TITLED.captures_iter(text).filter_map(|c| c.get(1)).map(|m| bare_name(m.as_str())).collect();
+    let fullest = |name: &str| -> String {
+        let last = name.rsplit(' ').next().unwrap_or(name);
+        full.iter().filter(|f| f.ends_with(last)).max_by_key(|f| f.len()).cloned().unwrap_or_else(|| name.to_owned())
+    };
+    let mut out: Vec<Talk> = Vec::new();
+    let mut first_time = 0;
+    for s in sentences {
+        let sentence = &text[s.start..s.end];
+        let Some(trigger) = TRIGGER.find(sentence) else { continue };
+        if NOT_TALKS.is_match(sentence) {
+            continue;
+        }
+        let mut participants: Vec<String> = Vec::new();
+        let add = |list: &mut Vec<String>, name: String| {
+            if !list.contains(&name) {
+                list.push(name);
+            }
+        };
+        for c in TITLED.captures_iter(sentence) {
+            let Some(m) = c.get(1) else { continue };
+            // "Kremlin aide Yuri Ushakov told TASS": the source of the report, not a party.
+            let after = &sentence[m.end()..];
+            if after.starts_with(" told") || after.starts_with(" said") || after.starts_with(", said") {
+                continue;
+            }
+            add(&mut participants, fullest(&bare_name(m.as_str())));
+        }
+        for actor in actors {
+            let mentioned = std::iter::once(&actor.name).chain(&actor.aliases).any(|n| contains_word(sentence, n));
+            if mentioned && !participants.iter().any(|p| same_person(p, &actor.name, &actor.aliases)) {
+                add(&mut participants, fullest(&actor.name));
+            }
+        }
+        if participants.len() < 2 {
+            continue;
+        }
+        while first_time < times.len() && times[first_time].start < s.start {
+            first_time += 1;
+        }
+        let date = times[first_time..]
+            .iter()
+            .take_while(|t| t.start < s.end)
+            .find(|t| {
+                matches!(t.kind, TimexType::Date | TimexType::Time)
+                    && t.value.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            })
+            .map(|t| t.value.get(..10).unwrap_or(&t.value).to_owned());
+        let place = PLACE
+            .captures_iter(&sentence[trigger.start()..])
+            .filter_map(|c| c.get(1))
+            .map(|m| m.as_str().trim_start_matches("the ").to_owned())
+            .find(|p| {
+                !NOT_PLACES.iter().any(|n| p.starts_with(n)) && !participants.iter().any(|x| x.contains(p.as_str()))
+            });
+        let tone: Vec<String> = TONE.find_iter(sentence).map(|m| m.as_str().to_owned()).collect();
+        let reported_by = REPORTED
+            .captures(sentence)
+            .and_then(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str().trim_start_matches("the ").to_owned());
+        let status = if PLANNED.is_match(sentence) { "planned" } else { "held" };
+        let actors_matched: Vec<String> = actors
+            .iter()
+            .filter(|a| participants.iter().any(|p| same_person(p, &a.name, &a.aliases)))
+            .map(|a| a.name.clone())
+            .collect();
+        let talk = Talk {
+            participants,
+            actors: actors_matched,
+            status,
+            date,
+            place,
+            tone,
+            reported_by,
+            evidence: sentence.trim().to_owned(),
+            start: s.start,
+            end: s.end,
+        };
+        merge(&mut out, talk);
+    }
+    out
+}
+
+/// One meeting described in several sentences is one event: same people, same status.
+fn merge(out: &mut Vec<Talk>, talk: Talk) {
+    let key = |t: &Talk| {
+        let mut k: Vec<String> = t.participants.iter().map(|p| p.rsplit(' ').next().unwrap_or(p).to_owned()).collect();
+        k.sort();
+        k
+    };
+    if let Some(same) = out.iter_mut().find(|o| {
+        key(o) == key(&talk)
+            && o.status == talk.status
+            && (o.date == talk.date || o.date.is_none() || talk.date.is_none())
+    }) {
+        for t in talk.tone {
+            if !same.tone.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+                same.tone.push(t);
+            }
+        }
+        same.date = same.date.take().or(talk.date);
+        same.place = same.place.take().or(talk.place);
+        same.reported_by = same.reported_by.take().or(talk.reported_by);
+        return;
+    }
+    out.push(talk);
+}
+
+/// A name without a possessive ending: "Witkoff’s" is "Witkoff".
+fn bare_name(name: &str) -> String {
+    name.trim_end_matches("’s").trim_end_matches("'s").to_owned()
+}
+
+fn same_person(mention: &str, name: &str, aliases: &[String]) -> bool {
+    let last = |s: &str| s.rsplit(' ').next().unwrap_or(s).to_owned();
+    mention == name || aliases.iter().any(|a| a == mention) || last(mention) == last(name)
+}
+
+fn contains_word(haystack: &str, needle: &str) -> bool {
+    haystack.match_indices(needle).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + needle.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
