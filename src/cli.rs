@@ -449,19 +449,21 @@ struct InputError(String);
 /// Without a config (none asked for, and no default one), UTC and no actors.
 struct ExtractSetup {
     timezone: Tz,
-    actors: Vec<crate::extract::Actor>,
+    actors: crate::extract::Watch,
 }
 
 fn extract_setup(asked: Option<&Path>, path: &Path) -> anyhow::Result<ExtractSetup> {
     if asked.is_none() && !path.exists() {
-        return Ok(ExtractSetup { timezone: Tz::UTC, actors: Vec::new() });
+        return Ok(ExtractSetup { timezone: Tz::UTC, actors: crate::extract::Watch::default() });
     }
     let config = config::load(path)?;
-    let actors = config
-        .actors
-        .iter()
-        .map(|a| crate::extract::Actor { name: a.name.clone(), aliases: a.aliases.clone() })
-        .collect();
+    let actors = crate::extract::Watch::new(
+        config
+            .actors
+            .iter()
+            .map(|a| crate::extract::Actor { name: a.name.clone(), aliases: a.aliases.clone() })
+            .collect(),
+    );
     Ok(ExtractSetup { timezone: config.daemon.timezone, actors })
 }
 

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let options = Options {
         published: chrono::DateTime::parse_from_rfc3339("2025-08-06T10:00:00Z").expect("time"),
         timezone: chrono_tz::Tz::UTC,
-        actors: &[],
+        actors: &sanctiond::extract::NO_ACTORS,
     };
     let found = extract(text, &options);
     for t in &found.times {

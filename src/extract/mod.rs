@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use deadline::FoundDeadline;
-pub use talk::{Actor, Talk};
+pub use talk::{Actor, NO_ACTORS, Talk, Watch};
 pub use timex::{Timex, TimexType};
 
 /// What the extractor is told about an article besides its text.
@@ -23,7 +23,7 @@ pub struct Options<'a> {
     /// The zone of day-grain deadlines when the text names none (`[daemon] timezone`).
     pub timezone: Tz,
     /// The `[[actor]]` watch list.
-    pub actors: &'a [Actor],
+    pub actors: &'a Watch,
 }
 
 /// Everything found in one text; offsets are byte offsets into that text.

@@ -17,6 +17,49 @@ pub struct Actor {
     pub aliases: Vec<String>,
 }
 
+/// The watch list, with one matcher for all names and aliases built once (a 1,000-entry
+/// list is one pass over a sentence, not a thousand).
+#[derive(Debug, Default)]
+pub struct Watch {
+    actors: Vec<Actor>,
+    /// One pattern per name or alias; `owner[i]` is the actor pattern `i` names.
+    names: Option<regex::RegexSet>,
+    owner: Vec<usize>,
+}
+
+/// An empty watch list.
+pub static NO_ACTORS: Watch = Watch { actors: Vec::new(), names: None, owner: Vec::new() };
+
+impl Watch {
+    pub fn new(actors: Vec<Actor>) -> Watch {
+        let mut patterns = Vec::new();
+        let mut owner = Vec::new();
+        for (i, a) in actors.iter().enumerate() {
+            for name in std::iter::once(&a.name).chain(&a.aliases) {
+                patterns.push(format!(r"(?-u:\b){}(?-u:\b)", regex::escape(name)));
+                owner.push(i);
+            }
+        }
+        // Escaped literals always compile; the raised size limit keeps very long lists in one set.
+        let names = (!patterns.is_empty())
+            .then(|| regex::RegexSetBuilder::new(&patterns).size_limit(256 << 20).build().ok())
+            .flatten();
+        Watch { actors, names, owner }
+    }
+
+    pub fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+
+    /// The watched actors `sentence` names.
+    fn mentioned(&self, sentence: &str) -> Vec<&Actor> {
+        let Some(names) = &self.names else { return Vec::new() };
+        let mut found: Vec<usize> = names.matches(sentence).iter().map(|i| self.owner[i]).collect();
+        found.dedup();
+        found.into_iter().map(|i| &self.actors[i]).collect()
+    }
+}
+
 /// One talk event found in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Talk {
@@ -75,7 +118,7 @@ static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
 
 const NOT_PLACES: [&str; 10] = ["January", "February", "The", "A", "An", "This", "That", "Monday", "Friday", "Sunday"];
 
-pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], actors: &[Actor]) -> Vec<Talk> {
+pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) -> Vec<Talk> {
     // The fullest mention of each surname in the article: "Witkoff" is "Scott Witkoff".
     let full: Vec<String> =
         TITLED.captures_iter(text).filter_map(|c| c.get(1)).map(|m| bare_name(m.as_str())).collect();
@@ -106,9 +149,8 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], actors: &[Actor
             }
             add(&mut participants, fullest(&bare_name(m.as_str())));
         }
-        for actor in actors {
-            let mentioned = std::iter::once(&actor.name).chain(&actor.aliases).any(|n| contains_word(sentence, n));
-            if mentioned && !participants.iter().any(|p| same_person(p, &actor.name, &actor.aliases)) {
+        for actor in watch.mentioned(sentence) {
+            if !participants.iter().any(|p| same_person(p, &actor.name, &actor.aliases)) {
                 add(&mut participants, fullest(&actor.name));
             }
         }
@@ -139,7 +181,8 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], actors: &[Actor
             .and_then(|c| c.get(1).or_else(|| c.get(2)))
             .map(|m| m.as_str().trim_start_matches("the ").to_owned());
         let status = if PLANNED.is_match(sentence) { "planned" } else { "held" };
-        let actors_matched: Vec<String> = actors
+        let actors_matched: Vec<String> = watch
+            .actors
             .iter()
             .filter(|a| participants.iter().any(|p| same_person(p, &a.name, &a.aliases)))
             .map(|a| a.name.clone())
@@ -194,12 +237,4 @@ fn bare_name(name: &str) -> String {
 fn same_person(mention: &str, name: &str, aliases: &[String]) -> bool {
     let last = |s: &str| s.rsplit(' ').next().unwrap_or(s).to_owned();
     mention == name || aliases.iter().any(|a| a == mention) || last(mention) == last(name)
-}
-
-fn contains_word(haystack: &str, needle: &str) -> bool {
-    haystack.match_indices(needle).any(|(i, _)| {
-        let before = haystack[..i].chars().next_back();
-        let after = haystack[i + needle.len()..].chars().next();
-        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
-    })
 }
