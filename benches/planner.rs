@@ -193,6 +193,7 @@ fn planning_throughput() {
             lead_times: None,
             revision: 1,
             sources: Vec::new(),
+            tracking: sanctiond::model::Tracking::Tracked,
         })
         .collect();
     let values: Vec<String> = deadlines

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::config::{self, Config, ConfigErrors};
 use crate::daemon::{self, DaemonError, RunOptions};
-use crate::model::{Alert, Deadline, DeadlineStatus};
+use crate::model::{Alert, Deadline, DeadlineStatus, TalkEvent, Tracking};
 use crate::schedule;
 use crate::store::{Store, StoreError};
 
@@ -51,10 +51,46 @@ enum Command {
     Run,
     /// Validate the config and print a short summary.
     CheckConfig,
-    /// List the deadlines in the ledger.
+    /// List the tracked deadlines in the ledger, with their sources, revisions and talks.
     Deadlines {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// List the candidates instead: deadlines found in articles that no topic or
+        /// watched actor matched (they never alert until tracked).
+        #[arg(long, conflicts_with = "all")]
+        candidates: bool,
+        /// List every deadline: tracked, candidates and dismissed.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Read articles into the ledger: store each once, extract, merge, plan alerts.
+    Ingest {
+        /// Article files (.txt/.md with an optional header block), or - for standard input.
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Refuse articles larger than this many bytes.
+        #[arg(long, default_value_t = 5 * 1024 * 1024, value_name = "BYTES")]
+        max_bytes: usize,
+    },
+    /// List talk events, latest first, with who reported them.
+    Talks {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Only the talks linked to this deadline.
+        #[arg(long, value_name = "ID")]
+        deadline: Option<String>,
+    },
+    /// Track a candidate deadline: it alerts through the routes like a declared one.
+    Track {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Dismiss a deadline found in articles: no alerts, and re-reports keep it dismissed.
+    Dismiss {
+        #[arg(value_name = "ID")]
+        id: String,
     },
     /// List planned and sent alerts.
     Alerts {
@@ -147,11 +183,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::CheckConfig => check_config(&path),
-        Command::Deadlines { format } => {
+        Command::Deadlines { format, candidates, all } => {
             let config = config::load(&path)?;
             let store = open_ledger(&config)?;
-            print_deadlines(&config, &store, format)
+            let which = match (candidates, all) {
+                (true, _) => Some(Tracking::Candidate),
+                (_, true) => None,
+                _ => Some(Tracking::Tracked),
+            };
+            print_deadlines(&config, &store, format, which)
         }
+        Command::Ingest { paths, format, max_bytes } => ingest(&path, &paths, format, max_bytes),
+        Command::Talks { format, deadline } => {
+            let config = config::load(&path)?;
+            let store = open_ledger(&config)?;
+            print_talks(&store.talks(deadline.as_deref(), usize::MAX)?, format)
+        }
+        Command::Track { id } => set_tracking(&path, &id, Tracking::Tracked),
+        Command::Dismiss { id } => set_tracking(&path, &id, Tracking::Dismissed),
         Command::Alerts { format, deadline } => {
             let config = config::load(&path)?;
             let store = open_ledger(&config)?;
@@ -212,6 +261,7 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
             lead_times: d.lead_times.as_ref().map(|l| l.iter().map(|x| x.as_str().to_owned()).collect()),
             revision: 1,
             sources: Vec::new(),
+            tracking: Tracking::Tracked,
         };
         for alert in schedule::plan(&as_stored, &config, now) {
             if next.as_ref().is_none_or(|(t, _)| alert.planned < *t) {
@@ -245,9 +295,10 @@ fn millis(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn print_deadlines(config: &Config, store: &Store, format: Format) -> anyhow::Result<()> {
+fn print_deadlines(config: &Config, store: &Store, format: Format, which: Option<Tracking>) -> anyhow::Result<()> {
     let tz = config.daemon.timezone;
-    let deadlines = store.deadlines()?;
+    let mut deadlines = store.deadlines()?;
+    deadlines.retain(|d| which.is_none_or(|t| d.tracking == t));
     match format {
         Format::Json => {
             let mut out = Vec::with_capacity(deadlines.len());
@@ -259,9 +310,15 @@ fn print_deadlines(config: &Config, store: &Store, format: Format) -> anyhow::Re
                         json!({"revision": r.revision, "due": rfc3339_in(r.due, tz), "recorded": millis(r.recorded), "source": r.source})
                     })
                     .collect();
+                let talks: Vec<_> = store
+                    .talks(Some(&d.id), usize::MAX)?
+                    .iter()
+                    .map(|t| json!({"id": t.id, "status": t.status, "date": t.date, "participants": t.participants, "tone": t.tone}))
+                    .collect();
                 out.push(json!({
                     "id": d.id, "title": d.title, "due": rfc3339_in(d.due, tz), "status": d.status,
                     "sources": d.sources, "revisions": revisions, "tags": d.tags, "lead_times": d.lead_times,
+                    "tracking": d.tracking, "talks": talks,
                 }));
             }
             say!("{}", serde_json::to_string_pretty(&out)?);
@@ -270,19 +327,153 @@ fn print_deadlines(config: &Config, store: &Store, format: Format) -> anyhow::Re
             let rows: Vec<Vec<String>> = deadlines
                 .iter()
                 .map(|d| {
+                    let talks = store.talks(Some(&d.id), usize::MAX).map_or(0, |t| t.len());
                     vec![
                         d.id.clone(),
                         show_time(d.due, tz),
-                        d.status.as_str().to_owned(),
+                        if d.tracking == Tracking::Tracked { d.status.as_str() } else { d.tracking.as_str() }
+                            .to_owned(),
                         d.revision.to_string(),
+                        d.sources.len().to_string(),
+                        talks.to_string(),
                         d.title.clone(),
                     ]
                 })
                 .collect();
-            say_raw!("{}", table(&["ID", "DUE", "STATUS", "REV", "TITLE"], &rows));
+            say_raw!("{}", table(&["ID", "DUE", "STATUS", "REV", "SOURCES", "TALKS", "TITLE"], &rows));
         }
     }
     Ok(())
+}
+
+fn print_talks(talks: &[TalkEvent], format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => say!("{}", serde_json::to_string_pretty(talks)?),
+        Format::Human => {
+            let rows: Vec<Vec<String>> = talks
+                .iter()
+                .map(|t| {
+                    let reporters: Vec<&str> = t.sources.iter().filter_map(|s| s.reported_by.as_deref()).collect();
+                    vec![
+                        t.id.to_string(),
+                        t.date.clone().unwrap_or_else(|| "-".to_owned()),
+                        t.status.clone(),
+                        t.participants.join(" & "),
+                        t.place.clone().unwrap_or_else(|| "-".to_owned()),
+                        t.tone.join(", "),
+                        format!("{} ({})", t.sources.len(), reporters.join(", ")),
+                        t.deadlines.join(", "),
+                    ]
+                })
+                .collect();
+            say_raw!(
+                "{}",
+                table(&["ID", "DATE", "STATUS", "PARTICIPANTS", "PLACE", "TONE", "SOURCES", "DEADLINES"], &rows)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Opens the ledger for writing alongside a running daemon (SQLite serialises writers),
+/// creating it on first use.
+fn open_ledger_rw(config: &Config) -> anyhow::Result<Store> {
+    let ledger = daemon::ledger_path(config);
+    if let Some(dir) = ledger.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the state directory {}", dir.display()))?;
+    }
+    Ok(Store::open(&ledger)?)
+}
+
+fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_bytes: usize) -> anyhow::Result<()> {
+    let config = config::load(config_path)?;
+    let mut store = open_ledger_rw(&config)?;
+    let ingester = crate::ingest::Ingester::new(&config);
+    let mut failed = 0;
+    let mut out = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let text = match read_article(path, max_bytes) {
+            Ok(text) => text,
+            Err(InputError(error)) => {
+                failed += 1;
+                eprintln!("sanctiond: {error} (skipped; nothing stored)");
+                out.push(json!({ "path": name, "error": error }));
+                continue;
+            }
+        };
+        let origin = if path == Path::new("-") { "stdin".to_owned() } else { name.clone() };
+        let report = crate::ingest::ingest_text(&mut store, &ingester, &config, &origin, &text, Utc::now())?;
+        match format {
+            Format::Json => {
+                let mut v = serde_json::to_value(&report)?;
+                v["path"] = json!(name);
+                v["added"] =
+                    json!(report.added.iter().map(|(id, t)| json!({"id": id, "tracking": t})).collect::<Vec<_>>());
+                out.push(v);
+            }
+            Format::Human if report.duplicate => {
+                say!("{name}: already ingested (article {}); nothing changed", report.article)
+            }
+            Format::Human => {
+                say!("{name}: article {}", report.article);
+                for (id, tracking) in &report.added {
+                    say!("  added     {id} ({})", tracking.as_str());
+                }
+                for id in &report.merged {
+                    say!("  merged    {id} (one more source)");
+                }
+                for id in &report.moved {
+                    say!("  moved     {id} (new due time; alerts replanned)");
+                }
+                for id in &report.attached {
+                    say!("  attached  {id} (undated mention)");
+                }
+                if report.undated > 0 {
+                    say!("  undated   {} mention(s) matching no known deadline", report.undated);
+                }
+                if !report.talks_added.is_empty() || !report.talks_merged.is_empty() {
+                    say!(
+                        "  talks     {} new, {} merged, {} linked to deadlines",
+                        report.talks_added.len(),
+                        report.talks_merged.len(),
+                        report.links
+                    );
+                }
+                if report.notices > 0 {
+                    say!("  notices   {} receiver(s) to tell about {} new fact(s)", report.notices, report.facts.len());
+                }
+            }
+        }
+    }
+    if format == Format::Json {
+        say!("{}", serde_json::to_string_pretty(&out)?);
+    }
+    if failed > 0 {
+        return Err(InputError(format!(
+            "{failed} of {} article(s) could not be read; the rest were ingested",
+            paths.len()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn set_tracking(config_path: &Path, id: &str, tracking: Tracking) -> anyhow::Result<()> {
+    let config = config::load(config_path)?;
+    let mut store = open_ledger_rw(&config)?;
+    let now = Utc::now();
+    let policy = crate::ingest::ConfigPolicy { config: &config, now };
+    match store.set_tracking(id, tracking, &policy, now)? {
+        Err(message) => Err(InputError(message).into()),
+        Ok(counts) => {
+            match tracking {
+                Tracking::Tracked => say!("{id}: tracked; {} alert(s) planned", counts.planned),
+                _ => say!("{id}: {}; {} pending alert(s) cancelled", tracking.as_str(), counts.cancelled),
+            }
+            Ok(())
+        }
+    }
 }
 
 fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {

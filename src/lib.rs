@@ -15,7 +15,10 @@
 //! - [`cli`]: the command line, human and JSON output, exit codes.
 //! - [`config`]: the TOML config, validated with the line and column of every problem.
 //! - [`model`]: domain types (deadlines, lead times, alerts) shared by every stage.
-//! - [`store`]: the SQLite ledger: schema, migrations, deadlines, revisions, outbox.
+//! - [`extract`]: pure text → facts: time expressions, deadlines, talk events.
+//! - [`ingest`]: articles in: extraction, tracking by topic and actor, merge into the ledger.
+//! - [`store`]: the SQLite ledger: schema, migrations, deadlines, revisions, outbox,
+//!   articles, talks, notices.
 //! - [`schedule`]: lead-time planning, catch-up after downtime, the timer loop.
 //! - [`notify`]: delivery of due alerts to receivers (the log today).
 //! - [`daemon`]: wiring, signals, reload, sd_notify; the only reader of the wall clock.
@@ -24,6 +27,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod extract;
+pub mod ingest;
 pub mod model;
 pub mod notify;
 pub mod schedule;

@@ -162,6 +162,36 @@ impl AlertState {
     }
 }
 
+/// Whether a deadline alerts. Declared deadlines are always tracked; one found in articles
+/// is tracked when a `[[topic]]` or a watched actor matches, else a candidate until the
+/// user tracks or dismisses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tracking {
+    Tracked,
+    Candidate,
+    Dismissed,
+}
+
+impl Tracking {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tracking::Tracked => "tracked",
+            Tracking::Candidate => "candidate",
+            Tracking::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Tracking> {
+        match text {
+            "tracked" => Some(Tracking::Tracked),
+            "candidate" => Some(Tracking::Candidate),
+            "dismissed" => Some(Tracking::Dismissed),
+            _ => None,
+        }
+    }
+}
+
 /// A deadline as the ledger holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deadline {
@@ -175,6 +205,148 @@ pub struct Deadline {
     /// Bumped each time `due` changes; part of every alert's outbox key.
     pub revision: i64,
     pub sources: Vec<String>,
+    pub tracking: Tracking,
+}
+
+/// Words that say nothing about what a deadline is about.
+const NOT_SUBJECT: [&str; 79] = [
+    "a",
+    "an",
+    "the",
+    "of",
+    "to",
+    "on",
+    "in",
+    "for",
+    "by",
+    "and",
+    "or",
+    "with",
+    "at",
+    "its",
+    "their",
+    "his",
+    "her",
+    "deadline",
+    "deadlines",
+    "ultimatum",
+    "ultimatums",
+    "impending",
+    "looming",
+    "new",
+    "original",
+    "current",
+    "latest",
+    "final",
+    "take",
+    "takes",
+    "taking",
+    "took",
+    "effect",
+    "come",
+    "comes",
+    "came",
+    "into",
+    "force",
+    "expire",
+    "expires",
+    "within",
+    "face",
+    "faces",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "said",
+    "says",
+    "told",
+    "that",
+    "this",
+    "it",
+    "after",
+    "before",
+    "ahead",
+    "than",
+    "also",
+    "not",
+    "no",
+    "as",
+    "from",
+    "but",
+    "which",
+    "who",
+    "until",
+    "till",
+    "valid",
+    "set",
+    "friday's",
+    "there",
+    "so",
+];
+
+/// The content words of `text`, lower case, in order, each once: what a deadline is
+/// about ("impending sanctions deadline" → ["sanction"]). Plurals are folded.
+pub fn content_words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for w in text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'') {
+        let w = w.trim_matches(['-', '\'']).trim_end_matches("'s").to_lowercase();
+        if w.len() < 2 || NOT_SUBJECT.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let w = w.strip_suffix('s').filter(|s| s.len() > 3 && !s.ends_with('s')).map_or(w.clone(), str::to_owned);
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// A deadline's subject as stored: its content words, sorted, space-separated.
+pub fn subject_of(text: &str) -> String {
+    let mut words = content_words(text);
+    words.sort();
+    words.join(" ")
+}
+
+/// How many words two subjects share.
+pub fn overlap(a: &str, b: &str) -> usize {
+    a.split(' ').filter(|w| !w.is_empty() && b.split(' ').any(|x| x == *w)).count()
+}
+
+/// A talk event as the ledger holds it: one meeting, merged from every article that
+/// reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TalkEvent {
+    pub id: i64,
+    pub participants: Vec<String>,
+    pub actors: Vec<String>,
+    /// `held` or `planned`.
+    pub status: String,
+    /// The day it was held or is planned for, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub tone: Vec<String>,
+    pub sources: Vec<TalkSource>,
+    /// The deadlines it bears on.
+    pub deadlines: Vec<String>,
+    #[serde(skip)]
+    pub first_seen: DateTime<Utc>,
+}
+
+/// One article's report of a talk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TalkSource {
+    /// The article, as `sources` of a deadline names it.
+    pub article: String,
+    pub reported_by: Option<String>,
+    pub evidence: String,
 }
 
 /// One value `due` has had, and who said so.

@@ -124,9 +124,9 @@ pub fn outcome(
 }
 
 /// The alerts a deadline should have: one per lead time and routed receiver, at
-/// `due - lead`, for leads still in the future. A withdrawn deadline has none.
+/// `due - lead`, for leads still in the future. A withdrawn or untracked deadline has none.
 pub fn plan(deadline: &Deadline, config: &Config, now: DateTime<Utc>) -> Vec<PlannedAlert> {
-    if deadline.status != DeadlineStatus::Active {
+    if deadline.status != DeadlineStatus::Active || deadline.tracking != crate::model::Tracking::Tracked {
         return Vec::new();
     }
     let own: Option<Vec<Lead>> =

@@ -50,6 +50,7 @@ pub struct Config {
     pub templates: Templates,
     pub digests: Vec<Digest>,
     pub actors: Vec<WatchedActor>,
+    pub topics: Vec<Topic>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +110,15 @@ pub struct WatchedActor {
     pub aliases: Vec<String>,
     pub role: Option<String>,
     pub country: Option<String>,
+}
+
+/// A subject the desk follows (`[[topic]]`): an extracted deadline whose sentence or
+/// article uses one of `phrases` is tracked and takes `tags`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub name: String,
+    pub phrases: Vec<String>,
+    pub tags: Vec<String>,
 }
 
 /// A scheduled digest: one message listing the deadlines due within `horizon`.
@@ -195,8 +205,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 10] =
-    ["actor", "digest", "daemon", "alerts", "deadline", "receiver", "route", "routing", "smtp", "templates"];
+const TOP_KEYS: [&str; 11] =
+    ["actor", "digest", "daemon", "alerts", "deadline", "receiver", "route", "routing", "smtp", "templates", "topic"];
+const TOPIC_KEYS: [&str; 3] = ["name", "phrases", "tags"];
 const ACTOR_KEYS: [&str; 4] = ["name", "aliases", "role", "country"];
 const DIGEST_KEYS: [&str; 4] = ["name", "schedule", "receivers", "horizon"];
 const TEMPLATE_KEYS: [&str; 4] = ["alert_text", "alert_html", "digest_text", "digest_html"];
@@ -228,6 +239,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let deadlines = read_deadlines(&mut r, root, daemon.timezone);
     let digests = read_digests(&mut r, root, &names);
     let actors = read_actors(&mut r, root);
+    let topics = read_topics(&mut r, root);
 
     if r.diagnostics.is_empty() {
         Ok(Config {
@@ -242,6 +254,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             templates,
             digests,
             actors,
+            topics,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -401,6 +414,28 @@ fn read_actors(r: &mut Reader, root: &DeTable<'_>) -> Vec<WatchedActor> {
         actors.push(WatchedActor { name: name.into_inner(), aliases, role, country });
     }
     actors
+}
+
+fn read_topics(r: &mut Reader, root: &DeTable<'_>) -> Vec<Topic> {
+    let mut topics: Vec<Topic> = Vec::new();
+    for (t, span) in r.tables(root, "topic") {
+        r.check_keys(t, "[[topic]]", &TOPIC_KEYS);
+        let Some(name) = required_string(r, t, "name", &span, "[[topic]]") else { continue };
+        if topics.iter().any(|x| &x.name == name.get_ref()) {
+            r.error(name.span(), format!("topic \"{}\" is declared twice", name.get_ref()));
+            continue;
+        }
+        let phrases = plain(r.strings(t, "phrases").unwrap_or_default());
+        if phrases.iter().all(|p| p.trim().is_empty()) {
+            r.error(
+                span.clone(),
+                format!("[[topic]] \"{}\" has no phrases: give the words that mark its articles, e.g. phrases = [\"Russian oil\"]", name.get_ref()),
+            );
+        }
+        let tags = plain(r.strings(t, "tags").unwrap_or_default());
+        topics.push(Topic { name: name.into_inner(), phrases, tags });
+    }
+    topics
 }
 
 fn read_digests(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Digest> {

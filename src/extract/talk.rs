@@ -51,6 +51,11 @@ impl Watch {
         &self.actors
     }
 
+    /// Whether `text` names any watched actor.
+    pub fn names_any(&self, text: &str) -> bool {
+        self.names.as_ref().is_some_and(|n| n.is_match(text))
+    }
+
     /// The watched actors `sentence` names.
     fn mentioned(&self, sentence: &str) -> Vec<&Actor> {
         let Some(names) = &self.names else { return Vec::new() };

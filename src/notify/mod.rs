@@ -110,7 +110,7 @@ impl Deliver for Receivers {
             return (Delivery::Failed(format!("digest \"{}\" is no longer in the config", run.name)), recipients);
         };
         let horizon = chrono::Duration::from_std(digest.horizon).unwrap_or(chrono::Duration::MAX);
-        let deadlines = match store.deadlines_due_between(now, now + horizon) {
+        let deadlines = match store.deadlines_due_between(now, now + horizon, crate::model::Tracking::Tracked) {
             Ok(d) => d,
             Err(e) => return (Delivery::Retry(e.to_string()), recipients),
         };

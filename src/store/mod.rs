@@ -12,7 +12,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
 use crate::config::DeclaredDeadline;
-use crate::model::{Alert, AlertKey, AlertState, Deadline, DeadlineStatus, PlannedAlert, Revision};
+use crate::model::{Alert, AlertKey, AlertState, Deadline, DeadlineStatus, PlannedAlert, Revision, Tracking};
+
+mod merge;
+pub use merge::{ArticleIn, Fact, IngestReport, MentionIn, Notice, Policy};
 
 /// The file name of the ledger inside the state directory.
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
@@ -22,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_ledger.sql"),
     include_str!("migrations/0002_delivery.sql"),
     include_str!("migrations/0003_digests.sql"),
+    include_str!("migrations/0004_articles.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -241,7 +245,7 @@ impl Store {
     pub fn active_deadline_ids(&self, after: DateTime<Utc>) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id FROM deadlines WHERE status = 'active' AND due_ms > ?1 ORDER BY due_ms")
+            .prepare("SELECT id FROM deadlines WHERE status = 'active' AND tracking = 'tracked' AND due_ms > ?1 ORDER BY due_ms")
             .map_err(sqlite(&self.path))?;
         let rows = stmt.query_map([after.timestamp_millis()], |r| r.get(0)).map_err(sqlite(&self.path))?;
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
@@ -333,8 +337,13 @@ impl Store {
             .prepare_cached("SELECT MIN(next_attempt_ms) FROM digest_runs WHERE state = 'pending'")
             .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(sqlite(&self.path))?;
+        let notice: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT MIN(next_attempt_ms) FROM notices WHERE state = 'pending'")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(sqlite(&self.path))?;
         let planned = self.next_planned()?;
-        Ok([planned, retry.map(from_ms), digest.map(from_ms)].into_iter().flatten().min())
+        Ok([planned, retry.map(from_ms), digest.map(from_ms), notice.map(from_ms)].into_iter().flatten().min())
     }
 
     /// The first alert of `deadline` to `receiver`, which later ones reply to so that a mail
@@ -429,6 +438,20 @@ impl Store {
     }
 }
 
+/// The columns a digest run or notice gets from one attempt's outcome: state, sent time,
+/// error, next attempt and the recipients' results.
+fn outcome_columns(outcome: &Outcome, now: DateTime<Utc>) -> (&'static str, Option<i64>, Option<&str>, i64, String) {
+    let now_ms = now.timestamp_millis();
+    let (state, sent, error, next, recipients) = match outcome {
+        Outcome::Sent { recipients } => ("sent", Some(now_ms), None, now_ms, recipients),
+        Outcome::RetryAt { at, error, recipients } => {
+            ("pending", None, Some(error.as_str()), at.timestamp_millis(), recipients)
+        }
+        Outcome::Failed { error, recipients } => ("failed", None, Some(error.as_str()), now_ms, recipients),
+    };
+    (state, sent, error, next, serde_json::to_string(recipients).unwrap_or_else(|_| "{}".to_owned()))
+}
+
 fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |source| StoreError::Sqlite { path: path.to_owned(), source }
 }
@@ -446,8 +469,8 @@ fn from_json(text: &str) -> Vec<String> {
 }
 
 const DEADLINE_SELECT: &str = "SELECT d.id, d.title, d.due_ms, d.status, d.tags, d.lead_times, d.revision, \
-     (SELECT json_group_array(source) FROM (SELECT source FROM sources s WHERE s.deadline_id = d.id ORDER BY first_seen_ms, source)) \
-     FROM deadlines d";
+     (SELECT json_group_array(source) FROM (SELECT source FROM sources s WHERE s.deadline_id = d.id ORDER BY first_seen_ms, source)), \
+     d.tracking FROM deadlines d";
 
 fn deadline_from_row(r: &Row<'_>) -> rusqlite::Result<Deadline> {
     let status: String = r.get(3)?;
@@ -461,6 +484,7 @@ fn deadline_from_row(r: &Row<'_>) -> rusqlite::Result<Deadline> {
         lead_times: leads.as_deref().map(from_json),
         revision: r.get(6)?,
         sources: from_json(&r.get::<_, String>(7)?),
+        tracking: Tracking::parse(&r.get::<_, String>(8)?).unwrap_or(Tracking::Tracked),
     })
 }
 
@@ -499,6 +523,8 @@ fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueAlert> {
 
 struct Stored {
     due_ms: i64,
+    /// The due the config last gave; an article may have moved `due_ms` since.
+    config_due_ms: Option<i64>,
     status: String,
     tags: String,
     lead_times: Option<String>,
@@ -516,8 +542,8 @@ fn sync_declared_in(
     {
         // Declared earlier (index on origin), or known from elsewhere under a declared id.
         let mut stmt = tx.prepare(
-            "SELECT id, due_ms, status, tags, lead_times, revision FROM deadlines WHERE origin = 'config' \
-             UNION SELECT id, due_ms, status, tags, lead_times, revision FROM deadlines \
+            "SELECT id, due_ms, status, tags, lead_times, revision, config_due_ms FROM deadlines WHERE origin = 'config' \
+             UNION SELECT id, due_ms, status, tags, lead_times, revision, config_due_ms FROM deadlines \
              WHERE id IN (SELECT value FROM json_each(?1))",
         )?;
         let ids: Vec<&str> = declared.iter().map(|d| d.id.as_str()).collect();
@@ -531,6 +557,7 @@ fn sync_declared_in(
                     tags: r.get(3)?,
                     lead_times: r.get(4)?,
                     revision: r.get(5)?,
+                    config_due_ms: r.get(6)?,
                 },
             ))
         })?;
@@ -554,16 +581,20 @@ fn sync_declared_in(
         match stored.remove(&d.id) {
             None => {
                 tx.execute(
-                    "INSERT INTO deadlines (id, title, due_ms, status, origin, tags, lead_times, match_phrases, revision, created_ms, updated_ms) \
-                     VALUES (?1, ?2, ?3, 'active', 'config', ?4, ?5, ?6, 1, ?7, ?7)",
-                    params![d.id, d.title, due_ms, tags, leads, matches, now],
+                    "INSERT INTO deadlines (id, title, due_ms, status, origin, tags, lead_times, match_phrases, revision, \
+                     created_ms, updated_ms, config_due_ms, subject) \
+                     VALUES (?1, ?2, ?3, 'active', 'config', ?4, ?5, ?6, 1, ?7, ?7, ?3, ?8)",
+                    params![d.id, d.title, due_ms, tags, leads, matches, now, subject_of_declared(d)],
                 )?;
                 add_revision.execute(params![d.id, 1, due_ms, now, source])?;
                 report.added.push(d.id.clone());
             }
             Some(old) => {
                 let mut revision = old.revision;
-                if old.due_ms != due_ms {
+                // The config moved it when its own due changed; a due an article gave since stays.
+                let mut new_due = old.due_ms;
+                if old.config_due_ms.unwrap_or(old.due_ms) != due_ms && old.due_ms != due_ms {
+                    new_due = due_ms;
                     revision += 1;
                     add_revision.execute(params![d.id, revision, due_ms, now, source])?;
                     report.moved.push(d.id.clone());
@@ -574,8 +605,20 @@ fn sync_declared_in(
                 }
                 tx.execute(
                     "UPDATE deadlines SET title = ?2, due_ms = ?3, status = 'active', origin = 'config', tags = ?4, \
-                     lead_times = ?5, match_phrases = ?6, revision = ?7, updated_ms = ?8 WHERE id = ?1",
-                    params![d.id, d.title, due_ms, tags, leads, matches, revision, now],
+                     lead_times = ?5, match_phrases = ?6, revision = ?7, updated_ms = ?8, config_due_ms = ?9, \
+                     tracking = 'tracked', subject = ?10 WHERE id = ?1",
+                    params![
+                        d.id,
+                        d.title,
+                        new_due,
+                        tags,
+                        leads,
+                        matches,
+                        revision,
+                        now,
+                        due_ms,
+                        subject_of_declared(d)
+                    ],
                 )?;
             }
         }
@@ -589,6 +632,11 @@ fn sync_declared_in(
     }
     report.withdrawn.sort();
     Ok(report)
+}
+
+/// A declared deadline is about the words of its title and its `match` phrases.
+fn subject_of_declared(d: &DeclaredDeadline) -> String {
+    crate::model::subject_of(&format!("{} {}", d.title, d.match_phrases.join(" ")))
 }
 
 struct Existing {
@@ -665,6 +713,8 @@ fn apply_plan_in(
     for row in existing.into_values().filter(|r| r.state == "pending") {
         let reason = if deadline.status == DeadlineStatus::Withdrawn {
             "withdrawn"
+        } else if deadline.tracking != Tracking::Tracked {
+            "untracked"
         } else if row.revision != deadline.revision {
             "moved"
         } else if row.planned_ms > now {
@@ -689,7 +739,7 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<Deadline>> {
         let sql = format!(
-            "{DEADLINE_SELECT} WHERE d.status = 'active' AND d.due_ms > ?1 AND (d.due_ms, d.id) > (?2, ?3) \
+            "{DEADLINE_SELECT} WHERE d.status = 'active' AND d.tracking = 'tracked' AND d.due_ms > ?1 AND (d.due_ms, d.id) > (?2, ?3) \
              ORDER BY d.due_ms, d.id LIMIT ?4"
         );
         let (from_ms, from_id) = from.map_or((i64::MIN, ""), |(t, id)| (t.timestamp_millis(), id));
@@ -763,14 +813,7 @@ impl Store {
 
     pub fn record_digest(&mut self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> Result<()> {
         let now_ms = now.timestamp_millis();
-        let (state, sent, error, next, recipients) = match outcome {
-            Outcome::Sent { recipients } => ("sent", Some(now_ms), None, now_ms, recipients),
-            Outcome::RetryAt { at, error, recipients } => {
-                ("pending", None, Some(error), at.timestamp_millis(), recipients)
-            }
-            Outcome::Failed { error, recipients } => ("failed", None, Some(error), now_ms, recipients),
-        };
-        let recipients = serde_json::to_string(recipients).unwrap_or_else(|_| "{}".to_owned());
+        let (state, sent, error, next, recipients) = outcome_columns(outcome, now);
         self.conn
             .execute(
                 "UPDATE digest_runs SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
@@ -781,14 +824,19 @@ impl Store {
             .map_err(sqlite(&self.path))
     }
 
-    /// Active deadlines due in `(from, to]`, soonest first.
-    pub fn deadlines_due_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Deadline>> {
+    /// Active deadlines with this `tracking` due in `(from, to]`, soonest first.
+    pub fn deadlines_due_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        tracking: Tracking,
+    ) -> Result<Vec<Deadline>> {
         let sql = format!(
-            "{DEADLINE_SELECT} WHERE d.status = 'active' AND d.due_ms > ?1 AND d.due_ms <= ?2 ORDER BY d.due_ms, d.id"
+            "{DEADLINE_SELECT} WHERE d.status = 'active' AND d.tracking = ?3 AND d.due_ms > ?1 AND d.due_ms <= ?2 ORDER BY d.due_ms, d.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
         let rows = stmt
-            .query_map([from.timestamp_millis(), to.timestamp_millis()], deadline_from_row)
+            .query_map(params![from.timestamp_millis(), to.timestamp_millis(), tracking.as_str()], deadline_from_row)
             .map_err(sqlite(&self.path))?;
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }

@@ -1,0 +1,722 @@
+//! Merging what one article says into the ledger, in one transaction: the article is
+//! stored once (by content hash), each deadline mention joins the deadline it is about or
+//! becomes a new one, a new date for a known deadline is a revision, talks reported by
+//! several articles are one talk with several sources, and talks are linked to the
+//! deadlines they bear on. Notices and alert plans are written in the same transaction,
+//! so a crash leaves either all of it or none.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    DEADLINE_SELECT, PlanCounts, Result, Store, apply_plan_in, deadline_from_row, from_json, from_ms, sqlite, to_json,
+};
+use crate::extract::Talk;
+use crate::model::{
+    Deadline, DeadlineStatus, PlannedAlert, TalkEvent, TalkSource, Tracking, content_words, overlap, subject_of,
+};
+
+/// How far apart two reports of one deadline's due time may be ("12:01 a.m. on August 8"
+/// and "August 8") and still be the same deadline.
+const SAME_DUE_MS: i64 = 24 * 3_600_000 - 1;
+/// A talk bears on a deadline when it happens within this long before the due time.
+const LINK_WINDOW_MS: i64 = 8 * 7 * 86_400_000;
+/// An undated report of a talk joins a dated one first seen within this long.
+const TALK_WINDOW_MS: i64 = 30 * 86_400_000;
+
+/// What the ledger needs from the config while merging, so that notices and alerts are
+/// written in the same transaction as the facts they are about.
+pub trait Policy {
+    /// The receivers a deadline with these tags routes to.
+    fn receivers(&self, id: &str, tags: &[String]) -> Vec<String>;
+    /// The alerts a deadline should have now.
+    fn plan(&self, deadline: &Deadline) -> Vec<PlannedAlert>;
+}
+
+/// One article, extracted and ready to merge.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleIn {
+    /// SHA-256 of the article as given, hex: the same file ingested twice is stored once.
+    pub hash: String,
+    /// The path or URL it came from.
+    pub origin: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub published: DateTime<Utc>,
+    pub published_estimated: bool,
+    pub body: String,
+    pub mentions: Vec<MentionIn>,
+    pub talks: Vec<Talk>,
+    /// Declared deadlines whose `match` phrases the article uses anywhere.
+    pub declared: Vec<String>,
+}
+
+/// One deadline the article mentions.
+#[derive(Debug, Clone, Default)]
+pub struct MentionIn {
+    pub title: String,
+    /// The content words of the title ([`subject_of`]).
+    pub subject: String,
+    /// The content words of the whole sentence.
+    pub context: String,
+    /// `None` for "an impending sanctions deadline".
+    pub due: Option<DateTime<Utc>>,
+    /// The day it falls on where the text puts it, for a new deadline's id.
+    pub day: Option<NaiveDate>,
+    /// The due this one replaces ("delayed the July 9 deadline to August 1").
+    pub moved_from: Option<DateTime<Utc>>,
+    /// Declared deadlines whose `match` phrases the sentence uses.
+    pub declared: Vec<String>,
+    /// A `[[topic]]` or watched actor matched: tracked, with the topics' tags.
+    pub tracked: bool,
+    pub tags: Vec<String>,
+    pub evidence: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A fact worth a notice to the receivers of its deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fact {
+    NewDeadline { deadline: String, title: String, due: DateTime<Utc>, source: String },
+    Moved { deadline: String, title: String, from: DateTime<Utc>, to: DateTime<Utc>, source: String },
+    NewTalk { deadline: String, title: String, talk: i64, summary: String, source: String },
+}
+
+impl Fact {
+    pub fn deadline(&self) -> &str {
+        match self {
+            Fact::NewDeadline { deadline, .. } | Fact::Moved { deadline, .. } | Fact::NewTalk { deadline, .. } => {
+                deadline
+            }
+        }
+    }
+}
+
+/// What one ingest did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    pub article: i64,
+    /// The same content was ingested before: nothing changed.
+    pub duplicate: bool,
+    /// New deadlines, with their tracking.
+    pub added: Vec<(String, Tracking)>,
+    /// Known deadlines this article is a new source for.
+    pub merged: Vec<String>,
+    /// Known deadlines it gave a new due time.
+    pub moved: Vec<String>,
+    /// Known deadlines an undated mention was attached to.
+    pub attached: Vec<String>,
+    /// Undated mentions that matched no known deadline.
+    pub undated: usize,
+    pub talks_added: Vec<i64>,
+    pub talks_merged: Vec<i64>,
+    /// New links between talks and deadlines.
+    pub links: usize,
+    pub facts: Vec<Fact>,
+    /// Notice rows written (one per receiver).
+    pub notices: usize,
+    pub planned: usize,
+}
+
+/// A notice waiting to be delivered: the facts of one ingest for one receiver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub id: i64,
+    pub receiver: String,
+    pub created: DateTime<Utc>,
+    pub facts: Vec<Fact>,
+    pub attempts: i64,
+    pub first_attempt: Option<DateTime<Utc>>,
+    pub recipients: super::Recipients,
+}
+
+impl Store {
+    /// Merges one extracted article into the ledger (see the module docs).
+    pub fn ingest(&mut self, article: &ArticleIn, policy: &dyn Policy, now: DateTime<Utc>) -> Result<IngestReport> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let report = ingest_in(&tx, article, policy, now.timestamp_millis()).map_err(sqlite(&path))?;
+        tx.commit().map_err(sqlite(&path))?;
+        Ok(report)
+    }
+
+    /// Tracks, dismisses or returns to candidates a deadline found in articles, and plans
+    /// (or cancels) its alerts. Declared deadlines are always tracked.
+    pub fn set_tracking(
+        &mut self,
+        id: &str,
+        tracking: Tracking,
+        policy: &dyn Policy,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<PlanCounts, String>> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let origin: Option<String> = tx
+            .query_row("SELECT origin FROM deadlines WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(sqlite(&path))?;
+        match origin.as_deref() {
+            None => return Ok(Err(format!("no deadline {id:?} in the ledger (see sanctiond deadlines --candidates)"))),
+            Some("config") if tracking != Tracking::Tracked => {
+                return Ok(Err(format!(
+                    "{id} is declared in the config: remove its [[deadline]] entry to stop tracking it"
+                )));
+            }
+            Some(_) => {}
+        }
+        let mut counts = PlanCounts::default();
+        (|| -> rusqlite::Result<()> {
+            tx.execute(
+                "UPDATE deadlines SET tracking = ?2, updated_ms = ?3 WHERE id = ?1",
+                params![id, tracking.as_str(), now.timestamp_millis()],
+            )?;
+            let deadline = load(&tx, id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+            apply_plan_in(&tx, &deadline, &policy.plan(&deadline), now.timestamp_millis(), &mut counts)
+        })()
+        .map_err(sqlite(&path))?;
+        tx.commit().map_err(sqlite(&path))?;
+        Ok(Ok(counts))
+    }
+
+    /// Talk events, latest first; only those linked to `deadline` when given.
+    pub fn talks(&self, deadline: Option<&str>, limit: usize) -> Result<Vec<TalkEvent>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        (|| -> rusqlite::Result<Vec<TalkEvent>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT t.id, t.participants, t.actors, t.status, t.day, t.place, t.tone, t.first_seen_ms FROM talks t \
+                 WHERE ?1 IS NULL OR t.id IN (SELECT talk_id FROM talk_deadlines WHERE deadline_id = ?1) \
+                 ORDER BY coalesce(t.day, strftime('%Y-%m-%d', t.first_seen_ms / 1000, 'unixepoch')) DESC, t.id DESC LIMIT ?2",
+            )?;
+            let mut talks: Vec<TalkEvent> = stmt
+                .query_map(params![deadline, limit], |r| {
+                    Ok(TalkEvent {
+                        id: r.get(0)?,
+                        participants: from_json(&r.get::<_, String>(1)?),
+                        actors: from_json(&r.get::<_, String>(2)?),
+                        status: r.get(3)?,
+                        date: r.get(4)?,
+                        place: r.get(5)?,
+                        tone: from_json(&r.get::<_, String>(6)?),
+                        sources: Vec::new(),
+                        deadlines: Vec::new(),
+                        first_seen: from_ms(r.get(7)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut sources = self.conn.prepare_cached(
+                "SELECT a.source, a.title, a.origin, s.reported_by, s.evidence FROM talk_sources s \
+                 JOIN articles a ON a.id = s.article_id WHERE s.talk_id = ?1 ORDER BY a.published_ms, a.id",
+            )?;
+            let mut links =
+                self.conn.prepare_cached("SELECT deadline_id FROM talk_deadlines WHERE talk_id = ?1 ORDER BY 1")?;
+            for t in &mut talks {
+                t.sources = sources
+                    .query_map([t.id], |r| {
+                        Ok(TalkSource {
+                            article: label_of(r.get(0)?, r.get(1)?, &r.get::<_, String>(2)?),
+                            reported_by: r.get(3)?,
+                            evidence: r.get(4)?,
+                        })
+                    })?
+                    .collect::<rusqlite::Result<_>>()?;
+                t.deadlines = links.query_map([t.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            }
+            Ok(talks)
+        })()
+        .map_err(sqlite(&self.path))
+    }
+
+    /// How many articles the ledger holds.
+    pub fn article_count(&self) -> Result<i64> {
+        self.conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)).map_err(sqlite(&self.path))
+    }
+
+    /// Notices whose next attempt is due at `now`.
+    pub fn due_notices(&self, now: DateTime<Utc>) -> Result<Vec<Notice>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, receiver, created_ms, facts, attempts, first_attempt_ms, recipients FROM notices \
+                 WHERE state = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT 100",
+            )
+            .map_err(sqlite(&self.path))?;
+        let rows = stmt
+            .query_map([now.timestamp_millis()], |r| {
+                Ok(Notice {
+                    id: r.get(0)?,
+                    receiver: r.get(1)?,
+                    created: from_ms(r.get(2)?),
+                    facts: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                    attempts: r.get(4)?,
+                    first_attempt: r.get::<_, Option<i64>>(5)?.map(from_ms),
+                    recipients: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+                })
+            })
+            .map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    pub fn record_notice(&mut self, id: i64, outcome: &super::Outcome, now: DateTime<Utc>) -> Result<()> {
+        let (state, sent, error, next, recipients) = super::outcome_columns(outcome, now);
+        self.conn
+            .execute(
+                "UPDATE notices SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
+                 next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), recipients = ?7 WHERE id = ?1",
+                params![id, state, sent, error, next, now.timestamp_millis(), recipients],
+            )
+            .map(drop)
+            .map_err(sqlite(&self.path))
+    }
+}
+
+fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64) -> rusqlite::Result<IngestReport> {
+    if let Some(id) = tx.query_row("SELECT id FROM articles WHERE hash = ?1", [&a.hash], |r| r.get(0)).optional()? {
+        return Ok(IngestReport { article: id, duplicate: true, ..IngestReport::default() });
+    }
+    let published = a.published.timestamp_millis();
+    tx.execute(
+        "INSERT INTO articles (hash, origin, title, source, url, published_ms, published_estimated, ingested_ms, body) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![a.hash, a.origin, a.title, a.source, a.url, published, a.published_estimated, now, a.body],
+    )?;
+    let article = tx.last_insert_rowid();
+    let label = label_of(a.source.clone(), a.title.clone(), &a.origin);
+    let mut report = IngestReport { article, ..IngestReport::default() };
+    // The deadlines this article bears on, and those whose alerts must be planned again.
+    let mut touched: Vec<String> = Vec::new();
+    let mut replan: Vec<String> = Vec::new();
+
+    for m in &a.mentions {
+        let Some(due) = m.due else {
+            let target = find_undated(tx, m, a)?;
+            mention(tx, article, target.as_deref(), m)?;
+            match target {
+                Some(id) => {
+                    add_source(tx, &id, &label, article, now)?;
+                    push_new(&mut report.attached, &id);
+                    push_new(&mut touched, &id);
+                }
+                None => report.undated += 1,
+            }
+            continue;
+        };
+        let due_ms = due.timestamp_millis();
+        let id = match find_dated(tx, m, &a.declared, due_ms, published)? {
+            Some(d) => {
+                if (d.due.timestamp_millis() - due_ms).abs() > SAME_DUE_MS {
+                    let revision = d.revision + 1;
+                    tx.execute(
+                        "UPDATE deadlines SET due_ms = ?2, revision = ?3, updated_ms = ?4 WHERE id = ?1",
+                        params![d.id, due_ms, revision, now],
+                    )?;
+                    revision_row(tx, &d.id, revision, due_ms, now, &label, article)?;
+                    push_new(&mut report.moved, &d.id);
+                    push_new(&mut replan, &d.id);
+                    if d.tracking == Tracking::Tracked && d.status == DeadlineStatus::Active {
+                        report.facts.push(Fact::Moved {
+                            deadline: d.id.clone(),
+                            title: d.title.clone(),
+                            from: d.due,
+                            to: due,
+                            source: label.clone(),
+                        });
+                    }
+                } else if !report.added.iter().any(|(x, _)| *x == d.id) {
+                    push_new(&mut report.merged, &d.id);
+                }
+                d.id
+            }
+            None => {
+                let id = new_id(tx, m, due)?;
+                let tracking = if m.tracked { Tracking::Tracked } else { Tracking::Candidate };
+                let revision = if m.moved_from.is_some() { 2 } else { 1 };
+                tx.execute(
+                    "INSERT INTO deadlines (id, title, due_ms, status, origin, tags, lead_times, match_phrases, revision, \
+                     created_ms, updated_ms, tracking, subject) \
+                     VALUES (?1, ?2, ?3, 'active', 'article', ?4, NULL, '[]', ?5, ?6, ?6, ?7, ?8)",
+                    params![id, m.title, due_ms, to_json(&m.tags), revision, now, tracking.as_str(), m.subject],
+                )?;
+                if let Some(from) = m.moved_from {
+                    revision_row(tx, &id, 1, from.timestamp_millis(), now, &label, article)?;
+                }
+                revision_row(tx, &id, revision, due_ms, now, &label, article)?;
+                report.added.push((id.clone(), tracking));
+                push_new(&mut replan, &id);
+                if m.tracked {
+                    report.facts.push(Fact::NewDeadline {
+                        deadline: id.clone(),
+                        title: m.title.clone(),
+                        due,
+                        source: label.clone(),
+                    });
+                }
+                id
+            }
+        };
+        add_source(tx, &id, &label, article, now)?;
+        mention(tx, article, Some(&id), m)?;
+        push_new(&mut touched, &id);
+    }
+    for id in &a.declared {
+        push_new(&mut touched, id);
+    }
+
+    let mut talks: Vec<(i64, i64, String)> = Vec::new();
+    for t in &a.talks {
+        let (id, new) = merge_talk(tx, t, article, published, now)?;
+        if new {
+            report.talks_added.push(id);
+        } else {
+            report.talks_merged.push(id);
+        }
+        let when = t
+            .date
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map_or(published, |d| d.and_utc().timestamp_millis());
+        talks.push((id, when, summary(t)));
+    }
+    let mut link = tx.prepare_cached("INSERT OR IGNORE INTO talk_deadlines (talk_id, deadline_id) VALUES (?1, ?2)")?;
+    for id in &touched {
+        let Some(d) = load(tx, id)? else { continue };
+        let due = d.due.timestamp_millis();
+        for (talk, when, summary) in &talks {
+            if *when > due || due - *when > LINK_WINDOW_MS || link.execute(params![talk, id])? == 0 {
+                continue;
+            }
+            report.links += 1;
+            if d.tracking == Tracking::Tracked && d.status == DeadlineStatus::Active {
+                report.facts.push(Fact::NewTalk {
+                    deadline: d.id.clone(),
+                    title: d.title.clone(),
+                    talk: *talk,
+                    summary: summary.clone(),
+                    source: label.clone(),
+                });
+            }
+        }
+    }
+
+    let mut counts = PlanCounts::default();
+    for id in &replan {
+        if let Some(d) = load(tx, id)? {
+            apply_plan_in(tx, &d, &policy.plan(&d), now, &mut counts)?;
+        }
+    }
+    report.planned = counts.planned;
+
+    // One notice per receiver for everything this article brought.
+    let mut by_receiver: BTreeMap<String, Vec<&Fact>> = BTreeMap::new();
+    for fact in &report.facts {
+        let tags: Vec<String> = match load(tx, fact.deadline())? {
+            Some(d) => d.tags,
+            None => Vec::new(),
+        };
+        for receiver in policy.receivers(fact.deadline(), &tags) {
+            by_receiver.entry(receiver).or_default().push(fact);
+        }
+    }
+    for (receiver, facts) in &by_receiver {
+        tx.execute(
+            "INSERT INTO notices (receiver, created_ms, facts, state, next_attempt_ms) VALUES (?1, ?2, ?3, 'pending', ?2)",
+            params![receiver, now, serde_json::to_string(facts).unwrap_or_else(|_| "[]".to_owned())],
+        )?;
+    }
+    report.notices = by_receiver.len();
+    Ok(report)
+}
+
+fn push_new(list: &mut Vec<String>, id: &str) {
+    if !list.iter().any(|x| x == id) {
+        list.push(id.to_owned());
+    }
+}
+
+/// How an article is named in `sources`: "France 24: Witkoff meets Putin".
+fn label_of(source: Option<String>, title: Option<String>, origin: &str) -> String {
+    match (source, title) {
+        (Some(s), Some(t)) => format!("{s}: {t}"),
+        (Some(s), None) => format!("{s}: {origin}"),
+        (None, Some(t)) => format!("{t} ({origin})"),
+        (None, None) => origin.to_owned(),
+    }
+}
+
+fn load(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Deadline>> {
+    tx.prepare_cached(&format!("{DEADLINE_SELECT} WHERE d.id = ?1"))?.query_row([id], deadline_from_row).optional()
+}
+
+/// How strongly a mention is about a known deadline, 0 when not at all: the titles share
+/// a word, or the sentence shares two with the deadline's subject or with a sentence that
+/// reported it before.
+fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str) -> rusqlite::Result<usize> {
+    let title = overlap(&m.subject, subject);
+    let sentence = overlap(&m.context, subject);
+    if title >= 1 || sentence >= 2 {
+        return Ok(2 * title + sentence);
+    }
+    let mut stmt = tx.prepare_cached("SELECT evidence FROM mentions WHERE deadline_id = ?1 ORDER BY id LIMIT 20")?;
+    let mut best = 0;
+    for evidence in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+        let shared = overlap(&m.context, &subject_of(&evidence?));
+        if shared >= 2 {
+            best = best.max(shared);
+        }
+    }
+    Ok(best)
+}
+
+/// The deadline due within a day of `due_ms` that `m` is about, nearest first.
+fn near_due(tx: &Transaction<'_>, due_ms: i64, m: &MentionIn) -> rusqlite::Result<Option<Deadline>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "{DEADLINE_SELECT} WHERE d.due_ms BETWEEN ?1 AND ?2 ORDER BY abs(d.due_ms - ?3), d.status = 'active' DESC, d.id"
+    ))?;
+    let near: Vec<Deadline> = stmt
+        .query_map(params![due_ms - SAME_DUE_MS, due_ms + SAME_DUE_MS, due_ms], deadline_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for d in near {
+        let subject: String = tx.query_row("SELECT subject FROM deadlines WHERE id = ?1", [&d.id], |r| r.get(0))?;
+        if affinity(tx, m, &d.id, &subject)? > 0 {
+            return Ok(Some(d));
+        }
+    }
+    Ok(None)
+}
+
+/// The known deadline a dated mention is about: a declared one whose `match` phrases the
+/// sentence uses, or the article uses and due the same day; the one it says was moved ("delayed the July 9 deadline"); or one with
+/// the same subject due the same day.
+fn find_dated(
+    tx: &Transaction<'_>,
+    m: &MentionIn,
+    article_declared: &[String],
+    due_ms: i64,
+    published: i64,
+) -> rusqlite::Result<Option<Deadline>> {
+    for id in &m.declared {
+        let Some(d) = load(tx, id)? else { continue };
+        let same = (d.due.timestamp_millis() - due_ms).abs() <= SAME_DUE_MS;
+        let moved_from_it = m.moved_from.is_some_and(|f| f == d.due);
+        // A past date next to the declared phrases ("tariffs that took effect in July") is
+        // not a new due time for it.
+        if same || moved_from_it || due_ms > published {
+            return Ok(Some(d));
+        }
+    }
+    // A declared deadline the article names elsewhere, due the same day.
+    for id in article_declared {
+        if let Some(d) = load(tx, id)?
+            && (d.due.timestamp_millis() - due_ms).abs() <= SAME_DUE_MS
+        {
+            return Ok(Some(d));
+        }
+    }
+    if let Some(from) = m.moved_from
+        && let Some(d) = near_due(tx, from.timestamp_millis(), m)?
+    {
+        return Ok(Some(d));
+    }
+    near_due(tx, due_ms, m)
+}
+
+/// The known deadline an undated mention refers to: a declared one the sentence or the
+/// article names by its `match` phrases, else the soonest upcoming one whose subject is
+/// closest to the sentence.
+fn find_undated(tx: &Transaction<'_>, m: &MentionIn, a: &ArticleIn) -> rusqlite::Result<Option<String>> {
+    for id in m.declared.iter().chain(&a.declared) {
+        if load(tx, id)?.is_some_and(|d| d.status == DeadlineStatus::Active) {
+            return Ok(Some(id.clone()));
+        }
+    }
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, subject FROM deadlines WHERE status = 'active' AND tracking != 'dismissed' AND due_ms > ?1 \
+         ORDER BY due_ms LIMIT 500",
+    )?;
+    let rows =
+        stmt.query_map([a.published.timestamp_millis()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let candidates: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+    let mut best: Option<(usize, String)> = None;
+    for (id, subject) in candidates {
+        let score = affinity(tx, m, &id, &subject)?;
+        if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, id));
+        }
+    }
+    Ok(best.map(|(_, id)| id))
+}
+
+/// A readable, stable id for a new deadline: the words of its title and its day
+/// (`sanction-iranian-shipping-2025-09-30`), made unique with a suffix.
+fn new_id(tx: &Transaction<'_>, m: &MentionIn, due: DateTime<Utc>) -> rusqlite::Result<String> {
+    let words: Vec<String> = content_words(&m.title).into_iter().take(4).collect();
+    let stem = if words.is_empty() { "deadline".to_owned() } else { words.join("-") };
+    let stem: String = stem.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let base = format!("{stem}-{}", m.day.unwrap_or_else(|| due.date_naive()));
+    let mut id = base.clone();
+    let mut n = 2;
+    while tx.query_row("SELECT 1 FROM deadlines WHERE id = ?1", [&id], |_| Ok(())).optional()?.is_some() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(id)
+}
+
+fn add_source(tx: &Transaction<'_>, id: &str, label: &str, article: i64, now: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO sources (deadline_id, source, first_seen_ms, article_id) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, label, now, article])
+    .map(drop)
+}
+
+fn revision_row(
+    tx: &Transaction<'_>,
+    id: &str,
+    revision: i64,
+    due_ms: i64,
+    now: i64,
+    label: &str,
+    article: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO revisions (deadline_id, revision, due_ms, recorded_ms, source, article_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id, revision, due_ms, now, label, article])
+    .map(drop)
+}
+
+fn mention(tx: &Transaction<'_>, article: i64, deadline: Option<&str>, m: &MentionIn) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO mentions (article_id, deadline_id, title, subject, due_ms, superseded, evidence, start, \"end\") \
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        article,
+        deadline,
+        m.title,
+        m.subject,
+        m.due.map(|d| d.timestamp_millis()),
+        m.evidence,
+        m.start as i64,
+        m.end as i64
+    ])
+    .map(drop)
+}
+
+/// "Steve Witkoff & Vladimir Putin in Moscow on 2025-08-06 (constructive)".
+fn summary(t: &Talk) -> String {
+    let mut s = format!("{} {}", t.status, t.participants.join(" & "));
+    if let Some(place) = &t.place {
+        s.push_str(&format!(" in {place}"));
+    }
+    if let Some(date) = &t.date {
+        s.push_str(&format!(" on {date}"));
+    }
+    if !t.tone.is_empty() {
+        s.push_str(&format!(" ({})", t.tone.join(", ")));
+    }
+    s
+}
+
+/// The identity of a talk across articles: who took part, by surname.
+fn talk_key(participants: &[String]) -> String {
+    let mut names: Vec<String> =
+        participants.iter().map(|p| p.rsplit(' ').next().unwrap_or(p).to_lowercase()).collect();
+    names.sort();
+    names.dedup();
+    names.join("|")
+}
+
+/// Adds one article's report of a talk: to the talk it describes (same people, same day,
+/// or undated within a month), else as a new talk. Returns the talk's id and whether it is new.
+fn merge_talk(tx: &Transaction<'_>, t: &Talk, article: i64, published: i64, now: i64) -> rusqlite::Result<(i64, bool)> {
+    let key = talk_key(&t.participants);
+    let existing = tx
+        .prepare_cached(
+            "SELECT id, participants, actors, status, day, place, tone FROM talks \
+             WHERE key = ?1 AND (day = ?2 OR ((day IS NULL OR ?2 IS NULL) AND first_seen_ms > ?3)) \
+             ORDER BY day IS ?2 DESC, first_seen_ms DESC LIMIT 1",
+        )?
+        .query_row(params![key, t.date, published - TALK_WINDOW_MS], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                from_json(&r.get::<_, String>(1)?),
+                from_json(&r.get::<_, String>(2)?),
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                from_json(&r.get::<_, String>(6)?),
+            ))
+        })
+        .optional()?;
+    let (id, new) = match existing {
+        Some((id, mut participants, mut actors, status, day, place, mut tone)) => {
+            // Keep the fullest form of each name any report gave.
+            for p in &t.participants {
+                let last = p.rsplit(' ').next().unwrap_or(p);
+                match participants.iter_mut().find(|x: &&mut String| x.rsplit(' ').next() == Some(last)) {
+                    Some(x) if p.len() > x.len() => *x = p.clone(),
+                    Some(_) => {}
+                    None => participants.push(p.clone()),
+                }
+            }
+            for a in &t.actors {
+                if !actors.contains(a) {
+                    actors.push(a.clone());
+                }
+            }
+            for w in &t.tone {
+                if !tone.contains(w) {
+                    tone.push(w.clone());
+                }
+            }
+            let status = if t.status == "held" { "held".to_owned() } else { status };
+            tx.execute(
+                "UPDATE talks SET participants = ?2, actors = ?3, status = ?4, day = ?5, place = ?6, tone = ?7, updated_ms = ?8 \
+                 WHERE id = ?1",
+                params![
+                    id,
+                    to_json(&participants),
+                    to_json(&actors),
+                    status,
+                    day.or_else(|| t.date.clone()),
+                    place.or_else(|| t.place.clone()),
+                    to_json(&tone),
+                    now
+                ],
+            )?;
+            (id, false)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO talks (key, participants, actors, status, day, place, tone, first_seen_ms, updated_ms) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    key,
+                    to_json(&t.participants),
+                    to_json(&t.actors),
+                    t.status,
+                    t.date,
+                    t.place,
+                    to_json(&t.tone),
+                    published,
+                    now
+                ],
+            )?;
+            (tx.last_insert_rowid(), true)
+        }
+    };
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO talk_sources (talk_id, article_id, reported_by, evidence, start, \"end\") \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id, article, t.reported_by, t.evidence, t.start as i64, t.end as i64])?;
+    Ok((id, new))
+}
