@@ -388,6 +388,8 @@ fn open_ledger_rw(config: &Config) -> anyhow::Result<Store> {
 fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_bytes: usize) -> anyhow::Result<()> {
     let config = config::load(config_path)?;
     let mut store = open_ledger_rw(&config)?;
+    // The declared deadlines first, as the daemon would, so articles can join them.
+    schedule::sync(&mut store, &config, Utc::now())?;
     let ingester = crate::ingest::Ingester::new(&config);
     let mut failed = 0;
     let mut out = Vec::new();

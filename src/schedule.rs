@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
 use crate::model::{AlertKey, CatchUp, Deadline, DeadlineStatus, Lead, PlannedAlert};
-use crate::store::{Delivery, DigestRun, DueAlert, Outcome, Recipients, Settle, Store, StoreError, SyncReport};
+use crate::store::{Delivery, DigestRun, DueAlert, Notice, Outcome, Recipients, Settle, Store, StoreError, SyncReport};
 
 /// The longest the timer sleeps without looking at the wall clock again, so a suspend or
 /// a clock step is noticed within this time.
@@ -44,6 +44,9 @@ pub trait Deliver: Send {
         run: &DigestRun,
         now: DateTime<Utc>,
     ) -> (Delivery, Recipients);
+
+    /// Sends one notice (the new facts of one ingest) to its receiver.
+    fn deliver_notice(&mut self, config: &Config, notice: &Notice, now: DateTime<Utc>) -> (Delivery, Recipients);
 }
 
 /// The latest occurrence of `schedule` in `(after, now]`, evaluated in `tz`: a digest missed
@@ -249,49 +252,7 @@ impl Scheduler {
     }
 
     fn sync(&mut self, now: DateTime<Utc>) -> Result<SyncReport, StoreError> {
-        let source = format!("config:{}", self.config.path.display());
-        let report = self.store.sync_declared(&self.config.deadlines, &source, now)?;
-        let fingerprint = self.config.plan_fingerprint();
-        if self.store.meta(PLAN_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str()) {
-            let mut changed = Vec::new();
-            for id in report.to_plan() {
-                changed.extend(self.store.deadline(id)?);
-            }
-            self.apply(&changed, now)?;
-        } else {
-            self.replan_all(now)?;
-            // Withdrawn deadlines are not in the active pages; cancel what they still have.
-            let mut withdrawn = Vec::new();
-            for id in &report.withdrawn {
-                withdrawn.extend(self.store.deadline(id)?);
-            }
-            self.apply(&withdrawn, now)?;
-            self.store.set_meta(PLAN_FINGERPRINT, &fingerprint)?;
-        }
-        Ok(report)
-    }
-
-    fn replan_all(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut from: Option<(DateTime<Utc>, String)> = None;
-        loop {
-            let page =
-                self.store.active_deadlines_page(now, from.as_ref().map(|(t, id)| (*t, id.as_str())), 10 * BATCH)?;
-            let Some(last) = page.last() else {
-                return Ok(());
-            };
-            from = Some((last.due, last.id.clone()));
-            self.apply(&page, now)?;
-        }
-    }
-
-    fn apply(&mut self, deadlines: &[Deadline], now: DateTime<Utc>) -> Result<(), StoreError> {
-        let config = &self.config;
-        let plans = deadlines.iter().map(|d| (d, plan(d, config, now)));
-        let counts = self.store.apply_plans(plans, now)?;
-        if counts.planned + counts.cancelled > 0 {
-            tracing::debug!(planned = counts.planned, cancelled = counts.cancelled, "alerts planned");
-        }
-        Ok(())
+        sync(&mut self.store, &self.config, now)
     }
 
     /// Settles every alert due at `now` under the catch-up policy, hands up to one batch of
@@ -339,7 +300,28 @@ impl Scheduler {
             self.store.record(&outcomes, now)?;
         }
         self.run_digests(now, max_retry)?;
+        self.run_notices(now, max_retry)?;
         Ok(delivered)
+    }
+
+    /// Sends the notices of new facts (written by ingests) that are due.
+    fn run_notices(&mut self, now: DateTime<Utc>, max_retry: Duration) -> Result<(), StoreError> {
+        for notice in self.store.due_notices(now)? {
+            let (delivery, recipients) = self.deliver.deliver_notice(&self.config, &notice, now);
+            let attempt = Attempt { failures: notice.attempts, first: notice.first_attempt, seed: notice.id };
+            let outcome = outcome(attempt, delivery, recipients, now, max_retry);
+            match &outcome {
+                Outcome::Sent { .. } => {}
+                Outcome::RetryAt { error, .. } => {
+                    tracing::warn!(notice = notice.id, receiver = %notice.receiver, %error, "notice delivery failed; will retry");
+                }
+                Outcome::Failed { error, .. } => {
+                    tracing::error!(notice = notice.id, receiver = %notice.receiver, %error, "notice delivery failed for good");
+                }
+            }
+            self.store.record_notice(notice.id, &outcome, now)?;
+        }
+        Ok(())
     }
 
     /// Plans the runs of digests whose time has come (one run for several missed ones,
@@ -386,6 +368,53 @@ impl Scheduler {
         });
         Ok(self.store.next_wake()?.into_iter().chain(digests).min())
     }
+}
+
+/// Makes the declared deadlines in `store` match `config` and plans their alerts; when
+/// the routing or lead times changed since the last run, every active deadline is planned
+/// again. The daemon does this at start and reload, `sanctiond ingest` before merging.
+pub fn sync(store: &mut Store, config: &Config, now: DateTime<Utc>) -> Result<SyncReport, StoreError> {
+    let source = format!("config:{}", config.path.display());
+    let report = store.sync_declared(&config.deadlines, &source, now)?;
+    let fingerprint = config.plan_fingerprint();
+    if store.meta(PLAN_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str()) {
+        let mut changed = Vec::new();
+        for id in report.to_plan() {
+            changed.extend(store.deadline(id)?);
+        }
+        apply(store, config, &changed, now)?;
+    } else {
+        replan_all(store, config, now)?;
+        // Withdrawn deadlines are not in the active pages; cancel what they still have.
+        let mut withdrawn = Vec::new();
+        for id in &report.withdrawn {
+            withdrawn.extend(store.deadline(id)?);
+        }
+        apply(store, config, &withdrawn, now)?;
+        store.set_meta(PLAN_FINGERPRINT, &fingerprint)?;
+    }
+    Ok(report)
+}
+
+fn replan_all(store: &mut Store, config: &Config, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut from: Option<(DateTime<Utc>, String)> = None;
+    loop {
+        let page = store.active_deadlines_page(now, from.as_ref().map(|(t, id)| (*t, id.as_str())), 10 * BATCH)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        from = Some((last.due, last.id.clone()));
+        apply(store, config, &page, now)?;
+    }
+}
+
+fn apply(store: &mut Store, config: &Config, deadlines: &[Deadline], now: DateTime<Utc>) -> Result<(), StoreError> {
+    let plans = deadlines.iter().map(|d| (d, plan(d, config, now)));
+    let counts = store.apply_plans(plans, now)?;
+    if counts.planned + counts.cancelled > 0 {
+        tracing::debug!(planned = counts.planned, cancelled = counts.cancelled, "alerts planned");
+    }
+    Ok(())
 }
 
 /// What the timer loop needs from the daemon.

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use sanctiond::config::{self, Config};
 use sanctiond::model::AlertState;
 use sanctiond::schedule::{Deliver, Scheduler};
-use sanctiond::store::{Delivery, DigestRun, DueAlert, Recipients, Store};
+use sanctiond::store::{Delivery, DigestRun, DueAlert, Notice, Recipients, Store};
 
 /// What a receiver got: (deadline, lead, receiver, late).
 type Sent = Arc<Mutex<Vec<(String, String, String, bool)>>>;
@@ -34,6 +34,12 @@ impl Deliver for Recorder {
             run.receiver.clone(),
             late,
         ));
+        (Delivery::Delivered, Recipients::new())
+    }
+
+    fn deliver_notice(&mut self, _: &Config, notice: &Notice, _: DateTime<Utc>) -> (Delivery, Recipients) {
+        let facts = notice.facts.iter().map(|f| f.deadline().to_owned()).collect::<Vec<_>>().join(",");
+        self.0.lock().expect("lock").push((format!("notice:{facts}"), String::new(), notice.receiver.clone(), false));
         (Delivery::Delivered, Recipients::new())
     }
 }

@@ -11,14 +11,17 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::config::{Config, ReceiverKind};
+use crate::model::Tracking;
 use crate::schedule::Deliver;
-use crate::store::{Delivery, DigestRun, DueAlert, Recipients, Store};
+use crate::store::{Delivery, DigestRun, DueAlert, Fact, Notice, Recipients, Store};
 use email::{Mailer, SendError};
 use render::{AlertFacts, AlertView, DigestView, Renderer};
 
 /// The `tracing` target of alert events, so they can be filtered (`RUST_LOG=sanctiond::alert=info`).
 pub const ALERT_TARGET: &str = "sanctiond::alert";
 const SENT: &str = "sent";
+/// How many of a deadline's linked talks an alert shows, latest first.
+const LATEST_TALKS: usize = 3;
 
 /// Sends each alert through the receiver it is addressed to.
 #[derive(Debug, Default)]
@@ -43,6 +46,10 @@ struct Pending {
 }
 
 impl Deliver for Receivers {
+    fn deliver_notice(&mut self, config: &Config, notice: &Notice, now: DateTime<Utc>) -> (Delivery, Recipients) {
+        self.notice(config, notice, now)
+    }
+
     fn deliver(
         &mut self,
         config: &Config,
@@ -61,7 +68,10 @@ impl Deliver for Receivers {
             };
             let tz = receiver.timezone.unwrap_or(config.daemon.timezone);
             match &receiver.kind {
-                ReceiverKind::Log => log_alert(alert, config.daemon.timezone),
+                ReceiverKind::Log => {
+                    let talks = store.talks(Some(&alert.alert.key.deadline), LATEST_TALKS).unwrap_or_default();
+                    log_alert(alert, config.daemon.timezone, &talks);
+                }
                 ReceiverKind::Email { to, cc } => match self.compose(store, alert, tz, to, cc, now) {
                     Ok(message) => {
                         let waiting: Vec<lettre::Address> = to
@@ -110,12 +120,19 @@ impl Deliver for Receivers {
             return (Delivery::Failed(format!("digest \"{}\" is no longer in the config", run.name)), recipients);
         };
         let horizon = chrono::Duration::from_std(digest.horizon).unwrap_or(chrono::Duration::MAX);
-        let deadlines = match store.deadlines_due_between(now, now + horizon, crate::model::Tracking::Tracked) {
-            Ok(d) => d,
+        let context = (|| -> Result<_, crate::store::StoreError> {
+            let deadlines = store.deadlines_due_between(now, now + horizon, Tracking::Tracked)?;
+            let candidates = store.deadlines_due_between(now, now + horizon, Tracking::Candidate)?;
+            let since =
+                store.previous_digest(&run.name, run.planned)?.unwrap_or(run.planned - chrono::Duration::days(7));
+            Ok((deadlines, candidates, store.talks_since(since, 50)?))
+        })();
+        let (deadlines, candidates, talks) = match context {
+            Ok(c) => c,
             Err(e) => return (Delivery::Retry(e.to_string()), recipients),
         };
         let tz = receiver.timezone.unwrap_or(config.daemon.timezone);
-        let view = DigestView::new(run, digest.horizon, &deadlines, tz, now);
+        let view = DigestView::new(run, digest.horizon, &deadlines, &candidates, &talks, tz, now);
         match &receiver.kind {
             ReceiverKind::Log => {
                 let ids: Vec<&str> = deadlines.iter().map(|d| d.id.as_str()).collect();
@@ -172,6 +189,129 @@ impl Deliver for Receivers {
     }
 }
 
+impl Receivers {
+    /// Sends a notice of new facts: one log event per fact, or one email for them all.
+    fn notice(&mut self, config: &Config, notice: &Notice, now: DateTime<Utc>) -> (Delivery, Recipients) {
+        let mut recipients = notice.recipients.clone();
+        let Some(receiver) = config.receiver(&notice.receiver) else {
+            return (
+                Delivery::Failed(format!("receiver \"{}\" is no longer in the config", notice.receiver)),
+                recipients,
+            );
+        };
+        let tz = receiver.timezone.unwrap_or(config.daemon.timezone);
+        match &receiver.kind {
+            ReceiverKind::Log => {
+                for fact in &notice.facts {
+                    tracing::info!(
+                        target: ALERT_TARGET,
+                        notice = notice.id,
+                        receiver = %notice.receiver,
+                        deadline = %fact.deadline(),
+                        "notice: {}",
+                        fact_line(fact, tz)
+                    );
+                }
+                (Delivery::Delivered, recipients)
+            }
+            ReceiverKind::Email { to, cc } => {
+                let Some(mailer) = &self.mailer else {
+                    return (Delivery::Retry("no [smtp] relay is configured".to_owned()), recipients);
+                };
+                let lines: Vec<String> = notice.facts.iter().map(|f| fact_line(f, tz)).collect();
+                let text = format!(
+                    "New in the ledger:\n\n{}\n\n-- \nsanctiond, for receiver \"{}\". One notice per ingest; \
+                     `sanctiond deadlines` and `sanctiond talks` show the rest.\n",
+                    lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n"),
+                    notice.receiver
+                );
+                let html = format!(
+                    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body style=\"font-family: sans-serif\">\
+                     <h3>New in the ledger</h3><ul>{}</ul></body></html>\n",
+                    lines.iter().map(|l| format!("<li>{}</li>", render::escape_html(l))).collect::<String>()
+                );
+                let envelope = render::Envelope {
+                    from: &mailer.from,
+                    to,
+                    cc,
+                    message_id: render::notice_message_id(notice.id, &notice.receiver, mailer.from.email.domain()),
+                    in_reply_to: None,
+                    deadline: None,
+                    date: now,
+                };
+                let message = match render::build_message(&envelope, &notice_subject(&notice.facts), text, html) {
+                    Ok(m) => Arc::new(m.formatted()),
+                    Err(e) => return (Delivery::Retry(e.to_string()), recipients),
+                };
+                let waiting: Vec<lettre::Address> = to
+                    .iter()
+                    .chain(cc)
+                    .map(|m| m.email.clone())
+                    .filter(|a| !recipients.contains_key(&a.to_string()))
+                    .collect();
+                let jobs = waiting.iter().map(|a| (Arc::clone(&message), a.clone())).collect();
+                let mut sent = mailer.send_all(jobs).into_iter();
+                let delivery = settle_recipients(&mut recipients, waiting, &mut sent);
+                (delivery, recipients)
+            }
+        }
+    }
+}
+
+/// `[sanctiond] 3 new facts: 1 new deadline, 1 moved, 1 talk`
+fn notice_subject(facts: &[Fact]) -> String {
+    let count = |f: fn(&Fact) -> bool| facts.iter().filter(|x| f(x)).count();
+    let mut parts = Vec::new();
+    for (n, one, many) in [
+        (count(|f| matches!(f, Fact::NewDeadline { .. })), "new deadline", "new deadlines"),
+        (count(|f| matches!(f, Fact::Moved { .. })), "deadline moved", "deadlines moved"),
+        (count(|f| matches!(f, Fact::NewTalk { .. })), "new talk", "new talks"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+        }
+    }
+    format!("[sanctiond] {}", parts.join(", "))
+}
+
+/// One fact as a sentence, times in `tz`.
+fn fact_line(fact: &Fact, tz: Tz) -> String {
+    match fact {
+        Fact::NewDeadline { deadline, title, due, source } => {
+            format!(
+                "new deadline {deadline}: {}, due {} (from {})",
+                render::one_line(title),
+                local_time(*due, tz),
+                render::one_line(source)
+            )
+        }
+        Fact::Moved { deadline, title, from, to, source } => format!(
+            "deadline moved {deadline}: {}, from {} to {} (from {})",
+            render::one_line(title),
+            local_time(*from, tz),
+            local_time(*to, tz),
+            render::one_line(source)
+        ),
+        Fact::NewTalk { deadline, summary, source, .. } => {
+            format!("new talk on {deadline}: {} (from {})", render::one_line(summary), render::one_line(source))
+        }
+    }
+}
+
+/// "held Steve Witkoff & Vladimir Putin in Moscow on 2025-08-06 (constructive), reported by France 24".
+fn talk_line(t: &crate::model::TalkEvent) -> String {
+    let v = render::talk_value(t);
+    let mut line = format!("{} {} {}", v["date"].as_str().unwrap_or(""), t.status, t.participants.join(" & "));
+    if let Some(place) = &t.place {
+        line.push_str(&format!(" in {place}"));
+    }
+    if !t.tone.is_empty() {
+        line.push_str(&format!(" ({})", t.tone.join(", ")));
+    }
+    line.push_str(&format!(", reported by {}", v["reported_by"].as_str().unwrap_or("unknown")));
+    render::one_line(&line)
+}
+
 /// Records what each recipient got and sums it up: retry while any recipient failed for a
 /// reason that may pass, failed if any refused the message for good, else delivered.
 fn settle_recipients(
@@ -217,6 +357,7 @@ impl Receivers {
         let revisions = store.revisions(&key.deadline).map_err(|e| e.to_string())?;
         let root = store.thread_root(&key.deadline, &key.receiver).map_err(|e| e.to_string())?;
         let sources = deadline.map(|d| d.sources).unwrap_or_default();
+        let talks = store.talks(Some(&key.deadline), LATEST_TALKS).map_err(|e| e.to_string())?;
         let view = AlertView::new(&AlertFacts {
             key,
             lead: &alert.alert.lead,
@@ -227,6 +368,7 @@ impl Receivers {
             tags: &alert.tags,
             sources: &sources,
             revisions: &revisions,
+            talks: &talks,
             timezone: tz,
             now,
         });
@@ -285,7 +427,7 @@ pub fn send_sample(
     };
     match &receiver.kind {
         ReceiverKind::Log => {
-            log_alert(&alert, config.daemon.timezone);
+            log_alert(&alert, config.daemon.timezone, &[]);
             Ok(vec![Ok("the log (stderr)".to_owned())])
         }
         ReceiverKind::Email { to, cc } => {
@@ -300,6 +442,7 @@ pub fn send_sample(
                 tags: &tags,
                 sources: &sources,
                 revisions: &[],
+                talks: &[],
                 timezone: receiver.timezone.unwrap_or(config.daemon.timezone),
                 now,
             });
@@ -331,8 +474,9 @@ pub fn send_sample(
     }
 }
 
-fn log_alert(alert: &DueAlert, tz: Tz) {
+fn log_alert(alert: &DueAlert, tz: Tz, talks: &[crate::model::TalkEvent]) {
     let a = &alert.alert;
+    let talks: Vec<String> = talks.iter().map(talk_line).collect();
     tracing::info!(
         target: ALERT_TARGET,
         deadline = %a.key.deadline,
@@ -343,6 +487,7 @@ fn log_alert(alert: &DueAlert, tz: Tz) {
         late = a.late,
         receiver = %a.key.receiver,
         planned = %a.planned.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        talks = ?talks,
         "deadline alert: {}",
         lead_phrase(&a.lead),
     );

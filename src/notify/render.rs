@@ -24,7 +24,7 @@ pub struct AlertView {
     pub alert: AlertPart,
     pub deadline: DeadlinePart,
     pub receiver: ReceiverPart,
-    /// Talk events linked to the deadline; empty until extraction exists.
+    /// The latest talk events linked to the deadline.
     pub talks: Vec<serde_json::Value>,
 }
 
@@ -76,6 +76,8 @@ pub struct AlertFacts<'a> {
     pub tags: &'a [String],
     pub sources: &'a [String],
     pub revisions: &'a [Revision],
+    /// The latest talks linked to the deadline.
+    pub talks: &'a [crate::model::TalkEvent],
     pub timezone: Tz,
     pub now: DateTime<Utc>,
 }
@@ -115,7 +117,7 @@ impl AlertView {
                     .collect(),
             },
             receiver: ReceiverPart { name: f.key.receiver.clone(), timezone: tz.to_string() },
-            talks: Vec::new(),
+            talks: f.talks.iter().map(talk_value).collect(),
         }
     }
 
@@ -252,12 +254,24 @@ pub fn digest_message_id(name: &str, planned: DateTime<Utc>, receiver: &str, dom
     format!("<digest.{}.{}.{}@{}>", id_part(name), planned.timestamp_millis(), id_part(receiver), id_part(domain))
 }
 
+/// `<notice.42.desk@example.org>`: one id per notice and receiver.
+pub fn notice_message_id(id: i64, receiver: &str, domain: &str) -> String {
+    format!("<notice.{id}.{}@{}>", id_part(receiver), id_part(domain))
+}
+
+/// Text made safe inside HTML.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// Everything a digest template may use.
 #[derive(Debug, Clone, Serialize)]
 pub struct DigestView {
     pub digest: DigestPart,
     pub deadlines: Vec<DigestDeadline>,
     pub talks: Vec<serde_json::Value>,
+    /// Deadlines found in articles that no topic or watched actor matched.
+    pub candidates: Vec<DigestDeadline>,
     pub receiver: ReceiverPart,
 }
 
@@ -285,6 +299,8 @@ impl DigestView {
         run: &crate::store::DigestRun,
         horizon: std::time::Duration,
         deadlines: &[crate::model::Deadline],
+        candidates: &[crate::model::Deadline],
+        talks: &[crate::model::TalkEvent],
         tz: Tz,
         now: DateTime<Utc>,
     ) -> DigestView {
@@ -297,19 +313,9 @@ impl DigestView {
                 planned_local: local(planned),
                 horizon: remaining(chrono::Duration::from_std(horizon).unwrap_or(chrono::Duration::MAX)),
             },
-            deadlines: deadlines
-                .iter()
-                .map(|d| DigestDeadline {
-                    id: d.id.clone(),
-                    title: one_line(&d.title),
-                    due_local: local(d.due),
-                    due_utc: d.due.format("%a %-d %b %Y, %H:%M UTC").to_string(),
-                    remaining: remaining(d.due - now),
-                    tags: d.tags.clone(),
-                    revisions: usize::try_from(d.revision).unwrap_or(1),
-                })
-                .collect(),
-            talks: Vec::new(),
+            deadlines: deadlines.iter().map(|d| digest_deadline(d, tz, now)).collect(),
+            candidates: candidates.iter().map(|d| digest_deadline(d, tz, now)).collect(),
+            talks: talks.iter().map(talk_value).collect(),
             receiver: ReceiverPart { name: receiver.clone(), timezone: tz.to_string() },
         }
     }
@@ -321,6 +327,40 @@ impl DigestView {
         let what = if n == 1 { "1 deadline".to_owned() } else { format!("{n} deadlines") };
         format!("[sanctiond] digest {}{late}: {what} in the next {}", self.digest.name, self.digest.horizon)
     }
+}
+
+fn digest_deadline(d: &crate::model::Deadline, tz: Tz, now: DateTime<Utc>) -> DigestDeadline {
+    DigestDeadline {
+        id: d.id.clone(),
+        title: one_line(&d.title),
+        due_local: d.due.with_timezone(&tz).format("%a %-d %b %Y, %H:%M %Z").to_string(),
+        due_utc: d.due.format("%a %-d %b %Y, %H:%M UTC").to_string(),
+        remaining: remaining(d.due - now),
+        tags: d.tags.clone(),
+        revisions: usize::try_from(d.revision).unwrap_or(1),
+    }
+}
+
+/// A talk as templates see it: `date`, `status`, `participants`, `place`, `tone`,
+/// `reported_by` (every outlet, joined) and `url` (none yet).
+pub fn talk_value(t: &crate::model::TalkEvent) -> serde_json::Value {
+    let mut reporters: Vec<&str> = Vec::new();
+    for s in &t.sources {
+        if let Some(r) = s.reported_by.as_deref()
+            && !reporters.contains(&r)
+        {
+            reporters.push(r);
+        }
+    }
+    serde_json::json!({
+        "date": t.date.clone().unwrap_or_else(|| "undated".to_owned()),
+        "status": t.status,
+        "participants": t.participants.iter().map(|p| one_line(p)).collect::<Vec<_>>(),
+        "place": t.place.as_deref().map(one_line),
+        "tone": t.tone.iter().map(|w| one_line(w)).collect::<Vec<_>>(),
+        "reported_by": if reporters.is_empty() { "unknown".to_owned() } else { one_line(&reporters.join(", ")) },
+        "url": serde_json::Value::Null,
+    })
 }
 
 /// Untrusted text made safe for a header or a one-line field: control characters (CR, LF,

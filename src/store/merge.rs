@@ -186,15 +186,44 @@ impl Store {
 
     /// Talk events, latest first; only those linked to `deadline` when given.
     pub fn talks(&self, deadline: Option<&str>, limit: usize) -> Result<Vec<TalkEvent>> {
+        self.talks_where(deadline, None, limit)
+    }
+
+    /// Talk events first reported or updated after `since`, latest first.
+    pub fn talks_since(&self, since: DateTime<Utc>, limit: usize) -> Result<Vec<TalkEvent>> {
+        self.talks_where(None, Some(since), limit)
+    }
+
+    /// When the run of digest `name` before the one planned at `planned` was planned.
+    pub fn previous_digest(&self, name: &str, planned: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        let ms: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT MAX(planned_ms) FROM digest_runs WHERE name = ?1 AND planned_ms < ?2",
+                params![name, planned.timestamp_millis()],
+                |r| r.get(0),
+            )
+            .map_err(sqlite(&self.path))?;
+        Ok(ms.map(from_ms))
+    }
+
+    fn talks_where(
+        &self,
+        deadline: Option<&str>,
+        since: Option<DateTime<Utc>>,
+        limit: usize,
+    ) -> Result<Vec<TalkEvent>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let since = since.map(|t| t.timestamp_millis());
         (|| -> rusqlite::Result<Vec<TalkEvent>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT t.id, t.participants, t.actors, t.status, t.day, t.place, t.tone, t.first_seen_ms FROM talks t \
-                 WHERE ?1 IS NULL OR t.id IN (SELECT talk_id FROM talk_deadlines WHERE deadline_id = ?1) \
+                 WHERE (?1 IS NULL OR t.id IN (SELECT talk_id FROM talk_deadlines WHERE deadline_id = ?1)) \
+                 AND (?3 IS NULL OR t.updated_ms > ?3) \
                  ORDER BY coalesce(t.day, strftime('%Y-%m-%d', t.first_seen_ms / 1000, 'unixepoch')) DESC, t.id DESC LIMIT ?2",
             )?;
             let mut talks: Vec<TalkEvent> = stmt
-                .query_map(params![deadline, limit], |r| {
+                .query_map(params![deadline, limit, since], |r| {
                     Ok(TalkEvent {
                         id: r.get(0)?,
                         participants: from_json(&r.get::<_, String>(1)?),
