@@ -448,6 +448,9 @@ fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_bytes: usiz
             }
         }
     }
+    if let Some(dir) = store.path().parent() {
+        daemon::wake(dir);
+    }
     if format == Format::Json {
         say!("{}", serde_json::to_string_pretty(&out)?);
     }
@@ -469,6 +472,9 @@ fn set_tracking(config_path: &Path, id: &str, tracking: Tracking) -> anyhow::Res
     match store.set_tracking(id, tracking, &policy, now)? {
         Err(message) => Err(InputError(message).into()),
         Ok(counts) => {
+            if let Some(dir) = store.path().parent() {
+                daemon::wake(dir);
+            }
             match tracking {
                 Tracking::Tracked => say!("{id}: tracked; {} alert(s) planned", counts.planned),
                 _ => say!("{id}: {}; {} pending alert(s) cancelled", tracking.as_str(), counts.cancelled),

@@ -110,6 +110,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
         source,
     })?;
     let _lock = lock_state_dir(&state_dir)?;
+    let wake = bind_wake_socket(&state_dir)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
     let receivers = build_receivers(&config).map_err(|e| DaemonError::Setup(config.path.clone(), e))?;
@@ -153,17 +154,21 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     };
     tokio::pin!(stop_after);
     let mut timer = timer;
+    let mut datagram = [0u8; 16];
     let outcome = loop {
         tokio::select! {
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
             () = &mut stop_after => break Ok(()),
             _ = hangup.recv() => reload(&scheduler, &changed, &clock, &options.config_path, &ledger).await,
+            // `sanctiond ingest`, `track` or `dismiss` wrote the ledger: look at it again now.
+            Ok(_) = wake.recv(&mut datagram) => changed.notify_one(),
             result = &mut timer => break result.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic())),
         }
     };
     notify_systemd(&[NotifyState::Stopping]);
     tracing::info!("stopping");
+    let _ = fs::remove_file(state_dir.join(WAKE_SOCKET));
     let _ = stop_tx.send(true);
     if !timer.is_finished() && tokio::time::timeout(DRAIN_TIMEOUT, &mut timer).await.is_err() {
         tracing::warn!("the timer did not finish within {DRAIN_TIMEOUT:?}; exiting anyway");
@@ -237,6 +242,30 @@ fn log_sync(config: &Config, report: &SyncReport, message: &str) {
     }
     for id in &report.withdrawn {
         tracing::info!(deadline = %id, "deadline withdrawn: its pending alerts were cancelled");
+    }
+}
+
+/// The socket in the state directory on which a running daemon hears that another process
+/// changed the ledger. Not a network port: a Unix datagram socket only its user may write to.
+pub const WAKE_SOCKET: &str = "wake.sock";
+
+/// Binds the wake socket, replacing one a crashed daemon left (the lock is held, so no
+/// other daemon owns it).
+fn bind_wake_socket(dir: &Path) -> Result<tokio::net::UnixDatagram, DaemonError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = dir.join(WAKE_SOCKET);
+    let _ = fs::remove_file(&path);
+    let io = |source| DaemonError::Io { what: "cannot bind the wake socket", path: path.clone(), source };
+    let socket = tokio::net::UnixDatagram::bind(&path).map_err(io)?;
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).map_err(io)?;
+    Ok(socket)
+}
+
+/// Tells a daemon running on `state_dir` that the ledger changed, so it plans and sends
+/// without waiting for its next wake-up. Nothing happens when none runs.
+pub fn wake(state_dir: &Path) {
+    if let Ok(socket) = std::os::unix::net::UnixDatagram::unbound() {
+        let _ = socket.send_to(b"wake", state_dir.join(WAKE_SOCKET));
     }
 }
 
