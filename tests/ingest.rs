@@ -90,7 +90,7 @@ fn one_story_from_five_outlets_is_one_talk_and_one_deadline() {
     let id = added[0]["id"].as_str().expect("id").to_owned();
     for r in &reports[1..] {
         assert_eq!(r["added"], serde_json::json!([]), "{r}");
-        assert_eq!(strings(&r["merged"]), [id.clone()], "{r}");
+        assert_eq!(strings(&r["merged"]), [id.as_str()], "{r}");
         assert_eq!(r["talks_added"], serde_json::json!([]), "{r}");
     }
 
@@ -110,7 +110,7 @@ fn one_story_from_five_outlets_is_one_talk_and_one_deadline() {
     assert_eq!(t["sources"].as_array().map(Vec::len), Some(5));
     let tone = strings(&t["tone"]);
     assert!(tone.iter().any(|w| w.contains("constructive")) && tone.contains(&"tense".to_owned()), "{tone:?}");
-    assert_eq!(strings(&t["deadlines"]), [id.clone()]);
+    assert_eq!(strings(&t["deadlines"]), [id.as_str()]);
     assert_eq!(d["talks"][0]["id"], t["id"], "the deadline lists its linked talk");
     assert_eq!(json(&config, &["talks", "--deadline", &id]).len(), 1);
     assert!(json(&config, &["talks", "--deadline", "no-such"]).is_empty());
@@ -148,8 +148,8 @@ fn a_deadline_moved_twice_keeps_each_due_time_and_who_said_so() {
     let (code, reports, stderr) = ingest(&config, &files);
     assert_eq!(code, Some(0), "{stderr}");
     let id = reports[0]["added"][0]["id"].as_str().expect("added").to_owned();
-    assert_eq!(strings(&reports[1]["moved"]), [id.clone()]);
-    assert_eq!(strings(&reports[2]["moved"]), [id.clone()]);
+    assert_eq!(strings(&reports[1]["moved"]), [id.as_str()]);
+    assert_eq!(strings(&reports[2]["moved"]), [id.as_str()]);
     let deadlines = json(&config, &["deadlines"]);
     assert_eq!(deadlines.len(), 1, "{deadlines:?}");
     let d = &deadlines[0];
@@ -180,7 +180,7 @@ fn an_undated_mention_joins_the_dated_deadline_it_refers_to() {
     let (code, reports, stderr) = ingest(&config, &[fixture("dated.txt"), fixture("undated.txt")]);
     assert_eq!(code, Some(0), "{stderr}");
     let id = reports[0]["added"][0]["id"].as_str().expect("added").to_owned();
-    assert_eq!(strings(&reports[1]["attached"]), [id.clone()], "{reports:?}");
+    assert_eq!(strings(&reports[1]["attached"]), [id.as_str()], "{reports:?}");
     let all = json(&config, &["deadlines", "--all"]);
     assert_eq!(all.len(), 1);
     assert_eq!(strings(&all[0]["sources"]).len(), 2);
@@ -252,7 +252,7 @@ fn candidates_alert_only_once_tracked_and_a_dismissal_survives_new_reports() {
     std::fs::write(&second, article("Cod quota comments", &text)).expect("write");
     let (code, reports, _) = ingest(&config, &[second.display().to_string()]);
     assert_eq!(code, Some(0));
-    assert_eq!(strings(&reports[0]["merged"]), [id.clone()], "{reports:?}");
+    assert_eq!(strings(&reports[0]["merged"]), [id.as_str()], "{reports:?}");
     let all = json(&config, &["deadlines", "--all"]);
     assert_eq!(all.len(), 1);
     assert_eq!(all[0]["tracking"], "dismissed");
