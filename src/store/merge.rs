@@ -483,13 +483,16 @@ fn load(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Deadline>> {
 }
 
 /// How strongly a mention is about a known deadline, 0 when not at all: the titles share
-/// a word, or the sentence shares two with the deadline's subject or with a sentence that
-/// reported it before.
-fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str) -> rusqlite::Result<usize> {
+/// a word, or the sentence shares two with the deadline's subject or (with `history`) with
+/// a sentence that reported it before.
+fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str, history: bool) -> rusqlite::Result<usize> {
     let title = overlap(&m.subject, subject);
     let sentence = overlap(&m.context, subject);
     if title >= 1 || sentence >= 2 {
         return Ok(2 * title + sentence);
+    }
+    if !history {
+        return Ok(0);
     }
     let mut stmt = tx.prepare_cached("SELECT evidence FROM mentions WHERE deadline_id = ?1 ORDER BY id LIMIT 20")?;
     let mut best = 0;
@@ -512,7 +515,7 @@ fn near_due(tx: &Transaction<'_>, due_ms: i64, m: &MentionIn) -> rusqlite::Resul
         .collect::<rusqlite::Result<_>>()?;
     for d in near {
         let subject: String = tx.query_row("SELECT subject FROM deadlines WHERE id = ?1", [&d.id], |r| r.get(0))?;
-        if affinity(tx, m, &d.id, &subject)? > 0 {
+        if affinity(tx, m, &d.id, &subject, true)? > 0 {
             return Ok(Some(d));
         }
     }
@@ -573,7 +576,8 @@ fn find_undated(tx: &Transaction<'_>, m: &MentionIn, a: &ArticleIn) -> rusqlite:
     let candidates: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
     let mut best: Option<(usize, String)> = None;
     for (id, subject) in candidates {
-        let score = affinity(tx, m, &id, &subject)?;
+        // Only the stored subject here: reading the history of hundreds would be slow.
+        let score = affinity(tx, m, &id, &subject, false)?;
         if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
             best = Some((score, id));
         }
