@@ -199,3 +199,22 @@ fn output_to_a_closed_pipe_exits_quietly() {
     assert!(stdout.contains("status=0"), "{stdout}{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_deadline_pushed_back_in_other_words_is_still_a_move() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("moved.txt");
+    std::fs::write(
+        &path,
+        "Published: 2025-07-30T09:00:00Z\n\nThe Commission pushed the August 1 deadline back to August 12, a spokesperson said.\n",
+    )
+    .expect("write");
+    let (code, v, err) = extract(&[&path.display().to_string()]);
+    assert_eq!(code, Some(0), "{err}");
+    let found: Vec<(Option<String>, Option<String>)> =
+        deadlines(&v).into_iter().map(|(due, _, status)| (due.map(|d| d[..10].to_owned()), status)).collect();
+    assert_eq!(
+        found,
+        [(Some("2025-08-01".to_owned()), Some("superseded".to_owned())), (Some("2025-08-12".to_owned()), None)]
+    );
+}

@@ -37,7 +37,7 @@ static CUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static MOVED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|push(?:es|ed|ing)?\s+back|mov(?:e|es|ed|ing)|extend(?:s|ed|ing)?|shift(?:s|ed|ing)?)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|push(?:es|ed|ing)?(?:\s+back)?|mov(?:e|es|ed|ing)|extend(?:s|ed|ing)?|shift(?:s|ed|ing)?)(?-u:\b)")
         .expect("moved regex")
 });
 

@@ -887,7 +887,19 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     if matches!(last, "until" | "till") && narrated {
         return Some(Direction::Past);
     }
-    if soon || FUTURE_BEFORE.contains(&last) || after.starts_with("'s deadline") || after.starts_with(" deadline") {
+    // "has set Friday as the deadline" names the coming Friday; "had ruled … and set Friday
+    // as the deadline" is told after the fact.
+    let named_deadline =
+        [" as the deadline", " as a deadline", " as its deadline"].iter().any(|c| after.starts_with(c))
+            && [" has set", " have set", " will set", " is setting", " are setting"]
+                .iter()
+                .any(|c| before.trim_end().ends_with(c));
+    if soon
+        || FUTURE_BEFORE.contains(&last)
+        || after.starts_with("'s deadline")
+        || after.starts_with(" deadline")
+        || named_deadline
+    {
         return Some(Direction::Future);
     }
     if PAST_BEFORE.contains(&last) || last.ends_with("ed") {
@@ -963,6 +975,10 @@ mod tests {
         assert_eq!(values("Witkoff met Putin on Friday.", "2025-08-06"), pairs(&[("Friday", "2025-08-01")]));
         assert_eq!(values("Russia must agree by Friday.", "2025-08-06"), pairs(&[("Friday", "2025-08-08")]));
         assert_eq!(values("Ahead of Friday's deadline, he spoke.", "2025-08-06"), pairs(&[("Friday", "2025-08-08")]));
+        assert_eq!(
+            values("Trump has set Friday as the deadline for a ceasefire.", "2025-08-07"),
+            pairs(&[("Friday", "2025-08-08")])
+        );
     }
 
     #[test]
