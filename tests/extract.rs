@@ -218,3 +218,22 @@ fn a_deadline_pushed_back_in_other_words_is_still_a_move() {
         [(Some("2025-08-01".to_owned()), Some("superseded".to_owned())), (Some("2025-08-12".to_owned()), None)]
     );
 }
+
+#[test]
+fn the_tone_of_a_talk_may_come_in_the_next_sentence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("tone.txt");
+    std::fs::write(
+        &path,
+        "Source: Test Wire\nPublished: 2025-08-07T08:00:00Z\n\n\
+         US envoy Steve Witkoff met Russian President Vladimir Putin in Moscow on Wednesday.\n\
+         Diplomats familiar with the meeting described the talks as \"tense\".\n\
+         Separately, analysts said the talks in Geneva last year were constructive.\n",
+    )
+    .expect("write");
+    let (code, v, err) = extract(&[&path.display().to_string()]);
+    assert_eq!(code, Some(0), "{err}");
+    let talks = v["talks"].as_array().expect("talks");
+    assert_eq!(talks.len(), 1, "{talks:?}");
+    assert_eq!(talks[0]["tone"], serde_json::json!(["tense"]), "only the next sentences about the talks count");
+}

@@ -121,6 +121,12 @@ static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("planned regex")
 });
 
+/// A sentence that speaks of talks just described ("described the talks as tense").
+static ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:the|those|these)\s+(?:talks|meetings?|discussions|conversations?|negotiations|visit|call|summit)(?-u:\b)")
+        .expect("anaphor regex")
+});
+
 const NOT_PLACES: [&str; 10] = ["January", "February", "The", "A", "An", "This", "That", "Monday", "Friday", "Sunday"];
 
 pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) -> Vec<Talk> {
@@ -133,7 +139,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) 
     };
     let mut out: Vec<Talk> = Vec::new();
     let mut first_time = 0;
-    for s in sentences {
+    // The talk the latest talk sentence described, and that sentence's index.
+    let mut last: Option<(usize, usize)> = None;
+    for (index, s) in sentences.iter().enumerate() {
         let sentence = &text[s.start..s.end];
         let Some(trigger) = TRIGGER.find(sentence) else { continue };
         if NOT_TALKS.is_match(sentence) {
@@ -160,6 +168,22 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) 
             }
         }
         if participants.len() < 2 {
+            // "Diplomats described the talks as tense.": more about the talk just told, unless
+            // the sentence has a time of its own ("the talks in Geneva last year").
+            let from = times.partition_point(|t| t.start < s.start);
+            let own_time = times.get(from).is_some_and(|t| t.end <= s.end);
+            if let Some((talk, at)) = last
+                && index <= at + 2
+                && !own_time
+                && ANAPHOR.is_match(sentence)
+            {
+                let same = &mut out[talk];
+                for m in TONE.find_iter(sentence) {
+                    if !same.tone.iter().any(|x| x.eq_ignore_ascii_case(m.as_str())) {
+                        same.tone.push(m.as_str().to_owned());
+                    }
+                }
+            }
             continue;
         }
         while first_time < times.len() && times[first_time].start < s.start {
@@ -204,19 +228,20 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) 
             start: s.start,
             end: s.end,
         };
-        merge(&mut out, talk);
+        last = Some((merge(&mut out, talk), index));
     }
     out
 }
 
 /// One meeting described in several sentences is one event: same people, same status.
-fn merge(out: &mut Vec<Talk>, talk: Talk) {
+/// Returns the index of the event in `out`.
+fn merge(out: &mut Vec<Talk>, talk: Talk) -> usize {
     let key = |t: &Talk| {
         let mut k: Vec<String> = t.participants.iter().map(|p| p.rsplit(' ').next().unwrap_or(p).to_owned()).collect();
         k.sort();
         k
     };
-    if let Some(same) = out.iter_mut().find(|o| {
+    if let Some((index, same)) = out.iter_mut().enumerate().find(|(_, o)| {
         key(o) == key(&talk)
             && o.status == talk.status
             && (o.date == talk.date || o.date.is_none() || talk.date.is_none())
@@ -229,9 +254,10 @@ fn merge(out: &mut Vec<Talk>, talk: Talk) {
         same.date = same.date.take().or(talk.date);
         same.place = same.place.take().or(talk.place);
         same.reported_by = same.reported_by.take().or(talk.reported_by);
-        return;
+        return index;
     }
     out.push(talk);
+    out.len() - 1
 }
 
 /// A name without a possessive ending: "Witkoff’s" is "Witkoff".
