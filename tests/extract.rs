@@ -237,3 +237,52 @@ fn the_tone_of_a_talk_may_come_in_the_next_sentence() {
     assert_eq!(talks.len(), 1, "{talks:?}");
     assert_eq!(talks[0]["tone"], serde_json::json!(["tense"]), "only the next sentences about the talks count");
 }
+
+/// Each article in `tests/fixtures/ingest/` against its reviewed `.expected.json`: the
+/// deadlines (title, due, status) and talks (all but evidence and offsets) it must yield.
+#[test]
+fn fixture_articles_yield_their_expected_facts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("actors.toml");
+    std::fs::write(
+        &config,
+        "[daemon]\ntimezone = \"America/New_York\"\n[[receiver]]\nname = \"journal\"\ntype = \"log\"\n\
+         [routing]\ndefault = [\"journal\"]\n\
+         [[actor]]\nname = \"Steve Witkoff\"\naliases = [\"Witkoff\", \"Scott Witkoff\"]\n\
+         [[actor]]\nname = \"Vladimir Putin\"\naliases = [\"Putin\"]\n",
+    )
+    .expect("config");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&fixtures).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let out = sanctiond()
+            .arg("--config")
+            .arg(&config)
+            .args(["extract", "--format", "json"])
+            .arg(&path)
+            .output()
+            .expect("extract");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let pick = |item: &Value, keys: &[&str]| -> Value {
+            keys.iter().filter_map(|k| item.get(*k).map(|x| ((*k).to_owned(), x.clone()))).collect()
+        };
+        let got = serde_json::json!({
+            "deadlines": v["deadlines"].as_array().expect("deadlines").iter().map(|d| pick(d, &["title", "due", "status"])).collect::<Vec<_>>(),
+            "talks": v["talks"].as_array().expect("talks").iter()
+                .map(|t| pick(t, &["participants", "actors", "status", "date", "place", "tone", "reported_by"]))
+                .collect::<Vec<_>>(),
+        });
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(path.with_extension("expected.json")).expect("every fixture has .expected.json"),
+        )
+        .expect("expected json");
+        assert_eq!(got, expected, "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 13, "only {checked} fixtures");
+}
