@@ -2,30 +2,15 @@
 //! expressions, sentences, deadlines). `cargo bench --bench extract [-- CORPUS_DIR]`;
 //! the corpus is read from `../shared/corpus` by default, never copied into the repo.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use sanctiond::extract::{Actor, NO_ACTORS, Options, Watch, extract};
 
+mod common;
+
 fn main() {
-    let dir = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
-    let mut docs: Vec<(String, NaiveDate)> = Vec::new();
-    for name in ["tbaq-timebank-docs.jsonl", "tbaq-aquaint-docs.jsonl"] {
-        let path = dir.join(name);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            eprintln!("{} not found; pass the corpus directory", path.display());
-            return;
-        };
-        for line in text.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).expect("json");
-            let dct = NaiveDate::parse_from_str(&v["dct_value"].as_str().expect("dct")[..10], "%Y-%m-%d").expect("dct");
-            docs.push((v["text"].as_str().expect("text").to_owned(), dct));
-        }
-    }
+    let Some(docs) = common::corpus() else { return };
     let bytes: usize = docs.iter().map(|(t, _)| t.len()).sum();
     let options: Vec<Options> = docs
         .iter()

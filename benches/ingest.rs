@@ -4,10 +4,10 @@
 //! about talks and a sanctions deadline so that deadlines, sources and talks merge.
 //! `cargo bench --bench ingest [-- CORPUS_DIR]`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use sanctiond::config;
 use sanctiond::ingest::{Ingester, ingest_text};
 use sanctiond::store::Store;
@@ -34,24 +34,10 @@ phrases = ["Russian oil", "secondary tariffs"]
 tags = ["russia"]
 "#;
 
+mod common;
+
 fn main() {
-    let dir = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
-    let mut docs: Vec<(String, NaiveDate)> = Vec::new();
-    for name in ["tbaq-timebank-docs.jsonl", "tbaq-aquaint-docs.jsonl"] {
-        let path = dir.join(name);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            eprintln!("{} not found; pass the corpus directory", path.display());
-            return;
-        };
-        for line in text.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).expect("json");
-            let dct = NaiveDate::parse_from_str(&v["dct_value"].as_str().expect("dct")[..10], "%Y-%m-%d").expect("dct");
-            docs.push((v["text"].as_str().expect("text").to_owned(), dct));
-        }
-    }
+    let Some(docs) = common::corpus() else { return };
     let config = config::parse(Path::new("bench.toml"), CONFIG).expect("config");
     let ingester = Ingester::new(&config);
     let articles: Vec<String> = (0..ARTICLES)

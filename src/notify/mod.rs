@@ -112,7 +112,7 @@ impl Deliver for Receivers {
         run: &DigestRun,
         now: DateTime<Utc>,
     ) -> (Delivery, Recipients) {
-        let mut recipients = run.recipients.clone();
+        let recipients = run.recipients.clone();
         let Some(receiver) = config.receiver(&run.receiver) else {
             return (Delivery::Failed(format!("receiver \"{}\" is no longer in the config", run.receiver)), recipients);
         };
@@ -170,20 +170,10 @@ impl Deliver for Receivers {
                     };
                     render::build_message(&envelope, &view.subject(), text, html).map_err(|e| e.to_string())
                 });
-                let message = match message {
-                    Ok(m) => Arc::new(m.formatted()),
-                    Err(e) => return (Delivery::Retry(e), recipients),
-                };
-                let waiting: Vec<lettre::Address> = to
-                    .iter()
-                    .chain(cc)
-                    .map(|m| m.email.clone())
-                    .filter(|a| !recipients.contains_key(&a.to_string()))
-                    .collect();
-                let jobs = waiting.iter().map(|a| (Arc::clone(&message), a.clone())).collect();
-                let mut sent = mailer.send_all(jobs).into_iter();
-                let delivery = settle_recipients(&mut recipients, waiting, &mut sent);
-                (delivery, recipients)
+                match message {
+                    Ok(m) => send_once(mailer, &m.formatted(), to, cc, recipients),
+                    Err(e) => (Delivery::Retry(e), recipients),
+                }
             }
         }
     }
@@ -192,7 +182,7 @@ impl Deliver for Receivers {
 impl Receivers {
     /// Sends a notice of new facts: one log event per fact, or one email for them all.
     fn notice(&mut self, config: &Config, notice: &Notice, now: DateTime<Utc>) -> (Delivery, Recipients) {
-        let mut recipients = notice.recipients.clone();
+        let recipients = notice.recipients.clone();
         let Some(receiver) = config.receiver(&notice.receiver) else {
             return (
                 Delivery::Failed(format!("receiver \"{}\" is no longer in the config", notice.receiver)),
@@ -239,20 +229,10 @@ impl Receivers {
                     deadline: None,
                     date: now,
                 };
-                let message = match render::build_message(&envelope, &notice_subject(&notice.facts), text, html) {
-                    Ok(m) => Arc::new(m.formatted()),
-                    Err(e) => return (Delivery::Retry(e.to_string()), recipients),
-                };
-                let waiting: Vec<lettre::Address> = to
-                    .iter()
-                    .chain(cc)
-                    .map(|m| m.email.clone())
-                    .filter(|a| !recipients.contains_key(&a.to_string()))
-                    .collect();
-                let jobs = waiting.iter().map(|a| (Arc::clone(&message), a.clone())).collect();
-                let mut sent = mailer.send_all(jobs).into_iter();
-                let delivery = settle_recipients(&mut recipients, waiting, &mut sent);
-                (delivery, recipients)
+                match render::build_message(&envelope, &notice_subject(&notice.facts), text, html) {
+                    Ok(m) => send_once(mailer, &m.formatted(), to, cc, recipients),
+                    Err(e) => (Delivery::Retry(e.to_string()), recipients),
+                }
             }
         }
     }
@@ -310,6 +290,23 @@ fn talk_line(t: &crate::model::TalkEvent) -> String {
     }
     line.push_str(&format!(", reported by {}", v["reported_by"].as_str().unwrap_or("unknown")));
     render::one_line(&line)
+}
+
+/// Sends one message to every recipient of `to` and `cc` that has not had it yet.
+fn send_once(
+    mailer: &Mailer,
+    message: &[u8],
+    to: &[lettre::message::Mailbox],
+    cc: &[lettre::message::Mailbox],
+    mut recipients: Recipients,
+) -> (Delivery, Recipients) {
+    let message = Arc::new(message.to_vec());
+    let waiting: Vec<lettre::Address> =
+        to.iter().chain(cc).map(|m| m.email.clone()).filter(|a| !recipients.contains_key(&a.to_string())).collect();
+    let jobs = waiting.iter().map(|a| (Arc::clone(&message), a.clone())).collect();
+    let mut sent = mailer.send_all(jobs).into_iter();
+    let delivery = settle_recipients(&mut recipients, waiting, &mut sent);
+    (delivery, recipients)
 }
 
 /// Records what each recipient got and sums it up: retry while any recipient failed for a
