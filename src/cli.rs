@@ -395,7 +395,7 @@ fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_bytes: usiz
     let mut out = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        let text = match read_article(path, max_bytes) {
+        let text = match read_decoded(path, max_bytes) {
             Ok(text) => text,
             Err(InputError(error)) => {
                 failed += 1;
@@ -668,6 +668,12 @@ fn extract_setup(asked: Option<&Path>, path: &Path) -> anyhow::Result<ExtractSet
 
 /// Reads an article, refusing what is not text.
 fn read_article(path: &Path, max_bytes: usize) -> Result<String, InputError> {
+    let (name, bytes) = read_bytes(path, max_bytes)?;
+    check_text(&name, bytes, max_bytes)
+}
+
+/// Reads a file (or standard input for `-`), at most one byte past `max_bytes`.
+fn read_bytes(path: &Path, max_bytes: usize) -> Result<(String, Vec<u8>), InputError> {
     use std::io::Read as _;
     let name = if path == Path::new("-") { "standard input".to_owned() } else { path.display().to_string() };
     let mut bytes = Vec::new();
@@ -680,24 +686,26 @@ fn read_article(path: &Path, max_bytes: usize) -> Result<String, InputError> {
         .take(max_bytes as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| InputError(format!("{name}: cannot read: {e}")))?;
-    check_text(&name, bytes, max_bytes)
+    Ok((name, bytes))
 }
 
 fn check_text(name: &str, bytes: Vec<u8>, max_bytes: usize) -> Result<String, InputError> {
-    if bytes.len() > max_bytes {
-        return Err(InputError(format!(
-            "{name}: larger than the {max_bytes}-byte limit for an article (raise it with --max-bytes)"
-        )));
-    }
-    if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        return Err(InputError(format!("{name}: looks binary (a NUL byte at offset {at}); give a text article")));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        InputError(format!(
-            "{name}: not UTF-8 (invalid byte at offset {}); convert it to UTF-8",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    crate::ingest::decode::check_text(name, bytes, max_bytes).map_err(InputError)
+}
+
+/// Reads and decodes an article file by its type (`.txt`, `.md`, `.html`, `.json`; standard
+/// input by its content) into header-block text.
+fn read_decoded(path: &Path, max_bytes: usize) -> Result<String, InputError> {
+    use crate::ingest::decode::{Kind, decode};
+    let (name, bytes) = read_bytes(path, max_bytes)?;
+    let kind = if path == Path::new("-") {
+        Kind::of_content(None, &bytes)
+    } else {
+        Kind::of_path(path).ok_or_else(|| {
+            InputError(format!("{name}: not an article type sanctiond reads; give .txt, .md, .html or .json"))
+        })?
+    };
+    decode(&name, kind, bytes, max_bytes, None).map(|d| d.text).map_err(InputError)
 }
 
 fn extraction_json(

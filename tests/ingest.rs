@@ -384,3 +384,41 @@ from = "sanctiond <alerts@example.org>"
     let logged = daemon.wait_for_line("deadline alert", Duration::from_secs(5));
     assert!(logged.contains("Witkoff"), "the log alert carries the talks too: {logged}");
 }
+
+#[test]
+fn html_and_json_articles_are_decoded_and_other_types_refused() {
+    let (dir, config) = setup("");
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        r#"<!DOCTYPE html><html><head><title>Envoy in Moscow</title>
+<meta property="og:site_name" content="Test Wire">
+<meta property="article:published_time" content="2025-08-07T08:00:00Z"></head>
+<body><nav>Home | World</nav><article><h1>Envoy in Moscow</h1>
+<p>US special envoy Steve Witkoff met Russian President Vladimir Putin in Moscow on Wednesday, calling the talks "constructive".</p>
+<p>Sanctions on Russian oil take effect on August 20, the Treasury said, unless a ceasefire is agreed before then.</p>
+</article></body></html>"#,
+    )
+    .expect("write");
+    let json_article = dir.path().join("article.json");
+    std::fs::write(
+        &json_article,
+        r#"{"title": "Oil sanctions", "source": "Daily Ledger", "published": "2025-08-08T09:00:00Z",
+            "body": "Sanctions on Russian oil take effect on August 20, officials said."}"#,
+    )
+    .expect("write");
+    let pdf = dir.path().join("scan.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7").expect("write");
+    let (code, reports, stderr) =
+        ingest(&config, &[page.display().to_string(), json_article.display().to_string(), pdf.display().to_string()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("scan.pdf") && stderr.contains(".html or .json"), "{stderr}");
+    let id = reports[0]["added"][0]["id"].as_str().expect("the page yields a deadline").to_owned();
+    assert_eq!(strings(&reports[1]["merged"]), [id.as_str()], "{reports:?}");
+    let talks = json(&config, &["talks"]);
+    assert_eq!(talks.len(), 1);
+    assert_eq!(talks[0]["date"], "2025-08-06", "Wednesday before the page's publication time");
+    assert_eq!(talks[0]["sources"][0]["reported_by"], "Test Wire", "the page's site name is its source");
+    let sources = strings(&json(&config, &["deadlines"])[0]["sources"]);
+    assert_eq!(sources, ["Test Wire: Envoy in Moscow", "Daily Ledger: Oil sanctions"]);
+}

@@ -3,6 +3,8 @@
 //! watched actor matches) and which declared deadlines the article is about (their
 //! `match` phrases), then hands the result to [`Store::ingest`].
 
+pub mod decode;
+
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::config::Config;
