@@ -139,8 +139,32 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
             changed: Arc::clone(&changed),
             heartbeat,
         },
-        stop_rx,
+        stop_rx.clone(),
     ));
+    let (config_tx, config_rx) = watch::channel(Arc::clone(&config));
+    let spool = match &config.spool {
+        None => None,
+        Some(spool) => {
+            for dir in [
+                spool.dir.clone(),
+                spool.dir.join(crate::ingest::spool::DONE),
+                spool.dir.join(crate::ingest::spool::REJECTED),
+            ] {
+                fs::create_dir_all(&dir).map_err(|source| DaemonError::Io {
+                    what: "cannot create the spool directory",
+                    path: dir.clone(),
+                    source,
+                })?;
+            }
+            let ctx = crate::ingest::spool::SpoolContext {
+                spool: spool.clone(),
+                ledger: ledger.clone(),
+                config: config_rx,
+                changed: Arc::clone(&changed),
+            };
+            Some(tokio::spawn(crate::ingest::spool::run(ctx, stop_rx.clone())))
+        }
+    };
     notify_systemd(&[NotifyState::Ready, NotifyState::Status("watching deadlines")]);
 
     let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Runtime)?;
@@ -160,7 +184,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
             () = &mut stop_after => break Ok(()),
-            _ = hangup.recv() => reload(&scheduler, &changed, &clock, &options.config_path, &ledger).await,
+            _ = hangup.recv() => reload(&scheduler, &changed, &clock, &options.config_path, &ledger, &config_tx).await,
             // `sanctiond ingest`, `track` or `dismiss` wrote the ledger: look at it again now.
             Ok(_) = wake.recv(&mut datagram) => changed.notify_one(),
             result = &mut timer => break result.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic())),
@@ -173,6 +197,15 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     if !timer.is_finished() && tokio::time::timeout(DRAIN_TIMEOUT, &mut timer).await.is_err() {
         tracing::warn!("the timer did not finish within {DRAIN_TIMEOUT:?}; exiting anyway");
     }
+    if let Some(spool) = spool {
+        match tokio::time::timeout(DRAIN_TIMEOUT, spool).await {
+            Err(_) => {
+                tracing::warn!("the spool did not finish within {DRAIN_TIMEOUT:?}; its file stays for the next start")
+            }
+            Ok(Ok(Err(error))) => tracing::error!(%error, "the spool stopped"),
+            Ok(_) => {}
+        }
+    }
     outcome.map_err(DaemonError::from)
 }
 
@@ -183,6 +216,7 @@ async fn reload(
     clock: &Arc<dyn Clock>,
     path: &Path,
     ledger: &Path,
+    config_tx: &watch::Sender<Arc<Config>>,
 ) {
     let reloading = NotifyState::monotonic_usec_now().ok();
     let mut states = vec![NotifyState::Reloading];
@@ -218,6 +252,10 @@ async fn reload(
                 match result {
                     Ok(report) => {
                         log_sync(&new, &report, "config reloaded");
+                        if new.spool.as_ref().map(|s| &s.dir) != config_tx.borrow().spool.as_ref().map(|s| &s.dir) {
+                            tracing::warn!("[spool] changed: the spool follows the new directory after a restart");
+                        }
+                        let _ = config_tx.send(Arc::clone(&new));
                         changed.notify_one();
                     }
                     Err(error) => tracing::error!(%error, "reload failed while updating the ledger"),

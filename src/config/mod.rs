@@ -51,7 +51,25 @@ pub struct Config {
     pub digests: Vec<Digest>,
     pub actors: Vec<WatchedActor>,
     pub topics: Vec<Topic>,
+    pub spool: Option<Spool>,
 }
+
+/// The spool directory (`[spool]`): files dropped there are ingested, then moved to
+/// `done/` (or `rejected/`, next to a `.reason` file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spool {
+    pub dir: PathBuf,
+    /// How often the directory is also scanned, besides inotify events.
+    pub scan_interval: Duration,
+    /// A file not renamed in is taken once its size and time stay the same this long.
+    pub settle: Duration,
+    /// Larger files are rejected.
+    pub max_bytes: u64,
+}
+
+pub const SPOOL_DEFAULT_SCAN: Duration = Duration::from_secs(300);
+pub const SPOOL_DEFAULT_SETTLE: Duration = Duration::from_secs(3);
+pub const ARTICLE_MAX_BYTES: u64 = 5 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Daemon {
@@ -205,8 +223,21 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 11] =
-    ["actor", "digest", "daemon", "alerts", "deadline", "receiver", "route", "routing", "smtp", "templates", "topic"];
+const TOP_KEYS: [&str; 12] = [
+    "actor",
+    "digest",
+    "daemon",
+    "alerts",
+    "deadline",
+    "receiver",
+    "route",
+    "routing",
+    "smtp",
+    "spool",
+    "templates",
+    "topic",
+];
+const SPOOL_KEYS: [&str; 4] = ["dir", "scan_interval", "settle", "max_bytes"];
 const TOPIC_KEYS: [&str; 3] = ["name", "phrases", "tags"];
 const ACTOR_KEYS: [&str; 4] = ["name", "aliases", "role", "country"];
 const DIGEST_KEYS: [&str; 4] = ["name", "schedule", "receivers", "horizon"];
@@ -240,6 +271,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let digests = read_digests(&mut r, root, &names);
     let actors = read_actors(&mut r, root);
     let topics = read_topics(&mut r, root);
+    let spool = read_spool(&mut r, root, path);
 
     if r.diagnostics.is_empty() {
         Ok(Config {
@@ -255,6 +287,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             digests,
             actors,
             topics,
+            spool,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -414,6 +447,37 @@ fn read_actors(r: &mut Reader, root: &DeTable<'_>) -> Vec<WatchedActor> {
         actors.push(WatchedActor { name: name.into_inner(), aliases, role, country });
     }
     actors
+}
+
+fn read_spool(r: &mut Reader, root: &DeTable<'_>, config_path: &Path) -> Option<Spool> {
+    let t = r.table(root, "spool")?;
+    let span = root.get("spool").map_or(0..0, |v| v.span());
+    r.check_keys(t, "[spool]", &SPOOL_KEYS);
+    let dir = match r.string(t, "dir") {
+        Some(d) if !d.get_ref().trim().is_empty() => config_path.parent().unwrap_or(Path::new(".")).join(d.get_ref()),
+        Some(d) => {
+            r.error(d.span(), "\"dir\" is empty: give the directory to watch");
+            return None;
+        }
+        None => {
+            r.error(span, "[spool] needs \"dir\", the directory to watch for articles");
+            return None;
+        }
+    };
+    let scan_interval = r.duration(t, "scan_interval").unwrap_or(SPOOL_DEFAULT_SCAN);
+    let settle = r.duration(t, "settle").unwrap_or(SPOOL_DEFAULT_SETTLE);
+    let max_bytes = match r.integer(t, "max_bytes") {
+        Some(n) if *n.get_ref() > 0 => u64::try_from(*n.get_ref()).unwrap_or(ARTICLE_MAX_BYTES),
+        Some(n) => {
+            r.error(n.span(), "\"max_bytes\" must be positive");
+            ARTICLE_MAX_BYTES
+        }
+        None => ARTICLE_MAX_BYTES,
+    };
+    if scan_interval.is_zero() {
+        r.error(span, "[spool] scan_interval must be longer than 0s");
+    }
+    Some(Spool { dir, scan_interval, settle, max_bytes })
 }
 
 fn read_topics(r: &mut Reader, root: &DeTable<'_>) -> Vec<Topic> {

@@ -4,6 +4,7 @@
 //! `match` phrases), then hands the result to [`Store::ingest`].
 
 pub mod decode;
+pub mod spool;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
