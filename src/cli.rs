@@ -248,6 +248,12 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
             .unwrap_or_else(|_| "never".to_owned());
         say!("  digest:    {} \"{}\" to {}, next {next}", d.name, d.schedule_text, d.receivers.join(", "));
     }
+    if let Some(spool) = &config.spool {
+        say!("  spool:     {} (scan every {:?}, settle {:?})", spool.dir.display(), spool.scan_interval, spool.settle);
+    }
+    if !config.topics.is_empty() || !config.actors.is_empty() {
+        say!("  tracking:  {} topic(s), {} watched actor(s)", config.topics.len(), config.actors.len());
+    }
     say!("  deadlines: {}", config.deadlines.len());
     let mut next: Option<(DateTime<Utc>, String)> = None;
     for d in &config.deadlines {
