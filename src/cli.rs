@@ -65,7 +65,7 @@ enum Command {
     },
     /// Read articles into the ledger: store each once, extract, merge, plan alerts.
     Ingest {
-        /// Article files (.txt/.md with an optional header block), or - for standard input.
+        /// Article files (.txt, .md, .html, .json), http(s) URLs of pages, or - for standard input.
         #[arg(value_name = "PATH", required = true)]
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -81,6 +81,16 @@ enum Command {
         /// Only the talks linked to this deadline.
         #[arg(long, value_name = "ID")]
         deadline: Option<String>,
+    },
+    /// List the feeds: last success, last error, entries seen, next poll.
+    Feeds {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Poll feeds now (all, or those named), ingest their new entries, and say how it went.
+    Poll {
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
     },
     /// Track a candidate deadline: it alerts through the routes like a declared one.
     Track {
@@ -199,6 +209,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let store = open_ledger(&config)?;
             print_talks(&store.talks(deadline.as_deref(), usize::MAX)?, format)
         }
+        Command::Feeds { format } => {
+            let config = config::load(&path)?;
+            let store = open_ledger(&config)?;
+            print_feeds(&config, &store, format)
+        }
+        Command::Poll { names } => poll(&path, &names),
         Command::Track { id } => set_tracking(&path, &id, Tracking::Tracked),
         Command::Dismiss { id } => set_tracking(&path, &id, Tracking::Dismissed),
         Command::Alerts { format, deadline } => {
@@ -470,6 +486,129 @@ fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_bytes: usiz
     Ok(())
 }
 
+/// `sanctiond ingest URL`: one page, fetched with the feeds' limits.
+fn fetch_page(url: &str) -> Result<String, InputError> {
+    use crate::ingest::feed::{Fetcher, page_article};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| InputError(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let fetcher = Fetcher::new().map_err(InputError)?;
+        page_article(&fetcher, url, config::FEED_DEFAULT_TIMEOUT).await.map_err(|e| InputError(format!("{url}: {e}")))
+    })
+}
+
+fn print_feeds(config: &Config, store: &Store, format: Format) -> anyhow::Result<()> {
+    let tz = config.daemon.timezone;
+    let now = Utc::now();
+    let rows = store.feeds()?;
+    let mut out = Vec::new();
+    for feed in &config.feeds {
+        let row = rows.iter().find(|r| r.name == feed.name);
+        let next = match row {
+            Some(r) if r.gone => None,
+            Some(r) => crate::ingest::feed::next_poll(feed, tz, r.last_poll, r.not_before, now),
+            None => Some(now),
+        };
+        out.push(json!({
+            "name": feed.name,
+            "url": row.map_or(feed.url.as_str(), |r| r.url.as_str()),
+            "schedule": feed.schedule_text,
+            "last_poll": row.and_then(|r| r.last_poll).map(millis),
+            "last_success": row.and_then(|r| r.last_success).map(millis),
+            "last_new_entry": row.and_then(|r| r.last_new_entry).map(millis),
+            "last_error": row.and_then(|r| r.last_error.clone()),
+            "failures": row.map_or(0, |r| r.failures),
+            "entries_seen": row.map_or(0, |r| r.entries_seen),
+            "next_poll": next.map(millis),
+            "stale": row.is_some_and(|r| r.stale),
+            "gone": row.is_some_and(|r| r.gone),
+        }));
+    }
+    match format {
+        Format::Json => say!("{}", serde_json::to_string_pretty(&out)?),
+        Format::Human => {
+            let when = |v: &serde_json::Value| {
+                v.as_str()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .map_or_else(|| "-".to_owned(), |t| show_time(t.with_timezone(&Utc), tz))
+            };
+            let rows: Vec<Vec<String>> = out
+                .iter()
+                .map(|f| {
+                    let mut state = if f["gone"] == true {
+                        "gone"
+                    } else if f["stale"] == true {
+                        "stale"
+                    } else {
+                        "ok"
+                    }
+                    .to_owned();
+                    if f["last_poll"].is_null() {
+                        state = "new".to_owned();
+                    }
+                    vec![
+                        f["name"].as_str().unwrap_or("").to_owned(),
+                        state,
+                        when(&f["last_success"]),
+                        f["entries_seen"].to_string(),
+                        when(&f["next_poll"]),
+                        f["last_error"].as_str().unwrap_or("-").to_owned(),
+                    ]
+                })
+                .collect();
+            say_raw!("{}", table(&["FEED", "STATE", "LAST SUCCESS", "ENTRIES", "NEXT POLL", "LAST ERROR"], &rows));
+        }
+    }
+    Ok(())
+}
+
+/// `sanctiond poll`: each named feed (or all) once, now.
+fn poll(config_path: &Path, names: &[String]) -> anyhow::Result<()> {
+    use std::sync::{Arc, Mutex};
+    let config = Arc::new(config::load(config_path)?);
+    for name in names {
+        if !config.feeds.iter().any(|f| &f.name == name) {
+            return Err(InputError(format!("no [[feed]] named {name:?} in {}", config_path.display())).into());
+        }
+    }
+    let store = Arc::new(Mutex::new(open_ledger_rw(&config)?));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let mut failed = 0;
+    runtime.block_on(async {
+        let fetcher = crate::ingest::feed::Fetcher::new().map_err(|e| anyhow::anyhow!(e))?;
+        let ingester = Arc::new(crate::ingest::Ingester::new(&config));
+        for feed in config.feeds.iter().filter(|f| names.is_empty() || names.contains(&f.name)) {
+            let report = crate::ingest::feed::poll(&fetcher, &store, &config, &ingester, feed, Utc::now())
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            match &report.error {
+                None if report.not_modified => say!("{}: not modified", feed.name),
+                None => say!("{}: {} new entries, {} ingested", feed.name, report.new_entries, report.ingested),
+                Some(error) => {
+                    failed += 1;
+                    say!("{}: failed: {error}", feed.name);
+                }
+            }
+            if let Some(url) = &report.moved_to {
+                say!("{}: moved for good to {url}", feed.name);
+            }
+            if let Some(notice) = report.notice {
+                say!("{}: source {notice}; notice sent to {}", feed.name, config.default_receivers.join(", "));
+            }
+        }
+        anyhow::Ok(())
+    })?;
+    if let Some(dir) = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner).path().parent() {
+        daemon::wake(dir);
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} feed(s) could not be polled");
+    }
+    Ok(())
+}
+
 fn set_tracking(config_path: &Path, id: &str, tracking: Tracking) -> anyhow::Result<()> {
     let config = config::load(config_path)?;
     let mut store = open_ledger_rw(&config)?;
@@ -703,6 +842,10 @@ fn check_text(name: &str, bytes: Vec<u8>, max_bytes: usize) -> Result<String, In
 /// input by its content) into header-block text.
 fn read_decoded(path: &Path, max_bytes: usize) -> Result<String, InputError> {
     use crate::ingest::decode::{Kind, decode};
+    let text = path.to_string_lossy();
+    if text.starts_with("http://") || text.starts_with("https://") {
+        return fetch_page(&text);
+    }
     let (name, bytes) = read_bytes(path, max_bytes)?;
     let kind = if path == Path::new("-") {
         Kind::of_content(None, &bytes)

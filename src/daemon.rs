@@ -165,6 +165,14 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
             Some(tokio::spawn(crate::ingest::spool::run(ctx, stop_rx.clone())))
         }
     };
+    let feeds = tokio::spawn(crate::ingest::feed::run(
+        crate::ingest::feed::FeedsContext {
+            ledger: ledger.clone(),
+            config: config_tx.subscribe(),
+            changed: Arc::clone(&changed),
+        },
+        stop_rx.clone(),
+    ));
     notify_systemd(&[NotifyState::Ready, NotifyState::Status("watching deadlines")]);
 
     let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Runtime)?;
@@ -196,6 +204,13 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let _ = stop_tx.send(true);
     if !timer.is_finished() && tokio::time::timeout(DRAIN_TIMEOUT, &mut timer).await.is_err() {
         tracing::warn!("the timer did not finish within {DRAIN_TIMEOUT:?}; exiting anyway");
+    }
+    match tokio::time::timeout(DRAIN_TIMEOUT, feeds).await {
+        Err(_) => {
+            tracing::warn!("feed polls did not finish within {DRAIN_TIMEOUT:?}; their entries come again next time")
+        }
+        Ok(Ok(Err(error))) => tracing::error!(%error, "the feed poller stopped"),
+        Ok(_) => {}
     }
     if let Some(spool) = spool {
         match tokio::time::timeout(DRAIN_TIMEOUT, spool).await {

@@ -38,7 +38,7 @@ impl Deliver for Recorder {
     }
 
     fn deliver_notice(&mut self, _: &Config, notice: &Notice, _: DateTime<Utc>) -> (Delivery, Recipients) {
-        let facts = notice.facts.iter().map(|f| f.deadline().to_owned()).collect::<Vec<_>>().join(",");
+        let facts = notice.facts.iter().map(|f| f.deadline().unwrap_or("-").to_owned()).collect::<Vec<_>>().join(",");
         self.0.lock().expect("lock").push((format!("notice:{facts}"), String::new(), notice.receiver.clone(), false));
         (Delivery::Delivered, Recipients::new())
     }

@@ -52,7 +52,27 @@ pub struct Config {
     pub actors: Vec<WatchedActor>,
     pub topics: Vec<Topic>,
     pub spool: Option<Spool>,
+    pub feeds: Vec<Feed>,
 }
+
+/// A feed to poll (`[[feed]]`): RSS 0.9x/1.0/2.0, Atom or JSON Feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feed {
+    pub name: String,
+    pub url: String,
+    /// Classic 5-field crontab, evaluated in `[daemon] timezone`.
+    pub schedule: croner::Cron,
+    pub schedule_text: String,
+    /// Follow each entry's link and read the page instead of the entry's summary.
+    pub fetch_article: bool,
+    /// Failing, or bringing nothing new, for longer than this makes the feed stale.
+    pub stale_after: Duration,
+    /// The longest one request may take.
+    pub timeout: Duration,
+}
+
+pub const FEED_DEFAULT_STALE: Duration = Duration::from_secs(24 * 3600);
+pub const FEED_DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The spool directory (`[spool]`): files dropped there are ingested, then moved to
 /// `done/` (or `rejected/`, next to a `.reason` file).
@@ -223,12 +243,13 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 12] = [
+const TOP_KEYS: [&str; 13] = [
     "actor",
     "digest",
     "daemon",
     "alerts",
     "deadline",
+    "feed",
     "receiver",
     "route",
     "routing",
@@ -237,6 +258,7 @@ const TOP_KEYS: [&str; 12] = [
     "templates",
     "topic",
 ];
+const FEED_KEYS: [&str; 6] = ["name", "url", "schedule", "fetch_article", "stale_after", "timeout"];
 const SPOOL_KEYS: [&str; 4] = ["dir", "scan_interval", "settle", "max_bytes"];
 const TOPIC_KEYS: [&str; 3] = ["name", "phrases", "tags"];
 const ACTOR_KEYS: [&str; 4] = ["name", "aliases", "role", "country"];
@@ -272,6 +294,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let actors = read_actors(&mut r, root);
     let topics = read_topics(&mut r, root);
     let spool = read_spool(&mut r, root, path);
+    let feeds = read_feeds(&mut r, root);
 
     if r.diagnostics.is_empty() {
         Ok(Config {
@@ -288,6 +311,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             actors,
             topics,
             spool,
+            feeds,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -502,11 +526,75 @@ fn read_topics(r: &mut Reader, root: &DeTable<'_>) -> Vec<Topic> {
     topics
 }
 
-fn read_digests(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Digest> {
-    let parser = croner::parser::CronParser::builder()
+/// Classic 5-field crontab: no seconds, no years.
+fn cron_parser() -> croner::parser::CronParser {
+    croner::parser::CronParser::builder()
         .seconds(croner::parser::Seconds::Disallowed)
         .year(croner::parser::Year::Disallowed)
-        .build();
+        .build()
+}
+
+/// A required `schedule` key, parsed.
+fn schedule(r: &mut Reader, t: &DeTable<'_>, span: &Span, what: &str) -> Option<(croner::Cron, String)> {
+    let text = required_string(r, t, "schedule", span, what)?;
+    match cron_parser().parse(text.get_ref()) {
+        Ok(cron) => Some((cron, text.into_inner())),
+        Err(e) => {
+            r.error(
+                text.span(),
+                format!(
+                    "invalid schedule \"{}\": {e} (write 5 crontab fields: minute hour day month weekday, e.g. \"0 8 * * Mon\")",
+                    text.get_ref()
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn read_feeds(r: &mut Reader, root: &DeTable<'_>) -> Vec<Feed> {
+    let mut feeds: Vec<Feed> = Vec::new();
+    for (t, span) in r.tables(root, "feed") {
+        r.check_keys(t, "[[feed]]", &FEED_KEYS);
+        let name = required_string(r, t, "name", &span, "[[feed]]");
+        if let Some(name) = &name
+            && feeds.iter().any(|f| &f.name == name.get_ref())
+        {
+            r.error(name.span(), format!("feed \"{}\" is declared twice", name.get_ref()));
+        }
+        let url = required_string(r, t, "url", &span, "[[feed]]").and_then(|u| {
+            let text = u.get_ref().trim();
+            let web = (text.starts_with("https://") || text.starts_with("http://")) && text.len() > 8;
+            if web && !text.contains(char::is_whitespace) {
+                Some(text.to_owned())
+            } else {
+                r.error(u.span(), format!("feed url {:?} is not an http:// or https:// URL", u.get_ref()));
+                None
+            }
+        });
+        let schedule = schedule(r, t, &span, "[[feed]]");
+        let fetch_article = r.boolean(t, "fetch_article").unwrap_or(false);
+        let stale_after = r.duration(t, "stale_after").unwrap_or(FEED_DEFAULT_STALE);
+        let timeout = r.duration(t, "timeout").unwrap_or(FEED_DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            r.error(span.clone(), "[[feed]] timeout must be longer than 0s");
+        }
+        if let (Some(name), Some(url), Some((schedule, schedule_text))) = (name, url, schedule) {
+            feeds.push(Feed {
+                name: name.into_inner(),
+                url,
+                schedule,
+                schedule_text,
+                fetch_article,
+                stale_after,
+                timeout,
+            });
+        }
+    }
+    feeds
+}
+
+fn read_digests(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Digest> {
     let mut digests: Vec<Digest> = Vec::new();
     for (t, span) in r.tables(root, "digest") {
         r.check_keys(t, "[[digest]]", &DIGEST_KEYS);
@@ -516,21 +604,7 @@ fn read_digests(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Ve
         {
             r.error(name.span(), format!("digest \"{}\" is declared twice", name.get_ref()));
         }
-        let schedule = required_string(r, t, "schedule", &span, "[[digest]]").and_then(|text| {
-            match parser.parse(text.get_ref()) {
-                Ok(cron) => Some((cron, text.into_inner())),
-                Err(e) => {
-                    r.error(
-                        text.span(),
-                        format!(
-                            "invalid schedule \"{}\": {e} (write 5 crontab fields: minute hour day month weekday, e.g. \"0 8 * * Mon\")",
-                            text.get_ref()
-                        ),
-                    );
-                    None
-                }
-            }
-        });
+        let schedule = schedule(r, t, &span, "[[digest]]");
         let receivers = match r.strings(t, "receivers") {
             Some(list) if !list.is_empty() => {
                 check_receivers_exist(r, &list, names);

@@ -47,6 +47,17 @@ impl Reader {
         }
     }
 
+    pub fn boolean(&mut self, table: &DeTable<'_>, key: &str) -> Option<bool> {
+        let value = table.get(key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.wrong_type(value.span(), key, "true or false", other);
+                None
+            }
+        }
+    }
+
     /// A string, or a TOML date/time literal given back in its text form.
     pub fn time_text(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
         let value = table.get(key)?;

@@ -134,6 +134,17 @@ fn html(page: &str, url: Option<&str>) -> Decoded {
     assemble(title.as_deref(), source.as_deref(), url.as_deref(), published, &tidy(&body))
 }
 
+/// The text of an HTML fragment (a feed entry's summary or title), paragraphs kept; text
+/// without markup is only tidied.
+pub fn html_text(fragment: &str) -> String {
+    let text = if fragment.contains('<') && fragment.contains('>') {
+        html2text::from_read(fragment.as_bytes(), 100_000).unwrap_or_else(|_| fragment.to_owned())
+    } else {
+        fragment.to_owned()
+    };
+    tidy(&text).trim_end().to_owned()
+}
+
 /// Paragraphs separated by one blank line, no runs of spaces, no empty lines in between.
 fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

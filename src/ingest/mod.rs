@@ -4,6 +4,7 @@
 //! `match` phrases), then hands the result to [`Store::ingest`].
 
 pub mod decode;
+pub mod feed;
 pub mod spool;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -185,7 +186,7 @@ fn contains_phrase(haystack: &str, phrase: &str) -> bool {
     })
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
     digest.as_ref().iter().fold(String::with_capacity(64), |mut s, b| {

@@ -197,7 +197,7 @@ impl Receivers {
                         target: ALERT_TARGET,
                         notice = notice.id,
                         receiver = %notice.receiver,
-                        deadline = %fact.deadline(),
+                        deadline = fact.deadline().unwrap_or("-"),
                         "notice: {}",
                         fact_line(fact, tz)
                     );
@@ -246,6 +246,8 @@ fn notice_subject(facts: &[Fact]) -> String {
         (count(|f| matches!(f, Fact::NewDeadline { .. })), "new deadline", "new deadlines"),
         (count(|f| matches!(f, Fact::Moved { .. })), "deadline moved", "deadlines moved"),
         (count(|f| matches!(f, Fact::NewTalk { .. })), "new talk", "new talks"),
+        (count(|f| matches!(f, Fact::SourceStale { .. })), "source stale", "sources stale"),
+        (count(|f| matches!(f, Fact::SourceRecovered { .. })), "source recovered", "sources recovered"),
     ] {
         if n > 0 {
             parts.push(format!("{n} {}", if n == 1 { one } else { many }));
@@ -275,6 +277,12 @@ fn fact_line(fact: &Fact, tz: Tz) -> String {
         Fact::NewTalk { deadline, summary, source, .. } => {
             format!("new talk on {deadline}: {} (from {})", render::one_line(summary), render::one_line(source))
         }
+        Fact::SourceStale { feed, since, error } => format!(
+            "source stale: feed {feed} has had no new entry since {}{}",
+            local_time(*since, tz),
+            error.as_deref().map(|e| format!(" (last error: {})", render::one_line(e))).unwrap_or_default()
+        ),
+        Fact::SourceRecovered { feed } => format!("source recovered: feed {feed} brings new entries again"),
     }
 }
 

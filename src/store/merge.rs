@@ -83,17 +83,45 @@ pub struct MentionIn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fact {
-    NewDeadline { deadline: String, title: String, due: DateTime<Utc>, source: String },
-    Moved { deadline: String, title: String, from: DateTime<Utc>, to: DateTime<Utc>, source: String },
-    NewTalk { deadline: String, title: String, talk: i64, summary: String, source: String },
+    NewDeadline {
+        deadline: String,
+        title: String,
+        due: DateTime<Utc>,
+        source: String,
+    },
+    Moved {
+        deadline: String,
+        title: String,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        source: String,
+    },
+    NewTalk {
+        deadline: String,
+        title: String,
+        talk: i64,
+        summary: String,
+        source: String,
+    },
+    /// A feed has failed, or brought nothing new, for longer than its `stale_after`.
+    SourceStale {
+        feed: String,
+        since: DateTime<Utc>,
+        error: Option<String>,
+    },
+    SourceRecovered {
+        feed: String,
+    },
 }
 
 impl Fact {
-    pub fn deadline(&self) -> &str {
+    /// The deadline the fact is about, for routing; `None` for a fact about a source.
+    pub fn deadline(&self) -> Option<&str> {
         match self {
             Fact::NewDeadline { deadline, .. } | Fact::Moved { deadline, .. } | Fact::NewTalk { deadline, .. } => {
-                deadline
+                Some(deadline)
             }
+            Fact::SourceStale { .. } | Fact::SourceRecovered { .. } => None,
         }
     }
 }
@@ -444,11 +472,12 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
     // One notice per receiver for everything this article brought.
     let mut by_receiver: BTreeMap<String, Vec<&Fact>> = BTreeMap::new();
     for fact in &report.facts {
-        let tags: Vec<String> = match load(tx, fact.deadline())? {
+        let Some(id) = fact.deadline() else { continue };
+        let tags: Vec<String> = match load(tx, id)? {
             Some(d) => d.tags,
             None => Vec::new(),
         };
-        for receiver in policy.receivers(fact.deadline(), &tags) {
+        for receiver in policy.receivers(id, &tags) {
             by_receiver.entry(receiver).or_default().push(fact);
         }
     }

@@ -14,7 +14,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, param
 use crate::config::DeclaredDeadline;
 use crate::model::{Alert, AlertKey, AlertState, Deadline, DeadlineStatus, PlannedAlert, Revision, Tracking};
 
+mod feeds;
 mod merge;
+pub use feeds::{FeedPoll, FeedRow};
 pub use merge::{ArticleIn, Fact, IngestReport, MentionIn, Notice, Policy};
 
 /// The file name of the ledger inside the state directory.
@@ -26,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_delivery.sql"),
     include_str!("migrations/0003_digests.sql"),
     include_str!("migrations/0004_articles.sql"),
+    include_str!("migrations/0005_feeds.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

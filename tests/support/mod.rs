@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod http;
 pub mod smtp;
 
 use std::io::{BufRead, BufReader};
