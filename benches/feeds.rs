@@ -1,0 +1,145 @@
+//! 500 feeds on one daemon against a local HTTP server (`tests/support/http_server.py`):
+//! every feed is scheduled every minute (15 times the README's "every 15 minutes") for
+//! several minutes, each poll a real conditional GET, one new entry per minute for every
+//! feed. Prints polls per scheduled minute (missed schedules), how late polls started,
+//! and the daemon's memory over the run. `cargo bench --bench feeds [-- MINUTES]`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const FEEDS: usize = 500;
+
+fn rss(minute: usize) -> String {
+    let items: String = (0..=minute)
+        .rev()
+        .map(|m| {
+            format!(
+                "<item><guid>entry-{m}</guid><title>Update {m}</title><link>https://example.org/{m}</link>\
+                 <description>Officials said new sanctions on shipping line {m} take effect on September {}.</description></item>",
+                1 + m % 28
+            )
+        })
+        .collect();
+    format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Bench Wire</title>{items}</channel></rss>")
+}
+
+fn routes(minute: usize) -> String {
+    serde_json::json!({"/feed/*": {"body": rss(minute), "etag": format!("\"m{minute}\"")}}).to_string()
+}
+
+fn main() {
+    let minutes: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(4);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("routes.json");
+    let log = dir.path().join("requests.jsonl");
+    std::fs::write(&script, routes(0)).expect("routes");
+    let server_py = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/http_server.py");
+    let mut server = Command::new("python3")
+        .arg(server_py)
+        .arg("--script")
+        .arg(&script)
+        .arg("--log")
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line).expect("READY");
+    let port: u16 = line.trim().strip_prefix("READY ").and_then(|p| p.parse().ok()).expect("port");
+
+    let mut config = format!(
+        "[daemon]\nstate_dir = \"{}\"\n[[receiver]]\nname = \"journal\"\ntype = \"log\"\n[routing]\ndefault = [\"journal\"]\n",
+        dir.path().join("state").display()
+    );
+    for i in 0..FEEDS {
+        let _ = write!(config, "[[feed]]\nname = \"feed-{i}\"\nurl = \"http://127.0.0.1:{port}/feed/{i}\"\nschedule = \"* * * * *\"\n");
+    }
+    let config_path = dir.path().join("sanctiond.toml");
+    std::fs::write(&config_path, config).expect("config");
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_sanctiond"))
+        .arg("--config")
+        .arg(&config_path)
+        .arg("run")
+        .env("RUST_LOG", "sanctiond=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("daemon");
+    let pid = daemon.id();
+    let stderr = daemon.stderr.take().expect("stderr");
+    let late = std::thread::spawn(move || {
+        // late_ms of every scheduled poll.
+        let mut late: Vec<i64> = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(ms) = line.split(" late_ms=").nth(1).and_then(|r| r.split_whitespace().next()?.parse().ok()) {
+                late.push(ms);
+            }
+        }
+        late
+    });
+
+    let start = Instant::now();
+    let mut rss: Vec<f64> = Vec::new();
+    let mut minute = 0;
+    while start.elapsed() < Duration::from_secs(60 * minutes as u64 + 5) {
+        std::thread::sleep(Duration::from_secs(5));
+        rss.push(vm_rss_mb(pid));
+        let now_minute = (start.elapsed().as_secs() / 60) as usize;
+        if now_minute > minute {
+            minute = now_minute;
+            let tmp = script.with_extension("tmp");
+            std::fs::write(&tmp, routes(minute)).expect("routes");
+            std::fs::rename(&tmp, &script).expect("routes");
+        }
+    }
+    let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+    let _ = daemon.wait();
+    let _ = server.kill();
+    let late = late.join().unwrap_or_default();
+
+    // Requests per wall-clock minute: each feed must be asked once in every full minute.
+    let mut per_minute: BTreeMap<i64, HashSet<String>> = BTreeMap::new();
+    let mut conditional = 0;
+    let mut total = 0;
+    for line in std::fs::read_to_string(&log).unwrap_or_default().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("log line");
+        let minute = (v["time"].as_f64().unwrap_or(0.0) / 60.0) as i64;
+        per_minute.entry(minute).or_default().insert(v["path"].as_str().unwrap_or("").to_owned());
+        total += 1;
+        conditional += usize::from(v["headers"].get("if-none-match").is_some());
+    }
+    let full: Vec<(&i64, &HashSet<String>)> =
+        per_minute.iter().skip(1).take(per_minute.len().saturating_sub(2)).collect();
+    let missed: usize = full.iter().map(|(_, feeds)| FEEDS - feeds.len().min(FEEDS)).sum();
+    let mut sorted = late.clone();
+    sorted.sort_unstable();
+    let pct = |p: f64| sorted.get(((sorted.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0);
+    println!(
+        "feeds: {FEEDS} feeds every minute for {minutes} min: {total} requests ({conditional} conditional), \
+         {} full minutes checked, {missed} missed schedules",
+        full.len()
+    );
+    println!(
+        "poll start after its scheduled time: median {} ms, p99 {} ms, max {} ms ({} polls)",
+        pct(0.5),
+        pct(0.99),
+        sorted.last().copied().unwrap_or(0),
+        sorted.len()
+    );
+    let (first, last) = (rss.first().copied().unwrap_or(0.0), rss.last().copied().unwrap_or(0.0));
+    let max = rss.iter().copied().fold(0.0, f64::max);
+    println!("daemon memory: {first:.1} MB after 5 s, {last:.1} MB at the end, {max:.1} MB max (VmRSS every 5 s)");
+    let per_minute: Vec<String> = rss.iter().step_by(12).map(|m| format!("{m:.1}")).collect();
+    println!("daemon memory each minute: {} MB", per_minute.join(", "));
+}
+
+fn vm_rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:")).map(str::to_owned))
+        .and_then(|v| v.split_whitespace().next().and_then(|kb| kb.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}
