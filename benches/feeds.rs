@@ -56,7 +56,10 @@ fn main() {
         dir.path().join("state").display()
     );
     for i in 0..FEEDS {
-        let _ = write!(config, "[[feed]]\nname = \"feed-{i}\"\nurl = \"http://127.0.0.1:{port}/feed/{i}\"\nschedule = \"* * * * *\"\n");
+        let _ = write!(
+            config,
+            "[[feed]]\nname = \"feed-{i}\"\nurl = \"http://127.0.0.1:{port}/feed/{i}\"\nschedule = \"* * * * *\"\n"
+        );
     }
     let config_path = dir.path().join("sanctiond.toml");
     std::fs::write(&config_path, config).expect("config");
@@ -98,6 +101,7 @@ fn main() {
     let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
     let _ = daemon.wait();
     let _ = server.kill();
+    let _ = server.wait();
     let late = late.join().unwrap_or_default();
 
     // Requests per wall-clock minute: each feed must be asked once in every full minute.

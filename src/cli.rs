@@ -914,7 +914,11 @@ fn extract_one(
     format: Format,
     max_bytes: usize,
 ) -> anyhow::Result<()> {
-    let text = read_article(path, max_bytes)?;
+    // An .html or .json file is decoded first, so offsets index the text as ingest stores it.
+    let text = match crate::ingest::decode::Kind::of_path(path) {
+        Some(crate::ingest::decode::Kind::Html | crate::ingest::decode::Kind::Json) => read_decoded(path, max_bytes)?,
+        _ => read_article(path, max_bytes)?,
+    };
     let result = extraction_json(&text, published, setup);
     match format {
         Format::Json => say!("{}", serde_json::to_string_pretty(&result)?),
