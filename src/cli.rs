@@ -754,6 +754,7 @@ id = "demo-ultimatum"
 title = "Demo: ceasefire ultimatum before secondary tariffs"
 due = "{due}"
 tags = ["demo", "russia"]
+match = ["secondary tariffs"]
 
 [[deadline]]
 id = "demo-general-license"
@@ -765,12 +766,41 @@ lead_times = ["7d", "1d"]
 [[receiver]]
 name = "journal"
 type = "log"
+
+[[actor]]
+name = "Steve Witkoff"
+aliases = ["Witkoff"]
+
+[[actor]]
+name = "Vladimir Putin"
+aliases = ["Putin"]
+
+# Articles dropped here are ingested; the demo drops one at the start.
+[spool]
+dir = "{inbox}"
+settle = "1s"
 "#,
         now = now.to_rfc3339_opts(SecondsFormat::Secs, true),
         state = dir.join("state").display().to_string().replace('\\', "\\\\").replace('"', "\\\""),
         due = due.to_rfc3339_opts(SecondsFormat::Secs, true),
+        inbox = dir.join("inbox").display().to_string().replace('\\', "\\\\").replace('"', "\\\""),
     );
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    // An article for the spool: a talk that bears on the near deadline, which its alerts
+    // will then carry, and a notice of the new talk.
+    let inbox = dir.join("inbox");
+    std::fs::create_dir_all(&inbox).with_context(|| format!("cannot create {}", inbox.display()))?;
+    let article = format!(
+        "Title: Envoy in Moscow\nSource: Demo Wire\nPublished: {published}\n\n\
+         US special envoy Steve Witkoff met Russian President Vladimir Putin in Moscow on {day}, calling the talks \"constructive\".\n\
+         Russia must agree to a ceasefire or face secondary tariffs, the White House said.\n",
+        published = now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        day = now.with_timezone(&chrono_tz::America::New_York).format("%B %-d"),
+    );
+    let tmp = inbox.join(".envoy.txt.tmp");
+    std::fs::write(&tmp, article)
+        .and_then(|()| std::fs::rename(&tmp, inbox.join("envoy-in-moscow.txt")))
+        .with_context(|| format!("cannot write the demo article into {}", inbox.display()))?;
     eprintln!(
         "demo: wrote {}; the near deadline is due in {DEMO_DUE_IN} s, alerts at 20 s, 10 s and 0 s before it",
         path.display()
@@ -780,7 +810,7 @@ type = "log"
         config_path: path.clone(),
         stop_after: Some(Duration::from_secs(DEMO_DUE_IN as u64 + 2)),
     })?;
-    eprintln!("demo: done. Look inside with: sanctiond --config {} alerts", path.display());
+    eprintln!("demo: done. Look inside with: sanctiond --config {0} alerts (or deadlines, talks)", path.display());
     Ok(())
 }
 
