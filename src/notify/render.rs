@@ -411,6 +411,67 @@ mod tests {
     use super::*;
 
     #[test]
+    fn digests_list_candidates_and_the_talks_since_the_last_one() {
+        use crate::model::{Deadline, DeadlineStatus, TalkEvent, TalkSource, Tracking};
+        let now = DateTime::parse_from_rfc3339("2025-08-04T12:00:00Z").expect("time").to_utc();
+        let deadline = |id: &str, title: &str, tracking| Deadline {
+            id: id.into(),
+            title: title.into(),
+            due: now + chrono::Duration::days(4),
+            status: DeadlineStatus::Active,
+            tags: vec!["russia".into()],
+            lead_times: None,
+            revision: 1,
+            sources: Vec::new(),
+            tracking,
+        };
+        let talk = TalkEvent {
+            id: 1,
+            participants: vec!["Steve Witkoff".into(), "Vladimir Putin".into()],
+            actors: Vec::new(),
+            status: "held".into(),
+            date: Some("2025-08-03".into()),
+            place: Some("Moscow".into()),
+            tone: vec!["constructive".into()],
+            sources: vec![TalkSource {
+                article: "Wire: Envoy".into(),
+                reported_by: Some("Wire".into()),
+                evidence: String::new(),
+            }],
+            deadlines: Vec::new(),
+            first_seen: now,
+        };
+        let run = crate::store::DigestRun {
+            id: 1,
+            name: "monday".into(),
+            planned: now,
+            receiver: "desk".into(),
+            late: false,
+            attempts: 0,
+            first_attempt: None,
+            recipients: Default::default(),
+        };
+        let tracked = [deadline("ru-tariffs", "Secondary tariffs", Tracking::Tracked)];
+        let candidates = [deadline("cod-quota-2025-08-08", "commission has set a deadline", Tracking::Candidate)];
+        let view = DigestView::new(
+            &run,
+            std::time::Duration::from_secs(30 * 86_400),
+            &tracked,
+            &candidates,
+            &[talk],
+            Tz::UTC,
+            now,
+        );
+        let renderer = Renderer::new(&crate::config::Templates::default()).expect("templates");
+        let (text, html) = renderer.digest_bodies(&view).expect("render");
+        let candidates_at = text.find("Candidates").expect("a candidates section");
+        assert!(text[candidates_at..].contains("cod-quota-2025-08-08"), "{text}");
+        assert!(!text[..candidates_at].contains("cod-quota"), "a candidate is not listed as tracked: {text}");
+        assert!(text.contains("2025-08-03: Steve Witkoff, Vladimir Putin in Moscow, reported by Wire"), "{text}");
+        assert!(html.contains("Candidates (not tracked)") && html.contains("Steve Witkoff"), "{html}");
+    }
+
+    #[test]
     fn header_text_cannot_break_lines() {
         assert_eq!(one_line("Tariffs\r\nBcc: victim@example.org"), "Tariffs Bcc: victim@example.org");
         assert_eq!(one_line(&"x".repeat(300)).chars().count(), 201);
