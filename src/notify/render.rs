@@ -462,7 +462,7 @@ mod tests {
             Tz::UTC,
             now,
         );
-        let renderer = Renderer::new(&crate::config::Templates::default()).expect("templates");
+        let renderer = Renderer::new(&Templates::default()).expect("templates");
         let (text, html) = renderer.digest_bodies(&view).expect("render");
         let candidates_at = text.find("Candidates").expect("a candidates section");
         assert!(text[candidates_at..].contains("cod-quota-2025-08-08"), "{text}");
