@@ -286,3 +286,19 @@ fn fixture_articles_yield_their_expected_facts() {
     }
     assert!(checked >= 13, "only {checked} fixtures");
 }
+
+#[test]
+fn a_date_some_days_before_a_deadline_puts_the_deadline_after_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("before.txt");
+    std::fs::write(
+        &path,
+        "Published: 2025-08-07T08:00:00Z\n\nWitkoff met Putin at the Kremlin on Wednesday, two days before a deadline for Russia to agree a ceasefire.\n",
+    )
+    .expect("write");
+    let (code, v, err) = extract(&[&path.display().to_string()]);
+    assert_eq!(code, Some(0), "{err}");
+    let due: Vec<Option<String>> =
+        deadlines(&v).into_iter().map(|(due, _, _)| due.map(|d| d[..10].to_owned())).collect();
+    assert_eq!(due, [Some("2025-08-08".to_owned())], "Wednesday 6 August + two days");
+}

@@ -99,7 +99,12 @@ pub fn find(
                         .filter(|t| due_of(t, published, zone).is_some())
                         .min_by_key(|t| distance(t, cue_start, cue_end))
                 })
-                .and_then(|t| due_of(t, published, zone))
+                .and_then(|t| {
+                    let (due, grain) = due_of(t, published, zone)?;
+                    // "on Wednesday, two days before a deadline": two days after Wednesday.
+                    let later = days_before_cue(text, &here, t, cue_start).unwrap_or(0);
+                    Some((due.checked_add_days(Days::new(later))?, grain))
+                })
         };
         if cue_text == "within" && chosen.is_none() {
             continue;
@@ -182,6 +187,28 @@ fn due_of(t: &Timex, published: DateTime<FixedOffset>, zone: Zone) -> Option<(Da
 }
 
 /// "within 50 days" said on `published`: due at the end of the 50th day after it.
+/// N when the text says "DATE, N days before the deadline": a duration right after the
+/// date and right before the cue, joined by "before" or "ahead of".
+fn days_before_cue(text: &str, here: &[&Timex], date: &Timex, cue_start: usize) -> Option<u64> {
+    let d = here.iter().find(|d| d.kind == TimexType::Duration && d.start >= date.end && d.end <= cue_start)?;
+    let between = text.get(date.end..d.start)?.trim_matches(|c: char| c.is_whitespace() || c == ',');
+    // The duration may span the joining word itself ("two days before").
+    let tail = text.get(d.start..cue_start)?.to_ascii_lowercase();
+    let at = tail.find(" before").map(|i| i + 7).or_else(|| tail.find(" ahead of").map(|i| i + 9))?;
+    let rest = &tail[at..];
+    if !between.is_empty() || rest.split_whitespace().count() > 3 {
+        return None;
+    }
+    let v = d.value.strip_prefix('P')?;
+    let (n, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit())?);
+    let n: u64 = n.parse().ok()?;
+    match unit {
+        "D" => Some(n),
+        "W" => n.checked_mul(7),
+        _ => None,
+    }
+}
+
 fn within(t: &Timex, published: DateTime<FixedOffset>, zone: Zone) -> Option<(DateTime<FixedOffset>, &'static str)> {
     let v = t.value.strip_prefix('P')?;
     let (n, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit())?);
