@@ -595,7 +595,8 @@ fn poll(config_path: &Path, names: &[String]) -> anyhow::Result<()> {
                 say!("{}: moved for good to {url}", feed.name);
             }
             if let Some(notice) = report.notice {
-                say!("{}: source {notice}; notice sent to {}", feed.name, config.default_receivers.join(", "));
+                let to = if feed.receivers.is_empty() { &config.default_receivers } else { &feed.receivers };
+                say!("{}: source {notice}; notice sent to {}", feed.name, to.join(", "));
             }
         }
         anyhow::Ok(())

@@ -275,22 +275,26 @@ fn pages_are_read_with_or_without_metadata_and_fetch_article_follows_links() {
 fn a_feed_gone_quiet_is_reported_stale_once_and_recovered_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = HttpServer::start(dir.path(), &json!({"/rss": {"status": 500}}));
-    let config = setup(dir.path(), &feed("wire", &server.url("/rss"), "stale_after = \"0s\""));
+    // Its own receiver for source notices, instead of [routing] default.
+    let extra = "stale_after = \"0s\"\nreceivers = [\"ops\"]\n[[receiver]]\nname = \"ops\"\ntype = \"log\"";
+    let config = setup(dir.path(), &feed("wire", &server.url("/rss"), extra));
     let (_, first) = poll(&config, "wire");
     assert!(!first.contains("source stale"), "{first}");
     let (_, second) = poll(&config, "wire");
-    assert!(second.contains("wire: source stale; notice sent to journal"), "{second}");
+    assert!(second.contains("wire: source stale; notice sent to ops"), "{second}");
     let (_, third) = poll(&config, "wire");
     assert!(!third.contains("source stale"), "once: {third}");
     server.set(&json!({"/rss": {"body": rss(&[ITEM_1])}}));
     let (_, back) = poll(&config, "wire");
-    assert!(back.contains("wire: source recovered; notice sent to journal"), "{back}");
+    assert!(back.contains("wire: source recovered; notice sent to ops"), "{back}");
     let kinds: Vec<String> = {
         let conn = ledger(dir.path());
-        let mut stmt = conn.prepare("SELECT json_extract(facts, '$[0].kind') FROM notices ORDER BY id").expect("query");
+        let mut stmt = conn
+            .prepare("SELECT receiver || ':' || json_extract(facts, '$[0].kind') FROM notices ORDER BY id")
+            .expect("query");
         stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("rows")
     };
-    assert_eq!(kinds, ["source_stale", "source_recovered"]);
+    assert_eq!(kinds, ["ops:source_stale", "ops:source_recovered"]);
 }
 
 #[test]

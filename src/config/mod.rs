@@ -69,6 +69,8 @@ pub struct Feed {
     pub stale_after: Duration,
     /// The longest one request may take.
     pub timeout: Duration,
+    /// Who hears that the feed went stale or recovered; `[routing] default` when empty.
+    pub receivers: Vec<String>,
 }
 
 pub const FEED_DEFAULT_STALE: Duration = Duration::from_secs(24 * 3600);
@@ -258,7 +260,7 @@ const TOP_KEYS: [&str; 13] = [
     "templates",
     "topic",
 ];
-const FEED_KEYS: [&str; 6] = ["name", "url", "schedule", "fetch_article", "stale_after", "timeout"];
+const FEED_KEYS: [&str; 7] = ["name", "url", "schedule", "fetch_article", "stale_after", "timeout", "receivers"];
 const SPOOL_KEYS: [&str; 4] = ["dir", "scan_interval", "settle", "max_bytes"];
 const TOPIC_KEYS: [&str; 3] = ["name", "phrases", "tags"];
 const ACTOR_KEYS: [&str; 4] = ["name", "aliases", "role", "country"];
@@ -294,7 +296,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let actors = read_actors(&mut r, root);
     let topics = read_topics(&mut r, root);
     let spool = read_spool(&mut r, root, path);
-    let feeds = read_feeds(&mut r, root);
+    let feeds = read_feeds(&mut r, root, &names);
 
     if r.diagnostics.is_empty() {
         Ok(Config {
@@ -552,7 +554,7 @@ fn schedule(r: &mut Reader, t: &DeTable<'_>, span: &Span, what: &str) -> Option<
     }
 }
 
-fn read_feeds(r: &mut Reader, root: &DeTable<'_>) -> Vec<Feed> {
+fn read_feeds(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Feed> {
     let mut feeds: Vec<Feed> = Vec::new();
     for (t, span) in r.tables(root, "feed") {
         r.check_keys(t, "[[feed]]", &FEED_KEYS);
@@ -579,6 +581,9 @@ fn read_feeds(r: &mut Reader, root: &DeTable<'_>) -> Vec<Feed> {
         if timeout.is_zero() {
             r.error(span.clone(), "[[feed]] timeout must be longer than 0s");
         }
+        let receivers = r.strings(t, "receivers").unwrap_or_default();
+        check_receivers_exist(r, &receivers, names);
+        let receivers = plain(receivers);
         if let (Some(name), Some(url), Some((schedule, schedule_text))) = (name, url, schedule) {
             feeds.push(Feed {
                 name: name.into_inner(),
@@ -588,6 +593,7 @@ fn read_feeds(r: &mut Reader, root: &DeTable<'_>) -> Vec<Feed> {
                 fetch_article,
                 stale_after,
                 timeout,
+                receivers,
             });
         }
     }

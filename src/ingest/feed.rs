@@ -302,7 +302,7 @@ pub async fn poll(
     }
     report.error = outcome.error.clone();
     report.not_before = outcome.not_before;
-    let receivers = config.default_receivers.clone();
+    let receivers = if feed.receivers.is_empty() { config.default_receivers.clone() } else { feed.receivers.clone() };
     let stale_after = chrono::Duration::from_std(feed.stale_after).unwrap_or(chrono::Duration::MAX);
     report.notice = with_store(store, {
         let (name, outcome) = (feed.name.clone(), outcome.clone());
@@ -649,6 +649,7 @@ mod tests {
             fetch_article: false,
             stale_after: config::FEED_DEFAULT_STALE,
             timeout: config::FEED_DEFAULT_TIMEOUT,
+            receivers: Vec::new(),
         }
     }
 
