@@ -102,6 +102,10 @@ pub fn run(options: RunOptions) -> Result<(), DaemonError> {
 }
 
 async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonError> {
+    // Handlers first: a SIGTERM that comes while the daemon starts is a clean stop, not a kill.
+    let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Runtime)?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(DaemonError::Runtime)?;
+    let mut hangup = signal(SignalKind::hangup()).map_err(DaemonError::Runtime)?;
     let ledger = ledger_path(&config);
     let state_dir = ledger.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
     fs::create_dir_all(&state_dir).map_err(|source| DaemonError::Io {
@@ -175,9 +179,6 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     ));
     notify_systemd(&[NotifyState::Ready, NotifyState::Status("watching deadlines")]);
 
-    let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Runtime)?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(DaemonError::Runtime)?;
-    let mut hangup = signal(SignalKind::hangup()).map_err(DaemonError::Runtime)?;
     let stop_after = async {
         match options.stop_after {
             Some(d) => tokio::time::sleep(d).await,
