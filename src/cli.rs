@@ -893,19 +893,8 @@ fn extraction_json(
     published: Option<DateTime<chrono::FixedOffset>>,
     setup: &ExtractSetup,
 ) -> serde_json::Value {
-    let header = crate::extract::article::parse_header(text);
-    let estimated = published.is_none() && header.published.is_none();
-    let published = published.or(header.published).unwrap_or_else(|| Utc::now().fixed_offset());
-    let body = &text[header.body_start..];
-    let options = crate::extract::Options { published, timezone: setup.timezone, actors: &setup.actors };
-    let mut found = crate::extract::extract(body, &options);
-    // A talk no attribution names was reported by the article's outlet.
-    for talk in &mut found.talks {
-        if talk.reported_by.is_none() {
-            talk.reported_by = header.source.clone();
-        }
-    }
-    found.shift(header.body_start);
+    let crate::extract::ArticleFacts { header, published, estimated, found } =
+        crate::extract::extract_article(text, published, Utc::now().fixed_offset(), setup.timezone, &setup.actors);
     let deadlines: Vec<serde_json::Value> = found
         .deadlines
         .iter()

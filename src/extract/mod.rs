@@ -52,6 +52,42 @@ impl Extraction {
     }
 }
 
+/// An article as given (optional header block, then the body) and what it says, with
+/// offsets into the whole text.
+#[derive(Debug, Clone)]
+pub struct ArticleFacts {
+    pub header: article::Header,
+    /// The header's time, else `published`, else `now`.
+    pub published: DateTime<FixedOffset>,
+    /// No time was known: `published` is `now`.
+    pub estimated: bool,
+    pub found: Extraction,
+}
+
+/// Reads the header block of `text` and extracts its body. `published` overrides the
+/// header's time; `now` stands in when neither gives one. A talk no attribution names
+/// was reported by the article's `Source:`.
+pub fn extract_article(
+    text: &str,
+    published: Option<DateTime<FixedOffset>>,
+    now: DateTime<FixedOffset>,
+    timezone: Tz,
+    actors: &Watch,
+) -> ArticleFacts {
+    let header = article::parse_header(text);
+    let given = published.or(header.published);
+    let published = given.unwrap_or(now);
+    let options = Options { published, timezone, actors };
+    let mut found = extract(&text[header.body_start..], &options);
+    for talk in &mut found.talks {
+        if talk.reported_by.is_none() {
+            talk.reported_by = header.source.clone();
+        }
+    }
+    found.shift(header.body_start);
+    ArticleFacts { header, published, estimated: given.is_none(), found }
+}
+
 /// Finds the time expressions, deadlines and talk events of `text`.
 pub fn extract(text: &str, options: &Options<'_>) -> Extraction {
     let times = timex::find(text, options.published.date_naive());

@@ -53,18 +53,9 @@ impl Ingester {
         published: Option<DateTime<FixedOffset>>,
         now: DateTime<Utc>,
     ) -> ArticleIn {
-        let header = extract::article::parse_header(text);
-        let given = published.or(header.published);
-        let published = given.unwrap_or_else(|| now.fixed_offset());
+        let extract::ArticleFacts { header, published, estimated, found } =
+            extract::extract_article(text, published, now.fixed_offset(), self.timezone, &self.watch);
         let body = &text[header.body_start..];
-        let options = extract::Options { published, timezone: self.timezone, actors: &self.watch };
-        let mut found = extract::extract(body, &options);
-        for talk in &mut found.talks {
-            if talk.reported_by.is_none() {
-                talk.reported_by = header.source.clone();
-            }
-        }
-        found.shift(header.body_start);
 
         let article_lower = body.to_lowercase();
         let article_topics = self.topic_tags(&article_lower);
@@ -112,7 +103,7 @@ impl Ingester {
             source: header.source,
             url: header.url,
             published: published.with_timezone(&Utc),
-            published_estimated: given.is_none(),
+            published_estimated: estimated,
             body: text.to_owned(),
             mentions,
             talks: found.talks,
