@@ -207,7 +207,11 @@ pub fn next_poll(
 ) -> Option<DateTime<Utc>> {
     let missed = match last_poll {
         None => true,
-        Some(last) => crate::schedule::latest_occurrence(&feed.schedule, last, now, tz).is_some(),
+        // One look: the first occurrence after the last poll is already past.
+        Some(last) => feed
+            .schedule
+            .find_next_occurrence(&last.with_timezone(&tz), false)
+            .is_ok_and(|t| t.with_timezone(&Utc) <= now),
     };
     let scheduled = if missed {
         now
