@@ -149,17 +149,11 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let spool = match &config.spool {
         None => None,
         Some(spool) => {
-            for dir in [
-                spool.dir.clone(),
-                spool.dir.join(crate::ingest::spool::DONE),
-                spool.dir.join(crate::ingest::spool::REJECTED),
-            ] {
-                fs::create_dir_all(&dir).map_err(|source| DaemonError::Io {
-                    what: "cannot create the spool directory",
-                    path: dir.clone(),
-                    source,
-                })?;
-            }
+            crate::ingest::spool::create_dirs(spool).map_err(|(path, source)| DaemonError::Io {
+                what: "cannot create the spool directory",
+                path,
+                source,
+            })?;
             let ctx = crate::ingest::spool::SpoolContext {
                 spool: spool.clone(),
                 ledger: ledger.clone(),

@@ -198,6 +198,15 @@ fn free_name(dir: &Path, name: &str) -> PathBuf {
     (2..).map(|n| dir.join(format!("{stem}.{n}{ext}"))).find(|p| !p.exists()).unwrap_or(first)
 }
 
+/// Creates the spool directory with its `done/` and `rejected/`; the daemon does this
+/// before it reports ready, so a directory it cannot use stops the start.
+pub fn create_dirs(spool: &Spool) -> Result<(), (PathBuf, std::io::Error)> {
+    for dir in [spool.dir.clone(), spool.dir.join(DONE), spool.dir.join(REJECTED)] {
+        std::fs::create_dir_all(&dir).map_err(|e| (dir, e))?;
+    }
+    Ok(())
+}
+
 /// What the spool task needs from the daemon.
 #[derive(Debug)]
 pub struct SpoolContext {
@@ -212,10 +221,6 @@ pub struct SpoolContext {
 /// Watches the spool until `shutdown` turns true.
 pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Result<(), String> {
     let SpoolContext { spool, ledger, mut config, changed } = ctx;
-    for dir in [spool.dir.clone(), spool.dir.join(DONE), spool.dir.join(REJECTED)] {
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create the spool directory {}: {e}", dir.display()))?;
-    }
     let store = Store::open(&ledger).map_err(|e| e.to_string())?;
     let (tx, mut events) = mpsc::unbounded_channel::<(PathBuf, bool)>();
     let watcher = watch_dir(&spool.dir, tx);
