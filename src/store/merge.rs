@@ -536,24 +536,24 @@ fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str, histor
 
 /// The deadline due within a day of `due_ms` that `m` is about, nearest first.
 fn near_due(tx: &Transaction<'_>, due_ms: i64, m: &MentionIn) -> rusqlite::Result<Option<Deadline>> {
-    let mut stmt = tx.prepare_cached(&format!(
-        "{DEADLINE_SELECT} WHERE d.due_ms BETWEEN ?1 AND ?2 ORDER BY abs(d.due_ms - ?3), d.status = 'active' DESC, d.id"
-    ))?;
-    let near: Vec<Deadline> = stmt
-        .query_map(params![due_ms - SAME_DUE_MS, due_ms + SAME_DUE_MS, due_ms], deadline_from_row)?
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, subject FROM deadlines WHERE due_ms BETWEEN ?1 AND ?2 \
+         ORDER BY abs(due_ms - ?3), status = 'active' DESC, id",
+    )?;
+    let near: Vec<(String, String)> = stmt
+        .query_map(params![due_ms - SAME_DUE_MS, due_ms + SAME_DUE_MS, due_ms], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for d in near {
-        let subject: String = tx.query_row("SELECT subject FROM deadlines WHERE id = ?1", [&d.id], |r| r.get(0))?;
-        if affinity(tx, m, &d.id, &subject, true)? > 0 {
-            return Ok(Some(d));
+    for (id, subject) in near {
+        if affinity(tx, m, &id, &subject, true)? > 0 {
+            return load(tx, &id);
         }
     }
     Ok(None)
 }
 
 /// The known deadline a dated mention is about: a declared one whose `match` phrases the
-/// sentence uses, or the article uses and due the same day; the one it says was moved ("delayed the July 9 deadline"); or one with
-/// the same subject due the same day.
+/// sentence uses, or the article uses and due the same day; the one it says was moved
+/// ("delayed the July 9 deadline"); or one with the same subject due the same day.
 fn find_dated(
     tx: &Transaction<'_>,
     m: &MentionIn,
