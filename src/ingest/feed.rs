@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
 
 use super::decode::{Kind, decode, html_text};
-use super::{Ingester, ingest_text, sha256_hex};
+use super::{Ingester, ingest_text, sha256_hex, with_store};
 use crate::config::{self, Config};
 use crate::store::{Fact, FeedPoll, FeedRow, Store};
 
@@ -329,20 +329,6 @@ pub async fn poll(
     })
     .await?;
     Ok(report)
-}
-
-/// Runs a ledger operation off the async threads.
-async fn with_store<T: Send + 'static>(
-    store: &Arc<Mutex<Store>>,
-    f: impl FnOnce(&mut Store) -> crate::store::Result<T> + Send + 'static,
-) -> Result<T, String> {
-    let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || {
-        let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut store).map_err(|e| e.to_string())
-    })
-    .await
-    .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
 }
 
 /// Parses a feed; entries without a GUID keep an empty id (we fall back to the link).

@@ -7,6 +7,8 @@ pub mod decode;
 pub mod feed;
 pub mod spool;
 
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::config::Config;
@@ -166,6 +168,20 @@ pub fn ingest_text(
 ) -> Result<IngestReport> {
     let article = ingester.prepare(origin, text, None, now);
     store.ingest(&article, &ConfigPolicy { config, now }, now)
+}
+
+/// Runs a ledger operation off the async threads.
+pub(crate) async fn with_store<T: Send + 'static>(
+    store: &Arc<Mutex<Store>>,
+    f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
+) -> std::result::Result<T, String> {
+    let store = Arc::clone(store);
+    tokio::task::spawn_blocking(move || {
+        let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut store).map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
 }
 
 /// Whether `phrase` occurs in `haystack` as whole words (both already lower case).

@@ -10,14 +10,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::Utc;
 use tokio::sync::{Notify, mpsc, watch};
 
 use super::decode::{Kind, decode};
-use super::{Ingester, ingest_text};
+use super::{Ingester, ingest_text, with_store};
 use crate::config::{Config, Spool};
 use crate::store::Store;
 
@@ -221,7 +221,7 @@ pub struct SpoolContext {
 /// Watches the spool until `shutdown` turns true.
 pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Result<(), String> {
     let SpoolContext { spool, ledger, mut config, changed } = ctx;
-    let store = Store::open(&ledger).map_err(|e| e.to_string())?;
+    let store = Arc::new(Mutex::new(Store::open(&ledger).map_err(|e| e.to_string())?));
     let (tx, mut events) = mpsc::unbounded_channel::<(PathBuf, bool)>();
     let watcher = watch_dir(&spool.dir, tx);
     if let Err(e) = &watcher {
@@ -230,7 +230,7 @@ pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Resu
     tracing::info!(dir = %spool.dir.display(), "watching the spool directory");
     let mut settler = Settler::new(spool.settle);
     let mut scan = tokio::time::interval(spool.scan_interval);
-    let mut worker = Worker { store: Some(store), spool: spool.clone(), current: None };
+    let mut current: Option<(Arc<Config>, Arc<Ingester>)> = None;
     loop {
         let next = settler.next_check().map(tokio::time::Instant::from_std);
         let mut ready: Vec<PathBuf> = Vec::new();
@@ -264,7 +264,17 @@ pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Resu
         for path in ready {
             settler.forget(&path);
             let config = Arc::clone(&config.borrow_and_update());
-            worker = worker.take(config, path).await;
+            let ingester = match &current {
+                Some((c, i)) if Arc::ptr_eq(c, &config) => Arc::clone(i),
+                _ => {
+                    let i = Arc::new(Ingester::new(&config));
+                    current = Some((Arc::clone(&config), Arc::clone(&i)));
+                    i
+                }
+            };
+            let (spool, file) = (spool.clone(), path.clone());
+            let taken = with_store(&store, move |s| Ok(take(s, &config, &ingester, &spool, &file))).await;
+            log_taken(&path, taken.and_then(|t| t));
             changed.notify_one();
             if *shutdown.borrow() {
                 return Ok(());
@@ -312,48 +322,20 @@ fn watch_dir(dir: &Path, tx: mpsc::UnboundedSender<(PathBuf, bool)>) -> notify::
     Ok(watcher)
 }
 
-/// The spool's own ledger connection and the ingester for the config in force, moved into
-/// a blocking task for each file.
-struct Worker {
-    store: Option<Store>,
-    spool: Spool,
-    current: Option<(Arc<Config>, Arc<Ingester>)>,
-}
-
-impl Worker {
-    async fn take(mut self, config: Arc<Config>, path: PathBuf) -> Worker {
-        let ingester = match &self.current {
-            Some((c, i)) if Arc::ptr_eq(c, &config) => Arc::clone(i),
-            _ => {
-                let i = Arc::new(Ingester::new(&config));
-                self.current = Some((Arc::clone(&config), Arc::clone(&i)));
-                i
-            }
-        };
-        let Some(mut store) = self.store.take() else { return self };
-        let spool = self.spool.clone();
-        let (store, result) = tokio::task::spawn_blocking(move || {
-            let result = take(&mut store, &config, &ingester, &spool, &path);
-            (store, (path, result))
-        })
-        .await
-        .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()));
-        match result {
-            (path, Ok(Taken::Ingested { moved_to, summary })) => {
-                tracing::info!(file = %path.display(), done = %moved_to.display(), "spool: ingested: {summary}");
-            }
-            (path, Ok(Taken::Rejected { moved_to, reason })) => {
-                tracing::warn!(file = %path.display(), rejected = %moved_to.display(), "spool: rejected: {reason}");
-            }
-            (path, Ok(Taken::Vanished)) => {
-                tracing::info!(file = %path.display(), "spool: the file went away before it was read");
-            }
-            (path, Err(error)) => {
-                tracing::error!(file = %path.display(), %error, "spool: cannot ingest now; the file stays for the next scan");
-            }
+fn log_taken(path: &Path, taken: Result<Taken, String>) {
+    match taken {
+        Ok(Taken::Ingested { moved_to, summary }) => {
+            tracing::info!(file = %path.display(), done = %moved_to.display(), "spool: ingested: {summary}");
         }
-        self.store = Some(store);
-        self
+        Ok(Taken::Rejected { moved_to, reason }) => {
+            tracing::warn!(file = %path.display(), rejected = %moved_to.display(), "spool: rejected: {reason}");
+        }
+        Ok(Taken::Vanished) => {
+            tracing::info!(file = %path.display(), "spool: the file went away before it was read");
+        }
+        Err(error) => {
+            tracing::error!(file = %path.display(), %error, "spool: cannot ingest now; the file stays for the next scan");
+        }
     }
 }
 
