@@ -885,7 +885,7 @@ fn read_decoded(path: &Path, max_bytes: usize) -> Result<String, InputError> {
             InputError(format!("{name}: not an article type sanctiond reads; give .txt, .md, .html or .json"))
         })?
     };
-    decode(&name, kind, bytes, max_bytes, None).map(|d| d.text).map_err(InputError)
+    decode(&name, kind, bytes, max_bytes, None).map_err(InputError)
 }
 
 fn extraction_json(

@@ -51,14 +51,6 @@ impl Kind {
     }
 }
 
-/// An article in header-block form, and what its header says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
-    pub title: Option<String>,
-    pub published: Option<DateTime<FixedOffset>>,
-}
-
 /// Refuses what is not text: too large, binary (a NUL byte) or not UTF-8.
 pub fn check_text(name: &str, bytes: Vec<u8>, max_bytes: usize) -> Result<String, String> {
     if bytes.len() > max_bytes {
@@ -74,20 +66,18 @@ pub fn check_text(name: &str, bytes: Vec<u8>, max_bytes: usize) -> Result<String
     })
 }
 
-/// Decodes one document; `url` is where it came from, when it came from the web.
-pub fn decode(name: &str, kind: Kind, bytes: Vec<u8>, max_bytes: usize, url: Option<&str>) -> Result<Decoded, String> {
+/// Decodes one document into header-block text; `url` is where it came from, when it
+/// came from the web.
+pub fn decode(name: &str, kind: Kind, bytes: Vec<u8>, max_bytes: usize, url: Option<&str>) -> Result<String, String> {
     let text = check_text(name, bytes, max_bytes)?;
     match kind {
-        Kind::Text => {
-            let header = crate::extract::article::parse_header(&text);
-            Ok(Decoded { title: header.title, published: header.published, text })
-        }
+        Kind::Text => Ok(text),
         Kind::Json => json(name, &text),
         Kind::Html => Ok(html(&text, url)),
     }
 }
 
-fn json(name: &str, text: &str) -> Result<Decoded, String> {
+fn json(name: &str, text: &str) -> Result<String, String> {
     let v: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("{name}: not JSON: {e} (give {{\"title\", \"body\", …}})"))?;
     let field = |k: &str| v.get(k).and_then(serde_json::Value::as_str).map(str::trim).filter(|s| !s.is_empty());
@@ -111,7 +101,7 @@ static CANONICAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The Readability text of a page, or html2text's when it finds no article.
-fn html(page: &str, url: Option<&str>) -> Decoded {
+fn html(page: &str, url: Option<&str>) -> String {
     let config = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Formatted, ..Default::default() };
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let article = dom_smoothie::Readability::new(page, url, Some(config)).ok().and_then(|mut r| r.parse().ok());
@@ -174,7 +164,7 @@ fn assemble(
     url: Option<&str>,
     published: Option<DateTime<FixedOffset>>,
     body: &str,
-) -> Decoded {
+) -> String {
     let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut text = String::new();
     if let Some(t) = title {
@@ -193,7 +183,7 @@ fn assemble(
         text.push('\n');
     }
     text.push_str(body);
-    Decoded { text, title: title.map(flat), published }
+    text
 }
 
 #[cfg(test)]
@@ -214,11 +204,11 @@ mod tests {
     #[test]
     fn a_page_becomes_its_title_source_time_url_and_paragraphs() {
         let d = decode("page.html", Kind::Html, PAGE.as_bytes().to_vec(), 1 << 20, None).expect("decoded");
-        let header = crate::extract::article::parse_header(&d.text);
+        let header = crate::extract::article::parse_header(&d);
         assert_eq!(header.source.as_deref(), Some("Test Wire"));
         assert_eq!(header.url.as_deref(), Some("https://example.org/envoy"));
         assert_eq!(header.published.map(|p| p.to_rfc3339()), Some("2025-08-07T08:00:00+00:00".to_owned()));
-        let body = &d.text[header.body_start..];
+        let body = &d[header.body_start..];
         assert!(body.contains("met Russian President Vladimir Putin at the Kremlin on Wednesday"), "{body}");
         assert!(body.contains("\n\n"), "paragraphs are kept: {body}");
         assert!(!body.contains("Home | World") && !body.contains("Copyright"), "{body}");
@@ -229,16 +219,17 @@ mod tests {
         let page = "<html><body><p>Short note. <time datetime=\"2025-08-06\">Wednesday</time></p></body></html>";
         let d =
             decode("p.html", Kind::Html, page.as_bytes().to_vec(), 1 << 20, Some("https://example.org/p")).expect("ok");
-        assert_eq!(d.published.map(|p| p.date_naive().to_string()), Some("2025-08-06".to_owned()));
-        assert!(d.text.contains("Short note."), "{}", d.text);
-        assert!(d.text.contains("URL: https://example.org/p"), "{}", d.text);
+        let published = crate::extract::article::parse_header(&d).published;
+        assert_eq!(published.map(|p| p.date_naive().to_string()), Some("2025-08-06".to_owned()));
+        assert!(d.contains("Short note."), "{d}");
+        assert!(d.contains("URL: https://example.org/p"), "{d}");
     }
 
     #[test]
     fn json_articles_need_a_body() {
         let ok = br#"{"title": "T", "source": "S", "published": "2025-08-06T10:00:00Z", "body": "Text here."}"#;
         let d = decode("a.json", Kind::Json, ok.to_vec(), 1 << 20, None).expect("ok");
-        assert_eq!(d.text, "Title: T\nSource: S\nPublished: 2025-08-06T10:00:00Z\n\nText here.");
+        assert_eq!(d, "Title: T\nSource: S\nPublished: 2025-08-06T10:00:00Z\n\nText here.");
         let err = decode("b.json", Kind::Json, br#"{"title": "T"}"#.to_vec(), 1 << 20, None).expect_err("no body");
         assert!(err.contains("b.json") && err.contains("\"body\""), "{err}");
         let err = decode("c.json", Kind::Json, b"{nope".to_vec(), 1 << 20, None).expect_err("not json");

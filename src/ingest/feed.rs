@@ -438,7 +438,7 @@ pub async fn page_article(fetcher: &Fetcher, url: &str, timeout: Duration) -> Re
     match fetcher.get(url, None, None, timeout, MAX_BODY).await?.got {
         Got::Body { url, body, content_type, .. } => {
             let kind = Kind::of_content(content_type.as_deref(), &body);
-            decode(&url, kind, body, MAX_BODY, Some(&url)).map(|d| d.text)
+            decode(&url, kind, body, MAX_BODY, Some(&url))
         }
         Got::NotModified => Err("HTTP 304 to an unconditional request".to_owned()),
         Got::Gone => Err("HTTP 410 Gone".to_owned()),

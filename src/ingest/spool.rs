@@ -164,7 +164,7 @@ pub fn take(
             Ok(Taken::Rejected { moved_to, reason })
         }
         Ok(d) => {
-            let report = ingest_text(store, ingester, config, &path.display().to_string(), &d.text, Utc::now())
+            let report = ingest_text(store, ingester, config, &path.display().to_string(), &d, Utc::now())
                 .map_err(|e| e.to_string())?;
             let moved_to = free_name(&spool.dir.join(DONE), &name);
             std::fs::rename(path, &moved_to).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -289,11 +289,6 @@ impl Store {
         .map_err(sqlite(&self.path))
     }
 
-    /// How many articles the ledger holds.
-    pub fn article_count(&self) -> Result<i64> {
-        self.conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)).map_err(sqlite(&self.path))
-    }
-
     /// Notices whose next attempt is due at `now`.
     pub fn due_notices(&self, now: DateTime<Utc>) -> Result<Vec<Notice>> {
         let mut stmt = self
