@@ -161,12 +161,8 @@ impl Store {
         let tx = self.conn.transaction().map_err(sqlite(&path))?;
         (|| -> rusqlite::Result<()> {
             tx.execute("UPDATE feeds SET stale = ?2 WHERE name = ?1", params![name, stale])?;
-            let facts = serde_json::to_string(&[fact]).unwrap_or_else(|_| "[]".to_owned());
             for receiver in receivers {
-                tx.execute(
-                    "INSERT INTO notices (receiver, created_ms, facts, state, next_attempt_ms) VALUES (?1, ?2, ?3, 'pending', ?2)",
-                    params![receiver, now.timestamp_millis(), facts],
-                )?;
+                super::merge::add_notice(&tx, receiver, &[fact], now.timestamp_millis())?;
             }
             Ok(())
         })()

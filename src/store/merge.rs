@@ -477,13 +477,19 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
         }
     }
     for (receiver, facts) in &by_receiver {
-        tx.execute(
-            "INSERT INTO notices (receiver, created_ms, facts, state, next_attempt_ms) VALUES (?1, ?2, ?3, 'pending', ?2)",
-            params![receiver, now, serde_json::to_string(facts).unwrap_or_else(|_| "[]".to_owned())],
-        )?;
+        add_notice(tx, receiver, facts, now)?;
     }
     report.notices = by_receiver.len();
     Ok(report)
+}
+
+/// Queues one notice of `facts` for `receiver`, due at once.
+pub(super) fn add_notice(tx: &Transaction<'_>, receiver: &str, facts: &[&Fact], now: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO notices (receiver, created_ms, facts, state, next_attempt_ms) VALUES (?1, ?2, ?3, 'pending', ?2)",
+    )?
+    .execute(params![receiver, now, serde_json::to_string(facts).unwrap_or_else(|_| "[]".to_owned())])
+    .map(drop)
 }
 
 fn push_new(list: &mut Vec<String>, id: &str) {
