@@ -102,7 +102,16 @@ enum Command {
         #[arg(value_name = "ID")]
         id: String,
     },
-    /// List planned and sent alerts.
+    /// Stop the remaining lead alerts of a deadline (all receivers, or one). A move of the
+    /// deadline arms them again.
+    Ack {
+        #[arg(value_name = "DEADLINE")]
+        id: String,
+        /// Only this receiver's alerts.
+        #[arg(long, value_name = "NAME")]
+        receiver: Option<String>,
+    },
+    /// List every outbox row: alerts, notices and digests, planned, sent, failed or cancelled.
     Alerts {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -217,6 +226,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Poll { names } => poll(&path, &names),
         Command::Track { id } => set_tracking(&path, &id, Tracking::Tracked),
         Command::Dismiss { id } => set_tracking(&path, &id, Tracking::Dismissed),
+        Command::Ack { id, receiver } => ack(&path, &id, receiver.as_deref()),
         Command::Alerts { format, deadline } => {
             let config = config::load(&path)?;
             let store = open_ledger(&config)?;
@@ -630,16 +640,45 @@ fn set_tracking(config_path: &Path, id: &str, tracking: Tracking) -> anyhow::Res
     }
 }
 
+fn ack(config_path: &Path, id: &str, receiver: Option<&str>) -> anyhow::Result<()> {
+    let config = config::load(config_path)?;
+    if let Some(name) = receiver
+        && config.receiver(name).is_none()
+    {
+        let known: Vec<&str> = config.receivers.iter().map(|r| r.name.as_str()).collect();
+        return Err(InputError(format!("no receiver named \"{name}\" (the config has: {})", known.join(", "))).into());
+    }
+    let mut store = open_ledger_rw(&config)?;
+    match store.ack(id, receiver, Utc::now())? {
+        None => Err(InputError(format!("no deadline {id:?} in the ledger (see sanctiond deadlines --all)")).into()),
+        Some((revision, cancelled)) => {
+            if let Some(dir) = store.path().parent() {
+                daemon::wake(dir);
+            }
+            let whom = receiver.map_or_else(|| "every receiver".to_owned(), |r| format!("receiver {r}"));
+            say!(
+                "{id}: acknowledged for {whom} (revision {revision}); {cancelled} pending alert(s) stopped; a move of the deadline alerts again"
+            );
+            Ok(())
+        }
+    }
+}
+
 fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
+    let about = |a: &Alert| if a.kind == crate::model::MessageKind::Alert { a.key.deadline.clone() } else { a.label.clone() };
     match format {
         Format::Json => {
             let out: Vec<_> = alerts
                 .iter()
                 .map(|a| {
                     json!({
-                        "deadline": a.key.deadline, "lead": a.lead, "receiver": a.key.receiver,
+                        "kind": a.kind, "deadline": (a.kind == crate::model::MessageKind::Alert).then_some(&a.key.deadline),
+                        "about": about(a), "lead": (a.kind == crate::model::MessageKind::Alert).then_some(&a.lead),
+                        "receiver": a.key.receiver, "recipient": a.recipient,
                         "planned": millis(a.planned), "sent": a.sent.map(millis), "state": a.state,
-                        "attempts": a.attempts, "late": a.late, "revision": a.key.revision, "last_error": a.last_error,
+                        "attempts": a.attempts, "late": a.late, "revision": a.key.revision,
+                        "next_attempt": (a.state == crate::model::AlertState::Pending).then(|| millis(a.next_attempt)),
+                        "last_error": a.last_error, "cancel_reason": a.cancel_reason,
                     })
                 })
                 .collect();
@@ -649,28 +688,39 @@ fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
             let rows: Vec<Vec<String>> = alerts
                 .iter()
                 .map(|a| {
-                    let error = a.last_error.as_deref().map(crate::notify::render::one_line).unwrap_or_default();
-                    let error = match error.char_indices().nth(80) {
-                        Some((cut, _)) => format!("{}…", &error[..cut]),
-                        None => error,
+                    let note = a
+                        .last_error
+                        .as_deref()
+                        .or(a.cancel_reason.as_deref())
+                        .map(crate::notify::render::one_line)
+                        .unwrap_or_default();
+                    let note = match note.char_indices().nth(80) {
+                        Some((cut, _)) => format!("{}…", &note[..cut]),
+                        None => note,
+                    };
+                    let to = if a.recipient.is_empty() {
+                        a.key.receiver.clone()
+                    } else {
+                        format!("{} <{}>", a.key.receiver, a.recipient)
                     };
                     vec![
-                        a.key.deadline.clone(),
+                        a.kind.as_str().to_owned(),
+                        about(a),
                         a.lead.clone(),
-                        a.key.receiver.clone(),
+                        to,
                         millis(a.planned),
                         a.state.as_str().to_owned(),
                         if a.late { "late".to_owned() } else { String::new() },
                         a.attempts.to_string(),
                         a.sent.map(millis).unwrap_or_default(),
-                        error,
+                        note,
                     ]
                 })
                 .collect();
             say_raw!(
                 "{}",
                 table(
-                    &["DEADLINE", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "TRIES", "SENT", "LAST ERROR"],
+                    &["KIND", "ABOUT", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "TRIES", "SENT", "ERROR / REASON"],
                     &rows
                 )
             );
@@ -707,11 +757,32 @@ fn test_alert(path: &Path, name: &str) -> anyhow::Result<()> {
     };
     daemon::init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    // The connection pool spawns its clean-up on the runtime, also when it is dropped.
     let _context = runtime.enter();
-    let receivers = daemon::build_mailer(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let results = crate::notify::send_sample(&config, receiver, receivers.as_ref(), Utc::now())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let notifiers = daemon::build_notifiers(&config).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let renderer = notifiers.renderer.clone().ok_or_else(|| anyhow::anyhow!("no templates loaded"))?;
+    let endpoint = notifiers.endpoints.get(name).ok_or_else(|| anyhow::anyhow!("receiver {name} was not built"))?;
+    let message = crate::notify::message::sample(&config, &renderer, name, Utc::now()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Email: one transaction per recipient, so each is reported on its own.
+    let recipients: Vec<String> = match &receiver.kind {
+        config::ReceiverKind::Email { to, cc } => to.iter().chain(cc).map(|m| m.email.to_string()).collect(),
+        config::ReceiverKind::Log => vec![String::new()],
+        _ => vec![String::new()],
+    };
+    let mut results = Vec::new();
+    for recipient in recipients {
+        let mut one = message.clone();
+        one.recipient = recipient.clone();
+        let sent = runtime.block_on(endpoint.notifier.send(&one));
+        let to = if recipient.is_empty() {
+            match &receiver.kind {
+                config::ReceiverKind::Log => "the log (stderr)".to_owned(),
+                kind => format!("{} receiver {name}", kind.as_str()),
+            }
+        } else {
+            recipient
+        };
+        results.push(sent.map(|()| to.clone()).map_err(|e| format!("{to}: {e}")));
+    }
     let mut failed = 0;
     for result in &results {
         match result {

@@ -13,10 +13,10 @@ use sd_notify::NotifyState;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{Notify, watch};
 
-use crate::config::{self, Config, ConfigErrors, PasswordSource, Secret};
-use crate::notify::Receivers;
+use crate::config::{self, Config, ConfigErrors, PasswordSource, ReceiverKind, Secret};
 use crate::notify::email::Mailer;
-use crate::schedule::{self, Clock, Scheduler, TimerContext};
+use crate::notify::{Notifiers, Secrets, pipeline};
+use crate::schedule::{self, Clock};
 use crate::store::{LEDGER_FILE, Store, StoreError, SyncReport};
 
 /// How long running work may take to finish after SIGTERM before the process exits anyway.
@@ -89,6 +89,9 @@ pub struct RunOptions {
 
 /// Runs the daemon until SIGTERM or SIGINT (or `stop_after`).
 pub fn run(options: RunOptions) -> Result<(), DaemonError> {
+    // Whoever starts it, what the daemon writes (the ledger, its WAL, the wake socket) is
+    // its user's alone: the articles and alerts in it are nobody else's business.
+    set_private_umask();
     let config = Arc::new(config::load(&options.config_path)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -117,35 +120,38 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let wake = bind_wake_socket(&state_dir)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
-    let receivers = build_receivers(&config).map_err(|e| DaemonError::Setup(config.path.clone(), e))?;
-    let store = Store::open(&ledger)?;
+    let notifiers = Arc::new(build_notifiers(&config).map_err(|e| DaemonError::Setup(config.path.clone(), e))?);
+    let mut store = Store::open(&ledger)?;
     let now = clock.now();
-    let (scheduler, report) = tokio::task::spawn_blocking({
+    let (store, report) = tokio::task::spawn_blocking({
         let config = Arc::clone(&config);
-        move || Scheduler::open(store, config, Box::new(receivers), now)
+        move || schedule::sync(&mut store, &config, now).map(|report| (store, report))
     })
     .await
     .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
     log_sync(&config, &report, "deadlines loaded");
     tracing::info!(ledger = %ledger.display(), config = %config.path.display(), "sanctiond started");
 
-    let scheduler = Arc::new(Mutex::new(scheduler));
+    let store = Arc::new(Mutex::new(store));
     let changed = Arc::new(Notify::new());
     let (stop_tx, stop_rx) = watch::channel(false);
     let heartbeat = sd_notify::watchdog_enabled().map(|interval| {
         let beat: Arc<dyn Fn() + Send + Sync> = Arc::new(|| notify_systemd(&[NotifyState::Watchdog]));
         (interval, beat)
     });
-    let timer = tokio::spawn(schedule::run_timer(
-        TimerContext {
-            scheduler: Arc::clone(&scheduler),
+    let (notifiers_tx, notifiers_rx) = watch::channel(notifiers);
+    let (config_tx, config_rx) = watch::channel(Arc::clone(&config));
+    let dispatcher = tokio::spawn(pipeline::run(
+        pipeline::Context {
+            store: Arc::clone(&store),
+            config: config_tx.subscribe(),
+            notifiers: notifiers_rx,
             clock: Arc::clone(&clock),
             changed: Arc::clone(&changed),
             heartbeat,
         },
         stop_rx.clone(),
     ));
-    let (config_tx, config_rx) = watch::channel(Arc::clone(&config));
     let spool = match &config.spool {
         None => None,
         Some(spool) => {
@@ -180,53 +186,61 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
         }
     };
     tokio::pin!(stop_after);
-    let mut timer = timer;
+    let mut dispatcher = dispatcher;
     let mut datagram = [0u8; 16];
     let outcome = loop {
         tokio::select! {
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
             () = &mut stop_after => break Ok(()),
-            _ = hangup.recv() => reload(&scheduler, &changed, &clock, &options.config_path, &ledger, &config_tx).await,
+            _ = hangup.recv() => reload(&store, &changed, &clock, &options.config_path, &ledger, &config_tx, &notifiers_tx).await,
             // `sanctiond ingest`, `track` or `dismiss` wrote the ledger: look at it again now.
             Ok(_) = wake.recv(&mut datagram) => changed.notify_one(),
-            result = &mut timer => break result.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic())),
+            result = &mut dispatcher => break result.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic())),
         }
     };
     notify_systemd(&[NotifyState::Stopping]);
     tracing::info!("stopping");
     let _ = fs::remove_file(state_dir.join(WAKE_SOCKET));
     let _ = stop_tx.send(true);
-    if !timer.is_finished() && tokio::time::timeout(DRAIN_TIMEOUT, &mut timer).await.is_err() {
-        tracing::warn!("the timer did not finish within {DRAIN_TIMEOUT:?}; exiting anyway");
-    }
-    match tokio::time::timeout(DRAIN_TIMEOUT, feeds).await {
-        Err(_) => {
-            tracing::warn!("feed polls did not finish within {DRAIN_TIMEOUT:?}; their entries come again next time")
-        }
-        Ok(Ok(Err(error))) => tracing::error!(%error, "the feed poller stopped"),
-        Ok(_) => {}
-    }
-    if let Some(spool) = spool {
-        match tokio::time::timeout(DRAIN_TIMEOUT, spool).await {
-            Err(_) => {
-                tracing::warn!("the spool did not finish within {DRAIN_TIMEOUT:?}; its file stays for the next start")
+    // Every task drains at once, within one deadline: the unit gives a stop 10 s.
+    let drain = async {
+        let dispatcher = async {
+            if !dispatcher.is_finished() {
+                let _ = (&mut dispatcher).await;
             }
-            Ok(Ok(Err(error))) => tracing::error!(%error, "the spool stopped"),
-            Ok(_) => {}
-        }
+        };
+        let feeds = async {
+            if let Ok(Err(error)) = feeds.await {
+                tracing::error!(%error, "the feed poller stopped");
+            }
+        };
+        let spool = async {
+            if let Some(spool) = spool
+                && let Ok(Err(error)) = spool.await
+            {
+                tracing::error!(%error, "the spool stopped");
+            }
+        };
+        tokio::join!(dispatcher, feeds, spool);
+    };
+    if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
+        tracing::warn!(
+            "work still running after {DRAIN_TIMEOUT:?} is abandoned: unsent messages, feed entries and spool files are taken up again at the next start"
+        );
     }
     outcome.map_err(DaemonError::from)
 }
 
 /// Builds the new config completely, then swaps it in; on any problem the running one stays.
 async fn reload(
-    scheduler: &Arc<Mutex<Scheduler>>,
+    store: &Arc<Mutex<Store>>,
     changed: &Notify,
     clock: &Arc<dyn Clock>,
     path: &Path,
     ledger: &Path,
     config_tx: &watch::Sender<Arc<Config>>,
+    notifiers_tx: &watch::Sender<Arc<Notifiers>>,
 ) {
     let reloading = NotifyState::monotonic_usec_now().ok();
     let mut states = vec![NotifyState::Reloading];
@@ -245,17 +259,17 @@ async fn reload(
                 ledger_path(&new).display()
             );
         }
-        Ok(new) => match build_receivers(&new) {
+        Ok(new) => match build_notifiers(&new) {
             Err(error) => tracing::error!("reload refused, keeping the running config: {}: {error}", path.display()),
-            Ok(receivers) => {
+            Ok(notifiers) => {
                 let new = Arc::new(new);
-                let scheduler = Arc::clone(scheduler);
+                let store = Arc::clone(store);
                 let now = clock.now();
                 let config = Arc::clone(&new);
+                // The ledger's lock is held for planning only, never across a send.
                 let result = tokio::task::spawn_blocking(move || {
-                    let mut scheduler = scheduler.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    scheduler.set_deliver(Box::new(receivers));
-                    scheduler.reload(config, now)
+                    let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    schedule::sync(&mut store, &config, now)
                 })
                 .await
                 .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()));
@@ -265,6 +279,7 @@ async fn reload(
                         if new.spool.as_ref().map(|s| &s.dir) != config_tx.borrow().spool.as_ref().map(|s| &s.dir) {
                             tracing::warn!("[spool] changed: the spool follows the new directory after a restart");
                         }
+                        let _ = notifiers_tx.send(Arc::new(notifiers));
                         let _ = config_tx.send(Arc::clone(&new));
                         changed.notify_one();
                     }
@@ -340,31 +355,51 @@ fn notify_systemd(states: &[NotifyState<'_>]) {
     }
 }
 
-/// The receivers of `config`, with an SMTP connection pool when it has an `[smtp]` section.
-/// Must run inside the async runtime.
-pub fn build_receivers(config: &Config) -> Result<Receivers, String> {
-    Receivers::new(config, build_mailer(config)?)
+/// The receivers of `config`: the SMTP relay when it has `[smtp]`, and every receiver's
+/// secret read from where the config says it is.
+pub fn build_notifiers(config: &Config) -> Result<Notifiers, String> {
+    let mut secrets = Secrets::new();
+    for r in &config.receivers {
+        let source = match &r.kind {
+            ReceiverKind::Webhook { secret, .. } => secret.as_ref().map(|s| (s, "webhook secret")),
+            ReceiverKind::Ntfy { token, .. } => token.as_ref().map(|s| (s, "ntfy token")),
+            ReceiverKind::Slack { url } => Some((url, "Slack webhook URL")),
+            ReceiverKind::MsTeams { url } => Some((url, "Teams webhook URL")),
+            ReceiverKind::Matrix { token, .. } => Some((token, "Matrix access token")),
+            ReceiverKind::Log | ReceiverKind::Email { .. } => None,
+        };
+        if let Some((source, what)) = source {
+            let secret = read_secret(source, &format!("receiver \"{}\"", r.name), what)?;
+            secrets.insert(r.name.clone(), secret);
+        }
+    }
+    Notifiers::new(config, build_mailer(config)?, &secrets)
 }
 
-/// The SMTP connection pool of `config`, if it has `[smtp]`. Must run inside the runtime.
+/// The SMTP relay of `config`, if it has `[smtp]`.
 pub fn build_mailer(config: &Config) -> Result<Option<Mailer>, String> {
     match &config.smtp {
         None => Ok(None),
         Some(smtp) => {
             let password = smtp.password.as_ref().map(read_password).transpose()?;
-            Ok(Some(Mailer::new(smtp, password, tokio::runtime::Handle::current())?))
+            Ok(Some(Mailer::new(smtp, password)?))
         }
     }
 }
 
 /// Reads the SMTP password from where `[smtp]` says it is.
 pub fn read_password(source: &PasswordSource) -> Result<Secret, String> {
+    read_secret(source, "[smtp]", "SMTP password")
+}
+
+/// Reads a secret (the first line of a file, an environment variable, or a systemd
+/// credential); `section` and `what` name it in messages, which never hold its value.
+pub fn read_secret(source: &PasswordSource, section: &str, what: &str) -> Result<Secret, String> {
     let from_file = |path: &Path| -> Result<Secret, String> {
-        let text = fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the SMTP password from {}: {e}", path.display()))?;
+        let text = fs::read_to_string(path).map_err(|e| format!("cannot read the {what} from {}: {e}", path.display()))?;
         let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
         if line.is_empty() {
-            return Err(format!("the SMTP password file {} is empty", path.display()));
+            return Err(format!("the {what} file {} is empty", path.display()));
         }
         Ok(Secret::new(line.to_owned()))
     };
@@ -372,13 +407,18 @@ pub fn read_password(source: &PasswordSource) -> Result<Secret, String> {
         PasswordSource::File(path) => from_file(path),
         PasswordSource::Env(var) => match std::env::var(var) {
             Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
-            _ => Err(format!("[smtp] password_env names ${var}, which is not set")),
+            _ => Err(format!("{section}: the {what} is to come from ${var}, which is not set")),
         },
         PasswordSource::Credential(name) => match std::env::var_os("CREDENTIALS_DIRECTORY") {
             Some(dir) => from_file(&Path::new(&dir).join(name)),
             None => Err(format!(
-                "[smtp] password_credential = \"{name}\" needs $CREDENTIALS_DIRECTORY: add LoadCredential={name}:/path/to/file to the unit"
+                "{section}: the {what} credential \"{name}\" needs $CREDENTIALS_DIRECTORY: add LoadCredential={name}:/path/to/file to the unit"
             )),
         },
     }
+}
+
+/// Sets the process umask to 0077, so files the daemon creates are private to its user.
+fn set_private_umask() {
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
 }

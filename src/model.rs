@@ -367,26 +367,122 @@ pub struct AlertKey {
     pub receiver: String,
 }
 
+/// Where one message goes: a receiver, and for an email receiver one recipient address
+/// (`""` for receivers that have none; on a row written before per-recipient rows, every
+/// recipient of the receiver).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    pub receiver: String,
+    pub recipient: String,
+}
+
 /// An alert the planner wants in the outbox.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedAlert {
     pub key: AlertKey,
+    pub recipient: String,
     pub lead: String,
     pub planned: DateTime<Utc>,
 }
 
-/// An outbox row.
+/// What an outbox row carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    /// A lead-time alert of a deadline.
+    Alert,
+    /// The new facts of one ingest or feed poll.
+    Notice,
+    /// One run of a scheduled digest.
+    Digest,
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Alert => "alert",
+            MessageKind::Notice => "notice",
+            MessageKind::Digest => "digest",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MessageKind> {
+        match text {
+            "alert" => Some(MessageKind::Alert),
+            "notice" => Some(MessageKind::Notice),
+            "digest" => Some(MessageKind::Digest),
+            _ => None,
+        }
+    }
+}
+
+/// Why an unsent row was cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CancelReason {
+    /// Its deadline got a new due time; the new revision has its own rows.
+    Moved,
+    Withdrawn,
+    /// Dismissed, or no longer tracked.
+    Untracked,
+    /// The lead times or routes changed and no longer want it.
+    Replanned,
+    /// Missed while the daemon was down; the catch-up policy dropped it.
+    CatchUp,
+    /// `sanctiond ack`.
+    Acknowledged,
+}
+
+impl CancelReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelReason::Moved => "moved",
+            CancelReason::Withdrawn => "withdrawn",
+            CancelReason::Untracked => "untracked",
+            CancelReason::Replanned => "replanned",
+            CancelReason::CatchUp => "catch-up",
+            CancelReason::Acknowledged => "acknowledged",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CancelReason> {
+        [
+            CancelReason::Moved,
+            CancelReason::Withdrawn,
+            CancelReason::Untracked,
+            CancelReason::Replanned,
+            CancelReason::CatchUp,
+            CancelReason::Acknowledged,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == text)
+    }
+
+    /// A row cancelled for this reason comes back when the planner wants it again; one
+    /// that was caught up or acknowledged stays cancelled.
+    pub fn revivable(self) -> bool {
+        !matches!(self, CancelReason::CatchUp | CancelReason::Acknowledged)
+    }
+}
+
+/// An outbox row of any kind. For notices and digests `key.deadline` is empty and
+/// `label` says what it is (`notice 12`, `digest monday`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     pub id: i64,
+    pub kind: MessageKind,
     pub key: AlertKey,
+    pub recipient: String,
+    pub label: String,
     pub lead: String,
     pub planned: DateTime<Utc>,
     pub sent: Option<DateTime<Utc>>,
     pub state: AlertState,
     pub attempts: i64,
     pub late: bool,
+    pub next_attempt: DateTime<Utc>,
     pub last_error: Option<String>,
+    pub cancel_reason: Option<String>,
 }
 
 #[cfg(test)]

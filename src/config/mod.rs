@@ -4,7 +4,9 @@
 
 mod diagnostic;
 mod email;
+pub mod quiet;
 mod reader;
+pub mod receiver;
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
@@ -53,6 +55,7 @@ pub struct Config {
     pub topics: Vec<Topic>,
     pub spool: Option<Spool>,
     pub feeds: Vec<Feed>,
+    pub time_intervals: Vec<quiet::TimeInterval>,
 }
 
 /// A feed to poll (`[[feed]]`): RSS 0.9x/1.0/2.0, Atom or JSON Feed.
@@ -124,6 +127,11 @@ pub struct Receiver {
     pub kind: ReceiverKind,
     /// The zone its messages show local times in; `[daemon] timezone` when unset.
     pub timezone: Option<Tz>,
+    /// The longest one send may take (HTTP receivers; email uses `[smtp] timeout`).
+    pub timeout: Duration,
+    /// How many of its messages may be on the wire at once (HTTP receivers; email uses
+    /// `[smtp] max_connections`).
+    pub max_concurrent: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +140,16 @@ pub enum ReceiverKind {
     Log,
     /// One message per alert through `[smtp]`.
     Email { to: Vec<lettre::message::Mailbox>, cc: Vec<lettre::message::Mailbox> },
+    /// A JSON POST, signed with HMAC-SHA256 when a secret is given.
+    Webhook { url: String, secret: Option<receiver::SecretSource> },
+    /// A push to an ntfy topic URL.
+    Ntfy { url: String, token: Option<receiver::SecretSource> },
+    /// A Slack incoming-webhook URL (itself a secret).
+    Slack { url: receiver::SecretSource },
+    /// A Microsoft Teams incoming-webhook URL (itself a secret).
+    MsTeams { url: receiver::SecretSource },
+    /// A message in a Matrix room, through the client-server API.
+    Matrix { homeserver: String, room: String, token: receiver::SecretSource },
 }
 
 impl ReceiverKind {
@@ -139,6 +157,11 @@ impl ReceiverKind {
         match self {
             ReceiverKind::Log => "log",
             ReceiverKind::Email { .. } => "email",
+            ReceiverKind::Webhook { .. } => "webhook",
+            ReceiverKind::Ntfy { .. } => "ntfy",
+            ReceiverKind::Slack { .. } => "slack",
+            ReceiverKind::MsTeams { .. } => "msteams",
+            ReceiverKind::Matrix { .. } => "matrix",
         }
     }
 }
@@ -190,6 +213,10 @@ pub struct Route {
     pub tags: Vec<String>,
     pub deadlines: Vec<String>,
     pub receivers: Vec<String>,
+    /// `[[time_interval]]` names during which its alerts are held.
+    pub mute_time_intervals: Vec<String>,
+    /// Alerts with a lead this short or shorter go out even in quiet hours.
+    pub urgent_lead: Option<Lead>,
 }
 
 impl Route {
@@ -200,6 +227,11 @@ impl Route {
 }
 
 impl Config {
+    /// The route of a deadline, if one matches ([`Config::receivers_for`] falls back to the default).
+    pub fn route_for(&self, id: &str, tags: &[String]) -> Option<&Route> {
+        self.routes.iter().find(|r| r.matches(id, tags))
+    }
+
     /// The receivers that alerts of this deadline go to.
     pub fn receivers_for(&self, id: &str, tags: &[String]) -> &[String] {
         self.routes.iter().find(|r| r.matches(id, tags)).map_or(&self.default_receivers, |r| &r.receivers)
@@ -224,7 +256,22 @@ impl Config {
         let leads: Vec<&str> = self.alerts.lead_times.iter().map(Lead::as_str).collect();
         let routes: Vec<String> =
             self.routes.iter().map(|r| format!("{:?}>{:?}>{:?}", r.tags, r.deadlines, r.receivers)).collect();
-        format!("v1|tz={}|leads={leads:?}|routes={routes:?}|default={:?}", self.daemon.timezone, self.default_receivers)
+        // Each email address is an outbox row of its own: a changed `to` is a changed plan.
+        let receivers: Vec<String> = self
+            .receivers
+            .iter()
+            .map(|r| match &r.kind {
+                ReceiverKind::Email { to, cc } => {
+                    let all: Vec<String> = to.iter().chain(cc).map(|m| m.email.to_string()).collect();
+                    format!("{}={}", r.name, all.join(","))
+                }
+                kind => format!("{}={}", r.name, kind.as_str()),
+            })
+            .collect();
+        format!(
+            "v2|tz={}|leads={leads:?}|routes={routes:?}|default={:?}|receivers={receivers:?}",
+            self.daemon.timezone, self.default_receivers
+        )
     }
 }
 
@@ -245,7 +292,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 13] = [
+const TOP_KEYS: [&str; 14] = [
     "actor",
     "digest",
     "daemon",
@@ -258,6 +305,7 @@ const TOP_KEYS: [&str; 13] = [
     "smtp",
     "spool",
     "templates",
+    "time_interval",
     "topic",
 ];
 const FEED_KEYS: [&str; 7] = ["name", "url", "schedule", "fetch_article", "stale_after", "timeout", "receivers"];
@@ -269,8 +317,7 @@ const TEMPLATE_KEYS: [&str; 4] = ["alert_text", "alert_html", "digest_text", "di
 const DAEMON_KEYS: [&str; 2] = ["state_dir", "timezone"];
 const ALERTS_KEYS: [&str; 3] = ["lead_times", "catch_up", "late_after"];
 const DEADLINE_KEYS: [&str; 6] = ["id", "title", "due", "tags", "lead_times", "match"];
-const RECEIVER_KEYS: [&str; 5] = ["name", "type", "to", "cc", "timezone"];
-const ROUTE_KEYS: [&str; 3] = ["tags", "deadlines", "receivers"];
+const ROUTE_KEYS: [&str; 5] = ["tags", "deadlines", "receivers", "mute_time_intervals", "urgent_lead"];
 const ROUTING_KEYS: [&str; 1] = ["default"];
 
 /// Validates config `text`; `path` is only used in messages.
@@ -289,7 +336,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let receivers = read_receivers(&mut r, root, root.contains_key("smtp"));
     let templates = read_templates(&mut r, root, path);
     let names: HashSet<&str> = receivers.iter().map(|r| r.name.as_str()).collect();
-    let routes = read_routes(&mut r, root, &names);
+    let time_intervals = quiet::read(&mut r, root);
+    let interval_names: HashSet<&str> = time_intervals.iter().map(|i| i.name.as_str()).collect();
+    let routes = read_routes(&mut r, root, &names, &interval_names);
     let default_receivers = read_routing(&mut r, root, &names, &receivers);
     let deadlines = read_deadlines(&mut r, root, daemon.timezone);
     let digests = read_digests(&mut r, root, &names);
@@ -314,6 +363,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             topics,
             spool,
             feeds,
+            time_intervals,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -408,36 +458,18 @@ fn read_leads(r: &mut Reader, t: &DeTable<'_>, section: &str) -> Option<Vec<Lead
 fn read_receivers(r: &mut Reader, root: &DeTable<'_>, has_smtp: bool) -> Vec<Receiver> {
     let entries = r.tables(root, "receiver");
     if entries.is_empty() {
-        return vec![Receiver { name: IMPLICIT_RECEIVER.to_owned(), kind: ReceiverKind::Log, timezone: None }];
+        return vec![Receiver {
+            name: IMPLICIT_RECEIVER.to_owned(),
+            kind: ReceiverKind::Log,
+            timezone: None,
+            timeout: receiver::DEFAULT_TIMEOUT,
+            max_concurrent: receiver::DEFAULT_MAX_CONCURRENT,
+        }];
     }
     let mut receivers: Vec<Receiver> = Vec::new();
     for (t, span) in entries {
-        r.check_keys(t, "[[receiver]]", &RECEIVER_KEYS);
         let name = required_string(r, t, "name", &span, "[[receiver]]");
-        let kind = match r.string(t, "type") {
-            Some(kind) if kind.get_ref() == "log" => {
-                for key in ["to", "cc"] {
-                    if let Some(v) = t.get(key) {
-                        r.error(v.span(), format!("\"{key}\" is for email receivers; this one is type = \"log\""));
-                    }
-                }
-                Some(ReceiverKind::Log)
-            }
-            Some(kind) if kind.get_ref() == "email" => {
-                if !has_smtp {
-                    r.error(kind.span(), "an email receiver needs an [smtp] section saying how to send mail");
-                }
-                email::read_recipients(r, t, &span).map(|(to, cc)| ReceiverKind::Email { to, cc })
-            }
-            Some(kind) => {
-                r.error(kind.span(), format!("unknown receiver type \"{}\": use \"log\" or \"email\"", kind.get_ref()));
-                None
-            }
-            None => {
-                r.error(span.clone(), "[[receiver]] needs \"type\" (\"log\" or \"email\")");
-                None
-            }
-        };
+        let kind = receiver::read_kind(r, t, &span, has_smtp);
         let timezone = r.string(t, "timezone").and_then(|tz| match parse_timezone(tz.get_ref()) {
             Ok(zone) => Some(zone),
             Err(message) => {
@@ -451,8 +483,8 @@ fn read_receivers(r: &mut Reader, root: &DeTable<'_>, has_smtp: bool) -> Vec<Rec
             r.error(name.span(), format!("receiver \"{}\" is declared twice", name.get_ref()));
             continue;
         }
-        if let (Some(name), Some(kind)) = (name, kind) {
-            receivers.push(Receiver { name: name.into_inner(), kind, timezone });
+        if let (Some(name), Some((kind, timeout, max_concurrent))) = (name, kind) {
+            receivers.push(Receiver { name: name.into_inner(), kind, timezone, timeout, max_concurrent });
         }
     }
     receivers
@@ -661,7 +693,7 @@ fn read_templates(r: &mut Reader, root: &DeTable<'_>, config_path: &Path) -> Tem
     templates
 }
 
-fn read_routes(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<Route> {
+fn read_routes(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>, intervals: &HashSet<&str>) -> Vec<Route> {
     let mut routes = Vec::new();
     for (t, span) in r.tables(root, "route") {
         r.check_keys(t, "[[route]]", &ROUTE_KEYS);
@@ -677,7 +709,22 @@ fn read_routes(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec
             r.error(v.span(), "\"receivers\" is empty: name at least one receiver");
         }
         check_receivers_exist(r, &receivers, names);
-        routes.push(Route { tags, deadlines, receivers: plain(receivers) });
+        let mute = r.strings(t, "mute_time_intervals").unwrap_or_default();
+        quiet::check_names(r, &mute, intervals);
+        let urgent_lead = r.string(t, "urgent_lead").and_then(|text| match Lead::parse(text.get_ref()) {
+            Ok(lead) => Some(lead),
+            Err(message) => {
+                r.error(text.span(), message);
+                None
+            }
+        });
+        routes.push(Route {
+            tags,
+            deadlines,
+            receivers: plain(receivers),
+            mute_time_intervals: plain(mute),
+            urgent_lead,
+        });
     }
     routes
 }

@@ -306,7 +306,8 @@ pub async fn poll(
     }
     report.error = outcome.error.clone();
     report.not_before = outcome.not_before;
-    let receivers = if feed.receivers.is_empty() { config.default_receivers.clone() } else { feed.receivers.clone() };
+    let receivers = if feed.receivers.is_empty() { &config.default_receivers } else { &feed.receivers };
+    let receivers = crate::schedule::route::targets_of(config, receivers);
     let stale_after = chrono::Duration::from_std(feed.stale_after).unwrap_or(chrono::Duration::MAX);
     report.notice = with_store(store, {
         let (name, outcome) = (feed.name.clone(), outcome.clone());

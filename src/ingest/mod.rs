@@ -148,8 +148,8 @@ pub struct ConfigPolicy<'a> {
 }
 
 impl Policy for ConfigPolicy<'_> {
-    fn receivers(&self, id: &str, tags: &[String]) -> Vec<String> {
-        self.config.receivers_for(id, tags).to_vec()
+    fn targets(&self, id: &str, tags: &[String]) -> Vec<crate::model::Target> {
+        schedule::route::targets(self.config, id, tags)
     }
 
     fn plan(&self, deadline: &Deadline) -> Vec<PlannedAlert> {

@@ -16,13 +16,16 @@ use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParam
 use lettre::transport::smtp::extension::ClientId;
 use tokio::sync::{Mutex, Semaphore};
 
+use super::NotifyError;
 use crate::config::{Secret, Smtp, SmtpTls};
 
-/// Connections to the relay, usable from the blocking ledger thread.
+/// How long a pooled connection's NOOP check may take before the connection is dropped.
+const NOOP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections to the relay, shared by every email receiver.
 #[derive(Clone)]
 pub struct Mailer {
     relay: Arc<Relay>,
-    handle: tokio::runtime::Handle,
     pub(crate) from: lettre::message::Mailbox,
 }
 
@@ -58,7 +61,7 @@ pub enum SendError {
 
 impl Mailer {
     /// Sets up the relay; reads the extra CA file if one is configured. Connects lazily.
-    pub fn new(smtp: &Smtp, password: Option<Secret>, handle: tokio::runtime::Handle) -> Result<Mailer, String> {
+    pub fn new(smtp: &Smtp, password: Option<Secret>) -> Result<Mailer, String> {
         let tls_parameters = match smtp.tls {
             SmtpTls::None => None,
             SmtpTls::StartTls | SmtpTls::Tls => {
@@ -88,49 +91,52 @@ impl Mailer {
             idle: Mutex::new(Vec::new()),
             permits: Semaphore::new(smtp.max_connections as usize),
         };
-        Ok(Mailer { relay: Arc::new(relay), handle, from: smtp.from.clone() })
+        Ok(Mailer { relay: Arc::new(relay), from: smtp.from.clone() })
     }
 
-    /// Sends each `(message, recipient)` as its own SMTP transaction, at most
-    /// `max_connections` at once, and waits for all. Call from outside the async runtime.
-    pub fn send_all(&self, jobs: Vec<(Arc<Vec<u8>>, Address)>) -> Vec<Result<(), SendError>> {
-        let from = self.from.email.clone();
-        let relay = Arc::clone(&self.relay);
-        self.handle.block_on(async move {
-            let mut set = tokio::task::JoinSet::new();
-            for (index, (message, rcpt)) in jobs.into_iter().enumerate() {
-                let relay = Arc::clone(&relay);
-                let from = from.clone();
-                set.spawn(async move {
-                    let result = match Envelope::new(Some(from), vec![rcpt]) {
-                        Ok(envelope) => relay.send(&envelope, &message).await,
-                        Err(e) => Err(SendError::Permanent(format!("bad envelope: {e}"))),
-                    };
-                    (index, result)
-                });
-            }
-            let mut results = Vec::new();
-            while let Some(joined) = set.join_next().await {
-                match joined {
-                    Ok(r) => results.push(r),
-                    Err(e) => std::panic::resume_unwind(e.into_panic()),
-                }
-            }
-            results.sort_by_key(|(i, _)| *i);
-            results.into_iter().map(|(_, r)| r).collect()
-        })
+    /// How many messages may be on the wire at once (`[smtp] max_connections`).
+    pub fn max_connections(&self) -> usize {
+        self.relay.permits.available_permits().max(1)
     }
+
+    /// Sends `message` to each of `recipients` as its own SMTP transaction, one after the
+    /// other on one connection. Every step is bounded by `[smtp] timeout`; a connection that
+    /// timed out is dropped without waiting for a QUIT reply.
+    pub async fn send(&self, recipients: &[Address], message: &[u8]) -> Result<(), NotifyError> {
+        let mut transient = Vec::new();
+        let mut refused = Vec::new();
+        for rcpt in recipients {
+            let result = match Envelope::new(Some(self.from.email.clone()), vec![rcpt.clone()]) {
+                Ok(envelope) => self.relay.send(&envelope, message).await,
+                Err(e) => Err(SendError::Permanent(format!("bad envelope: {e}"))),
+            };
+            match result {
+                Ok(()) => {}
+                Err(SendError::Transient(e)) => transient.push(format!("{rcpt}: {e}")),
+                Err(SendError::Permanent(e)) => refused.push(format!("{rcpt}: {e}")),
+            }
+        }
+        if !transient.is_empty() {
+            Err(NotifyError::retry(transient.join("; ")))
+        } else if !refused.is_empty() {
+            Err(NotifyError::fail(refused.join("; ")))
+        } else {
+            Ok(())
+        }
+    }
+
 }
 
 impl Relay {
     async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
         let _permit = self.permits.acquire().await.map_err(|_| SendError::Transient("mailer closed".into()))?;
         let mut reused = self.idle.lock().await.pop();
-        if let Some(conn) = &mut reused
-            && !conn.test_connected().await
-        {
-            conn.abort().await;
-            reused = None;
+        if let Some(conn) = &mut reused {
+            // A relay may keep a pooled connection open and never answer its NOOP.
+            let alive = tokio::time::timeout(NOOP_TIMEOUT.min(self.timeout), conn.test_connected()).await;
+            if !matches!(alive, Ok(true)) {
+                reused = None;
+            }
         }
         let mut conn = match reused {
             Some(conn) => conn,
@@ -147,10 +153,10 @@ impl Relay {
             Ok(Err(e)) => Err(classify(&e)),
             Ok(Ok(_)) => Ok(()),
         };
+        // A connection that timed out or broke is dropped, which closes it: sending QUIT
+        // and waiting for its reply could hang on the same silent relay.
         if !timed_out && !conn.has_broken() {
             self.idle.lock().await.push(conn);
-        } else {
-            conn.abort().await;
         }
         result
     }

@@ -48,6 +48,15 @@ pub struct DeadlinePart {
     pub tags: Vec<String>,
     pub sources: Vec<String>,
     pub revisions: Vec<RevisionPart>,
+    /// The sentences behind the current due time, each with its source and URL.
+    pub evidence: Vec<EvidencePart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidencePart {
+    pub sentence: String,
+    pub source: String,
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +85,7 @@ pub struct AlertFacts<'a> {
     pub tags: &'a [String],
     pub sources: &'a [String],
     pub revisions: &'a [Revision],
+    pub evidence: &'a [crate::store::Evidence],
     /// The latest talks linked to the deadline.
     pub talks: &'a [crate::model::TalkEvent],
     pub timezone: Tz,
@@ -101,7 +111,9 @@ impl AlertView {
                 due_local: local(f.due),
                 due_utc: f.due.format("%a %-d %b %Y, %H:%M:%S UTC").to_string(),
                 due_short: f.due.with_timezone(&tz).format("%a %-d %b, %H:%M %Z").to_string(),
-                remaining: remaining(f.due - f.now),
+                // An alert on time says what its subject says: a "2 minutes" alert sent a few
+                // seconds after its planned time still has its lead to go, as announced.
+                remaining: remaining(f.due - if f.late { f.now } else { f.planned.min(f.now) }),
                 title,
                 tags: f.tags.to_vec(),
                 sources: f.sources.to_vec(),
@@ -113,6 +125,15 @@ impl AlertView {
                         due_local: local(r.due),
                         recorded: r.recorded.format("%Y-%m-%d %H:%M UTC").to_string(),
                         source: r.source.clone(),
+                    })
+                    .collect(),
+                evidence: f
+                    .evidence
+                    .iter()
+                    .map(|e| EvidencePart {
+                        sentence: one_line_long(&e.sentence),
+                        source: one_line(&e.source),
+                        url: e.url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://")).map(one_line),
                     })
                     .collect(),
             },
@@ -264,6 +285,15 @@ pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// Which run of which digest a view is for.
+#[derive(Debug, Clone, Copy)]
+pub struct DigestRun<'a> {
+    pub name: &'a str,
+    pub planned: DateTime<Utc>,
+    pub receiver: &'a str,
+    pub late: bool,
+}
+
 /// Everything a digest template may use.
 #[derive(Debug, Clone, Serialize)]
 pub struct DigestView {
@@ -296,7 +326,7 @@ pub struct DigestDeadline {
 
 impl DigestView {
     pub fn new(
-        run: &crate::store::DigestRun,
+        run: &DigestRun<'_>,
         horizon: std::time::Duration,
         deadlines: &[crate::model::Deadline],
         candidates: &[crate::model::Deadline],
@@ -304,11 +334,11 @@ impl DigestView {
         tz: Tz,
         now: DateTime<Utc>,
     ) -> DigestView {
-        let (name, late, planned, receiver) = (&run.name, run.late, run.planned, &run.receiver);
+        let (name, late, planned, receiver) = (run.name, run.late, run.planned, run.receiver);
         let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %-d %b %Y, %H:%M %Z").to_string();
         DigestView {
             digest: DigestPart {
-                name: name.clone(),
+                name: name.to_owned(),
                 late,
                 planned_local: local(planned),
                 horizon: remaining(chrono::Duration::from_std(horizon).unwrap_or(chrono::Duration::MAX)),
@@ -316,7 +346,7 @@ impl DigestView {
             deadlines: deadlines.iter().map(|d| digest_deadline(d, tz, now)).collect(),
             candidates: candidates.iter().map(|d| digest_deadline(d, tz, now)).collect(),
             talks: talks.iter().map(talk_value).collect(),
-            receiver: ReceiverPart { name: receiver.clone(), timezone: tz.to_string() },
+            receiver: ReceiverPart { name: receiver.to_owned(), timezone: tz.to_string() },
         }
     }
 
@@ -369,6 +399,16 @@ pub fn one_line(text: &str) -> String {
     let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let joined = flat.split_whitespace().collect::<Vec<_>>().join(" ");
     match joined.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &joined[..cut]),
+        None => joined,
+    }
+}
+
+/// Like [`one_line`], for a sentence quoted as evidence: cut at 600 characters.
+pub fn one_line_long(text: &str) -> String {
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let joined = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    match joined.char_indices().nth(600) {
         Some((cut, _)) => format!("{}…", &joined[..cut]),
         None => joined,
     }
@@ -441,16 +481,7 @@ mod tests {
             deadlines: Vec::new(),
             first_seen: now,
         };
-        let run = crate::store::DigestRun {
-            id: 1,
-            name: "monday".into(),
-            planned: now,
-            receiver: "desk".into(),
-            late: false,
-            attempts: 0,
-            first_attempt: None,
-            recipients: Default::default(),
-        };
+        let run = DigestRun { name: "monday", planned: now, receiver: "desk", late: false };
         let tracked = [deadline("ru-tariffs", "Secondary tariffs", Tracking::Tracked)];
         let candidates = [deadline("cod-quota-2025-08-08", "commission has set a deadline", Tracking::Candidate)];
         let view = DigestView::new(

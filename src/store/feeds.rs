@@ -147,24 +147,21 @@ impl Store {
             .map_err(sqlite(&self.path))
     }
 
-    /// Marks the feed stale (or recovered) and writes the notice about it to `receivers`,
+    /// Marks the feed stale (or recovered) and writes the notice about it to `targets`,
     /// in one transaction: the notice goes out once.
     pub fn set_stale(
         &mut self,
         name: &str,
         stale: bool,
         fact: &Fact,
-        receivers: &[String],
+        targets: &[crate::model::Target],
         now: DateTime<Utc>,
     ) -> Result<()> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(sqlite(&path))?;
         (|| -> rusqlite::Result<()> {
             tx.execute("UPDATE feeds SET stale = ?2 WHERE name = ?1", params![name, stale])?;
-            for receiver in receivers {
-                super::merge::add_notice(&tx, receiver, &[fact], now.timestamp_millis())?;
-            }
-            Ok(())
+            super::outbox::add_notice(&tx, targets, &[fact], now.timestamp_millis())
         })()
         .map_err(sqlite(&path))?;
         tx.commit().map_err(sqlite(&path))

@@ -11,12 +11,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    DEADLINE_SELECT, PlanCounts, Result, Store, apply_plan_in, deadline_from_row, from_json, from_ms, sqlite, to_json,
-};
+use super::outbox::{add_notice, apply_plan_in};
+use super::{DEADLINE_SELECT, PlanCounts, Result, Store, deadline_from_row, from_json, from_ms, sqlite, to_json};
 use crate::extract::Talk;
 use crate::model::{
-    Deadline, DeadlineStatus, PlannedAlert, TalkEvent, TalkSource, Tracking, content_words, overlap, subject_of,
+    Deadline, DeadlineStatus, PlannedAlert, TalkEvent, TalkSource, Target, Tracking, content_words, overlap, subject_of,
 };
 
 /// How far apart two reports of one deadline's due time may be ("12:01 a.m. on August 8"
@@ -30,8 +29,9 @@ const TALK_WINDOW_MS: i64 = 30 * 86_400_000;
 /// What the ledger needs from the config while merging, so that notices and alerts are
 /// written in the same transaction as the facts they are about.
 pub trait Policy {
-    /// The receivers a deadline with these tags routes to.
-    fn receivers(&self, id: &str, tags: &[String]) -> Vec<String>;
+    /// Where messages about a deadline with these tags go: each routed receiver, and for
+    /// email each recipient address.
+    fn targets(&self, id: &str, tags: &[String]) -> Vec<Target>;
     /// The alerts a deadline should have now.
     fn plan(&self, deadline: &Deadline) -> Vec<PlannedAlert>;
 }
@@ -150,18 +150,6 @@ pub struct IngestReport {
     /// Notice rows written (one per receiver).
     pub notices: usize,
     pub planned: usize,
-}
-
-/// A notice waiting to be delivered: the facts of one ingest for one receiver.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub id: i64,
-    pub receiver: String,
-    pub created: DateTime<Utc>,
-    pub facts: Vec<Fact>,
-    pub attempts: i64,
-    pub first_attempt: Option<DateTime<Utc>>,
-    pub recipients: super::Recipients,
 }
 
 impl Store {
@@ -289,42 +277,50 @@ impl Store {
         .map_err(sqlite(&self.path))
     }
 
-    /// Notices whose next attempt is due at `now`.
-    pub fn due_notices(&self, now: DateTime<Utc>) -> Result<Vec<Notice>> {
+    /// The facts of one notice.
+    pub fn notice_facts(&self, id: i64) -> Result<Vec<Fact>> {
+        let facts: Option<String> = self
+            .conn
+            .query_row("SELECT facts FROM notices WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(sqlite(&self.path))?;
+        Ok(facts.and_then(|f| serde_json::from_str(&f).ok()).unwrap_or_default())
+    }
+
+    /// The sentences behind `deadline`'s current due time, with each article's source and
+    /// URL: what an alert quotes as evidence. Declared deadlines have none.
+    pub fn evidence(&self, deadline: &str, limit: usize) -> Result<Vec<Evidence>> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, receiver, created_ms, facts, attempts, first_attempt_ms, recipients FROM notices \
-                 WHERE state = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT 100",
+                "SELECT m.evidence, coalesce(a.source, a.title, a.origin), a.url, a.published_ms FROM mentions m \
+                 JOIN articles a ON a.id = m.article_id JOIN deadlines d ON d.id = m.deadline_id \
+                 WHERE m.deadline_id = ?1 AND m.superseded = 0 AND (m.due_ms IS NULL OR abs(m.due_ms - d.due_ms) <= ?3) \
+                 ORDER BY m.due_ms IS NULL, a.published_ms DESC, m.id LIMIT ?2",
             )
             .map_err(sqlite(&self.path))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt
-            .query_map([now.timestamp_millis()], |r| {
-                Ok(Notice {
-                    id: r.get(0)?,
-                    receiver: r.get(1)?,
-                    created: from_ms(r.get(2)?),
-                    facts: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
-                    attempts: r.get(4)?,
-                    first_attempt: r.get::<_, Option<i64>>(5)?.map(from_ms),
-                    recipients: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+            .query_map(params![deadline, limit, SAME_DUE_MS], |r| {
+                Ok(Evidence {
+                    sentence: r.get(0)?,
+                    source: r.get(1)?,
+                    url: r.get(2)?,
+                    published: from_ms(r.get(3)?),
                 })
             })
             .map_err(sqlite(&self.path))?;
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
+}
 
-    pub fn record_notice(&mut self, id: i64, outcome: &super::Outcome, now: DateTime<Utc>) -> Result<()> {
-        let (state, sent, error, next, recipients) = super::outcome_columns(outcome, now);
-        self.conn
-            .execute(
-                "UPDATE notices SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
-                 next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), recipients = ?7 WHERE id = ?1",
-                params![id, state, sent, error, next, now.timestamp_millis(), recipients],
-            )
-            .map(drop)
-            .map_err(sqlite(&self.path))
-    }
+/// A sentence an article gave for a deadline, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub sentence: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub published: DateTime<Utc>,
 }
 
 fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64) -> rusqlite::Result<IngestReport> {
@@ -464,32 +460,23 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
     }
     report.planned = counts.planned;
 
-    // One notice per receiver for everything this article brought.
-    let mut by_receiver: BTreeMap<String, Vec<&Fact>> = BTreeMap::new();
+    // One notice per target for everything this article brought.
+    let mut by_target: BTreeMap<Target, Vec<&Fact>> = BTreeMap::new();
     for fact in &report.facts {
         let Some(id) = fact.deadline() else { continue };
         let tags: Vec<String> = match load(tx, id)? {
             Some(d) => d.tags,
             None => Vec::new(),
         };
-        for receiver in policy.receivers(id, &tags) {
-            by_receiver.entry(receiver).or_default().push(fact);
+        for target in policy.targets(id, &tags) {
+            by_target.entry(target).or_default().push(fact);
         }
     }
-    for (receiver, facts) in &by_receiver {
-        add_notice(tx, receiver, facts, now)?;
+    for (target, facts) in &by_target {
+        add_notice(tx, std::slice::from_ref(target), facts, now)?;
     }
-    report.notices = by_receiver.len();
+    report.notices = by_target.len();
     Ok(report)
-}
-
-/// Queues one notice of `facts` for `receiver`, due at once.
-pub(super) fn add_notice(tx: &Transaction<'_>, receiver: &str, facts: &[&Fact], now: i64) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO notices (receiver, created_ms, facts, state, next_attempt_ms) VALUES (?1, ?2, ?3, 'pending', ?2)",
-    )?
-    .execute(params![receiver, now, serde_json::to_string(facts).unwrap_or_else(|_| "[]".to_owned())])
-    .map(drop)
 }
 
 fn push_new(list: &mut Vec<String>, id: &str) {

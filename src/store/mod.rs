@@ -12,12 +12,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
 use crate::config::DeclaredDeadline;
-use crate::model::{Alert, AlertKey, AlertState, Deadline, DeadlineStatus, PlannedAlert, Revision, Tracking};
+use crate::model::{Deadline, DeadlineStatus, Revision, Tracking};
 
 mod feeds;
 mod merge;
+mod outbox;
 pub use feeds::{FeedPoll, FeedRow};
-pub use merge::{ArticleIn, Fact, IngestReport, MentionIn, Notice, Policy};
+pub use merge::{ArticleIn, Evidence, Fact, IngestReport, MentionIn, Policy};
+pub use outbox::{Claimed, Outcome, Settle, Stale, Unsettled, payload_of};
 
 /// The file name of the ledger inside the state directory.
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
@@ -29,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_digests.sql"),
     include_str!("migrations/0004_articles.sql"),
     include_str!("migrations/0005_feeds.sql"),
+    include_str!("migrations/0006_outbox.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -74,62 +77,6 @@ impl SyncReport {
 pub struct PlanCounts {
     pub planned: usize,
     pub cancelled: usize,
-}
-
-/// An alert that is due, with what its receiver needs to know of the deadline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DueAlert {
-    pub alert: Alert,
-    pub title: String,
-    pub due: DateTime<Utc>,
-    pub tags: Vec<String>,
-    /// When the first delivery attempt was made, if one failed already.
-    pub first_attempt: Option<DateTime<Utc>>,
-    /// Per recipient of an email receiver: "sent" or "refused: <reply>".
-    pub recipients: Recipients,
-}
-
-/// What each recipient address got, kept across retries so nobody gets a message twice.
-pub type Recipients = std::collections::BTreeMap<String, String>;
-
-/// The result of one delivery attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    Delivered,
-    /// Worth trying again later (connection, TLS, 4xx, authentication).
-    Retry(String),
-    /// Final: a 5xx reply or a refused recipient.
-    Failed(String),
-}
-
-/// One attempt's outcome, as the scheduler records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Sent { recipients: Recipients },
-    RetryAt { at: DateTime<Utc>, error: String, recipients: Recipients },
-    Failed { error: String, recipients: Recipients },
-}
-
-/// One run of a digest for one receiver.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DigestRun {
-    pub id: i64,
-    pub name: String,
-    pub planned: DateTime<Utc>,
-    pub receiver: String,
-    pub late: bool,
-    pub attempts: i64,
-    pub first_attempt: Option<DateTime<Utc>>,
-    pub recipients: Recipients,
-}
-
-/// How the planner settled a due alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Settle {
-    /// Hand it to its receiver; `late` when it goes out after its time.
-    Send { late: bool },
-    /// Drop it under the catch-up policy.
-    Skip,
 }
 
 #[derive(Debug)]
@@ -274,185 +221,10 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 
-    /// Brings the outbox rows of each deadline in line with the alerts the planner wants:
-    /// missing ones are added as `pending`, unwanted pending ones are cancelled, and ones
-    /// cancelled earlier come back if they are wanted again and still in the future.
-    pub fn apply_plans<'a, I>(&mut self, plans: I, now: DateTime<Utc>) -> Result<PlanCounts>
-    where
-        I: IntoIterator<Item = (&'a Deadline, Vec<PlannedAlert>)>,
-    {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        let mut counts = PlanCounts::default();
-        for (deadline, wanted) in plans {
-            apply_plan_in(&tx, deadline, &wanted, now.timestamp_millis(), &mut counts).map_err(sqlite(&path))?;
-        }
-        tx.commit().map_err(sqlite(&path))?;
-        Ok(counts)
-    }
-
-    /// The earliest planned time of any pending alert.
-    pub fn next_planned(&self) -> Result<Option<DateTime<Utc>>> {
-        let ms: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT MIN(planned_ms) FROM outbox WHERE state = 'pending'")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
-            .map_err(sqlite(&self.path))?;
-        Ok(ms.map(from_ms))
-    }
-
-    /// Pending alerts planned at or before `now`: every due alert of the deadlines of the
-    /// `batch` earliest ones, so catch-up sees each deadline whole. The inner query walks
-    /// the partial index on pending alerts, never the whole outbox.
-    pub fn due_alerts(&self, now: DateTime<Utc>, batch: usize) -> Result<Vec<DueAlert>> {
-        let sql = format!(
-            "{DUE_SELECT} WHERE o.state = 'pending' AND o.planned_ms <= ?1 AND o.deadline_id IN \
-             (SELECT deadline_id FROM outbox WHERE state = 'pending' AND planned_ms <= ?1 ORDER BY planned_ms LIMIT ?2) \
-             ORDER BY o.deadline_id, o.planned_ms, o.id"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
-        let limit = i64::try_from(batch).unwrap_or(i64::MAX);
-        let rows = stmt.query_map(params![now.timestamp_millis(), limit], due_from_row).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
-    }
-
-    /// Alerts being delivered whose next attempt is due at `now`, oldest first. After a
-    /// crash these include the ones that were on the wire.
-    pub fn sending_alerts(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<DueAlert>> {
-        let sql = format!(
-            "{DUE_SELECT} WHERE o.state = 'sending' AND o.next_attempt_ms <= ?2 ORDER BY o.next_attempt_ms, o.id LIMIT ?1"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt.query_map(params![limit, now.timestamp_millis()], due_from_row).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
-    }
-
-    /// When the timer must next wake: the earliest pending alert or retry.
-    pub fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
-        let retry: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'sending'")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
-            .map_err(sqlite(&self.path))?;
-        let digest: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT MIN(next_attempt_ms) FROM digest_runs WHERE state = 'pending'")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
-            .map_err(sqlite(&self.path))?;
-        let notice: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT MIN(next_attempt_ms) FROM notices WHERE state = 'pending'")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
-            .map_err(sqlite(&self.path))?;
-        let planned = self.next_planned()?;
-        Ok([planned, retry.map(from_ms), digest.map(from_ms), notice.map(from_ms)].into_iter().flatten().min())
-    }
-
-    /// The first alert of `deadline` to `receiver`, which later ones reply to so that a mail
-    /// client threads them.
-    pub fn thread_root(&self, deadline: &str, receiver: &str) -> Result<Option<AlertKey>> {
-        self.conn
-            .prepare_cached(
-                "SELECT revision, lead_seconds FROM outbox WHERE deadline_id = ?1 AND receiver = ?2 \
-                 AND state != 'cancelled' ORDER BY planned_ms, id LIMIT 1",
-            )
-            .and_then(|mut s| {
-                s.query_row([deadline, receiver], |r| {
-                    Ok(AlertKey {
-                        deadline: deadline.to_owned(),
-                        revision: r.get(0)?,
-                        lead_seconds: r.get(1)?,
-                        receiver: receiver.to_owned(),
-                    })
-                })
-                .optional()
-            })
-            .map_err(sqlite(&self.path))
-    }
-
-    /// Records the outcome of delivery attempts in one transaction.
-    pub fn record(&mut self, outcomes: &[(i64, Outcome)], now: DateTime<Utc>) -> Result<()> {
-        let path = self.path.clone();
-        let now = now.timestamp_millis();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "UPDATE outbox SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
-                     next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), recipients = ?7 \
-                     WHERE id = ?1 AND state = 'sending'",
-                )
-                .map_err(sqlite(&path))?;
-            for (id, outcome) in outcomes {
-                let (state, sent, error, next, recipients) = match outcome {
-                    Outcome::Sent { recipients } => ("sent", Some(now), None, None, recipients),
-                    Outcome::RetryAt { at, error, recipients } => {
-                        ("sending", None, Some(error), Some(at.timestamp_millis()), recipients)
-                    }
-                    Outcome::Failed { error, recipients } => ("failed", None, Some(error), None, recipients),
-                };
-                let recipients = serde_json::to_string(recipients).unwrap_or_else(|_| "{}".to_owned());
-                stmt.execute(params![id, state, sent, error, next, now, recipients]).map_err(sqlite(&path))?;
-            }
-        }
-        tx.commit().map_err(sqlite(&path))
-    }
-
-    /// Records the planner's decision for due alerts in one transaction: `sending` (with
-    /// the late flag) or `cancelled` by catch-up. Only rows still pending are touched.
-    pub fn settle(&mut self, decisions: &[(i64, Settle)], now: DateTime<Utc>) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        {
-            let mut send = tx
-                .prepare_cached("UPDATE outbox SET state = 'sending', late = ?2, next_attempt_ms = ?3 WHERE id = ?1 AND state = 'pending'")
-                .map_err(sqlite(&path))?;
-            let mut skip = tx
-                .prepare_cached(
-                    "UPDATE outbox SET state = 'cancelled', late = 1, cancel_reason = 'catch-up' \
-                     WHERE id = ?1 AND state = 'pending'",
-                )
-                .map_err(sqlite(&path))?;
-            for (id, decision) in decisions {
-                match decision {
-                    Settle::Send { late } => send.execute(params![id, late, now.timestamp_millis()]),
-                    Settle::Skip => skip.execute([id]),
-                }
-                .map_err(sqlite(&path))?;
-            }
-        }
-        tx.commit().map_err(sqlite(&path))
-    }
-
-    /// Outbox rows, in planned order, optionally for one deadline.
-    pub fn alerts(&self, deadline: Option<&str>) -> Result<Vec<Alert>> {
-        let sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM outbox o WHERE ?1 IS NULL OR o.deadline_id = ?1 ORDER BY o.planned_ms, o.id"
-        );
-        let mut stmt = self.conn.prepare(&sql).map_err(sqlite(&self.path))?;
-        let rows = stmt.query_map([deadline], alert_from_row).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
-    }
-
     /// Gives direct access for bulk loads in benchmarks and tests.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
     }
-}
-
-/// The columns a digest run or notice gets from one attempt's outcome: state, sent time,
-/// error, next attempt and the recipients' results.
-fn outcome_columns(outcome: &Outcome, now: DateTime<Utc>) -> (&'static str, Option<i64>, Option<&str>, i64, String) {
-    let now_ms = now.timestamp_millis();
-    let (state, sent, error, next, recipients) = match outcome {
-        Outcome::Sent { recipients } => ("sent", Some(now_ms), None, now_ms, recipients),
-        Outcome::RetryAt { at, error, recipients } => {
-            ("pending", None, Some(error.as_str()), at.timestamp_millis(), recipients)
-        }
-        Outcome::Failed { error, recipients } => ("failed", None, Some(error.as_str()), now_ms, recipients),
-    };
-    (state, sent, error, next, serde_json::to_string(recipients).unwrap_or_else(|_| "{}".to_owned()))
 }
 
 fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
@@ -488,39 +260,6 @@ fn deadline_from_row(r: &Row<'_>) -> rusqlite::Result<Deadline> {
         revision: r.get(6)?,
         sources: from_json(&r.get::<_, String>(7)?),
         tracking: Tracking::parse(&r.get::<_, String>(8)?).unwrap_or(Tracking::Tracked),
-    })
-}
-
-const ALERT_COLUMNS: &str = "o.id, o.deadline_id, o.revision, o.lead_seconds, o.receiver, o.lead, o.planned_ms, \
-     o.sent_ms, o.state, o.attempts, o.late, o.last_error";
-
-fn alert_from_row(r: &Row<'_>) -> rusqlite::Result<Alert> {
-    let state: String = r.get(8)?;
-    Ok(Alert {
-        id: r.get(0)?,
-        key: AlertKey { deadline: r.get(1)?, revision: r.get(2)?, lead_seconds: r.get(3)?, receiver: r.get(4)? },
-        lead: r.get(5)?,
-        planned: from_ms(r.get(6)?),
-        sent: r.get::<_, Option<i64>>(7)?.map(from_ms),
-        state: AlertState::parse(&state).unwrap_or(AlertState::Failed),
-        attempts: r.get(9)?,
-        late: r.get(10)?,
-        last_error: r.get(11)?,
-    })
-}
-
-const DUE_SELECT: &str = "SELECT o.id, o.deadline_id, o.revision, o.lead_seconds, o.receiver, o.lead, o.planned_ms, \
-     o.sent_ms, o.state, o.attempts, o.late, o.last_error, d.title, d.due_ms, d.tags, o.first_attempt_ms, o.recipients \
-     FROM outbox o JOIN deadlines d ON d.id = o.deadline_id";
-
-fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueAlert> {
-    Ok(DueAlert {
-        alert: alert_from_row(r)?,
-        title: r.get(12)?,
-        due: from_ms(r.get(13)?),
-        tags: from_json(&r.get::<_, String>(14)?),
-        first_attempt: r.get::<_, Option<i64>>(15)?.map(from_ms),
-        recipients: serde_json::from_str(&r.get::<_, String>(16)?).unwrap_or_default(),
     })
 }
 
@@ -642,191 +381,7 @@ fn subject_of_declared(d: &DeclaredDeadline) -> String {
     crate::model::subject_of(&format!("{} {}", d.title, d.match_phrases.join(" ")))
 }
 
-struct Existing {
-    id: i64,
-    revision: i64,
-    state: String,
-    planned_ms: i64,
-    cancel_reason: Option<String>,
-}
-
-fn apply_plan_in(
-    tx: &Transaction<'_>,
-    deadline: &Deadline,
-    wanted: &[PlannedAlert],
-    now: i64,
-    counts: &mut PlanCounts,
-) -> rusqlite::Result<()> {
-    let mut existing: HashMap<(i64, i64, String), Existing> = HashMap::new();
-    {
-        let mut stmt = tx.prepare_cached(
-            "SELECT id, revision, lead_seconds, receiver, state, planned_ms, cancel_reason FROM outbox WHERE deadline_id = ?1",
-        )?;
-        let rows = stmt.query_map([&deadline.id], |r| {
-            Ok((
-                (r.get(1)?, r.get(2)?, r.get(3)?),
-                Existing {
-                    id: r.get(0)?,
-                    revision: r.get(1)?,
-                    state: r.get(4)?,
-                    planned_ms: r.get(5)?,
-                    cancel_reason: r.get(6)?,
-                },
-            ))
-        })?;
-        for row in rows {
-            let (key, row) = row?;
-            existing.insert(key, row);
-        }
-    }
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO outbox (deadline_id, revision, lead_seconds, receiver, lead, planned_ms, state) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending')",
-    )?;
-    let mut update = tx.prepare_cached(
-        "UPDATE outbox SET state = 'pending', planned_ms = ?2, lead = ?3, cancel_reason = NULL WHERE id = ?1",
-    )?;
-    let mut cancel = tx.prepare_cached("UPDATE outbox SET state = 'cancelled', cancel_reason = ?2 WHERE id = ?1")?;
-    for p in wanted {
-        let key = (p.key.revision, p.key.lead_seconds, p.key.receiver.clone());
-        let planned_ms = p.planned.timestamp_millis();
-        match existing.remove(&key) {
-            None => {
-                insert.execute(params![
-                    p.key.deadline,
-                    p.key.revision,
-                    p.key.lead_seconds,
-                    p.key.receiver,
-                    p.lead,
-                    planned_ms
-                ])?;
-                counts.planned += 1;
-            }
-            Some(row) => {
-                let revive =
-                    row.state == "cancelled" && planned_ms > now && row.cancel_reason.as_deref() != Some("catch-up");
-                let shifted = row.state == "pending" && row.planned_ms != planned_ms;
-                if revive || shifted {
-                    update.execute(params![row.id, planned_ms, p.lead])?;
-                    counts.planned += usize::from(revive);
-                }
-            }
-        }
-    }
-    for row in existing.into_values().filter(|r| r.state == "pending") {
-        let reason = if deadline.status == DeadlineStatus::Withdrawn {
-            "withdrawn"
-        } else if deadline.tracking != Tracking::Tracked {
-            "untracked"
-        } else if row.revision != deadline.revision {
-            "moved"
-        } else if row.planned_ms > now {
-            "replanned"
-        } else {
-            // Missed while nothing ran, and still about the current due time: catch-up decides.
-            continue;
-        };
-        cancel.execute(params![row.id, reason])?;
-        counts.cancelled += 1;
-    }
-    Ok(())
-}
-
 impl Store {
-    /// One page of active deadlines due after `after`, in (due, id) order, starting past
-    /// `from` (the last `(due, id)` of the previous page).
-    pub fn active_deadlines_page(
-        &self,
-        after: DateTime<Utc>,
-        from: Option<(DateTime<Utc>, &str)>,
-        limit: usize,
-    ) -> Result<Vec<Deadline>> {
-        let sql = format!(
-            "{DEADLINE_SELECT} WHERE d.status = 'active' AND d.tracking = 'tracked' AND d.due_ms > ?1 AND (d.due_ms, d.id) > (?2, ?3) \
-             ORDER BY d.due_ms, d.id LIMIT ?4"
-        );
-        let (from_ms, from_id) = from.map_or((i64::MIN, ""), |(t, id)| (t.timestamp_millis(), id));
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
-        let rows = stmt
-            .query_map(params![after.timestamp_millis(), from_ms, from_id, limit], deadline_from_row)
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
-    }
-}
-
-impl Store {
-    /// The last digest occurrence handled for `name` (or when counting started).
-    pub fn digest_cursor(&self, name: &str) -> Result<Option<DateTime<Utc>>> {
-        Ok(self.meta(&format!("digest:{name}"))?.and_then(|v| v.parse().ok()).map(from_ms))
-    }
-
-    pub fn set_digest_cursor(&self, name: &str, at: DateTime<Utc>) -> Result<()> {
-        self.set_meta(&format!("digest:{name}"), &at.timestamp_millis().to_string())
-    }
-
-    /// Writes one run of digest `name` per receiver and moves its cursor, in one transaction.
-    pub fn plan_digest(&mut self, name: &str, planned: DateTime<Utc>, receivers: &[String], late: bool) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO digest_runs (name, planned_ms, receiver, state, late, next_attempt_ms) \
-                     VALUES (?1, ?2, ?3, 'pending', ?4, ?2)",
-                )
-                .map_err(sqlite(&path))?;
-            for receiver in receivers {
-                insert.execute(params![name, planned.timestamp_millis(), receiver, late]).map_err(sqlite(&path))?;
-            }
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![format!("digest:{name}"), planned.timestamp_millis().to_string()],
-            )
-            .map_err(sqlite(&path))?;
-        }
-        tx.commit().map_err(sqlite(&path))
-    }
-
-    /// Digest runs whose next attempt is due at `now`.
-    pub fn due_digests(&self, now: DateTime<Utc>) -> Result<Vec<DigestRun>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, name, planned_ms, receiver, late, attempts, first_attempt_ms, recipients FROM digest_runs \
-                 WHERE state = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT 100",
-            )
-            .map_err(sqlite(&self.path))?;
-        let rows = stmt
-            .query_map([now.timestamp_millis()], |r| {
-                Ok(DigestRun {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    planned: from_ms(r.get(2)?),
-                    receiver: r.get(3)?,
-                    late: r.get(4)?,
-                    attempts: r.get(5)?,
-                    first_attempt: r.get::<_, Option<i64>>(6)?.map(from_ms),
-                    recipients: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
-                })
-            })
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
-    }
-
-    pub fn record_digest(&mut self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> Result<()> {
-        let now_ms = now.timestamp_millis();
-        let (state, sent, error, next, recipients) = outcome_columns(outcome, now);
-        self.conn
-            .execute(
-                "UPDATE digest_runs SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
-                 next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), recipients = ?7 WHERE id = ?1",
-                params![id, state, sent, error, next, now_ms, recipients],
-            )
-            .map(drop)
-            .map_err(sqlite(&self.path))
-    }
-
     /// Active deadlines with this `tracking` due in `(from, to]`, soonest first.
     pub fn deadlines_due_between(
         &self,

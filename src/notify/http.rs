@@ -1,0 +1,80 @@
+//! What every HTTP receiver shares: a client with sanctiond's limits, and how a reply is
+//! read: 2xx is delivered, 408/429/5xx and connection errors are retried (honouring
+//! `Retry-After`), any other status fails at once with the reply in the error.
+
+use std::time::Duration;
+
+use super::NotifyError;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How much of a refusing server's reply is kept in `last_error`.
+const REPLY_CHARS: usize = 300;
+
+/// A client for one receiver: its own timeout, no redirects (a POST is not re-sent elsewhere).
+pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
+        .user_agent(concat!("sanctiond/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// `request` with `body` as its JSON body.
+pub fn json(request: reqwest::RequestBuilder, body: &serde_json::Value) -> reqwest::RequestBuilder {
+    request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.to_string())
+}
+
+/// Sends `request` and reads its reply as delivered, worth retrying, or final. `what` names
+/// the receiver kind in messages; `redact` hides a secret that may appear in errors (a URL).
+pub async fn send(request: reqwest::RequestBuilder, what: &str, redact: Option<&str>) -> Result<(), NotifyError> {
+    let clean = |text: String| match redact {
+        Some(secret) if !secret.is_empty() => text.replace(secret, "<redacted>"),
+        _ => text,
+    };
+    let response = match request.send().await {
+        Ok(r) => r,
+        Err(e) => {
+            let kind = if e.is_timeout() {
+                "timed out"
+            } else if e.is_connect() {
+                "cannot connect"
+            } else {
+                "request failed"
+            };
+            // reqwest's errors carry the URL, which for chat webhooks is the secret.
+            let e = e.without_url();
+            return Err(NotifyError::retry(clean(format!("{what}: {kind}: {}", error_chain(&e)))));
+        }
+    };
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    // Read against the clock by the pipeline: a notifier does not read the time.
+    let retry_after =
+        response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = tokio::time::timeout(Duration::from_secs(5), response.text()).await.ok().and_then(Result::ok);
+    let reply: String = body.unwrap_or_default().chars().filter(|c| !c.is_control()).take(REPLY_CHARS).collect();
+    let message = clean(format!("{what}: HTTP {status}: {reply}"));
+    if status.as_u16() == 408 || status.as_u16() == 429 || status.is_server_error() {
+        Err(NotifyError { message, retryable: true, retry_after })
+    } else {
+        Err(NotifyError::fail(message))
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,415 @@
+//! The outbox pipeline: one dispatcher task that, each time it wakes, lets catch-up settle
+//! the alerts whose time came, writes due digest runs, then for each receiver with a free
+//! slot claims that many due rows and sends each on its own task: claim → send → settle.
+//!
+//! Lock discipline (as mini-redis's `Db`): the ledger sits behind a std `Mutex` taken only
+//! on blocking threads for short, local work (a claim, a settle, reading what a message
+//! says). No network I/O happens under it; each receiver has its own concurrency and
+//! timeouts, so a hung relay delays only its own rows, and the dispatcher, which pings
+//! the watchdog, never waits on a send.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+
+use super::message::{self, BuildError, Message};
+use super::{Endpoint, Notifier, Notifiers, NotifyError, log};
+use crate::config::Config;
+use crate::model::Alert;
+use crate::schedule::{self, Clock, MAX_SLEEP, route};
+use crate::store::{Claimed, Outcome, Store, StoreError};
+
+/// How many log rows one pass writes before the dispatcher looks around again.
+const LOG_BATCH: usize = 200;
+/// After SIGTERM, how long sends on the wire may take to finish; the rest are abandoned
+/// (left `sending`) and go out again after the restart.
+pub const SEND_GRACE: Duration = Duration::from_millis(1500);
+/// The longest a row's retries go on when its receiver does not say (`[smtp] max_retry`).
+pub const MAX_RETRY: Duration = crate::config::email_defaults::MAX_RETRY;
+
+/// What the dispatcher needs from the daemon.
+#[derive(Clone)]
+pub struct Context {
+    pub store: Arc<Mutex<Store>>,
+    pub config: watch::Receiver<Arc<Config>>,
+    pub notifiers: watch::Receiver<Arc<Notifiers>>,
+    pub clock: Arc<dyn Clock>,
+    /// Woken when the ledger changed (a reload, an ingest, a settled send).
+    pub changed: Arc<Notify>,
+    /// Called on every wake-up; the daemon pings the systemd watchdog from it.
+    pub heartbeat: Option<(Duration, Arc<dyn Fn() + Send + Sync>)>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context").field("heartbeat", &self.heartbeat.as_ref().map(|h| h.0)).finish_non_exhaustive()
+    }
+}
+
+/// The first retry comes 10-15 s after a failure; each next one waits twice as long, up
+/// to 15 minutes. The jitter, derived from `seed` and the attempt, spreads out retries of
+/// many rows that failed together.
+pub fn retry_delay(failures: i64, seed: i64) -> Duration {
+    const BASE: u64 = 10;
+    const CAP: u64 = 15 * 60;
+    let exponent = u32::try_from(failures.clamp(1, 12) - 1).unwrap_or(0);
+    let base = BASE.saturating_mul(1 << exponent).min(CAP);
+    let mix = (seed as u64 ^ (failures as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let jitter_ms = (mix >> 33) % (base * 500);
+    Duration::from_millis((base * 1000 + jitter_ms).min(CAP * 1000))
+}
+
+/// The one retry policy: what a send's result makes of its row. A retryable failure waits
+/// [`retry_delay`] (or the server's `Retry-After`, if longer), until retrying has gone on
+/// for `max_retry`; then, and for a final failure, the row fails.
+pub fn outcome(claimed: &Claimed, result: &Result<(), NotifyError>, now: DateTime<Utc>, max_retry: Duration) -> Outcome {
+    let error = match result {
+        Ok(()) => return Outcome::Sent,
+        Err(e) if !e.retryable => return Outcome::Failed { error: e.message.clone() },
+        Err(e) => e,
+    };
+    let row = &claimed.row;
+    let mut delay = retry_delay(row.attempts + 1, row.id);
+    if let Some(after) = error.retry_after.as_deref().and_then(|v| crate::ingest::feed::retry_after(v, now)) {
+        delay = delay.max(after);
+    }
+    let at = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+    let first = claimed.first_attempt.unwrap_or(now);
+    let limit = chrono::Duration::from_std(max_retry).unwrap_or(chrono::Duration::MAX);
+    if at - first > limit {
+        let error = format!(
+            "gave up after {} attempts over {}: {}",
+            row.attempts + 1,
+            humantime::format_duration(max_retry),
+            error.message
+        );
+        Outcome::Failed { error }
+    } else {
+        Outcome::RetryAt { at, error: error.message.clone() }
+    }
+}
+
+/// How long a send may take in all before the pipeline gives up on it: its receiver's
+/// own timeouts apply inside; this guards against one that does not stop.
+fn send_guard(config: &Config, receiver: &str) -> Duration {
+    let own = match config.receiver(receiver).map(|r| &r.kind) {
+        Some(crate::config::ReceiverKind::Email { .. }) => config.smtp.as_ref().map(|s| s.timeout),
+        _ => config.receiver(receiver).map(|r| r.timeout),
+    };
+    own.unwrap_or(Duration::from_secs(30)) * 3 + Duration::from_secs(5)
+}
+
+fn max_retry(config: &Config) -> Duration {
+    config.smtp.as_ref().map_or(MAX_RETRY, |s| s.max_retry)
+}
+
+/// Logs what a send came to, for the rows that did not simply go out.
+fn log_outcome(row: &Alert, outcome: &Outcome) {
+    let what = if row.kind == crate::model::MessageKind::Alert { row.key.deadline.as_str() } else { row.label.as_str() };
+    match outcome {
+        Outcome::Sent => {}
+        Outcome::RetryAt { at, error } => tracing::warn!(
+            kind = row.kind.as_str(), about = %what, receiver = %row.key.receiver, recipient = %row.recipient,
+            lead = %row.lead, attempt = row.attempts + 1,
+            retry_at = %at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), %error,
+            "delivery failed; will retry"
+        ),
+        Outcome::Failed { error } => tracing::error!(
+            kind = row.kind.as_str(), about = %what, receiver = %row.key.receiver, recipient = %row.recipient,
+            lead = %row.lead, attempt = row.attempts + 1, %error,
+            "delivery failed for good"
+        ),
+    }
+}
+
+/// Catch-up and digest runs: what must be decided before rows are claimed.
+pub fn prepare(store: &mut Store, config: &Config, now: DateTime<Utc>) -> Result<(), StoreError> {
+    schedule::plan_digests(store, config, now)?;
+    schedule::catch_up(store, config, now)
+}
+
+/// Claims up to `limit` of `receiver`'s due rows and builds their messages, in one hold of
+/// the ledger. A row whose quiet hours hold it is put back until they end; one whose
+/// message cannot be built for good (its receiver or digest left the config) fails.
+pub fn claim_and_build(
+    store: &mut Store,
+    config: &Config,
+    notifiers: &Notifiers,
+    receiver: &str,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Claimed, Message)>, StoreError> {
+    let (claimed, stale) = store.claim(receiver, limit, now)?;
+    for s in stale {
+        tracing::info!(deadline = %s.deadline, receiver, reason = s.reason.as_str(), "alert cancelled before sending");
+    }
+    let Some(renderer) = notifiers.renderer.as_deref() else { return Ok(Vec::new()) };
+    let mut out = Vec::with_capacity(claimed.len());
+    for c in claimed {
+        if let Some(until) = route::muted_until(config, store, &c.row, now)? {
+            tracing::info!(receiver, about = %c.row.key.deadline, until = %until.to_rfc3339(), "held by quiet hours");
+            store.defer(c.row.id, until)?;
+            continue;
+        }
+        match message::build(store, config, renderer, &c.row, now) {
+            Ok(m) => out.push((c, m)),
+            Err(BuildError::Store(e)) => return Err(e),
+            Err(BuildError::Gone(error)) => {
+                let outcome = Outcome::Failed { error };
+                log_outcome(&c.row, &outcome);
+                store.settle(c.row.id, &outcome, now)?;
+            }
+            Err(BuildError::Render(e)) => {
+                let o = outcome(&c, &Err(NotifyError::retry(e)), now, max_retry(config));
+                log_outcome(&c.row, &o);
+                store.settle(c.row.id, &o, now)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes `receiver`'s due log rows, each settled in the transaction that logs it.
+/// Returns how many were written.
+pub fn write_log_rows(
+    store: &mut Store,
+    config: &Config,
+    notifiers: &Notifiers,
+    receiver: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let built = claim_and_build(store, config, notifiers, receiver, LOG_BATCH, now)?;
+    let n = built.len();
+    for (c, m) in built {
+        store.settle_with(c.row.id, &Outcome::Sent, now, || log::write(&m))?;
+    }
+    Ok(n)
+}
+
+/// Runs the ledger operation `f` on a blocking thread, holding the ledger's lock.
+async fn with_store<T: Send + 'static>(
+    store: &Arc<Mutex<Store>>,
+    f: impl FnOnce(&mut Store) -> T + Send + 'static,
+) -> T {
+    let store = Arc::clone(store);
+    tokio::task::spawn_blocking(move || {
+        let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut store)
+    })
+    .await
+    .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
+}
+
+/// A fault logged once when it starts and once when it clears, not on every attempt.
+#[derive(Debug, Default)]
+struct Fault {
+    since: Option<DateTime<Utc>>,
+    count: u64,
+}
+
+impl Fault {
+    fn failed(&mut self, now: DateTime<Utc>, error: &StoreError) {
+        self.count += 1;
+        if self.since.is_none() {
+            self.since = Some(now);
+            tracing::error!(%error, "the ledger cannot be written: alerts are held until it can (retrying with backoff)");
+        }
+    }
+
+    fn cleared(&mut self) {
+        if let Some(since) = self.since.take() {
+            tracing::info!(
+                failures = self.count,
+                since = %since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "the ledger can be written again"
+            );
+            self.count = 0;
+        }
+    }
+
+    /// 1 s after the first failure, doubling, up to 30 s.
+    fn backoff(&self) -> Duration {
+        Duration::from_secs(1u64 << self.count.clamp(1, 6).saturating_sub(1)).min(Duration::from_secs(30))
+    }
+}
+
+/// Runs the dispatcher until `shutdown` turns true. Sleeps until the next due row of a
+/// receiver with a free slot, a ledger change, a finished send, or at most a minute (half
+/// the watchdog interval when one is set); it does not poll.
+pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) -> Result<(), StoreError> {
+    let cap = ctx.heartbeat.as_ref().map_or(MAX_SLEEP, |(interval, _)| (*interval / 2).min(MAX_SLEEP));
+    let mut sends: JoinSet<()> = JoinSet::new();
+    let mut fault = Fault::default();
+    let start = ctx.clock.now();
+    let recovered = with_store(&ctx.store, move |s| s.recover_in_flight(start)).await?;
+    if recovered > 0 {
+        tracing::warn!(rows = recovered, "messages were on the wire when sanctiond stopped; sending them again");
+    }
+    let mut known_config: Option<Arc<Config>> = None;
+    loop {
+        if let Some((_, beat)) = &ctx.heartbeat {
+            beat();
+        }
+        let config = Arc::clone(&ctx.config.borrow());
+        let notifiers = Arc::clone(&ctx.notifiers.borrow());
+        let now = ctx.clock.now();
+        let pass = dispatch(&ctx, &config, &notifiers, &mut sends, known_config.as_ref(), now).await;
+        let wait = match pass {
+            Ok(next) => {
+                fault.cleared();
+                known_config = Some(Arc::clone(&config));
+                schedule::sleep_for(ctx.clock.now(), next, cap)
+            }
+            Err(error) => {
+                fault.failed(now, &error);
+                fault.backoff().min(cap)
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = ctx.changed.notified() => {}
+            Some(_) = sends.join_next(), if !sends.is_empty() => {}
+            _ = shutdown.changed() => break,
+        }
+        if *shutdown.borrow() {
+            break;
+        }
+    }
+    // Sends on the wire get a moment to finish; the rest stay `sending` and go out again
+    // after the restart, under the same identity.
+    if !sends.is_empty() && tokio::time::timeout(SEND_GRACE, async { while sends.join_next().await.is_some() {} }).await.is_err() {
+        tracing::warn!(abandoned = sends.len(), "sends still on the wire at shutdown are abandoned; they go out after the restart");
+        sends.shutdown().await;
+    }
+    Ok(())
+}
+
+/// One pass: prepare, then claim and send for every receiver with a free slot. Returns
+/// when the dispatcher must next wake.
+async fn dispatch(
+    ctx: &Context,
+    config: &Arc<Config>,
+    notifiers: &Arc<Notifiers>,
+    sends: &mut JoinSet<()>,
+    known: Option<&Arc<Config>>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let fresh = known.is_none_or(|k| !Arc::ptr_eq(k, config));
+    {
+        let config = Arc::clone(config);
+        with_store(&ctx.store, move |s| {
+            if fresh {
+                let names: Vec<&str> = config.receivers.iter().map(|r| r.name.as_str()).collect();
+                let failed = s.fail_unknown_receivers(&names, now)?;
+                if failed > 0 {
+                    tracing::warn!(rows = failed, "messages for receivers no longer in the config were marked failed");
+                }
+            }
+            prepare(s, &config, now)
+        })
+        .await?;
+    }
+    let mut next: Option<DateTime<Utc>> = None;
+    let mut soon = |t: Option<DateTime<Utc>>| {
+        if let Some(t) = t {
+            next = Some(next.map_or(t, |n: DateTime<Utc>| n.min(t)));
+        }
+    };
+    for endpoint in notifiers.endpoints.values() {
+        let name = endpoint.name.clone();
+        if matches!(endpoint.notifier, Notifier::Log) {
+            let (config, notifiers) = (Arc::clone(config), Arc::clone(notifiers));
+            let (written, due) = with_store(&ctx.store, move |s| {
+                let written = write_log_rows(s, &config, &notifiers, &name, now)?;
+                Ok::<_, StoreError>((written, s.next_due(&name)?))
+            })
+            .await?;
+            // A full batch means more are waiting: come straight back.
+            soon(if written == LOG_BATCH { Some(now) } else { due });
+            continue;
+        }
+        let mut permits = Vec::new();
+        while let Ok(permit) = Arc::clone(&endpoint.permits).try_acquire_owned() {
+            permits.push(permit);
+        }
+        if permits.is_empty() {
+            continue; // busy: a finished send wakes the dispatcher
+        }
+        let (config_c, notifiers_c, limit) = (Arc::clone(config), Arc::clone(notifiers), permits.len());
+        let (built, due) = with_store(&ctx.store, move |s| {
+            let built = claim_and_build(s, &config_c, &notifiers_c, &name, limit, now)?;
+            Ok::<_, StoreError>((built, s.next_due(&name)?))
+        })
+        .await?;
+        soon(if built.len() == limit { Some(now) } else { due });
+        for ((claimed, message), permit) in built.into_iter().zip(permits) {
+            let endpoint = Arc::clone(endpoint);
+            let store = Arc::clone(&ctx.store);
+            let clock = Arc::clone(&ctx.clock);
+            let changed = Arc::clone(&ctx.changed);
+            let guard = send_guard(config, &endpoint.name);
+            let max_retry = max_retry(config);
+            sends.spawn(async move {
+                let result = match tokio::time::timeout(guard, endpoint.notifier.send(&message)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(NotifyError::retry(format!("no answer within {}", humantime::format_duration(guard)))),
+                };
+                drop(permit);
+                let now = clock.now();
+                let outcome = outcome(&claimed, &result, now, max_retry);
+                log_outcome(&claimed.row, &outcome);
+                let id = claimed.row.id;
+                let settled = with_store(&store, move |s| s.settle(id, &outcome, now)).await;
+                if let Err(error) = settled {
+                    // Sent but not recorded: the row stays `sending` and goes out again
+                    // after a restart, under the same identity.
+                    tracing::error!(%error, row = id, "cannot record a delivery");
+                }
+                changed.notify_one();
+            });
+        }
+    }
+    let (config, store) = (Arc::clone(config), Arc::clone(&ctx.store));
+    let other = with_store(&store, move |s| {
+        Ok::<_, StoreError>([s.next_unsettled()?, schedule::next_digest(s, &config)].into_iter().flatten().min())
+    })
+    .await?;
+    soon(other);
+    Ok(next)
+}
+
+/// Delivers every row due at `now` through `send`, synchronously: the same steps as the
+/// dispatcher (prepare, claim, build, settle), for tests, benchmarks and replay.
+pub fn deliver_due(
+    store: &mut Store,
+    config: &Config,
+    notifiers: &Notifiers,
+    now: DateTime<Utc>,
+    send: &mut dyn FnMut(&Message) -> Result<(), NotifyError>,
+) -> Result<usize, StoreError> {
+    prepare(store, config, now)?;
+    let mut delivered = 0;
+    for r in &config.receivers {
+        loop {
+            let built = claim_and_build(store, config, notifiers, &r.name, LOG_BATCH, now)?;
+            if built.is_empty() {
+                break;
+            }
+            for (c, m) in built {
+                let result = send(&m);
+                let o = outcome(&c, &result, now, max_retry(config));
+                delivered += usize::from(o == Outcome::Sent);
+                store.settle(c.row.id, &o, now)?;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+/// Whether a receiver is of a kind the dispatcher runs itself.
+pub fn is_log(endpoint: &Endpoint) -> bool {
+    matches!(endpoint.notifier, Notifier::Log)
+}

@@ -1,0 +1,549 @@
+//! The outbox: one row per message (alert, notice or digest), receiver and recipient, with
+//! one state machine. The ledger stores what the planner wants and what delivery did; it
+//! neither plans nor sends. A row is claimed (`sending`) just before its own send and
+//! settled right after, so a crash re-sends at most what was on the wire.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::{DEADLINE_SELECT, PlanCounts, Result, Store, deadline_from_row, from_ms, sqlite};
+use crate::model::{
+    Alert, AlertKey, AlertState, CancelReason, Deadline, DeadlineStatus, MessageKind, PlannedAlert, Target, Tracking,
+};
+
+/// One attempt's outcome, as delivery records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    RetryAt { at: DateTime<Utc>, error: String },
+    Failed { error: String },
+}
+
+/// How catch-up settled an alert whose time came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settle {
+    /// Send it; `late` when it goes out after its time.
+    Send { late: bool },
+    /// Drop it under the catch-up policy.
+    Skip,
+}
+
+/// An alert whose time came and that catch-up has not looked at yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsettled {
+    pub id: i64,
+    pub deadline: String,
+    pub planned: DateTime<Utc>,
+}
+
+/// A claimed row, with when its first attempt was made (for the retry limit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claimed {
+    pub row: Alert,
+    pub first_attempt: Option<DateTime<Utc>>,
+}
+
+/// A row found stale when claimed: its deadline moved, was withdrawn or is no longer tracked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    pub id: i64,
+    pub deadline: String,
+    pub reason: CancelReason,
+}
+
+const ROW_COLUMNS: &str = "o.id, o.kind, coalesce(o.deadline_id, ''), coalesce(o.revision, 0), \
+     coalesce(o.lead_seconds, 0), o.receiver, o.recipient, o.key, coalesce(o.lead, ''), o.planned_ms, o.sent_ms, \
+     o.state, o.attempts, coalesce(o.late, 0), o.next_attempt_ms, o.last_error, o.cancel_reason, o.first_attempt_ms, \
+     o.notice_id, o.digest";
+
+fn row_from(r: &Row<'_>) -> rusqlite::Result<Claimed> {
+    let kind = MessageKind::parse(&r.get::<_, String>(1)?).unwrap_or(MessageKind::Alert);
+    let key_text: String = r.get(7)?;
+    let label = match kind {
+        MessageKind::Alert => String::new(),
+        MessageKind::Notice => format!("notice {}", r.get::<_, Option<i64>>(18)?.unwrap_or_default()),
+        MessageKind::Digest => format!("digest {}", r.get::<_, Option<String>>(19)?.unwrap_or(key_text)),
+    };
+    Ok(Claimed {
+        row: Alert {
+            id: r.get(0)?,
+            kind,
+            key: AlertKey { deadline: r.get(2)?, revision: r.get(3)?, lead_seconds: r.get(4)?, receiver: r.get(5)? },
+            recipient: r.get(6)?,
+            label,
+            lead: r.get(8)?,
+            planned: from_ms(r.get(9)?),
+            sent: r.get::<_, Option<i64>>(10)?.map(from_ms),
+            state: AlertState::parse(&r.get::<_, String>(11)?).unwrap_or(AlertState::Failed),
+            attempts: r.get(12)?,
+            late: r.get(13)?,
+            next_attempt: from_ms(r.get(14)?),
+            last_error: r.get(15)?,
+            cancel_reason: r.get(16)?,
+        },
+        first_attempt: r.get::<_, Option<i64>>(17)?.map(from_ms),
+    })
+}
+
+/// The notice id of a notice row, the digest name of a digest row.
+pub fn payload_of(row: &Alert) -> &str {
+    row.label.split_once(' ').map_or("", |(_, rest)| rest)
+}
+
+impl Store {
+    /// Brings the alert rows of each deadline in line with the alerts the planner wants.
+    pub fn apply_plans<'a, I>(&mut self, plans: I, now: DateTime<Utc>) -> Result<PlanCounts>
+    where
+        I: IntoIterator<Item = (&'a Deadline, Vec<PlannedAlert>)>,
+    {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let mut counts = PlanCounts::default();
+        for (deadline, wanted) in plans {
+            apply_plan_in(&tx, deadline, &wanted, now.timestamp_millis(), &mut counts).map_err(sqlite(&path))?;
+        }
+        tx.commit().map_err(sqlite(&path))?;
+        Ok(counts)
+    }
+
+    /// Rows a crash left `sending` were on the wire: they go out again now, under the same
+    /// identity, so a receiver that got them can drop the duplicate.
+    pub fn recover_in_flight(&mut self, now: DateTime<Utc>) -> Result<usize> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET state = 'pending', next_attempt_ms = ?1, claimed_ms = NULL WHERE state = 'sending'",
+                [now.timestamp_millis()],
+            )
+            .map_err(sqlite(&self.path))
+    }
+
+    /// Alerts whose time came that catch-up has not settled: every such alert of the
+    /// deadlines of the `limit` earliest ones, so catch-up sees each deadline whole.
+    pub fn unsettled(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Unsettled>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, deadline_id, planned_ms FROM outbox WHERE state = 'pending' AND late IS NULL \
+                 AND planned_ms <= ?1 AND kind = 'alert' AND deadline_id IN (SELECT deadline_id FROM outbox \
+                 WHERE state = 'pending' AND late IS NULL AND planned_ms <= ?1 ORDER BY planned_ms LIMIT ?2) \
+                 ORDER BY deadline_id, planned_ms, id",
+            )
+            .map_err(sqlite(&self.path))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(params![now.timestamp_millis(), limit], |r| {
+                Ok(Unsettled { id: r.get(0)?, deadline: r.get(1)?, planned: from_ms(r.get(2)?) })
+            })
+            .map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    /// Records catch-up's decisions: on time, late, or cancelled. Only unsettled rows change.
+    pub fn settle_due(&mut self, decisions: &[(i64, Settle)]) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        {
+            let mut send = tx
+                .prepare_cached("UPDATE outbox SET late = ?2 WHERE id = ?1 AND state = 'pending' AND late IS NULL")
+                .map_err(sqlite(&path))?;
+            let mut skip = tx
+                .prepare_cached(
+                    "UPDATE outbox SET state = 'cancelled', late = 1, cancel_reason = ?2 \
+                     WHERE id = ?1 AND state = 'pending' AND late IS NULL",
+                )
+                .map_err(sqlite(&path))?;
+            for (id, decision) in decisions {
+                match decision {
+                    Settle::Send { late } => send.execute(params![id, late]),
+                    Settle::Skip => skip.execute(params![id, CancelReason::CatchUp.as_str()]),
+                }
+                .map_err(sqlite(&path))?;
+            }
+        }
+        tx.commit().map_err(sqlite(&path))
+    }
+
+    /// When the earliest unsettled alert comes due.
+    pub fn next_unsettled(&self) -> Result<Option<DateTime<Utc>>> {
+        let ms: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT MIN(planned_ms) FROM outbox WHERE state = 'pending' AND late IS NULL")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(sqlite(&self.path))?;
+        Ok(ms.map(from_ms))
+    }
+
+    /// When `receiver`'s next row is due (a planned send or a retry).
+    pub fn next_due(&self, receiver: &str) -> Result<Option<DateTime<Utc>>> {
+        let ms: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'pending' AND receiver = ?1")
+            .and_then(|mut s| s.query_row([receiver], |r| r.get(0)))
+            .map_err(sqlite(&self.path))?;
+        Ok(ms.map(from_ms))
+    }
+
+    /// Claims up to `limit` of `receiver`'s rows due at `now`, oldest first: each becomes
+    /// `sending`, stamped with the claim time, in one short transaction. An alert row is
+    /// checked against its deadline's current revision first; a stale one is cancelled and
+    /// returned apart. Alerts catch-up has not settled yet are left for it.
+    pub fn claim(&mut self, receiver: &str, limit: usize, now: DateTime<Utc>) -> Result<(Vec<Claimed>, Vec<Stale>)> {
+        let path = self.path.clone();
+        let now_ms = now.timestamp_millis();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let mut claimed = Vec::new();
+        let mut stale = Vec::new();
+        {
+            let sql = format!(
+                "SELECT {ROW_COLUMNS}, d.revision, d.status, d.tracking FROM outbox o \
+                 LEFT JOIN deadlines d ON d.id = o.deadline_id \
+                 WHERE o.state = 'pending' AND o.receiver = ?1 AND o.next_attempt_ms <= ?2 AND o.late IS NOT NULL \
+                 ORDER BY o.next_attempt_ms, o.id LIMIT ?3"
+            );
+            let mut select = tx.prepare_cached(&sql).map_err(sqlite(&path))?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = select
+                .query_map(params![receiver, now_ms, limit], |r| {
+                    Ok((
+                        row_from(r)?,
+                        r.get::<_, Option<i64>>(20)?,
+                        r.get::<_, Option<String>>(21)?,
+                        r.get::<_, Option<String>>(22)?,
+                    ))
+                })
+                .map_err(sqlite(&path))?;
+            for row in rows {
+                let (c, revision, status, tracking) = row.map_err(sqlite(&path))?;
+                let reason = if c.row.kind != MessageKind::Alert {
+                    None
+                } else if status.as_deref() != Some(DeadlineStatus::Active.as_str()) {
+                    Some(CancelReason::Withdrawn)
+                } else if tracking.as_deref() != Some(Tracking::Tracked.as_str()) {
+                    Some(CancelReason::Untracked)
+                } else if revision != Some(c.row.key.revision) {
+                    Some(CancelReason::Moved)
+                } else {
+                    None
+                };
+                match reason {
+                    Some(reason) => stale.push(Stale { id: c.row.id, deadline: c.row.key.deadline.clone(), reason }),
+                    None => claimed.push(c),
+                }
+            }
+            let mut cancel = tx
+                .prepare_cached("UPDATE outbox SET state = 'cancelled', cancel_reason = ?2 WHERE id = ?1")
+                .map_err(sqlite(&path))?;
+            for s in &stale {
+                cancel.execute(params![s.id, s.reason.as_str()]).map_err(sqlite(&path))?;
+            }
+            let mut mark = tx
+                .prepare_cached("UPDATE outbox SET state = 'sending', claimed_ms = ?2 WHERE id = ?1")
+                .map_err(sqlite(&path))?;
+            for c in &mut claimed {
+                mark.execute(params![c.row.id, now_ms]).map_err(sqlite(&path))?;
+                c.row.state = AlertState::Sending;
+            }
+        }
+        tx.commit().map_err(sqlite(&path))?;
+        Ok((claimed, stale))
+    }
+
+    /// Records the outcome of one row's send. Only a row still `sending` changes, so a
+    /// settle that comes after the row was recovered or cancelled does nothing.
+    pub fn settle(&mut self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> Result<bool> {
+        self.settle_with(id, outcome, now, || {})
+    }
+
+    /// Like [`Store::settle`], running `effect` inside the transaction, after the row is
+    /// marked and before the commit: a log alert is written and settled in one step.
+    pub fn settle_with(&mut self, id: i64, outcome: &Outcome, now: DateTime<Utc>, effect: impl FnOnce()) -> Result<bool> {
+        let now_ms = now.timestamp_millis();
+        let (state, sent, error, next) = match outcome {
+            Outcome::Sent => (AlertState::Sent, Some(now_ms), None, now_ms),
+            Outcome::RetryAt { at, error } => (AlertState::Pending, None, Some(error.as_str()), at.timestamp_millis()),
+            Outcome::Failed { error } => (AlertState::Failed, None, Some(error.as_str()), now_ms),
+        };
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let changed = tx
+            .prepare_cached(
+                "UPDATE outbox SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
+                 next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), claimed_ms = NULL \
+                 WHERE id = ?1 AND state = 'sending'",
+            )
+            .and_then(|mut s| s.execute(params![id, state.as_str(), sent, error, next, now_ms]))
+            .map_err(sqlite(&path))?;
+        if changed == 1 {
+            effect();
+        }
+        tx.commit().map_err(sqlite(&path))?;
+        Ok(changed == 1)
+    }
+
+    /// Puts a claimed row back, untried, until `until` (quiet hours).
+    pub fn defer(&mut self, id: i64, until: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET state = 'pending', next_attempt_ms = ?2, claimed_ms = NULL \
+                 WHERE id = ?1 AND state = 'sending'",
+                params![id, until.timestamp_millis()],
+            )
+            .map(drop)
+            .map_err(sqlite(&self.path))
+    }
+
+    /// Fails every unsent row of a receiver that is no longer in the config.
+    pub fn fail_unknown_receivers(&mut self, known: &[&str], now: DateTime<Utc>) -> Result<usize> {
+        let known = serde_json::to_string(known).unwrap_or_else(|_| "[]".to_owned());
+        self.conn
+            .execute(
+                "UPDATE outbox SET state = 'failed', sent_ms = NULL, next_attempt_ms = ?2, \
+                 last_error = 'receiver \"' || receiver || '\" is no longer in the config' \
+                 WHERE state IN ('pending', 'sending') AND receiver NOT IN (SELECT value FROM json_each(?1))",
+                params![known, now.timestamp_millis()],
+            )
+            .map_err(sqlite(&self.path))
+    }
+
+    /// Every outbox row of every kind, in planned order; with `deadline`, that deadline's alerts.
+    pub fn alerts(&self, deadline: Option<&str>) -> Result<Vec<Alert>> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM outbox o WHERE ?1 IS NULL OR o.deadline_id = ?1 ORDER BY o.planned_ms, o.id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(sqlite(&self.path))?;
+        let rows = stmt.query_map([deadline], |r| row_from(r).map(|c| c.row)).map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    /// The first alert of `deadline` to `receiver`, which later ones reply to so that a mail
+    /// client threads them.
+    pub fn thread_root(&self, deadline: &str, receiver: &str) -> Result<Option<AlertKey>> {
+        self.conn
+            .prepare_cached(
+                "SELECT revision, lead_seconds FROM outbox WHERE kind = 'alert' AND deadline_id = ?1 \
+                 AND receiver = ?2 AND state != 'cancelled' ORDER BY planned_ms, id LIMIT 1",
+            )
+            .and_then(|mut s| {
+                s.query_row([deadline, receiver], |r| {
+                    Ok(AlertKey {
+                        deadline: deadline.to_owned(),
+                        revision: r.get(0)?,
+                        lead_seconds: r.get(1)?,
+                        receiver: receiver.to_owned(),
+                    })
+                })
+                .optional()
+            })
+            .map_err(sqlite(&self.path))
+    }
+
+    /// Writes one run of digest `name` per target and moves its cursor, in one transaction.
+    pub fn plan_digest(&mut self, name: &str, planned: DateTime<Utc>, targets: &[Target], late: bool) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO outbox (kind, key, receiver, recipient, digest, planned_ms, state, late, \
+                     next_attempt_ms) VALUES ('digest', ?1 || '/' || ?2, ?3, ?4, ?1, ?2, 'pending', ?5, ?2)",
+                )
+                .map_err(sqlite(&path))?;
+            for t in targets {
+                insert
+                    .execute(params![name, planned.timestamp_millis(), t.receiver, t.recipient, late])
+                    .map_err(sqlite(&path))?;
+            }
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![format!("digest:{name}"), planned.timestamp_millis().to_string()],
+            )
+            .map_err(sqlite(&path))?;
+        }
+        tx.commit().map_err(sqlite(&path))
+    }
+
+    /// The last digest occurrence handled for `name` (or when counting started).
+    pub fn digest_cursor(&self, name: &str) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.meta(&format!("digest:{name}"))?.and_then(|v| v.parse().ok()).map(from_ms))
+    }
+
+    pub fn set_digest_cursor(&self, name: &str, at: DateTime<Utc>) -> Result<()> {
+        self.set_meta(&format!("digest:{name}"), &at.timestamp_millis().to_string())
+    }
+
+    /// Stops the remaining lead alerts of `deadline`'s current revision for `receiver`
+    /// (every receiver when `None`). Returns the revision and how many rows were cancelled;
+    /// `None` when there is no such deadline.
+    pub fn ack(&mut self, deadline: &str, receiver: Option<&str>, now: DateTime<Utc>) -> Result<Option<(i64, usize)>> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let revision: Option<i64> = tx
+            .query_row("SELECT revision FROM deadlines WHERE id = ?1", [deadline], |r| r.get(0))
+            .optional()
+            .map_err(sqlite(&path))?;
+        let Some(revision) = revision else { return Ok(None) };
+        tx.execute(
+            "INSERT OR IGNORE INTO acks (deadline_id, revision, receiver, acked_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![deadline, revision, receiver.unwrap_or("*"), now.timestamp_millis()],
+        )
+        .map_err(sqlite(&path))?;
+        let cancelled = tx
+            .execute(
+                "UPDATE outbox SET state = 'cancelled', cancel_reason = ?4 WHERE kind = 'alert' AND deadline_id = ?1 \
+                 AND revision = ?2 AND state = 'pending' AND (?3 IS NULL OR receiver = ?3)",
+                params![deadline, revision, receiver, CancelReason::Acknowledged.as_str()],
+            )
+            .map_err(sqlite(&path))?;
+        tx.commit().map_err(sqlite(&path))?;
+        Ok(Some((revision, cancelled)))
+    }
+
+    /// Active, tracked deadlines due after `after`, one page in (due, id) order past `from`.
+    pub fn active_deadlines_page(
+        &self,
+        after: DateTime<Utc>,
+        from: Option<(DateTime<Utc>, &str)>,
+        limit: usize,
+    ) -> Result<Vec<Deadline>> {
+        let sql = format!(
+            "{DEADLINE_SELECT} WHERE d.status = 'active' AND d.tracking = 'tracked' AND d.due_ms > ?1 AND (d.due_ms, d.id) > (?2, ?3) \
+             ORDER BY d.due_ms, d.id LIMIT ?4"
+        );
+        let (from_ms, from_id) = from.map_or((i64::MIN, ""), |(t, id)| (t.timestamp_millis(), id));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let rows = stmt
+            .query_map(params![after.timestamp_millis(), from_ms, from_id, limit], deadline_from_row)
+            .map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+}
+
+/// Queues one notice of `facts` for each target, due at once.
+pub(super) fn add_notice(
+    tx: &Transaction<'_>,
+    targets: &[Target],
+    facts: &[&super::Fact],
+    now: i64,
+) -> rusqlite::Result<()> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    tx.prepare_cached("INSERT INTO notices (created_ms, facts) VALUES (?1, ?2)")?
+        .execute(params![now, serde_json::to_string(facts).unwrap_or_else(|_| "[]".to_owned())])?;
+    let notice = tx.last_insert_rowid();
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO outbox (kind, key, receiver, recipient, notice_id, planned_ms, state, late, next_attempt_ms) \
+         VALUES ('notice', CAST(?1 AS TEXT), ?2, ?3, ?1, ?4, 'pending', 0, ?4)",
+    )?;
+    for t in targets {
+        insert.execute(params![notice, t.receiver, t.recipient, now])?;
+    }
+    Ok(())
+}
+
+struct Existing {
+    id: i64,
+    revision: i64,
+    state: String,
+    planned_ms: i64,
+    cancel_reason: Option<String>,
+}
+
+/// Adds the wanted alerts that are missing, cancels unsent ones no longer wanted (every
+/// unsent row of an old revision, those waiting for a retry too), and revives ones
+/// cancelled earlier that are wanted again and still ahead. Rows of an acknowledged
+/// (revision, receiver) are not added.
+pub(super) fn apply_plan_in(
+    tx: &Transaction<'_>,
+    deadline: &Deadline,
+    wanted: &[PlannedAlert],
+    now: i64,
+    counts: &mut PlanCounts,
+) -> rusqlite::Result<()> {
+    let mut existing: HashMap<(i64, i64, String, String), Existing> = HashMap::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, revision, lead_seconds, receiver, recipient, state, planned_ms, cancel_reason FROM outbox \
+             WHERE deadline_id = ?1 AND kind = 'alert'",
+        )?;
+        let rows = stmt.query_map([&deadline.id], |r| {
+            Ok((
+                (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                Existing {
+                    id: r.get(0)?,
+                    revision: r.get(1)?,
+                    state: r.get(5)?,
+                    planned_ms: r.get(6)?,
+                    cancel_reason: r.get(7)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (key, row) = row?;
+            existing.insert(key, row);
+        }
+    }
+    let acked: Vec<String> = tx
+        .prepare_cached("SELECT receiver FROM acks WHERE deadline_id = ?1 AND revision = ?2")?
+        .query_map(params![deadline.id, deadline.revision], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO outbox (kind, key, receiver, recipient, deadline_id, revision, lead_seconds, lead, planned_ms, \
+         state, next_attempt_ms) VALUES ('alert', ?1 || '/' || ?2 || '/' || ?3, ?4, ?5, ?1, ?2, ?3, ?6, ?7, 'pending', ?7)",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE outbox SET state = 'pending', planned_ms = ?2, next_attempt_ms = ?2, lead = ?3, late = NULL, \
+         cancel_reason = NULL WHERE id = ?1",
+    )?;
+    let mut cancel = tx.prepare_cached("UPDATE outbox SET state = 'cancelled', cancel_reason = ?2 WHERE id = ?1")?;
+    for p in wanted {
+        if acked.iter().any(|r| r == "*" || *r == p.key.receiver) {
+            continue;
+        }
+        let key = (p.key.revision, p.key.lead_seconds, p.key.receiver.clone(), p.recipient.clone());
+        let planned_ms = p.planned.timestamp_millis();
+        match existing.remove(&key) {
+            None => {
+                insert.execute(params![
+                    p.key.deadline,
+                    p.key.revision,
+                    p.key.lead_seconds,
+                    p.key.receiver,
+                    p.recipient,
+                    p.lead,
+                    planned_ms
+                ])?;
+                counts.planned += 1;
+            }
+            Some(row) => {
+                let revivable = row.cancel_reason.as_deref().and_then(CancelReason::parse).is_none_or(|r| r.revivable());
+                let revive = row.state == AlertState::Cancelled.as_str() && planned_ms > now && revivable;
+                let shifted = row.state == AlertState::Pending.as_str() && row.planned_ms != planned_ms;
+                if revive || shifted {
+                    update.execute(params![row.id, planned_ms, p.lead])?;
+                    counts.planned += usize::from(revive);
+                }
+            }
+        }
+    }
+    for row in existing.into_values().filter(|r| r.state == AlertState::Pending.as_str()) {
+        let reason = if deadline.status == DeadlineStatus::Withdrawn {
+            CancelReason::Withdrawn
+        } else if deadline.tracking != Tracking::Tracked {
+            CancelReason::Untracked
+        } else if row.revision != deadline.revision {
+            CancelReason::Moved
+        } else if row.planned_ms > now {
+            CancelReason::Replanned
+        } else {
+            // Missed while nothing ran, and still about the current due time: catch-up decides.
+            continue;
+        };
+        cancel.execute(params![row.id, reason.as_str()])?;
+        counts.cancelled += 1;
+    }
+    Ok(())
+}
