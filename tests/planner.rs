@@ -2,52 +2,24 @@
 //! each test says what time it is and checks which alerts exist and which go out.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use sanctiond::config::{self, Config};
-use sanctiond::model::AlertState;
-use sanctiond::schedule::{Deliver, Scheduler};
-use sanctiond::store::{Delivery, DigestRun, DueAlert, Notice, Recipients, Store};
+use sanctiond::model::{AlertState, MessageKind};
+use sanctiond::notify::{Message, Notifiers, NotifyError, pipeline};
+use sanctiond::schedule;
+use sanctiond::store::Store;
 
-/// What a receiver got: (deadline, lead, receiver, late).
-type Sent = Arc<Mutex<Vec<(String, String, String, bool)>>>;
-
-struct Recorder(Sent);
-
-impl Deliver for Recorder {
-    fn deliver(&mut self, _: &Config, _: &Store, alerts: &[DueAlert], _: DateTime<Utc>) -> Vec<(Delivery, Recipients)> {
-        let mut sent = self.0.lock().expect("lock");
-        for alert in alerts {
-            let a = &alert.alert;
-            sent.push((a.key.deadline.clone(), a.lead.clone(), a.key.receiver.clone(), a.late));
-        }
-        alerts.iter().map(|a| (Delivery::Delivered, a.recipients.clone())).collect()
-    }
-
-    fn deliver_digest(&mut self, _: &Config, _: &Store, run: &DigestRun, _: DateTime<Utc>) -> (Delivery, Recipients) {
-        let late = run.late;
-        self.0.lock().expect("lock").push((
-            format!("digest:{}", run.name),
-            run.planned.to_rfc3339(),
-            run.receiver.clone(),
-            late,
-        ));
-        (Delivery::Delivered, Recipients::new())
-    }
-
-    fn deliver_notice(&mut self, _: &Config, notice: &Notice, _: DateTime<Utc>) -> (Delivery, Recipients) {
-        let facts = notice.facts.iter().map(|f| f.deadline().unwrap_or("-").to_owned()).collect::<Vec<_>>().join(",");
-        self.0.lock().expect("lock").push((format!("notice:{facts}"), String::new(), notice.receiver.clone(), false));
-        (Delivery::Delivered, Recipients::new())
-    }
-}
+/// What a receiver got: (deadline or digest/notice, lead or planned, receiver, late).
+type Sent = Vec<(String, String, String, bool)>;
 
 struct Harness {
     dir: tempfile::TempDir,
-    scheduler: Option<Scheduler>,
-    sent: Sent,
+    store: Option<Store>,
+    config: Arc<Config>,
+    notifiers: Notifiers,
 }
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -58,36 +30,108 @@ fn parse(text: &str) -> Arc<Config> {
     Arc::new(config::parse(Path::new("test.toml"), text).unwrap_or_else(|e| panic!("{e}")))
 }
 
+/// The receivers of `config`; an email relay is set up but never connected to.
+fn notifiers(config: &Config) -> Notifiers {
+    let mailer = sanctiond::daemon::build_mailer(config).expect("mailer");
+    Notifiers::new(config, mailer, &Default::default()).expect("notifiers")
+}
+
+/// What one message says, in the terms the tests compare.
+fn summary(m: &Message) -> (String, String, String, bool) {
+    let p = &m.payload;
+    let late = p["late"].as_bool().unwrap_or(false);
+    match m.kind {
+        MessageKind::Alert => (
+            p["deadline"]["id"].as_str().unwrap_or("").to_owned(),
+            p["lead"].as_str().unwrap_or("").to_owned(),
+            m.receiver.clone(),
+            late,
+        ),
+        MessageKind::Digest => (
+            format!("digest:{}", p["digest"].as_str().unwrap_or("")),
+            DateTime::parse_from_rfc3339(p["planned"].as_str().unwrap_or("")).map(|t| t.to_rfc3339()).unwrap_or_default(),
+            m.receiver.clone(),
+            late,
+        ),
+        MessageKind::Notice => {
+            let facts: Vec<&str> = p["facts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| f["deadline"].as_str().unwrap_or("-"))
+                .collect();
+            (format!("notice:{}", facts.join(",")), String::new(), m.receiver.clone(), false)
+        }
+    }
+}
+
 impl Harness {
     fn start(config_text: &str, now: DateTime<Utc>) -> Harness {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut h = Harness { dir, scheduler: None, sent: Sent::default() };
+        let config = parse(config_text);
+        let notifiers = notifiers(&config);
+        let mut h = Harness { dir, store: None, config, notifiers };
         h.restart(config_text, now);
         h
     }
 
-    /// Drops the scheduler (as a crash would) and opens the same ledger again.
+    /// Drops the ledger (as a crash would), opens it again and syncs the config, as the
+    /// daemon does at start; rows left `sending` go out again.
     fn restart(&mut self, config_text: &str, now: DateTime<Utc>) {
-        self.scheduler = None;
-        let store = Store::open(&self.dir.path().join("ledger.sqlite3")).expect("open ledger");
-        let deliver = Box::new(Recorder(Arc::clone(&self.sent)));
-        let (scheduler, _) = Scheduler::open(store, parse(config_text), deliver, now).expect("scheduler");
-        self.scheduler = Some(scheduler);
+        self.store = None;
+        self.config = parse(config_text);
+        self.notifiers = notifiers(&self.config);
+        let mut store = Store::open(&self.dir.path().join("ledger.sqlite3")).expect("open ledger");
+        schedule::sync(&mut store, &self.config, now).expect("sync");
+        store.recover_in_flight(now).expect("recover");
+        self.store = Some(store);
     }
 
-    fn s(&mut self) -> &mut Scheduler {
-        self.scheduler.as_mut().expect("running")
+    fn s(&mut self) -> &mut Store {
+        self.store.as_mut().expect("running")
     }
 
-    fn tick(&mut self, now: DateTime<Utc>) -> Vec<(String, String, String, bool)> {
-        let before = self.sent.lock().expect("lock").len();
-        self.s().tick(now).expect("tick");
-        self.sent.lock().expect("lock")[before..].to_vec()
+    /// Delivers everything due at `now` through the pipeline's steps; returns what went out.
+    fn tick(&mut self, now: DateTime<Utc>) -> Sent {
+        self.tick_with(now, |_| Ok(()))
+    }
+
+    /// Like [`Harness::tick`], with a receiver that answers each message with `answer`;
+    /// returns every message handed to it.
+    fn tick_with(&mut self, now: DateTime<Utc>, answer: impl Fn(&Message) -> Result<(), NotifyError>) -> Sent {
+        let mut sent = Vec::new();
+        let (config, notifiers) = (Arc::clone(&self.config), std::mem::take(&mut self.notifiers));
+        pipeline::deliver_due(self.s(), &config, &notifiers, now, &mut |m| {
+            sent.push(summary(m));
+            answer(m)
+        })
+        .expect("deliver");
+        self.notifiers = notifiers;
+        sent
+    }
+
+    /// Swaps in a new config, as SIGHUP does.
+    fn reload(&mut self, config_text: &str, now: DateTime<Utc>) -> sanctiond::store::SyncReport {
+        self.config = parse(config_text);
+        self.notifiers = notifiers(&self.config);
+        let config = Arc::clone(&self.config);
+        schedule::sync(self.s(), &config, now).expect("sync")
+    }
+
+    /// When the dispatcher would next wake.
+    fn next_due(&mut self) -> Option<DateTime<Utc>> {
+        let config = Arc::clone(&self.config);
+        let store = self.s();
+        let mut next: Vec<DateTime<Utc>> =
+            config.receivers.iter().filter_map(|r| store.next_due(&r.name).expect("next")).collect();
+        next.extend(store.next_unsettled().expect("next"));
+        next.extend(schedule::next_digest(store, &config));
+        next.into_iter().min()
     }
 
     /// (lead, receiver, planned, state) of every outbox row of `deadline`.
     fn outbox(&mut self, deadline: &str) -> Vec<(String, String, DateTime<Utc>, AlertState)> {
-        let alerts = self.s().store().alerts(Some(deadline)).expect("alerts");
+        let alerts = self.s().alerts(Some(deadline)).expect("alerts");
         alerts.into_iter().map(|a| (a.lead, a.key.receiver, a.planned, a.state)).collect()
     }
 }
@@ -121,15 +165,15 @@ fn each_lead_fires_once_at_its_time() {
             ("0s".to_owned(), t("2025-08-08T12:00:00Z"), AlertState::Pending),
         ]
     );
-    assert_eq!(h.s().next_due().expect("next"), Some(t("2025-08-05T12:00:00Z")));
+    assert_eq!(h.next_due(), Some(t("2025-08-05T12:00:00Z")));
     assert!(h.tick(t("2025-08-05T11:59:59.999Z")).is_empty(), "nothing before its time");
     assert_eq!(h.tick(t("2025-08-05T12:00:00.200Z")), vec![one("ru", "3d", "log", false)]);
     assert!(h.tick(t("2025-08-05T12:00:01Z")).is_empty(), "never twice");
-    assert_eq!(h.s().next_due().expect("next"), Some(t("2025-08-07T12:00:00Z")));
+    assert_eq!(h.next_due(), Some(t("2025-08-07T12:00:00Z")));
     assert_eq!(h.tick(t("2025-08-07T12:00:00Z")), vec![one("ru", "1d", "log", false)]);
     assert_eq!(h.tick(t("2025-08-08T11:00:00Z")), vec![one("ru", "1h", "log", false)]);
     assert_eq!(h.tick(t("2025-08-08T12:00:00Z")), vec![one("ru", "0s", "log", false)]);
-    assert_eq!(h.s().next_due().expect("next"), None);
+    assert_eq!(h.next_due(), None);
     assert!(h.outbox("ru").iter().all(|(_, _, _, s)| *s == AlertState::Sent));
 }
 
@@ -198,7 +242,7 @@ fn a_moved_deadline_cancels_its_pending_alerts_and_plans_new_ones() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
     assert_eq!(h.tick(t("2025-08-05T12:00:00Z")), vec![one("ru", "3d", "log", false)]);
     let moved = BASIC.replace("2025-08-08T12:00:00Z", "2025-08-10T12:00:00Z");
-    let report = h.s().reload(parse(&moved), t("2025-08-06T00:00:00Z")).expect("reload");
+    let report = h.reload(&moved, t("2025-08-06T00:00:00Z"));
     assert_eq!(report.moved, ["ru"]);
 
     let rows = h.outbox("ru");
@@ -212,10 +256,10 @@ fn a_moved_deadline_cancels_its_pending_alerts_and_plans_new_ones() {
     assert_eq!(state_of("0s", "2025-08-10T12:00:00Z"), AlertState::Pending);
 
     assert!(h.tick(t("2025-08-07T12:00:00Z")).contains(&one("ru", "3d", "log", false)));
-    let revisions = h.s().store().revisions("ru").expect("revisions");
+    let revisions = h.s().revisions("ru").expect("revisions");
     let dues: Vec<_> = revisions.iter().map(|r| (r.revision, r.due)).collect();
     assert_eq!(dues, vec![(1, t("2025-08-08T12:00:00Z")), (2, t("2025-08-10T12:00:00Z"))]);
-    let deadline = h.s().store().deadline("ru").expect("query").expect("exists");
+    let deadline = h.s().deadline("ru").expect("query").expect("exists");
     assert_eq!((deadline.revision, deadline.due), (2, t("2025-08-10T12:00:00Z")), "a revision, not a new deadline");
 }
 
@@ -223,16 +267,16 @@ fn a_moved_deadline_cancels_its_pending_alerts_and_plans_new_ones() {
 fn a_withdrawn_deadline_stops_alerting_and_comes_back_when_declared_again() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
     let without = "[alerts]\nlead_times = [\"3d\", \"1d\", \"1h\", \"0s\"]\n";
-    let report = h.s().reload(parse(without), t("2025-08-02T00:00:00Z")).expect("reload");
+    let report = h.reload(without, t("2025-08-02T00:00:00Z"));
     assert_eq!(report.withdrawn, ["ru"]);
-    let deadline = h.s().store().deadline("ru").expect("query").expect("kept");
+    let deadline = h.s().deadline("ru").expect("query").expect("kept");
     assert_eq!(deadline.status.as_str(), "withdrawn");
     assert!(h.outbox("ru").iter().all(|r| r.3 == AlertState::Cancelled));
     assert!(h.tick(t("2025-08-09T00:00:00Z")).is_empty(), "a withdrawn deadline sends nothing");
 
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
-    h.s().reload(parse(without), t("2025-08-02T00:00:00Z")).expect("withdraw");
-    let report = h.s().reload(parse(BASIC), t("2025-08-03T00:00:00Z")).expect("restore");
+    h.reload(without, t("2025-08-02T00:00:00Z"));
+    let report = h.reload(BASIC, t("2025-08-03T00:00:00Z"));
     assert_eq!(report.restored, ["ru"]);
     assert_eq!(h.outbox("ru").iter().filter(|r| r.3 == AlertState::Pending).count(), 4);
     assert_eq!(h.tick(t("2025-08-05T12:00:00Z")), vec![one("ru", "3d", "log", false)]);
@@ -242,7 +286,6 @@ fn a_withdrawn_deadline_stops_alerting_and_comes_back_when_declared_again() {
 fn catch_up_latest_sends_only_the_most_recent_missed_alert_marked_late() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
     // Down from before the 3d alert until after the 1d alert.
-    h.scheduler = None;
     h.restart(BASIC, t("2025-08-07T13:00:00Z"));
     assert_eq!(h.tick(t("2025-08-07T13:00:00Z")), vec![one("ru", "1d", "log", true)]);
     let rows = h.outbox("ru");
@@ -295,12 +338,12 @@ fn a_restart_never_sends_an_alert_twice() {
 #[test]
 fn an_alert_left_sending_by_a_crash_is_sent_on_restart() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
-    h.scheduler = None;
     // Simulate a crash between writing `sending` and recording the delivery.
+    h.store = None;
     let mut store = Store::open(&h.dir.path().join("ledger.sqlite3")).expect("open");
     store
         .connection()
-        .execute("UPDATE outbox SET state = 'sending', next_attempt_ms = planned_ms WHERE lead = '3d'", [])
+        .execute("UPDATE outbox SET state = 'sending', late = 0, claimed_ms = planned_ms WHERE lead = '3d'", [])
         .expect("update");
     drop(store);
     h.restart(BASIC, t("2025-08-05T12:00:02Z"));
@@ -386,14 +429,14 @@ fn a_digest_goes_out_on_its_schedule_in_local_time() {
     // Friday 31 Oct 2025, New York; the next Monday 08:00 is after the DST change (EST).
     let mut h = Harness::start(DIGEST, t("2025-10-31T12:00:00Z"));
     assert!(h.tick(t("2025-10-31T12:00:00Z")).is_empty());
-    assert_eq!(h.s().next_due().expect("next"), Some(t("2025-11-03T13:00:00Z")), "08:00 EST is 13:00 UTC");
+    assert_eq!(h.next_due(), Some(t("2025-11-03T13:00:00Z")), "08:00 EST is 13:00 UTC");
     let got = h.tick(t("2025-11-03T13:00:00.300Z"));
     assert_eq!(
         got,
         vec![("digest:monday".to_owned(), "2025-11-03T13:00:00+00:00".to_owned(), "log".to_owned(), false)]
     );
     assert!(h.tick(t("2025-11-03T13:05:00Z")).is_empty(), "once per occurrence");
-    assert_eq!(h.s().next_due().expect("next"), Some(t("2025-11-10T13:00:00Z")));
+    assert_eq!(h.next_due(), Some(t("2025-11-10T13:00:00Z")));
 }
 
 #[test]
@@ -411,4 +454,128 @@ fn digests_missed_while_down_are_sent_once_on_start_marked_late() {
 fn a_new_digest_does_not_send_for_times_before_it_existed() {
     let mut h = Harness::start(DIGEST, t("2025-11-04T12:00:00Z"));
     assert!(h.tick(t("2025-11-04T12:00:00Z")).is_empty());
+}
+
+#[test]
+fn a_retry_waiting_when_its_deadline_moves_is_cancelled_and_never_sent_with_the_old_lead() {
+    let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
+    let refused = h.tick_with(t("2025-08-08T11:00:00Z"), |_| Err(NotifyError::retry("relay down")));
+    assert_eq!(refused, vec![one("ru", "1h", "log", false)]);
+    let rows = h.s().alerts(Some("ru")).expect("alerts");
+    let waiting = rows.iter().find(|a| a.lead == "1h").expect("1h row");
+    assert_eq!((waiting.state, waiting.attempts), (AlertState::Pending, 1), "waiting for its retry");
+
+    let moved = BASIC.replace("2025-08-08T12:00:00Z", "2025-08-09T12:00:00Z");
+    h.reload(&moved, t("2025-08-08T11:00:05Z"));
+    let rows = h.s().alerts(Some("ru")).expect("alerts");
+    let old = rows.iter().find(|a| a.lead == "1h" && a.key.revision == 1).expect("old 1h row");
+    assert_eq!((old.state, old.cancel_reason.as_deref()), (AlertState::Cancelled, Some("moved")));
+    // Long after the retry would have come: only the new revision's alerts, at their times.
+    assert!(h.tick(t("2025-08-08T11:30:00Z")).is_empty(), "the old 1h alert is never sent");
+    assert_eq!(h.tick(t("2025-08-09T11:00:00Z")), vec![one("ru", "1h", "log", false)]);
+}
+
+#[test]
+fn a_row_is_checked_against_its_deadlines_revision_just_before_it_is_sent() {
+    let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
+    // Another writer moved the deadline in the ledger without replanning (a crash between).
+    h.s()
+        .connection()
+        .execute("UPDATE deadlines SET revision = revision + 1, due_ms = due_ms + 86400000 WHERE id = 'ru'", [])
+        .expect("move");
+    assert!(h.tick(t("2025-08-05T12:00:00Z")).is_empty(), "an alert of an old revision is not sent");
+    let rows = h.s().alerts(Some("ru")).expect("alerts");
+    let stale = rows.iter().find(|a| a.lead == "3d").expect("3d row");
+    assert_eq!((stale.state, stale.cancel_reason.as_deref()), (AlertState::Cancelled, Some("moved")));
+}
+
+#[test]
+fn ack_stops_the_remaining_leads_for_one_receiver_until_the_deadline_moves() {
+    let two = format!("{BASIC}\n[[receiver]]\nname = \"a\"\ntype = \"log\"\n[[receiver]]\nname = \"b\"\ntype = \"log\"\n");
+    let mut h = Harness::start(&two, t("2025-08-01T00:00:00Z"));
+    assert_eq!(h.tick(t("2025-08-05T12:00:00Z")).len(), 2, "3d to a and b");
+    let (revision, stopped) = h.s().ack("ru", Some("a"), t("2025-08-06T00:00:00Z")).expect("ack").expect("known");
+    assert_eq!((revision, stopped), (1, 3), "1d, 1h and 0s stop for a");
+    let got = h.tick(t("2025-08-07T12:00:00Z"));
+    assert_eq!(got, vec![one("ru", "1d", "b", false)], "b still hears");
+    // A restart replans from the config: the ack holds.
+    h.restart(&two, t("2025-08-07T12:00:01Z"));
+    assert_eq!(h.tick(t("2025-08-08T11:00:00Z")), vec![one("ru", "1h", "b", false)]);
+    // A move is news: a hears of the new due time again.
+    let moved = two.replace("2025-08-08T12:00:00Z", "2025-08-10T12:00:00Z");
+    h.reload(&moved, t("2025-08-08T11:10:00Z"));
+    let got = h.tick(t("2025-08-09T12:00:00Z"));
+    assert_eq!(got, vec![one("ru", "1d", "a", false), one("ru", "1d", "b", false)]);
+}
+
+const QUIET: &str = r#"
+[daemon]
+timezone = "UTC"
+[alerts]
+lead_times = ["1d", "1h", "0s"]
+late_after = "1m"
+[[deadline]]
+id = "ru"
+title = "Secondary tariffs"
+due = "2025-08-08T03:00:00Z"
+tags = ["russia"]
+[[receiver]]
+name = "desk"
+type = "log"
+[[time_interval]]
+name = "nights"
+start = "22:00"
+end = "07:00"
+[[route]]
+tags = ["russia"]
+receivers = ["desk"]
+mute_time_intervals = ["nights"]
+urgent_lead = "1h"
+"#;
+
+#[test]
+fn quiet_hours_hold_an_alert_until_they_end_and_urgent_leads_go_through() {
+    let mut h = Harness::start(QUIET, t("2025-08-01T00:00:00Z"));
+    // The 1d alert falls at 03:00, in the night: held until 07:00, then sent, late.
+    assert!(h.tick(t("2025-08-07T03:00:00Z")).is_empty(), "held by the night");
+    assert_eq!(h.next_due(), Some(t("2025-08-07T07:00:00Z")));
+    assert_eq!(h.tick(t("2025-08-07T07:00:00Z")), vec![one("ru", "1d", "desk", true)]);
+    // The 1h alert (02:00) and the deadline itself (03:00) are urgent: they go out at night.
+    assert_eq!(h.tick(t("2025-08-08T02:00:00Z")), vec![one("ru", "1h", "desk", false)]);
+    assert_eq!(h.tick(t("2025-08-08T03:00:00Z")), vec![one("ru", "0s", "desk", false)]);
+}
+
+#[test]
+fn each_email_recipient_is_its_own_row_and_a_failure_retries_only_that_one() {
+    let email = format!(
+        "{BASIC}\n[smtp]\nhost = \"127.0.0.1\"\nport = 2525\ntls = \"none\"\nfrom = \"sanctiond <s@example.org>\"\n\
+         [[receiver]]\nname = \"desk\"\ntype = \"email\"\nto = [\"a@example.org\"]\ncc = [\"b@example.org\"]\n"
+    );
+    let mut h = Harness::start(&email, t("2025-08-01T00:00:00Z"));
+    let rows = h.s().alerts(Some("ru")).expect("alerts");
+    let recipients: std::collections::BTreeSet<&str> = rows.iter().map(|a| a.recipient.as_str()).collect();
+    assert_eq!(recipients.into_iter().collect::<Vec<_>>(), ["a@example.org", "b@example.org"]);
+    assert_eq!(rows.len(), 8, "4 leads x 2 recipients");
+    let got = h.tick_with(t("2025-08-05T12:00:00Z"), |m| {
+        if m.recipient == "b@example.org" { Err(NotifyError::retry("451 try later")) } else { Ok(()) }
+    });
+    assert_eq!(got.len(), 2);
+    let states: Vec<(String, AlertState)> = h
+        .s()
+        .alerts(Some("ru"))
+        .expect("alerts")
+        .into_iter()
+        .filter(|a| a.lead == "3d")
+        .map(|a| (a.recipient, a.state))
+        .collect();
+    assert_eq!(
+        states,
+        vec![("a@example.org".to_owned(), AlertState::Sent), ("b@example.org".to_owned(), AlertState::Pending)]
+    );
+    // The retry goes to b alone.
+    let retry = h.tick_with(t("2025-08-05T12:05:00Z"), |m| {
+        assert_eq!(m.recipient, "b@example.org");
+        Ok(())
+    });
+    assert_eq!(retry.len(), 1);
 }

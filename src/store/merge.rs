@@ -215,7 +215,7 @@ impl Store {
         let ms: Option<i64> = self
             .conn
             .query_row(
-                "SELECT MAX(planned_ms) FROM digest_runs WHERE name = ?1 AND planned_ms < ?2",
+                "SELECT MAX(planned_ms) FROM outbox WHERE kind = 'digest' AND digest = ?1 AND planned_ms < ?2",
                 params![name, planned.timestamp_millis()],
                 |r| r.get(0),
             )

@@ -282,11 +282,11 @@ impl Store {
         Ok(changed == 1)
     }
 
-    /// Puts a claimed row back, untried, until `until` (quiet hours).
+    /// Puts a claimed row back, untried, until `until` (quiet hours); it will go out late.
     pub fn defer(&mut self, id: i64, until: DateTime<Utc>) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_ms = ?2, claimed_ms = NULL \
+                "UPDATE outbox SET state = 'pending', next_attempt_ms = ?2, claimed_ms = NULL, late = 1 \
                  WHERE id = ?1 AND state = 'sending'",
                 params![id, until.timestamp_millis()],
             )
