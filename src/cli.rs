@@ -665,7 +665,8 @@ fn ack(config_path: &Path, id: &str, receiver: Option<&str>) -> anyhow::Result<(
 }
 
 fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
-    let about = |a: &Alert| if a.kind == crate::model::MessageKind::Alert { a.key.deadline.clone() } else { a.label.clone() };
+    let about =
+        |a: &Alert| if a.kind == crate::model::MessageKind::Alert { a.key.deadline.clone() } else { a.label.clone() };
     match format {
         Format::Json => {
             let out: Vec<_> = alerts
@@ -720,7 +721,18 @@ fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
             say_raw!(
                 "{}",
                 table(
-                    &["KIND", "ABOUT", "LEAD", "RECEIVER", "PLANNED", "STATE", "LATE", "TRIES", "SENT", "ERROR / REASON"],
+                    &[
+                        "KIND",
+                        "ABOUT",
+                        "LEAD",
+                        "RECEIVER",
+                        "PLANNED",
+                        "STATE",
+                        "LATE",
+                        "TRIES",
+                        "SENT",
+                        "ERROR / REASON"
+                    ],
                     &rows
                 )
             );
@@ -761,7 +773,8 @@ fn test_alert(path: &Path, name: &str) -> anyhow::Result<()> {
     let notifiers = daemon::build_notifiers(&config).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let renderer = notifiers.renderer.clone().ok_or_else(|| anyhow::anyhow!("no templates loaded"))?;
     let endpoint = notifiers.endpoints.get(name).ok_or_else(|| anyhow::anyhow!("receiver {name} was not built"))?;
-    let message = crate::notify::message::sample(&config, &renderer, name, Utc::now()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let message =
+        crate::notify::message::sample(&config, &renderer, name, Utc::now()).map_err(|e| anyhow::anyhow!("{e}"))?;
     // Email: one transaction per recipient, so each is reported on its own.
     let recipients: Vec<String> = match &receiver.kind {
         config::ReceiverKind::Email { to, cc } => to.iter().chain(cc).map(|m| m.email.to_string()).collect(),
@@ -773,15 +786,17 @@ fn test_alert(path: &Path, name: &str) -> anyhow::Result<()> {
         let mut one = message.clone();
         one.recipient = recipient.clone();
         let sent = runtime.block_on(endpoint.notifier.send(&one));
-        let to = if recipient.is_empty() {
-            match &receiver.kind {
+        // An email error names its recipient already.
+        let (to, prefix) = if recipient.is_empty() {
+            let to = match &receiver.kind {
                 config::ReceiverKind::Log => "the log (stderr)".to_owned(),
                 kind => format!("{} receiver {name}", kind.as_str()),
-            }
+            };
+            (to.clone(), format!("{to}: "))
         } else {
-            recipient
+            (recipient, String::new())
         };
-        results.push(sent.map(|()| to.clone()).map_err(|e| format!("{to}: {e}")));
+        results.push(sent.map(|()| to).map_err(|e| format!("{prefix}{e}")));
     }
     let mut failed = 0;
     for result in &results {

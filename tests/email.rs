@@ -208,7 +208,9 @@ fn a_server_without_starttls_is_refused_when_starttls_is_required() {
     let line = daemon.wait_for_line("will retry", Duration::from_secs(10));
     assert!(line.to_lowercase().contains("starttls"), "{line}");
     let alerts = alerts_json(&path);
-    assert_eq!(alerts[0]["state"], "sending", "kept for retry: {alerts:?}");
+    // Waiting for its retry: pending again, with the attempt and its error recorded.
+    assert_eq!(alerts[0]["state"], "pending", "kept for retry: {alerts:?}");
+    assert_eq!(alerts[0]["attempts"], 1, "{alerts:?}");
     assert!(alerts[0]["last_error"].as_str().expect("error").to_lowercase().contains("starttls"));
     assert!(sink.received().is_empty(), "nothing sent in clear text");
 }
@@ -284,22 +286,27 @@ fn a_451_is_retried_and_a_550_fails_only_that_recipient() {
     );
     let daemon = Daemon::start(&path, &[]);
     daemon.wait_for_line("will retry", Duration::from_secs(10));
-    let first = alerts_json(&path);
-    let error = first[0]["last_error"].as_str().expect("error");
+    // One outbox row per recipient: each is settled on its own.
+    let row = |rcpt: &str| {
+        alerts_json(&path).into_iter().find(|a| a["recipient"] == rcpt).unwrap_or_else(|| panic!("a row for {rcpt}"))
+    };
+    let tempfail = row("tempfail@example.org");
+    let error = tempfail["last_error"].as_str().expect("error");
     assert!(error.contains("tempfail@example.org") && error.contains("451"), "{error}");
+    assert_eq!(row("ok@example.org")["state"], "sent");
+    let rejected = row("reject@example.org");
+    assert_eq!(rejected["state"], "failed", "a 550 is final: {rejected}");
     // Wait for the retry (10-15 s after the first attempt), then look again.
-    wait_until(Duration::from_secs(20), || {
-        let a = alerts_json(&path);
-        (a[0]["attempts"].as_i64() >= Some(2)).then_some(())
-    })
-    .expect("a second attempt");
+    wait_until(Duration::from_secs(20), || (row("tempfail@example.org")["attempts"].as_i64() >= Some(2)).then_some(()))
+        .expect("a second attempt");
     let received = sink.received();
     let to_ok = received.iter().filter(|m| m.rcpts.contains(&"ok@example.org".to_owned())).count();
     let to_cc = received.iter().filter(|m| m.rcpts.contains(&"legal@example.org".to_owned())).count();
     assert_eq!((to_ok, to_cc), (1, 1), "accepted recipients get it once, not on every retry");
     assert!(received.iter().all(|m| !m.rcpts.iter().any(|r| r.starts_with("reject") || r.starts_with("tempfail"))));
-    let a = &alerts_json(&path)[0];
+    let a = row("tempfail@example.org");
     assert!(a["attempts"].as_i64() <= Some(3), "no retry storm: {a}");
+    assert_eq!(row("ok@example.org")["attempts"], 1, "a delivered recipient is not tried again");
 }
 
 #[test]

