@@ -422,3 +422,22 @@ fn html_and_json_articles_are_decoded_and_other_types_refused() {
     let sources = strings(&json(&config, &["deadlines"])[0]["sources"]);
     assert_eq!(sources, ["Test Wire: Envoy in Moscow", "Daily Ledger: Oil sanctions"]);
 }
+
+#[test]
+fn alerts_lists_every_kind_of_outbox_row() {
+    let due = (Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    let (_dir, config) =
+        setup(&format!("[[deadline]]\nid = \"declared\"\ntitle = \"Declared ahead\"\ndue = \"{due}\"\n"));
+    let (code, _, stderr) = ingest(&config, &[fixture("story-1.txt")]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows = json(&config, &["alerts"]);
+    let kinds: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| r["kind"].as_str()).collect();
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["alert", "notice"], "{rows:#?}");
+    let notice = rows.iter().find(|r| r["kind"] == "notice").expect("a notice row");
+    assert_eq!(notice["receiver"], "journal");
+    assert_eq!(notice["state"], "pending", "no daemon has sent it yet: {notice}");
+    assert!(notice["about"].as_str().is_some_and(|a| a.starts_with("notice ")), "{notice}");
+    assert!(notice["deadline"].is_null() && notice["lead"].is_null(), "{notice}");
+    let alert = rows.iter().find(|r| r["kind"] == "alert").expect("an alert row");
+    assert_eq!(alert["deadline"], "declared");
+}

@@ -6,6 +6,8 @@ With --user/--password it requires AUTH (PLAIN or LOGIN; over TLS only in startt
 Recipients whose local part starts with "reject" get 550, "tempfail" get 451.
 Each accepted message is written as NNNNNN.json (envelope: from, rcpts, tls, auth) and
 then NNNNNN.eml, renamed into place so a reader never sees half a file.
+With --delay-ms each message is answered that much later, so a burst lasts long enough
+to kill the daemon in the middle of it.
 Prints "READY <port>" on stdout once it accepts connections.
 """
 
@@ -23,9 +25,10 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, outdir, mode):
+    def __init__(self, outdir, mode, delay=0.0):
         self.outdir = outdir
         self.mode = mode
+        self.delay = delay
         self.counter = itertools.count(1)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -38,6 +41,8 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         n = next(self.counter)
         base = os.path.join(self.outdir, "%06d" % n)
         meta = {
@@ -67,6 +72,7 @@ def main():
     p.add_argument("--key")
     p.add_argument("--user")
     p.add_argument("--password")
+    p.add_argument("--delay-ms", type=int, default=0)
     args = p.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
 
@@ -101,7 +107,7 @@ def main():
             port = s.getsockname()[1]
 
     controller = Controller(
-        Sink(args.outdir, args.mode),
+        Sink(args.outdir, args.mode, args.delay_ms / 1000.0),
         hostname="127.0.0.1",
         port=port,
         ssl_context=context if args.mode == "smtps" else None,
