@@ -217,19 +217,39 @@ const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "ifra
 #[derive(Debug, PartialEq, Eq)]
 enum Piece<'a> {
     Text(&'a str),
-    /// A start tag: its lower-case name, whether it ends in `/>`, and for raw-text
-    /// elements (`script`, `title`…) their content.
-    Open { name: String, self_closing: bool, raw: Option<&'a str> },
+    /// A start tag: its lower-case name, whether it ends in `/>`, whether it stands in
+    /// SVG or MathML content (where `/>` closes an element, and nothing is raw text),
+    /// and for raw-text elements (`script`, `title`…) their content.
+    Open {
+        name: String,
+        self_closing: bool,
+        foreign: bool,
+        raw: Option<&'a str>,
+    },
     Close(String),
 }
+
+/// HTML elements that end SVG or MathML content when they start inside it.
+const BREAKOUT: &[&str] = &[
+    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "font", "h1",
+    "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p",
+    "pre", "ruby", "s", "small", "span", "strike", "strong", "sub", "sup", "table", "tt", "u", "ul", "var",
+];
+
+/// SVG and MathML elements whose content is HTML again.
+const INTEGRATION_POINT: &[&str] =
+    &["foreignobject", "desc", "title", "annotation-xml", "mi", "mo", "mn", "ms", "mtext"];
 
 /// Splits a page into text, start tags and end tags in one pass, never looking back:
 /// comments, doctypes and processing instructions are skipped, a raw-text element's
 /// content is taken whole. Quoted attribute values may hold `>`. Rough next to a real
 /// HTML tokenizer, and meant to be: it only has to count nesting and find the text.
+/// Where it cannot follow the parser (HTML inside SVG) it errs towards more nesting.
 fn pieces(page: &str) -> impl Iterator<Item = Piece<'_>> {
     let bytes = page.as_bytes();
     let mut at = 0;
+    // How many `<svg>`/`<math>` are open around this point; 0 once HTML is back.
+    let mut foreign = 0usize;
     std::iter::from_fn(move || {
         while at < bytes.len() {
             let start = at;
@@ -245,19 +265,31 @@ fn pieces(page: &str) -> impl Iterator<Item = Piece<'_>> {
             } else if next == b'/' && bytes.get(at + 2).is_some_and(u8::is_ascii_alphabetic) {
                 let name = tag_name(&page[at + 2..]);
                 at = find(page, at, ">").map_or(bytes.len(), |end| end + 1);
+                if name == "svg" || name == "math" {
+                    foreign = foreign.saturating_sub(1);
+                }
                 return Some(Piece::Close(name));
             } else if next.is_ascii_alphabetic() {
                 let name = tag_name(&page[at + 1..]);
                 let end = tag_end(bytes, at + 1 + name.len());
                 let self_closing = end > 0 && bytes.get(end - 1) == Some(&b'/');
                 at = (end + 1).min(bytes.len());
-                let raw = RAW_TEXT.contains(&name.as_str()).then(|| {
+                if BREAKOUT.contains(&name.as_str()) {
+                    foreign = 0;
+                }
+                let in_foreign = foreign > 0;
+                if in_foreign && INTEGRATION_POINT.contains(&name.as_str()) {
+                    foreign = 0;
+                } else if (name == "svg" || name == "math") && !self_closing {
+                    foreign += 1;
+                }
+                let raw = (!in_foreign && RAW_TEXT.contains(&name.as_str())).then(|| {
                     let close = find_ignore_case(page, at, &format!("</{name}")).unwrap_or(bytes.len());
                     let content = &page[at..close];
                     at = find(page, close, ">").map_or(bytes.len(), |end| end + 1);
                     content
                 });
-                return Some(Piece::Open { name, self_closing, raw });
+                return Some(Piece::Open { name, self_closing, foreign: in_foreign, raw });
             } else {
                 // A `<` that starts no tag is text.
                 at += 1;
@@ -317,33 +349,36 @@ fn tag_end(bytes: &[u8], from: usize) -> usize {
 
 /// How deep elements nest in `page`, roughly as an HTML parser would build them: start
 /// tags minus end tags, where void elements, elements that close themselves when a
-/// sibling starts, and `/>` inside `<svg>`/`<math>` do not count. Linear; it stops
-/// counting once past [`MAX_NESTING`].
+/// sibling starts, and `/>` in SVG or MathML do not count. Linear; it stops counting
+/// once past [`MAX_NESTING`].
 pub fn nesting_depth(page: &str) -> usize {
-    let (mut depth, mut deepest, mut foreign) = (0usize, 0usize, 0usize);
+    let (mut depth, mut deepest) = (0usize, 0usize);
     for piece in pieces(page) {
         match piece {
-            Piece::Open { name, self_closing, raw } => {
-                let counted = !VOID.contains(&name.as_str()) && !OPTIONAL_END.contains(&name.as_str());
-                // HTML ignores `/>` on its own elements (`<div/>` opens a div); only
-                // SVG and MathML elements close themselves that way.
-                if counted && raw.is_none() && !(self_closing && foreign > 0) {
+            Piece::Open { name, self_closing, foreign, raw } => {
+                let name = name.as_str();
+                // HTML ignores `/>` on its own elements (`<div/>` opens a div); only SVG
+                // and MathML elements close themselves that way. In there, `<tr>` or
+                // `<input>` are elements like any other.
+                let counted = if foreign {
+                    !self_closing
+                } else {
+                    raw.is_none()
+                        && !VOID.contains(&name)
+                        && !OPTIONAL_END.contains(&name)
+                        && !(self_closing && (name == "svg" || name == "math"))
+                };
+                if counted {
                     depth += 1;
-                    if name == "svg" || name == "math" {
-                        foreign += 1;
+                    deepest = deepest.max(depth);
+                    if deepest > MAX_NESTING {
+                        return deepest;
                     }
-                }
-                deepest = deepest.max(depth);
-                if deepest > MAX_NESTING {
-                    return deepest;
                 }
             }
             Piece::Close(name) => {
                 if !VOID.contains(&name.as_str()) && !OPTIONAL_END.contains(&name.as_str()) {
                     depth = depth.saturating_sub(1);
-                    if name == "svg" || name == "math" {
-                        foreign = foreign.saturating_sub(1);
-                    }
                 }
             }
             Piece::Text(_) => {}
@@ -363,9 +398,36 @@ pub struct Stripped {
 
 /// Elements that start a new paragraph.
 const BLOCK: &[&str] = &[
-    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "form",
-    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
-    "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tr",
+    "ul",
 ];
 
 /// Elements whose content is not text a reader sees (raw-text ones like `script` are
@@ -399,7 +461,7 @@ pub fn strip_tags(page: &str) -> Stripped {
                     push_text(&mut text, &mut pending, content);
                 }
             }
-            Piece::Open { name, self_closing, raw: None } => {
+            Piece::Open { name, self_closing, raw: None, .. } => {
                 if HIDDEN.contains(&name.as_str()) && !self_closing {
                     hidden += 1;
                 } else if name == "br" {
@@ -616,6 +678,142 @@ mod tests {
         assert!(err.contains("b.json") && err.contains("\"body\""), "{err}");
         let err = decode("c.json", Kind::Json, b"{nope".to_vec(), 1 << 20, None).expect_err("not json");
         assert!(err.starts_with("c.json: not JSON"), "{err}");
+    }
+
+    /// `depth` unclosed nested elements of each kind in turn, around one sentence.
+    fn unclosed(depth: usize) -> String {
+        let tags = ["div", "span", "b", "section", "font"];
+        let mut page = String::from("<html><head><title>Deep &amp; dark</title></head><body>");
+        for i in 0..depth {
+            page.push('<');
+            page.push_str(tags[i % tags.len()]);
+            page.push('>');
+        }
+        page.push_str("<p>Sanctions take effect on Friday.</p>");
+        page
+    }
+
+    fn closed(depth: usize) -> String {
+        format!(
+            "<html><body>{}Sanctions take effect on Friday.{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        )
+    }
+
+    #[test]
+    fn nesting_is_counted_as_a_parser_would_build_it() {
+        assert_eq!(nesting_depth("<html><body><div><p>a<br>b<img src=x></p></div></body></html>"), 1);
+        assert_eq!(nesting_depth("<div><div><span>x</span></div><div></div></div>"), 3);
+        // Unclosed paragraphs and list items close themselves; they do not nest.
+        assert_eq!(nesting_depth(&"<p>para".repeat(1000)), 0);
+        assert_eq!(nesting_depth(&format!("<ul>{}</ul>", "<li>item".repeat(1000))), 1);
+        // `<div/>` opens a div in HTML; in SVG `/>` closes the element.
+        assert_eq!(nesting_depth(&"<div/>".repeat(300)), MAX_NESTING + 1);
+        assert_eq!(nesting_depth(&format!("<svg>{}</svg>", "<path d='M0 0'/>".repeat(1000))), 1);
+        assert_eq!(nesting_depth(&"<svg/><p>x".repeat(1000)), 0);
+        // HTML inside SVG is HTML again: `/>` does not close it, nor hide it from the count.
+        for trick in ["<svg/>", "<svg><div/>", "<svg><foreignObject>", "<svg><title>", "<svg><script>"] {
+            let page = format!("{trick}{}", "<section/><div/>".repeat(1000));
+            assert_eq!(nesting_depth(&page), MAX_NESTING + 1, "{trick}");
+        }
+        assert_eq!(nesting_depth(&format!("<svg>{}", "<tr><input>".repeat(1000))), MAX_NESTING + 1);
+        // Tags inside comments, scripts and quoted attributes are not tags.
+        let hidden = format!(
+            "<!-- {} --><script>if (a<b) {{ x = '{}'; }}</script><a title='>{}'>t</a>",
+            "<div>".repeat(500),
+            "<div>".repeat(500),
+            "<div>".repeat(500)
+        );
+        assert_eq!(nesting_depth(&hidden), 1);
+        assert_eq!(nesting_depth(&unclosed(30_000)), MAX_NESTING + 1, "stops counting past the limit");
+        assert_eq!(nesting_depth(&closed(100)), 100);
+    }
+
+    #[test]
+    fn a_page_nested_too_deep_is_stripped_to_its_text_and_title() {
+        for page in [unclosed(30_000), closed(20_000)] {
+            let d = decode("deep.html", Kind::Html, page.into_bytes(), 8 << 20, None).expect("decoded");
+            assert!(d.contains("Sanctions take effect on Friday."), "{d}");
+            assert!(!d.contains('<'), "{}", &d[..d.len().min(300)]);
+        }
+        let d = decode("deep.html", Kind::Html, unclosed(30_000).into_bytes(), 8 << 20, None).expect("decoded");
+        assert!(d.starts_with("Title: Deep & dark\n\n"), "{d}");
+        // A feed fragment as deep goes the same way.
+        assert_eq!(html_text(&closed(20_000)), "Sanctions take effect on Friday.");
+    }
+
+    #[test]
+    fn the_stripper_keeps_paragraphs_and_decodes_entities() {
+        let page = "<html><head><title>T &#8211; wire</title><style>p { x: 1 }</style></head><body>\n\
+            <h1>Envoy&nbsp;in   Moscow</h1><p>Talks were <b>useful</b>, he said &ndash; &quot;really&quot;.</p>\n\
+            <p>Line one<br>line two &#x2019;&#0;&bogus; &amp;c</p><script>var a = '<p>no</p>';</script>\n\
+            <svg><text>chart</text></svg><!-- <p>hidden</p> --><div>Last</div>";
+        let s = strip_tags(page);
+        assert_eq!(s.title.as_deref(), Some("T – wire"));
+        assert_eq!(
+            s.text,
+            "Envoy in Moscow\n\nTalks were useful, he said – \"really\".\n\nLine one\nline two \u{2019}\u{fffd}&bogus; &c\n\nLast\n"
+        );
+    }
+
+    #[test]
+    fn a_page_within_the_limit_still_goes_through_readability() {
+        let d =
+            decode("page.html", Kind::Html, closed(200).replace("Sanctions", &PAGE[200..]).into_bytes(), 1 << 20, None);
+        assert!(d.expect("decoded").contains("Vladimir Putin"));
+    }
+
+    #[test]
+    fn deeply_nested_json_is_refused_with_a_clear_reason() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let err = decode("deep.json", Kind::Json, deep.into_bytes(), 1 << 20, None).expect_err("too deep");
+        assert!(err.starts_with("deep.json: JSON nested too deeply (more than 128 levels"), "{err}");
+        let body_deep = format!(r#"{{"title": "T", "body": "B", "x": {}1{}}}"#, "[".repeat(200), "]".repeat(200));
+        let err = decode("d.json", Kind::Json, body_deep.into_bytes(), 1 << 20, None).expect_err("too deep");
+        assert!(err.contains("nested too deeply"), "{err}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 32, ..Default::default() })]
+
+        /// Deep, wide and broken markup in any mix: decoding returns, with no markup
+        /// left in the text when the page was stripped.
+        #[test]
+        fn any_markup_decodes_without_panicking(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<div>".to_owned()),
+                    proptest::strategy::Just("</div>".to_owned()),
+                    proptest::strategy::Just("<span class=\"a>b\">".to_owned()),
+                    proptest::strategy::Just("<b><i>".to_owned()),
+                    proptest::strategy::Just("</b>".to_owned()),
+                    proptest::strategy::Just("<table><tr><td>".to_owned()),
+                    proptest::strategy::Just("<p>Sanctions on Friday.".to_owned()),
+                    proptest::strategy::Just("<svg><path/>".to_owned()),
+                    proptest::strategy::Just("<!-- x".to_owned()),
+                    proptest::strategy::Just("-->".to_owned()),
+                    proptest::strategy::Just("<script>".to_owned()),
+                    proptest::strategy::Just("</script>".to_owned()),
+                    proptest::strategy::Just("<title>".to_owned()),
+                    proptest::strategy::Just("&#x1F600;&amp;&#99999999;&".to_owned()),
+                    proptest::strategy::Just("<".to_owned()),
+                    proptest::strategy::Just("<a href='".to_owned()),
+                    proptest::strategy::Just("é€ text".to_owned()),
+                    "[<>/a-z =\"'!&#;-]{0,12}",
+                ],
+                0..100,
+            ),
+            repeat in 1usize..120,
+        ) {
+            // Repeating the mix makes it deep (or wide) enough to cross the limit often.
+            let page = pieces.concat().repeat(repeat);
+            let decoded = decode("p.html", Kind::Html, page.clone().into_bytes(), 8 << 20, None);
+            proptest::prop_assert!(decoded.is_ok());
+            let _ = html_text(&page);
+            let stripped = strip_tags(&page);
+            proptest::prop_assert!(stripped.text.ends_with('\n'));
+        }
     }
 
     #[test]
