@@ -95,6 +95,8 @@ impl Fetcher {
         max_bytes: usize,
     ) -> Result<Fetched, String> {
         let mut current = reqwest::Url::parse(url).map_err(|e| format!("bad URL {url:?}: {e}"))?;
+        // A feed on the open internet may not send us to this machine or the local network.
+        let inside_allowed = is_internal(&current).await;
         let mut moved_to = None;
         let mut permanent_so_far = true;
         for _ in 0..=MAX_REDIRECTS {
@@ -117,6 +119,13 @@ impl Fetcher {
                     current = current
                         .join(&location)
                         .map_err(|e| format!("HTTP {status} to a bad Location {location:?}: {e}"))?;
+                    if !inside_allowed && is_internal(&current).await {
+                        return Err(format!(
+                            "HTTP {status} redirects to {}, a loopback, link-local or private address; refused \
+                             (configure that URL itself if it is meant)",
+                            current.host_str().unwrap_or("?")
+                        ));
+                    }
                     // Only a chain of permanent redirects moves the feed for good.
                     permanent_so_far &= matches!(status, 301 | 308);
                     if permanent_so_far {
@@ -153,6 +162,46 @@ impl Fetcher {
             }
         }
         Err(format!("more than {MAX_REDIRECTS} redirects"))
+    }
+}
+
+/// Whether `url` points at this machine or a local network: a loopback, link-local,
+/// private or unspecified address, by literal or by what its name resolves to now.
+pub async fn is_internal(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return true };
+    let literal = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>();
+    let addresses: Vec<std::net::IpAddr> = match literal {
+        Ok(ip) => vec![ip],
+        Err(_) => {
+            let name = host;
+            if name.eq_ignore_ascii_case("localhost") || name.to_ascii_lowercase().ends_with(".localhost") {
+                return true;
+            }
+            let port = url.port_or_known_default().unwrap_or(80);
+            match tokio::net::lookup_host((name, port)).await {
+                Ok(found) => found.map(|a| a.ip()).collect(),
+                // Unresolvable: the request fails on its own.
+                Err(_) => return false,
+            }
+        }
+    };
+    addresses.iter().any(|ip| internal_ip(*ip))
+}
+
+fn internal_ip(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
+                // 100.64.0.0/10, carrier-grade NAT
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+        }
+        std::net::IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return internal_ip(v4.into());
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback() || v6.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+        }
     }
 }
 
@@ -689,5 +738,29 @@ mod tests {
         assert_eq!(keys[1], "link:https://example.org/2");
         assert!(keys[2].starts_with("hash:"), "{}", keys[2]);
         assert!(parse_feed(b"<rss><channel><item>", "https://example.org/rss").is_err());
+    }
+
+    #[tokio::test]
+    async fn redirect_targets_inside_this_machine_or_network_are_recognised() {
+        let internal = [
+            "http://127.0.0.1/x",
+            "http://10.1.2.3/",
+            "http://192.168.0.1/",
+            "http://172.16.5.4/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://100.64.0.1/",
+            "http://[::1]:8080/",
+            "http://[fe80::1]/",
+            "http://[fd00::1]/",
+            "http://[::ffff:10.0.0.1]/",
+            "http://localhost:9000/",
+            "http://0.0.0.0/",
+        ];
+        for url in internal {
+            assert!(is_internal(&reqwest::Url::parse(url).expect("url")).await, "{url} is internal");
+        }
+        for url in ["http://93.184.216.34/", "http://[2606:4700::1111]/", "http://8.8.8.8/"] {
+            assert!(!is_internal(&reqwest::Url::parse(url).expect("url")).await, "{url} is outside");
+        }
     }
 }
