@@ -51,6 +51,8 @@ enum Command {
     Run,
     /// Validate the config and print a short summary.
     CheckConfig,
+    /// Check the ledger file: its header, schema version and SQLite's integrity check.
+    CheckLedger,
     /// List the tracked deadlines in the ledger, with their sources, revisions and talks.
     Deadlines {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -202,6 +204,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::CheckConfig => check_config(&path),
+        Command::CheckLedger => {
+            let config = config::load(&path)?;
+            let store = open_ledger(&config)?;
+            let problems = store.integrity()?;
+            if problems.len() == 1 && problems[0] == "ok" {
+                say!("{}: OK (integrity check passed)", store.path().display());
+                Ok(())
+            } else {
+                for p in &problems {
+                    say!("{}: {p}", store.path().display());
+                }
+                Err(StoreError::Damaged {
+                    path: store.path().to_owned(),
+                    what: format!("the integrity check found {} problem(s)", problems.len()),
+                }
+                .into())
+            }
+        }
         Command::Deadlines { format, candidates, all } => {
             let config = config::load(&path)?;
             let store = open_ledger(&config)?;

@@ -187,7 +187,8 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     };
     tokio::pin!(stop_after);
     let mut dispatcher = dispatcher;
-    let mut datagram = [0u8; 16];
+    let mut datagram = [0u8; 64];
+    let mut wakes = WakeGate::default();
     let outcome = loop {
         tokio::select! {
             _ = terminate.recv() => break Ok(()),
@@ -195,7 +196,12 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
             () = &mut stop_after => break Ok(()),
             _ = hangup.recv() => reload(&store, &changed, &clock, &options.config_path, &ledger, &config_tx, &notifiers_tx).await,
             // `sanctiond ingest`, `track` or `dismiss` wrote the ledger: look at it again now.
-            Ok(_) = wake.recv(&mut datagram) => changed.notify_one(),
+            Ok(n) = wake.recv(&mut datagram) => {
+                if wakes.take(&datagram[..n], tokio::time::Instant::now()) {
+                    changed.notify_one();
+                }
+            }
+            () = wakes.deferred() => changed.notify_one(),
             result = &mut dispatcher => break result.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic())),
         }
     };
@@ -312,6 +318,59 @@ fn log_sync(config: &Config, report: &SyncReport, message: &str) {
 /// changed the ledger. Not a network port: a Unix datagram socket only its user may write to.
 pub const WAKE_SOCKET: &str = "wake.sock";
 
+/// What the wake socket lets through: its own message only, at most one wake-up per
+/// [`WakeGate::SPACING`] (a flood is folded into one deferred wake-up), and junk logged at
+/// most once a minute with a count.
+#[derive(Debug, Default)]
+struct WakeGate {
+    last: Option<tokio::time::Instant>,
+    pending: Option<tokio::time::Instant>,
+    junk: u64,
+    junk_logged: Option<tokio::time::Instant>,
+}
+
+impl WakeGate {
+    const SPACING: Duration = Duration::from_millis(50);
+
+    /// Whether this datagram wakes the dispatcher now.
+    fn take(&mut self, datagram: &[u8], now: tokio::time::Instant) -> bool {
+        if datagram != WAKE_MESSAGE {
+            self.junk += 1;
+            if self.junk_logged.is_none_or(|t| now - t >= Duration::from_secs(60)) {
+                tracing::warn!(count = self.junk, "ignored datagrams on the wake socket that are not sanctiond's");
+                self.junk_logged = Some(now);
+                self.junk = 0;
+            }
+            return false;
+        }
+        match self.last {
+            Some(t) if now - t < Self::SPACING => {
+                self.pending = Some(t + Self::SPACING);
+                false
+            }
+            _ => {
+                self.last = Some(now);
+                true
+            }
+        }
+    }
+
+    /// Resolves when a folded wake-up is due.
+    async fn deferred(&mut self) {
+        match self.pending {
+            Some(at) => {
+                tokio::time::sleep_until(at).await;
+                self.pending = None;
+                self.last = Some(at);
+            }
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// The one message the wake socket accepts.
+const WAKE_MESSAGE: &[u8] = b"wake";
+
 /// Binds the wake socket, replacing one a crashed daemon left (the lock is held, so no
 /// other daemon owns it).
 fn bind_wake_socket(dir: &Path) -> Result<tokio::net::UnixDatagram, DaemonError> {
@@ -328,7 +387,7 @@ fn bind_wake_socket(dir: &Path) -> Result<tokio::net::UnixDatagram, DaemonError>
 /// without waiting for its next wake-up. Nothing happens when none runs.
 pub fn wake(state_dir: &Path) {
     if let Ok(socket) = std::os::unix::net::UnixDatagram::unbound() {
-        let _ = socket.send_to(b"wake", state_dir.join(WAKE_SOCKET));
+        let _ = socket.send_to(WAKE_MESSAGE, state_dir.join(WAKE_SOCKET));
     }
 }
 
@@ -421,4 +480,25 @@ pub fn read_secret(source: &PasswordSource, section: &str, what: &str) -> Result
 /// Sets the process umask to 0077, so files the daemon creates are private to its user.
 fn set_private_umask() {
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wake_socket_takes_its_own_message_and_folds_a_flood_into_one_wake_up() {
+        let mut gate = WakeGate::default();
+        let start = tokio::time::Instant::now();
+        assert!(!gate.take(b"\x1b[2Jjunk", start), "junk never wakes");
+        assert!(gate.take(WAKE_MESSAGE, start));
+        for i in 1..1000u64 {
+            assert!(!gate.take(WAKE_MESSAGE, start + Duration::from_micros(i)), "a flood is folded");
+        }
+        // The folded wake-up comes once, SPACING after the first.
+        tokio::time::timeout(Duration::from_millis(60), gate.deferred()).await.expect("one deferred wake-up");
+        assert_eq!(tokio::time::Instant::now() - start, WakeGate::SPACING);
+        assert!(tokio::time::timeout(Duration::from_secs(5), gate.deferred()).await.is_err(), "and only once");
+        assert!(gate.take(WAKE_MESSAGE, tokio::time::Instant::now() + WakeGate::SPACING));
+    }
 }

@@ -13,7 +13,8 @@ use crate::config::Secret;
 pub struct Webhook {
     client: reqwest::Client,
     url: String,
-    key: Option<hmac::Key>,
+    // Boxed: a key holds its hash state, over a kilobyte.
+    key: Option<Box<hmac::Key>>,
 }
 
 impl std::fmt::Debug for Webhook {
@@ -24,7 +25,7 @@ impl std::fmt::Debug for Webhook {
 
 impl Webhook {
     pub fn new(url: &str, secret: Option<&Secret>, timeout: Duration) -> Result<Webhook, String> {
-        let key = secret.map(|s| hmac::Key::new(hmac::HMAC_SHA256, s.expose().as_bytes()));
+        let key = secret.map(|s| Box::new(hmac::Key::new(hmac::HMAC_SHA256, s.expose().as_bytes())));
         Ok(Webhook { client: http::client(timeout)?, url: url.to_owned(), key })
     }
 

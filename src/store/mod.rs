@@ -48,6 +48,11 @@ pub enum StoreError {
     NotMigrated { path: PathBuf, found: i64, known: i64 },
     #[error("no ledger at {0}: start the daemon (sanctiond run) to create it")]
     Missing(PathBuf),
+    /// The file is there but is not a ledger: truncated, overwritten, or another file.
+    #[error(
+        "ledger {path} is damaged ({what}): restore it from a backup; move it away only if a new, empty ledger is what you want (its history would be lost)"
+    )]
+    Damaged { path: PathBuf, what: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -87,12 +92,25 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the ledger for writing and applies pending migrations.
+    /// Only a missing file starts a new ledger: an empty or foreign one is refused.
     pub fn open(path: &Path) -> Result<Store> {
+        check_existing(path)?;
+        if !path.exists() {
+            create(path)?;
+        }
         let conn = Connection::open(path).map_err(sqlite(path))?;
         let mut store = Store { conn, path: path.to_owned() };
-        store.configure().and_then(|()| store.migrate()).map_err(sqlite(path))?;
+        store.configure().map_err(|e| damaged_or(path, e))?;
+        store.migrate().map_err(|e| damaged_or(path, e))?;
         store.check_version()?;
         Ok(store)
+    }
+
+    /// SQLite's integrity check over the whole file: `ok`, or what is wrong.
+    pub fn integrity(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| damaged_or(&self.path, e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| damaged_or(&self.path, e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| damaged_or(&self.path, e))
     }
 
     /// Opens an existing ledger for reading only, alongside a running daemon.
@@ -101,6 +119,7 @@ impl Store {
             return Err(StoreError::Missing(path.to_owned()));
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        check_existing(path)?;
         let conn = Connection::open_with_flags(path, flags).map_err(sqlite(path))?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite(path))?;
         let store = Store { conn, path: path.to_owned() };
@@ -136,7 +155,8 @@ impl Store {
     }
 
     fn check_version(&self) -> Result<()> {
-        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sqlite(&self.path))?;
+        let found: i64 =
+            self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| damaged_or(&self.path, e))?;
         let known = MIGRATIONS.len() as i64;
         match found.cmp(&known) {
             std::cmp::Ordering::Greater => Err(StoreError::TooNew { path: self.path.clone(), found, known }),
@@ -224,6 +244,65 @@ impl Store {
     /// Gives direct access for bulk loads in benchmarks and tests.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+}
+
+/// Creates a new ledger beside `path` and renames it into place once its schema is
+/// written, so a crash during the very first start never leaves an empty file that the
+/// next start would have to refuse as damaged.
+fn create(path: &Path) -> Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".new");
+    let fresh = path.with_file_name(name);
+    for leftover in ["", "-wal", "-shm"] {
+        let mut p = fresh.clone().into_os_string();
+        p.push(leftover);
+        let _ = std::fs::remove_file(p);
+    }
+    {
+        let conn = Connection::open(&fresh).map_err(sqlite(&fresh))?;
+        let mut store = Store { conn, path: fresh.clone() };
+        store.configure().and_then(|()| store.migrate()).map_err(sqlite(&fresh))?;
+        // Closing the last connection checkpoints the WAL into the file.
+    }
+    std::fs::rename(&fresh, path)
+        .map_err(|e| StoreError::Damaged { path: path.to_owned(), what: format!("cannot put the new ledger in place: {e}") })
+}
+
+/// SQLite writes its 16-byte magic string first; a ledger shorter than a page or without it
+/// was truncated or overwritten. Also refuses a file that is not a regular file.
+fn check_existing(path: &Path) -> Result<()> {
+    use std::io::Read as _;
+    let meta = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(StoreError::Damaged { path: path.to_owned(), what: format!("cannot look at it: {e}") }),
+        Ok(meta) => meta,
+    };
+    let damaged = |what: &str| Err(StoreError::Damaged { path: path.to_owned(), what: what.to_owned() });
+    if !meta.file_type().is_file() {
+        return damaged("it is not a regular file");
+    }
+    if meta.len() == 0 {
+        return damaged("it is empty: truncated to zero bytes");
+    }
+    let mut head = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    match read {
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => damaged("it is shorter than an SQLite header"),
+        Err(e) => Err(StoreError::Damaged { path: path.to_owned(), what: format!("cannot read it: {e}") }),
+        Ok(()) if &head != b"SQLite format 3\0" => damaged("it does not start with the SQLite header: overwritten?"),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// A "not a database" or "malformed" error means the file is damaged; others stay SQLite's.
+fn damaged_or(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::Damaged { path: path.to_owned(), what: e.to_string() }
+        }
+        _ => StoreError::Sqlite { path: path.to_owned(), source: e },
     }
 }
 
