@@ -554,7 +554,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
@@ -659,10 +659,10 @@ pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Resu
             })
             .await
             .and_then(|t| t);
-            if matches!(taken, Ok(Taken::LeftInPlace { .. })) {
-                if let Some(id) = identity(&path) {
-                    left_in_place.insert(path.clone(), id);
-                }
+            if matches!(taken, Ok(Taken::LeftInPlace { .. }))
+                && let Some(id) = identity(&path)
+            {
+                left_in_place.insert(path.clone(), id);
             }
             log_taken(&path, taken);
             changed.notify_one();
