@@ -438,6 +438,7 @@ fn open_ledger_rw(config: &Config) -> anyhow::Result<Store> {
 }
 
 fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_bytes: usize) -> anyhow::Result<()> {
+    daemon::init_logging_at("warn");
     let config = config::load(config_path)?;
     let mut store = open_ledger_rw(&config)?;
     // The declared deadlines first, as the daemon would, so articles can join them.

@@ -65,8 +65,14 @@ pub fn ledger_path(config: &Config) -> PathBuf {
 /// Logs to stderr: no colours unless stderr is a terminal, and no timestamps under
 /// journald (`$JOURNAL_STREAM`), which stamps every line itself. `RUST_LOG` filters.
 pub fn init_logging() {
+    init_logging_at("info");
+}
+
+/// Like [`init_logging`], with `default` as the filter when `RUST_LOG` is unset: the CLI's
+/// one-shot commands log warnings only, beside their own output.
+pub fn init_logging_at(default: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -455,10 +461,11 @@ pub fn read_password(source: &PasswordSource) -> Result<Secret, String> {
 /// credential); `section` and `what` name it in messages, which never hold its value.
 pub fn read_secret(source: &PasswordSource, section: &str, what: &str) -> Result<Secret, String> {
     let from_file = |path: &Path| -> Result<Secret, String> {
-        let text = fs::read_to_string(path).map_err(|e| format!("cannot read the {what} from {}: {e}", path.display()))?;
+        let text = fs::read_to_string(path)
+            .map_err(|e| format!("{section}: cannot read the {what} from {}: {e}", path.display()))?;
         let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
         if line.is_empty() {
-            return Err(format!("the {what} file {} is empty", path.display()));
+            return Err(format!("{section}: the {what} file {} is empty", path.display()));
         }
         Ok(Secret::new(line.to_owned()))
     };

@@ -441,3 +441,27 @@ fn alerts_lists_every_kind_of_outbox_row() {
     let alert = rows.iter().find(|r| r["kind"] == "alert").expect("an alert row");
     assert_eq!(alert["deadline"], "declared");
 }
+
+#[test]
+fn an_article_from_the_year_9999_is_read_as_published_now_and_its_far_dates_are_never_tracked() {
+    let (dir, config) = setup("");
+    let article = dir.path().join("far.txt");
+    std::fs::write(
+        &article,
+        "Title: A joke from the future\nSource: Test Wire\nPublished: 9999-12-30T09:00:00Z\n\n\
+         Secondary tariffs on Russian fertiliser take effect on December 31, 9999, officials said.\n",
+    )
+    .expect("write");
+    let before = Utc::now();
+    let (code, reports, stderr) = ingest(&config, &[article.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("implausible publication time"), "{stderr}");
+    assert!(reports[0]["added"].as_array().is_some_and(Vec::is_empty), "no deadline in 9999: {reports:?}");
+    let ledger = rusqlite::Connection::open(dir.path().join("state/ledger.sqlite3")).expect("ledger");
+    let (published, estimated): (i64, bool) = ledger
+        .query_row("SELECT published_ms, published_estimated FROM articles", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("article");
+    assert!(estimated, "flagged as an estimate");
+    assert!((published - before.timestamp_millis()).abs() < 60_000, "taken as published when read");
+    assert!(json(&config, &["alerts"]).is_empty(), "nothing planned");
+}

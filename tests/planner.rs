@@ -579,3 +579,13 @@ fn each_email_recipient_is_its_own_row_and_a_failure_retries_only_that_one() {
     });
     assert_eq!(retry.len(), 1);
 }
+
+#[test]
+fn a_deadline_outside_the_plausible_window_is_never_planned() {
+    let far = BASIC.replace("2025-08-08T12:00:00Z", "9999-12-31T12:00:00Z");
+    let mut h = Harness::start(&far, t("2025-08-01T00:00:00Z"));
+    assert!(h.outbox("ru").is_empty(), "no alerts for the year 9999");
+    let near = format!("[daemon]\nearliest = \"2025-08-10\"\n{BASIC}");
+    let mut h = Harness::start(&near, t("2025-08-01T00:00:00Z"));
+    assert!(h.outbox("ru").is_empty(), "nor before [daemon] earliest");
+}

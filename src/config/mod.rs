@@ -100,6 +100,21 @@ pub const ARTICLE_MAX_BYTES: u64 = 5 * 1024 * 1024;
 pub struct Daemon {
     pub state_dir: Option<PathBuf>,
     pub timezone: Tz,
+    /// Publication times and due dates before this day are not believed.
+    pub earliest: NaiveDate,
+    /// Nor due dates further ahead than this.
+    pub horizon: Duration,
+}
+
+pub const DEFAULT_EARLIEST: &str = "1990-01-01";
+pub const DEFAULT_HORIZON: Duration = Duration::from_secs(50 * 365 * 86_400 + 12 * 86_400);
+
+impl Daemon {
+    /// Whether `t` is a time an article or a deadline can plausibly have, seen at `now`.
+    pub fn plausible(&self, t: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        let horizon = chrono::Duration::from_std(self.horizon).unwrap_or(chrono::Duration::MAX);
+        t.date_naive() >= self.earliest && now.checked_add_signed(horizon).is_none_or(|latest| t <= latest)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -314,7 +329,7 @@ const TOPIC_KEYS: [&str; 3] = ["name", "phrases", "tags"];
 const ACTOR_KEYS: [&str; 4] = ["name", "aliases", "role", "country"];
 const DIGEST_KEYS: [&str; 4] = ["name", "schedule", "receivers", "horizon"];
 const TEMPLATE_KEYS: [&str; 4] = ["alert_text", "alert_html", "digest_text", "digest_html"];
-const DAEMON_KEYS: [&str; 2] = ["state_dir", "timezone"];
+const DAEMON_KEYS: [&str; 4] = ["state_dir", "timezone", "earliest", "horizon"];
 const ALERTS_KEYS: [&str; 3] = ["lead_times", "catch_up", "late_after"];
 const DEADLINE_KEYS: [&str; 6] = ["id", "title", "due", "tags", "lead_times", "match"];
 const ROUTE_KEYS: [&str; 5] = ["tags", "deadlines", "receivers", "mute_time_intervals", "urgent_lead"];
@@ -371,7 +386,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
 }
 
 fn read_daemon(r: &mut Reader, root: &DeTable<'_>) -> Daemon {
-    let mut daemon = Daemon { state_dir: None, timezone: Tz::UTC };
+    let mut daemon = Daemon {
+        state_dir: None,
+        timezone: Tz::UTC,
+        earliest: NaiveDate::parse_from_str(DEFAULT_EARLIEST, "%Y-%m-%d").unwrap_or_default(),
+        horizon: DEFAULT_HORIZON,
+    };
     let Some(t) = r.table(root, "daemon") else {
         return daemon;
     };
@@ -388,6 +408,15 @@ fn read_daemon(r: &mut Reader, root: &DeTable<'_>) -> Daemon {
             Ok(zone) => daemon.timezone = zone,
             Err(message) => r.error(tz.span(), message),
         }
+    }
+    if let Some(day) = r.string(t, "earliest") {
+        match NaiveDate::parse_from_str(day.get_ref(), "%Y-%m-%d") {
+            Ok(d) => daemon.earliest = d,
+            Err(_) => r.error(day.span(), format!("\"{}\" is not a date: write it like \"1990-01-01\"", day.get_ref())),
+        }
+    }
+    if let Some(horizon) = r.duration(t, "horizon") {
+        daemon.horizon = horizon;
     }
     daemon
 }

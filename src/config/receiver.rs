@@ -96,7 +96,16 @@ pub(super) fn read_kind(
             url.map(|url| ReceiverKind::Webhook { url, secret: secret.flatten() })
         }
         "ntfy" => {
-            let url = read_url(r, t, "url", span, &section);
+            let url = read_url(r, t, "url", span, &section).filter(|url| {
+                let topic = reqwest::Url::parse(url)
+                    .ok()
+                    .and_then(|u| u.path_segments().and_then(|mut s| s.next_back()).map(str::to_owned));
+                let ok = topic.is_some_and(|t| !t.is_empty());
+                if !ok && let Some(value) = t.get("url") {
+                    r.error(value.span(), "an ntfy url names its topic: write it like https://ntfy.sh/desk-alerts");
+                }
+                ok
+            });
             let token = read_secret(r, t, "token", span, false);
             url.map(|url| ReceiverKind::Ntfy { url, token: token.flatten() })
         }

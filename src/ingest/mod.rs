@@ -21,6 +21,8 @@ use crate::store::{ArticleIn, IngestReport, MentionIn, Policy, Result, Store};
 #[derive(Debug)]
 pub struct Ingester {
     timezone: chrono_tz::Tz,
+    /// What times are believed (`[daemon] earliest`, `horizon`).
+    window: crate::config::Daemon,
     watch: Watch,
     /// Lower-case phrases with the tags of their topic.
     topics: Vec<(String, Vec<String>)>,
@@ -43,7 +45,13 @@ impl Ingester {
             .flat_map(|d| d.match_phrases.iter().map(|p| (p.trim().to_lowercase(), d.id.clone())))
             .filter(|(p, _)| !p.is_empty())
             .collect();
-        Ingester { timezone: config.daemon.timezone, watch: Watch::new(actors), topics, declared }
+        Ingester {
+            timezone: config.daemon.timezone,
+            window: config.daemon.clone(),
+            watch: Watch::new(actors),
+            topics,
+            declared,
+        }
     }
 
     /// Extracts `text` (an article as given, with its optional header block) into what the
@@ -55,8 +63,21 @@ impl Ingester {
         published: Option<DateTime<FixedOffset>>,
         now: DateTime<Utc>,
     ) -> ArticleIn {
-        let extract::ArticleFacts { header, published, estimated, found } =
+        let extract::ArticleFacts { header, mut published, mut estimated, found } =
             extract::extract_article(text, published, now.fixed_offset(), self.timezone, &self.watch);
+        // A publication time before `earliest`, or more than a day ahead (a feed's
+        // future-dated entry, a year 9999), is not believed: the article counts as
+        // published when it was read, flagged as an estimate.
+        let published_utc = published.with_timezone(&Utc);
+        if !self.window.plausible(published_utc, now) || published_utc > now + chrono::Duration::days(1) {
+            tracing::warn!(
+                article = %origin.escape_debug(),
+                published = %published.to_rfc3339(),
+                "implausible publication time: taken as published now, flagged as estimated"
+            );
+            published = now.fixed_offset();
+            estimated = true;
+        }
         let body = &text[header.body_start..];
 
         let article_lower = body.to_lowercase();
@@ -66,6 +87,10 @@ impl Ingester {
         let mut mentions: Vec<MentionIn> = Vec::new();
         let mut moved_from: Option<(usize, DateTime<Utc>)> = None;
         for d in &found.deadlines {
+            // A due date outside the window is a misreading or a joke: never tracked.
+            if d.due.is_some_and(|due| !self.window.plausible(due.with_timezone(&Utc), now)) {
+                continue;
+            }
             if d.status == Some("superseded") {
                 // The extractor gives the old date right before the new one, same sentence.
                 moved_from = d.due.map(|due| (d.start, due.with_timezone(&Utc)));

@@ -33,7 +33,7 @@ pub async fn send(request: reqwest::RequestBuilder, what: &str, redact: Option<&
         Some(secret) if !secret.is_empty() => text.replace(secret, "<redacted>"),
         _ => text,
     };
-    let response = match request.send().await {
+    let mut response = match request.send().await {
         Ok(r) => r,
         Err(e) => {
             let kind = if e.is_timeout() {
@@ -55,8 +55,18 @@ pub async fn send(request: reqwest::RequestBuilder, what: &str, redact: Option<&
     // Read against the clock by the pipeline: a notifier does not read the time.
     let retry_after =
         response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let body = tokio::time::timeout(Duration::from_secs(5), response.text()).await.ok().and_then(Result::ok);
-    let reply: String = body.unwrap_or_default().chars().filter(|c| !c.is_control()).take(REPLY_CHARS).collect();
+    // Only the start of a refusal is kept; a huge or endless reply is never read whole.
+    let mut head = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        while head.len() < REPLY_CHARS * 4 {
+            match response.chunk().await {
+                Ok(Some(chunk)) => head.extend_from_slice(&chunk[..chunk.len().min(REPLY_CHARS * 4 - head.len())]),
+                _ => break,
+            }
+        }
+    })
+    .await;
+    let reply: String = String::from_utf8_lossy(&head).chars().filter(|c| !c.is_control()).take(REPLY_CHARS).collect();
     let message = clean(format!("{what}: HTTP {status}: {reply}"));
     if status.as_u16() == 408 || status.as_u16() == 429 || status.is_server_error() {
         Err(NotifyError { message, retryable: true, retry_after })

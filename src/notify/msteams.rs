@@ -31,15 +31,19 @@ impl MsTeams {
     }
 }
 
-/// Adaptive Cards read a Markdown subset in text blocks: untrusted text loses its markup
-/// characters' meaning by escaping.
+/// Adaptive Cards read a Markdown subset in text blocks (emphasis, links, lists): untrusted
+/// text has those markers escaped, list markers only where they start a line, so a date
+/// like 2025-08-08 reads as written.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut line_start = true;
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '`' | '>' | '<' | '!' | '-' | '+' | '|') {
+        let marker = matches!(c, '\\' | '*' | '_' | '[' | ']' | '`') || (line_start && matches!(c, '-' | '+' | '#' | '>'));
+        if marker {
             out.push('\\');
         }
         out.push(c);
+        line_start = c == '\n' || (line_start && c == ' ');
     }
     out
 }

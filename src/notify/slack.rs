@@ -65,5 +65,7 @@ pub fn blocks(message: &Message) -> Value {
     if !links.is_empty() {
         blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": cut(&links.join(" · "), 2900)}]}));
     }
-    json!({"text": message.subject, "blocks": blocks})
+    // `text` is the notification's fallback, read as mrkdwn too: a `<!channel>` in a title
+    // must not ping anyone.
+    json!({"text": escape(&message.subject), "blocks": blocks})
 }

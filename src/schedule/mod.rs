@@ -54,6 +54,10 @@ pub fn plan(deadline: &Deadline, config: &Config, now: DateTime<Utc>) -> Vec<Pla
     if deadline.status != DeadlineStatus::Active || deadline.tracking != crate::model::Tracking::Tracked {
         return Vec::new();
     }
+    // Outside `[daemon] earliest` .. now + `horizon` (a year 9999): never planned.
+    if !config.daemon.plausible(deadline.due, now) {
+        return Vec::new();
+    }
     let own: Option<Vec<Lead>> =
         deadline.lead_times.as_ref().map(|leads| leads.iter().filter_map(|l| Lead::parse(l).ok()).collect());
     let leads = own.as_deref().unwrap_or(&config.alerts.lead_times);
