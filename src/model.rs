@@ -367,6 +367,36 @@ pub struct AlertKey {
     pub receiver: String,
 }
 
+/// A deadline written in the config by the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredDeadline {
+    pub id: String,
+    pub title: String,
+    pub due: DateTime<Utc>,
+    pub tags: Vec<String>,
+    pub lead_times: Option<Vec<Lead>>,
+    pub match_phrases: Vec<String>,
+}
+
+/// One talk event found in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Talk {
+    /// As the text names them, at their fullest mention in the article.
+    pub participants: Vec<String>,
+    /// Canonical names of the watched actors among them.
+    pub actors: Vec<String>,
+    /// `held` or `planned`.
+    pub status: &'static str,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    /// The words the text uses about the talks, verbatim.
+    pub tone: Vec<String>,
+    pub reported_by: Option<String>,
+    pub evidence: String,
+    pub start: usize,
+    pub end: usize,
+}
+
 /// Where one message goes: a receiver, and for an email receiver one recipient address
 /// (`""` for receivers that have none; on a row written before per-recipient rows, every
 /// recipient of the receiver).

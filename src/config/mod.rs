@@ -19,6 +19,7 @@ use toml::de::{DeTable, DeValue};
 
 pub use diagnostic::{ConfigErrors, Diagnostic};
 pub use email::{PasswordSource, Secret, Smtp, SmtpTls, is_loopback};
+pub use crate::model::DeclaredDeadline;
 
 /// Defaults of `[smtp]` that apply even without an `[smtp]` section.
 pub mod email_defaults {
@@ -125,16 +126,6 @@ pub struct Alerts {
     pub late_after: Duration,
 }
 
-/// A deadline written in the config by the user.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeclaredDeadline {
-    pub id: String,
-    pub title: String,
-    pub due: DateTime<Utc>,
-    pub tags: Vec<String>,
-    pub lead_times: Option<Vec<Lead>>,
-    pub match_phrases: Vec<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receiver {

@@ -5,7 +5,6 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
 
 use super::sentence::Sentence;
 use super::timex::{Timex, TimexType};
@@ -65,24 +64,9 @@ impl Watch {
     }
 }
 
-/// One talk event found in the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Talk {
-    /// As the text names them, at their fullest mention in the article.
-    pub participants: Vec<String>,
-    /// Canonical names of the watched actors among them.
-    pub actors: Vec<String>,
-    /// `held` or `planned`.
-    pub status: &'static str,
-    pub date: Option<String>,
-    pub place: Option<String>,
-    /// The words the text uses about the talks, verbatim.
-    pub tone: Vec<String>,
-    pub reported_by: Option<String>,
-    pub evidence: String,
-    pub start: usize,
-    pub end: usize,
-}
+
+/// Talks are model types: the ledger stores them as extracted.
+pub use crate::model::Talk;
 
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(?:talks|negotiations|discussions|meetings?|summit|phone\s+call|call\s+with|spoke\s+(?:by\s+phone\s+)?with|met(?:\s+with)?|meets|meet\s+with|will\s+meet|to\s+meet|visit(?:ed|s)?|conversations?)(?-u:\b)")

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::outbox::{add_notice, apply_plan_in};
 use super::{DEADLINE_SELECT, PlanCounts, Result, Store, deadline_from_row, from_json, from_ms, sqlite, to_json};
-use crate::extract::Talk;
 use crate::model::{
-    Deadline, DeadlineStatus, PlannedAlert, TalkEvent, TalkSource, Target, Tracking, content_words, overlap, subject_of,
+    Deadline, DeadlineStatus, PlannedAlert, Talk, TalkEvent, TalkSource, Target, Tracking, content_words, overlap,
+    subject_of,
 };
 
 /// How far apart two reports of one deadline's due time may be ("12:01 a.m. on August 8"

@@ -11,8 +11,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
-use crate::config::DeclaredDeadline;
-use crate::model::{Deadline, DeadlineStatus, Revision, Tracking};
+use crate::model::{DeclaredDeadline, Deadline, DeadlineStatus, Revision, Tracking};
 
 mod feeds;
 mod merge;
