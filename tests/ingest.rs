@@ -357,7 +357,9 @@ from = "sanctiond <alerts@example.org>"
         spoken(later)
     );
     let path = dir.path().join("talks.txt");
-    std::fs::write(&path, article("Envoy in Moscow", &body)).expect("write");
+    let text = article("Envoy in Moscow", &body)
+        .replacen("Source: Test Wire\n", "Source: Test Wire\nURL: https://wire.example.org/envoy-in-moscow\n", 1);
+    std::fs::write(&path, text).expect("write");
     let (code, reports, stderr) = ingest(&config, &[path.display().to_string()]);
     assert_eq!(code, Some(0), "{stderr}");
     let facts = reports[0]["facts"].as_array().expect("facts");
@@ -372,6 +374,9 @@ from = "sanctiond <alerts@example.org>"
     assert!(subject.contains("new deadline") && subject.contains("new talk"), "{subject}");
     let body = notices[0].parsed().body_text(0).expect("text").into_owned();
     assert!(body.contains("Witkoff") && body.contains("ru-secondary-tariffs"), "{body}");
+    // Each fact carries the sentence behind it and the article's URL.
+    assert!(body.contains("https://wire.example.org/envoy-in-moscow"), "{body}");
+    assert!(body.contains("take effect on"), "the evidence sentence: {body}");
 
     // At the deadline, the alert names the talk that bears on it.
     let all = wait_until(Duration::from_secs(40), || Some(received_in(&outdir)).filter(|m| m.len() >= 2))
@@ -381,6 +386,9 @@ from = "sanctiond <alerts@example.org>"
     let text = alert.parsed().body_text(0).expect("text").into_owned();
     let talks = text.split("Latest talks:").nth(1).expect("a talks section");
     assert!(talks.contains("Steve Witkoff") && talks.contains("constructive"), "{text}");
+    // A deadline declared in the config says so where an article's would quote its sentence.
+    let why = text.split("Why sanctiond thinks it is due then:").nth(1).expect("an evidence section");
+    assert!(why.contains("declared in the config"), "{text}");
     let logged = daemon.wait_for_line("deadline alert", Duration::from_secs(5));
     assert!(logged.contains("Witkoff"), "the log alert carries the talks too: {logged}");
 }

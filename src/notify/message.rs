@@ -314,12 +314,24 @@ fn digest(
     let since = store.previous_digest(name, row.planned)?.unwrap_or(row.planned - chrono::Duration::days(7));
     let talks = store.talks_since(since, 50)?;
     let run = DigestRun { name, planned: row.planned, receiver: &row.key.receiver, late: row.late };
-    let view = DigestView::new(&run, digest.horizon, &deadlines, &candidates, &talks, tz, now);
+    let mut view = DigestView::new(&run, digest.horizon, &deadlines, &candidates, &talks, tz, now);
+    // Each entry quotes the sentence behind its due time, with its source and URL.
+    for entry in view.deadlines.iter_mut().chain(view.candidates.iter_mut()) {
+        if let Some(e) = store.evidence(&entry.id, 1)?.into_iter().next() {
+            entry.evidence = Some(render::one_line_long(&e.sentence));
+            entry.source = Some(render::one_line(&e.source));
+            entry.url = e.url.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        }
+    }
     let (text, html) = renderer.digest_bodies(&view).map_err(|e| BuildError::Render(e.to_string()))?;
     let id = message_id(row);
-    let list = |ds: &[crate::model::Deadline]| -> Vec<Value> {
+    let list = |ds: &[render::DigestDeadline], all: &[crate::model::Deadline]| -> Vec<Value> {
         ds.iter()
-            .map(|d| json!({"id": d.id, "title": render::one_line(&d.title), "due": millis(d.due), "tags": d.tags}))
+            .zip(all)
+            .map(|(v, d)| {
+                json!({"id": d.id, "title": v.title, "due": millis(d.due), "tags": d.tags,
+                       "evidence": v.evidence, "source": v.source, "url": v.url})
+            })
             .collect()
     };
     let payload = json!({
@@ -330,8 +342,8 @@ fn digest(
         "planned": millis(row.planned),
         "late": row.late,
         "horizon": view.digest.horizon,
-        "deadlines": list(&deadlines),
-        "candidates": list(&candidates),
+        "deadlines": list(&view.deadlines, &deadlines),
+        "candidates": list(&view.candidates, &candidates),
         "talks": talks.iter().map(render::talk_value).collect::<Vec<_>>(),
     });
     Ok(Message {
@@ -366,26 +378,34 @@ pub fn notice_subject(facts: &[Fact]) -> String {
     format!("[sanctiond] {}", parts.join(", "))
 }
 
-/// One fact as a sentence, times in `tz`.
+/// One fact as a sentence, times in `tz`, with the evidence and the article's URL.
 pub fn fact_line(fact: &Fact, tz: Tz) -> String {
-    match fact {
-        Fact::NewDeadline { deadline, title, due, source } => {
-            format!(
-                "new deadline {deadline}: {}, due {} (from {})",
-                render::one_line(title),
-                local_time(*due, tz),
-                render::one_line(source)
-            )
+    let cite = |source: &str, evidence: &Option<String>, url: &Option<String>| {
+        let mut out = format!("from {}", render::one_line(source));
+        if let Some(url) = url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
+            out.push_str(&format!(", {}", render::one_line(url)));
         }
-        Fact::Moved { deadline, title, from, to, source } => format!(
-            "deadline moved {deadline}: {}, from {} to {} (from {})",
+        if let Some(e) = evidence {
+            out.push_str(&format!(": \"{}\"", render::one_line_long(e)));
+        }
+        out
+    };
+    match fact {
+        Fact::NewDeadline { deadline, title, due, source, evidence, url } => format!(
+            "new deadline {deadline}: {}, due {} ({})",
+            render::one_line(title),
+            local_time(*due, tz),
+            cite(source, evidence, url)
+        ),
+        Fact::Moved { deadline, title, from, to, source, evidence, url } => format!(
+            "deadline moved {deadline}: {}, from {} to {} ({})",
             render::one_line(title),
             local_time(*from, tz),
             local_time(*to, tz),
-            render::one_line(source)
+            cite(source, evidence, url)
         ),
-        Fact::NewTalk { deadline, summary, source, .. } => {
-            format!("new talk on {deadline}: {} (from {})", render::one_line(summary), render::one_line(source))
+        Fact::NewTalk { deadline, summary, source, evidence, url, .. } => {
+            format!("new talk on {deadline}: {} ({})", render::one_line(summary), cite(source, evidence, url))
         }
         Fact::SourceStale { feed, since, error } => format!(
             "source stale: feed {feed} has had no new entry since {}{}",

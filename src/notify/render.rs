@@ -322,6 +322,10 @@ pub struct DigestDeadline {
     pub remaining: String,
     pub tags: Vec<String>,
     pub revisions: usize,
+    /// The sentence behind its due time, its source and the article's URL, when an article gave it.
+    pub evidence: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
 }
 
 impl DigestView {
@@ -368,6 +372,9 @@ fn digest_deadline(d: &crate::model::Deadline, tz: Tz, now: DateTime<Utc>) -> Di
         remaining: remaining(d.due - now),
         tags: d.tags.clone(),
         revisions: usize::try_from(d.revision).unwrap_or(1),
+        evidence: None,
+        source: None,
+        url: None,
     }
 }
 

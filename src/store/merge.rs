@@ -88,6 +88,11 @@ pub enum Fact {
         title: String,
         due: DateTime<Utc>,
         source: String,
+        /// The sentence that says so, and the article's URL.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
     },
     Moved {
         deadline: String,
@@ -95,6 +100,10 @@ pub enum Fact {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
     },
     NewTalk {
         deadline: String,
@@ -102,6 +111,10 @@ pub enum Fact {
         talk: i64,
         summary: String,
         source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
     },
     /// A feed has failed, or brought nothing new, for longer than its `stale_after`.
     SourceStale {
@@ -373,6 +386,8 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
                             from: d.due,
                             to: due,
                             source: label.clone(),
+                            evidence: Some(m.evidence.clone()),
+                            url: a.url.clone(),
                         });
                     }
                 } else if !report.added.iter().any(|(x, _)| *x == d.id) {
@@ -402,6 +417,8 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
                         title: m.title.clone(),
                         due,
                         source: label.clone(),
+                        evidence: Some(m.evidence.clone()),
+                        url: a.url.clone(),
                     });
                 }
                 id
@@ -415,7 +432,7 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
         push_new(&mut touched, id);
     }
 
-    let mut talks: Vec<(i64, i64, String)> = Vec::new();
+    let mut talks: Vec<(i64, i64, String, String)> = Vec::new();
     for t in &a.talks {
         let (id, new) = merge_talk(tx, t, article, published, now)?;
         if new {
@@ -429,13 +446,13 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .and_then(|d| d.and_hms_opt(12, 0, 0))
             .map_or(published, |d| d.and_utc().timestamp_millis());
-        talks.push((id, when, summary(t)));
+        talks.push((id, when, summary(t), t.evidence.clone()));
     }
     let mut link = tx.prepare_cached("INSERT OR IGNORE INTO talk_deadlines (talk_id, deadline_id) VALUES (?1, ?2)")?;
     for id in &touched {
         let Some(d) = load(tx, id)? else { continue };
         let due = d.due.timestamp_millis();
-        for (talk, when, summary) in &talks {
+        for (talk, when, summary, evidence) in &talks {
             if *when > due || due - *when > LINK_WINDOW_MS || link.execute(params![talk, id])? == 0 {
                 continue;
             }
@@ -447,6 +464,8 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
                     talk: *talk,
                     summary: summary.clone(),
                     source: label.clone(),
+                    evidence: Some(evidence.clone()),
+                    url: a.url.clone(),
                 });
             }
         }
