@@ -357,8 +357,11 @@ from = "sanctiond <alerts@example.org>"
         spoken(later)
     );
     let path = dir.path().join("talks.txt");
-    let text = article("Envoy in Moscow", &body)
-        .replacen("Source: Test Wire\n", "Source: Test Wire\nURL: https://wire.example.org/envoy-in-moscow\n", 1);
+    let text = article("Envoy in Moscow", &body).replacen(
+        "Source: Test Wire\n",
+        "Source: Test Wire\nURL: https://wire.example.org/envoy-in-moscow\n",
+        1,
+    );
     std::fs::write(&path, text).expect("write");
     let (code, reports, stderr) = ingest(&config, &[path.display().to_string()]);
     assert_eq!(code, Some(0), "{stderr}");

@@ -72,7 +72,11 @@ fn an_alert_quotes_the_sentence_behind_its_due_time_with_its_source_and_url() {
     // Due at the end of August 8 (UTC): the 1d alert goes out on August 7 at 23:59:59.
     let got = deliver(&mut store, &config, t("2025-08-07T23:59:59Z"));
     let alert = got.iter().find(|m| m.payload["kind"] == "alert").expect("the 1d alert");
-    assert!(alert.text.contains("Secondary tariffs on buyers of Russian oil take effect on August 8"), "{}", alert.text);
+    assert!(
+        alert.text.contains("Secondary tariffs on buyers of Russian oil take effect on August 8"),
+        "{}",
+        alert.text
+    );
     assert!(alert.text.contains("(Test Wire, https://wire.example.org/tariffs)"), "{}", alert.text);
     // minijinja escapes '/' in HTML as &#x2f;, which a browser reads back as '/'.
     let html = alert.html.replace("&#x2f;", "/");

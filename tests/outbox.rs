@@ -134,12 +134,8 @@ struct SilentRelay {
 impl SilentRelay {
     fn start(mode: &str) -> SilentRelay {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/silent_smtp.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .args(["--mode", mode])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3");
+        let mut child =
+            Command::new("python3").arg(script).args(["--mode", mode]).stdout(Stdio::piped()).spawn().expect("python3");
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("READY");
         let port = line.strip_prefix("READY ").and_then(|p| p.trim().parse().ok()).expect("port");

@@ -49,17 +49,15 @@ fn summary(m: &Message) -> (String, String, String, bool) {
         ),
         MessageKind::Digest => (
             format!("digest:{}", p["digest"].as_str().unwrap_or("")),
-            DateTime::parse_from_rfc3339(p["planned"].as_str().unwrap_or("")).map(|t| t.to_rfc3339()).unwrap_or_default(),
+            DateTime::parse_from_rfc3339(p["planned"].as_str().unwrap_or(""))
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
             m.receiver.clone(),
             late,
         ),
         MessageKind::Notice => {
-            let facts: Vec<&str> = p["facts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|f| f["deadline"].as_str().unwrap_or("-"))
-                .collect();
+            let facts: Vec<&str> =
+                p["facts"].as_array().into_iter().flatten().map(|f| f["deadline"].as_str().unwrap_or("-")).collect();
             (format!("notice:{}", facts.join(",")), String::new(), m.receiver.clone(), false)
         }
     }
@@ -491,7 +489,8 @@ fn a_row_is_checked_against_its_deadlines_revision_just_before_it_is_sent() {
 
 #[test]
 fn ack_stops_the_remaining_leads_for_one_receiver_until_the_deadline_moves() {
-    let two = format!("{BASIC}\n[[receiver]]\nname = \"a\"\ntype = \"log\"\n[[receiver]]\nname = \"b\"\ntype = \"log\"\n");
+    let two =
+        format!("{BASIC}\n[[receiver]]\nname = \"a\"\ntype = \"log\"\n[[receiver]]\nname = \"b\"\ntype = \"log\"\n");
     let mut h = Harness::start(&two, t("2025-08-01T00:00:00Z"));
     assert_eq!(h.tick(t("2025-08-05T12:00:00Z")).len(), 2, "3d to a and b");
     let (revision, stopped) = h.s().ack("ru", Some("a"), t("2025-08-06T00:00:00Z")).expect("ack").expect("known");

@@ -17,9 +17,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use toml::de::{DeTable, DeValue};
 
+pub use crate::model::DeclaredDeadline;
 pub use diagnostic::{ConfigErrors, Diagnostic};
 pub use email::{PasswordSource, Secret, Smtp, SmtpTls, is_loopback};
-pub use crate::model::DeclaredDeadline;
 
 /// Defaults of `[smtp]` that apply even without an `[smtp]` section.
 pub mod email_defaults {
@@ -125,7 +125,6 @@ pub struct Alerts {
     /// An alert sent more than this after its planned time counts as missed and late.
     pub late_after: Duration,
 }
-
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receiver {

@@ -46,7 +46,10 @@ pub(super) fn read(r: &mut Reader, root: &DeTable<'_>) -> Vec<TimeInterval> {
             match NaiveTime::parse_from_str(text.get_ref(), "%H:%M") {
                 Ok(time) => Some(time),
                 Err(_) => {
-                    r.error(text.span(), format!("\"{}\" is not a time of day: write it like \"18:30\"", text.get_ref()));
+                    r.error(
+                        text.span(),
+                        format!("\"{}\" is not a time of day: write it like \"18:30\"", text.get_ref()),
+                    );
                     None
                 }
             }

@@ -118,7 +118,10 @@ pub(super) fn read_kind(
                 let id = room.get_ref();
                 let ok = id.starts_with('!') && id.contains(':');
                 if !ok {
-                    r.error(room.span(), "room must be a Matrix room id like \"!abc123:example.org\" (Element: Room settings, Advanced)");
+                    r.error(
+                        room.span(),
+                        "room must be a Matrix room id like \"!abc123:example.org\" (Element: Room settings, Advanced)",
+                    );
                 }
                 ok
             });

@@ -64,7 +64,6 @@ impl Watch {
     }
 }
 
-
 /// Talks are model types: the ledger stores them as extracted.
 pub use crate::model::Talk;
 

@@ -124,7 +124,6 @@ impl Mailer {
             Ok(())
         }
     }
-
 }
 
 impl Relay {

@@ -17,7 +17,8 @@ pub fn write(message: &Message) {
     match message.kind {
         MessageKind::Alert => {
             let d = &p["deadline"];
-            let talks: Vec<String> = p["talks"].as_array().map(|ts| ts.iter().map(talk_line).collect()).unwrap_or_default();
+            let talks: Vec<String> =
+                p["talks"].as_array().map(|ts| ts.iter().map(talk_line).collect()).unwrap_or_default();
             let lead = s(&p["lead"]);
             tracing::info!(
                 target: ALERT_TARGET,
@@ -68,11 +69,13 @@ pub fn write(message: &Message) {
 fn talk_line(t: &Value) -> String {
     let names: Vec<&str> =
         t["participants"].as_array().map(|ps| ps.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-    let mut line = format!("{} {} {}", t["date"].as_str().unwrap_or(""), t["status"].as_str().unwrap_or(""), names.join(" & "));
+    let mut line =
+        format!("{} {} {}", t["date"].as_str().unwrap_or(""), t["status"].as_str().unwrap_or(""), names.join(" & "));
     if let Some(place) = t["place"].as_str() {
         line.push_str(&format!(" in {place}"));
     }
-    let tone: Vec<&str> = t["tone"].as_array().map(|ws| ws.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let tone: Vec<&str> =
+        t["tone"].as_array().map(|ws| ws.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     if !tone.is_empty() {
         line.push_str(&format!(" ({})", tone.join(", ")));
     }

@@ -17,7 +17,10 @@ pub struct Matrix {
 
 impl std::fmt::Debug for Matrix {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Matrix").field("homeserver", &self.homeserver.as_str()).field("room", &self.room).finish_non_exhaustive()
+        f.debug_struct("Matrix")
+            .field("homeserver", &self.homeserver.as_str())
+            .field("room", &self.room)
+            .finish_non_exhaustive()
     }
 }
 
@@ -58,8 +61,13 @@ mod tests {
 
     #[test]
     fn room_and_transaction_are_escaped_path_segments() {
-        let m = Matrix::new("https://matrix.example.org", "!room:example.org", &Secret::new("t".into()), Duration::from_secs(1))
-            .expect("matrix");
+        let m = Matrix::new(
+            "https://matrix.example.org",
+            "!room:example.org",
+            &Secret::new("t".into()),
+            Duration::from_secs(1),
+        )
+        .expect("matrix");
         assert_eq!(
             m.url("alert.x/y.1.0.desk").as_str(),
             "https://matrix.example.org/_matrix/client/v3/rooms/!room:example.org/send/m.room.message/alert.x%2Fy.1.0.desk"

@@ -171,10 +171,9 @@ fn millis(t: DateTime<Utc>) -> String {
 /// `alert.ru-tariffs.2.259200.desk`, `notice.12.desk`, `digest.monday.1754640000000.desk`.
 fn message_id(row: &Alert) -> String {
     match row.kind {
-        MessageKind::Alert => format!(
-            "alert.{}.{}.{}.{}",
-            row.key.deadline, row.key.revision, row.key.lead_seconds, row.key.receiver
-        ),
+        MessageKind::Alert => {
+            format!("alert.{}.{}.{}.{}", row.key.deadline, row.key.revision, row.key.lead_seconds, row.key.receiver)
+        }
         MessageKind::Notice => format!("notice.{}.{}", payload_of(row), row.key.receiver),
         MessageKind::Digest => {
             format!("digest.{}.{}.{}", payload_of(row), row.planned.timestamp_millis(), row.key.receiver)
@@ -182,13 +181,7 @@ fn message_id(row: &Alert) -> String {
     }
 }
 
-fn alert(
-    store: &Store,
-    renderer: &Renderer,
-    row: &Alert,
-    tz: Tz,
-    now: DateTime<Utc>,
-) -> Result<Message, BuildError> {
+fn alert(store: &Store, renderer: &Renderer, row: &Alert, tz: Tz, now: DateTime<Utc>) -> Result<Message, BuildError> {
     let key = &row.key;
     let deadline = store
         .deadline(&key.deadline)?
@@ -213,8 +206,12 @@ fn alert(
     });
     let (text, html) = renderer.bodies(&view).map_err(|e| BuildError::Render(e.to_string()))?;
     let talks_json: Vec<Value> = talks.iter().map(render::talk_value).collect();
-    let sources: Vec<Value> =
-        view.deadline.evidence.iter().map(|e| json!({"source": e.source, "url": e.url, "evidence": e.sentence})).collect();
+    let sources: Vec<Value> = view
+        .deadline
+        .evidence
+        .iter()
+        .map(|e| json!({"source": e.source, "url": e.url, "evidence": e.sentence}))
+        .collect();
     let id = message_id(row);
     let payload = json!({
         "id": id,

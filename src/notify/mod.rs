@@ -54,7 +54,10 @@ impl NotifyError {
 pub enum Notifier {
     /// Written to the log inside the transaction that settles the row (see [`log`]).
     Log,
-    Email { mailer: email::Mailer, to: Vec<lettre::Address> },
+    Email {
+        mailer: email::Mailer,
+        to: Vec<lettre::Address>,
+    },
     Webhook(webhook::Webhook),
     Ntfy(ntfy::Ntfy),
     Slack(slack::Slack),
@@ -71,8 +74,10 @@ impl Notifier {
                 Ok(())
             }
             Notifier::Email { mailer, to } => {
-                let bytes =
-                    message.email.as_deref().ok_or_else(|| NotifyError::fail("the message was not built as an email"))?;
+                let bytes = message
+                    .email
+                    .as_deref()
+                    .ok_or_else(|| NotifyError::fail("the message was not built as an email"))?;
                 let one;
                 let recipients: &[lettre::Address] = if message.recipient.is_empty() {
                     to

@@ -38,7 +38,8 @@ pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut line_start = true;
     for c in text.chars() {
-        let marker = matches!(c, '\\' | '*' | '_' | '[' | ']' | '`') || (line_start && matches!(c, '-' | '+' | '#' | '>'));
+        let marker =
+            matches!(c, '\\' | '*' | '_' | '[' | ']' | '`') || (line_start && matches!(c, '-' | '+' | '#' | '>'));
         if marker {
             out.push('\\');
         }

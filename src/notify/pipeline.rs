@@ -65,7 +65,12 @@ pub fn retry_delay(failures: i64, seed: i64) -> Duration {
 /// The one retry policy: what a send's result makes of its row. A retryable failure waits
 /// [`retry_delay`] (or the server's `Retry-After`, if longer), until retrying has gone on
 /// for `max_retry`; then, and for a final failure, the row fails.
-pub fn outcome(claimed: &Claimed, result: &Result<(), NotifyError>, now: DateTime<Utc>, max_retry: Duration) -> Outcome {
+pub fn outcome(
+    claimed: &Claimed,
+    result: &Result<(), NotifyError>,
+    now: DateTime<Utc>,
+    max_retry: Duration,
+) -> Outcome {
     let error = match result {
         Ok(()) => return Outcome::Sent,
         Err(e) if !e.retryable => return Outcome::Failed { error: e.message.clone() },
@@ -108,7 +113,8 @@ fn max_retry(config: &Config) -> Duration {
 
 /// Logs what a send came to, for the rows that did not simply go out.
 fn log_outcome(row: &Alert, outcome: &Outcome) {
-    let what = if row.kind == crate::model::MessageKind::Alert { row.key.deadline.as_str() } else { row.label.as_str() };
+    let what =
+        if row.kind == crate::model::MessageKind::Alert { row.key.deadline.as_str() } else { row.label.as_str() };
     match outcome {
         Outcome::Sent => {}
         Outcome::RetryAt { at, error } => tracing::warn!(
@@ -280,8 +286,13 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) -> Result<()
     }
     // Sends on the wire get a moment to finish; the rest stay `sending` and go out again
     // after the restart, under the same identity.
-    if !sends.is_empty() && tokio::time::timeout(SEND_GRACE, async { while sends.join_next().await.is_some() {} }).await.is_err() {
-        tracing::warn!(abandoned = sends.len(), "sends still on the wire at shutdown are abandoned; they go out after the restart");
+    if !sends.is_empty()
+        && tokio::time::timeout(SEND_GRACE, async { while sends.join_next().await.is_some() {} }).await.is_err()
+    {
+        tracing::warn!(
+            abandoned = sends.len(),
+            "sends still on the wire at shutdown are abandoned; they go out after the restart"
+        );
         sends.shutdown().await;
     }
     Ok(())
@@ -355,7 +366,9 @@ async fn dispatch(
             sends.spawn(async move {
                 let result = match tokio::time::timeout(guard, endpoint.notifier.send(&message)).await {
                     Ok(result) => result,
-                    Err(_) => Err(NotifyError::retry(format!("no answer within {}", humantime::format_duration(guard)))),
+                    Err(_) => {
+                        Err(NotifyError::retry(format!("no answer within {}", humantime::format_duration(guard))))
+                    }
                 };
                 drop(permit);
                 let now = clock.now();

@@ -133,7 +133,11 @@ impl AlertView {
                     .map(|e| EvidencePart {
                         sentence: one_line_long(&e.sentence),
                         source: one_line(&e.source),
-                        url: e.url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://")).map(one_line),
+                        url: e
+                            .url
+                            .as_deref()
+                            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                            .map(one_line),
                     })
                     .collect(),
             },

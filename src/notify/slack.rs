@@ -63,7 +63,8 @@ pub fn blocks(message: &Message) -> Value {
         .take(10)
         .collect();
     if !links.is_empty() {
-        blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": cut(&links.join(" · "), 2900)}]}));
+        blocks
+            .push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": cut(&links.join(" · "), 2900)}]}));
     }
     // `text` is the notification's fallback, read as mrkdwn too: a `<!channel>` in a title
     // must not ping anyone.

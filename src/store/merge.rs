@@ -315,12 +315,7 @@ impl Store {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt
             .query_map(params![deadline, limit, SAME_DUE_MS], |r| {
-                Ok(Evidence {
-                    sentence: r.get(0)?,
-                    source: r.get(1)?,
-                    url: r.get(2)?,
-                    published: from_ms(r.get(3)?),
-                })
+                Ok(Evidence { sentence: r.get(0)?, source: r.get(1)?, url: r.get(2)?, published: from_ms(r.get(3)?) })
             })
             .map_err(sqlite(&self.path))?;
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))

@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
-use crate::model::{DeclaredDeadline, Deadline, DeadlineStatus, Revision, Tracking};
+use crate::model::{Deadline, DeadlineStatus, DeclaredDeadline, Revision, Tracking};
 
 mod feeds;
 mod merge;
@@ -264,8 +264,10 @@ fn create(path: &Path) -> Result<()> {
         store.configure().and_then(|()| store.migrate()).map_err(sqlite(&fresh))?;
         // Closing the last connection checkpoints the WAL into the file.
     }
-    std::fs::rename(&fresh, path)
-        .map_err(|e| StoreError::Damaged { path: path.to_owned(), what: format!("cannot put the new ledger in place: {e}") })
+    std::fs::rename(&fresh, path).map_err(|e| StoreError::Damaged {
+        path: path.to_owned(),
+        what: format!("cannot put the new ledger in place: {e}"),
+    })
 }
 
 /// SQLite writes its 16-byte magic string first; a ledger shorter than a page or without it

@@ -258,7 +258,13 @@ impl Store {
 
     /// Like [`Store::settle`], running `effect` inside the transaction, after the row is
     /// marked and before the commit: a log alert is written and settled in one step.
-    pub fn settle_with(&mut self, id: i64, outcome: &Outcome, now: DateTime<Utc>, effect: impl FnOnce()) -> Result<bool> {
+    pub fn settle_with(
+        &mut self,
+        id: i64,
+        outcome: &Outcome,
+        now: DateTime<Utc>,
+        effect: impl FnOnce(),
+    ) -> Result<bool> {
         let now_ms = now.timestamp_millis();
         let (state, sent, error, next) = match outcome {
             Outcome::Sent => (AlertState::Sent, Some(now_ms), None, now_ms),
@@ -519,7 +525,8 @@ pub(super) fn apply_plan_in(
                 counts.planned += 1;
             }
             Some(row) => {
-                let revivable = row.cancel_reason.as_deref().and_then(CancelReason::parse).is_none_or(|r| r.revivable());
+                let revivable =
+                    row.cancel_reason.as_deref().and_then(CancelReason::parse).is_none_or(|r| r.revivable());
                 let revive = row.state == AlertState::Cancelled.as_str() && planned_ms > now && revivable;
                 let shifted = row.state == AlertState::Pending.as_str() && row.planned_ms != planned_ms;
                 if revive || shifted {
