@@ -670,6 +670,8 @@ fn ack(config_path: &Path, id: &str, receiver: Option<&str>) -> anyhow::Result<(
         return Err(InputError(format!("no receiver named \"{name}\" (the config has: {})", known.join(", "))).into());
     }
     let mut store = open_ledger_rw(&config)?;
+    // The declared deadlines first, as the daemon would, so one just declared can be acked.
+    schedule::sync(&mut store, &config, Utc::now())?;
     match store.ack(id, receiver, Utc::now())? {
         None => Err(InputError(format!("no deadline {id:?} in the ledger (see sanctiond deadlines --all)")).into()),
         Some((revision, cancelled)) => {

@@ -448,3 +448,57 @@ fn a_digest_arrives_on_its_schedule() {
     let text = got[0].parsed().body_text(0).expect("text").into_owned();
     assert!(text.contains("Price cap review") && text.contains("Id: ru-tariffs"), "{text}");
 }
+
+/// Standard base64, for looking for an encoded secret in the log.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn smtp_auth_at_trace_level_never_logs_the_password_plain_or_encoded() {
+    let password = "S3cr3t-Tr4ce-Pw";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (sink, ca) = tls_sink("starttls", dir.path(), Some(("alerts", password)));
+    let smtp = format!(
+        "host = \"localhost\"\nport = {}\ntls = \"starttls\"\nca_file = \"{}\"\nusername = \"alerts\"\npassword_env = \"TEST_SMTP_PASSWORD\"",
+        sink.port,
+        ca.display()
+    );
+    let path = write_config(
+        dir.path(),
+        &config(&Setup {
+            dir: dir.path(),
+            smtp,
+            to: &["desk@example.org"],
+            title: "Traced",
+            due_in_ms: 500,
+            leads: r#"["0s"]"#,
+        }),
+    );
+    let daemon = Daemon::start(&path, &[("TEST_SMTP_PASSWORD", password), ("RUST_LOG", "trace")]);
+    wait_until(Duration::from_secs(15), || (!sink.received().is_empty()).then_some(())).expect("delivered with AUTH");
+    std::thread::sleep(Duration::from_millis(300));
+    let log = daemon.lines().join("\n");
+    assert!(log.contains("DEBUG"), "trace logging is on: {log}");
+    assert!(!log.contains(password), "the password is in the log");
+    for encoded in [
+        base64(format!("\0alerts\0{password}").as_bytes()),
+        base64(password.as_bytes()),
+        base64(format!("alerts\0{password}").as_bytes()),
+    ] {
+        assert!(!log.contains(&encoded), "the password is in the log as base64 {encoded}");
+    }
+    assert_eq!(base64(b"\0alerts\0right"), "AGFsZXJ0cwByaWdodA==", "the encoder itself");
+}

@@ -267,3 +267,57 @@ fn a_relay_silent_after_mail_from_delays_nobody_else() {
 fn a_relay_silent_after_the_data_delays_nobody_else() {
     hung_relay_keeps_everything_else_on_time("after-data");
 }
+
+#[test]
+fn ack_stops_one_receivers_remaining_alerts_and_says_what_it_did() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let due = Utc::now() + chrono::Duration::days(10);
+    let config = format!(
+        r#"
+[daemon]
+state_dir = "{state}"
+[alerts]
+lead_times = ["7d", "3d", "1d"]
+[[receiver]]
+name = "a"
+type = "log"
+[[receiver]]
+name = "b"
+type = "log"
+[[deadline]]
+id = "acked"
+title = "Acknowledged deadline"
+due = "{due}"
+"#,
+        state = dir.path().join("state").display(),
+        due = rfc3339(due)
+    );
+    let path = write_config(dir.path(), &config);
+    let run = |args: &[&str]| {
+        let out = sanctiond().arg("--config").arg(&path).args(args).output().expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = run(&["ack", "acked", "--receiver", "a"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("acked: acknowledged for receiver a (revision 1); 3 pending alert(s) stopped"), "{stdout}");
+    let rows = alerts_json(&path);
+    for row in &rows {
+        let expected = if row["receiver"] == "a" { ("cancelled", "acknowledged") } else { ("pending", "") };
+        assert_eq!(
+            (row["state"].as_str().unwrap_or(""), row["cancel_reason"].as_str().unwrap_or("")),
+            expected,
+            "{row}"
+        );
+    }
+    assert_eq!(rows.len(), 6);
+    let (code, _, stderr) = run(&["ack", "no-such-deadline"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no deadline \"no-such-deadline\""), "{stderr}");
+    let (code, _, stderr) = run(&["ack", "acked", "--receiver", "nobody"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no receiver named \"nobody\""), "{stderr}");
+}

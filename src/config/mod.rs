@@ -341,8 +341,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let receivers = read_receivers(&mut r, root, root.contains_key("smtp"));
     let templates = read_templates(&mut r, root, path);
     let names: HashSet<&str> = receivers.iter().map(|r| r.name.as_str()).collect();
-    let time_intervals = quiet::read(&mut r, root);
-    let interval_names: HashSet<&str> = time_intervals.iter().map(|i| i.name.as_str()).collect();
+    let (time_intervals, written) = quiet::read(&mut r, root);
+    let interval_names: HashSet<&str> = written.iter().map(String::as_str).collect();
     let routes = read_routes(&mut r, root, &names, &interval_names);
     let default_receivers = read_routing(&mut r, root, &names, &receivers);
     let deadlines = read_deadlines(&mut r, root, daemon.timezone);

@@ -25,11 +25,17 @@ pub struct TimeInterval {
     pub timezone: Option<Tz>,
 }
 
-pub(super) fn read(r: &mut Reader, root: &DeTable<'_>) -> Vec<TimeInterval> {
+/// The valid intervals, and the name of every interval written (valid or not), so a route
+/// naming one with a mistake is not also told that it does not exist.
+pub(super) fn read(r: &mut Reader, root: &DeTable<'_>) -> (Vec<TimeInterval>, Vec<String>) {
     let mut out: Vec<TimeInterval> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for (t, span) in r.tables(root, "time_interval") {
         r.check_keys(t, "[[time_interval]]", &KEYS);
         let name = required_string(r, t, "name", &span, "[[time_interval]]");
+        if let Some(name) = &name {
+            names.push(name.get_ref().clone());
+        }
         let mut weekdays = Vec::new();
         for day in r.strings(t, "weekdays").unwrap_or_default() {
             match day.get_ref().parse::<Weekday>() {
@@ -78,7 +84,7 @@ pub(super) fn read(r: &mut Reader, root: &DeTable<'_>) -> Vec<TimeInterval> {
             out.push(TimeInterval { name: name.into_inner(), weekdays, start, end, timezone });
         }
     }
-    out
+    (out, names)
 }
 
 /// Checks that every name in `mute` is a declared interval.
@@ -87,10 +93,12 @@ pub(super) fn check_names(r: &mut Reader, mute: &[toml::Spanned<String>], known:
         if !known.contains(name.get_ref().as_str()) {
             let mut names: Vec<&str> = known.iter().copied().collect();
             names.sort_unstable();
-            r.error(
-                name.span(),
-                format!("no [[time_interval]] named \"{}\" (declared: {})", name.get_ref(), names.join(", ")),
-            );
+            let hint = match super::diagnostic::did_you_mean(name.get_ref(), &names) {
+                Some(close) => format!(", did you mean \"{close}\"?"),
+                None if names.is_empty() => ": declare it with [[time_interval]]".to_owned(),
+                None => format!(" (declared: {})", names.join(", ")),
+            };
+            r.error(name.span(), format!("no [[time_interval]] named \"{}\"{hint}", name.get_ref()));
         }
     }
 }
