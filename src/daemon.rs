@@ -161,11 +161,9 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let spool = match &config.spool {
         None => None,
         Some(spool) => {
-            crate::ingest::spool::create_dirs(spool).map_err(|(path, source)| DaemonError::Io {
-                what: "cannot create the spool directory",
-                path,
-                source,
-            })?;
+            // Created before READY when they can be; when they cannot, the spool's own task
+            // keeps trying and logs the fault once: alerts do not depend on the spool.
+            let _ = crate::ingest::spool::create_dirs(spool);
             let ctx = crate::ingest::spool::SpoolContext {
                 spool: spool.clone(),
                 ledger: ledger.clone(),

@@ -200,13 +200,7 @@ pub(crate) async fn with_store<T: Send + 'static>(
     store: &Arc<Mutex<Store>>,
     f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
 ) -> std::result::Result<T, String> {
-    let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || {
-        let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut store).map_err(|e| e.to_string())
-    })
-    .await
-    .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
+    crate::notify::pipeline::with_store(store, move |s| f(s).map_err(|e| e.to_string())).await
 }
 
 /// Whether `phrase` occurs in `haystack` as whole words (both already lower case).

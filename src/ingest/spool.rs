@@ -600,6 +600,14 @@ pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Resu
         log_taken(&path, Ok(taken));
     }
     let marker = Arc::new(Mutex::new(marker));
+    // A spool that cannot be written (read-only, `done/` or `rejected/` missing or not a
+    // directory, a full disk, a ledger that cannot record): logged once when it starts and
+    // once when it clears; meanwhile one file is tried per scan, the rest wait.
+    let mut fault: Option<Fault> = None;
+    if let Err((dir, e)) = create_dirs(&spool) {
+        let error = format!("cannot create {}: {e}", escaped(dir.as_os_str()));
+        fault = Some(Fault::start(&error));
+    }
     tracing::info!(dir = %spool.dir.display(), "watching the spool directory");
     let mut settler = Settler::new(spool.settle);
     let mut scan = tokio::time::interval(spool.scan_interval);
@@ -613,13 +621,20 @@ pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Resu
         tokio::select! {
             _ = scan.tick() => {
                 left_in_place.retain(|path, was| identity(path).as_ref() == Some(was));
+                if fault.is_some() {
+                    let _ = create_dirs(&spool);
+                }
                 for path in list(&spool.dir) {
                     if settle_one(&mut settler, &path) == Verdict::Ready {
                         ready.push(path);
                     }
                 }
+                if fault.is_some() {
+                    // One file tells whether the fault has cleared.
+                    ready.truncate(1);
+                }
             }
-            Some((path, renamed)) = events.recv() => {
+            Some((path, renamed)) = events.recv(), if fault.is_none() => {
                 if renamed {
                     settler.renamed_in(&path, Instant::now());
                 }
@@ -636,6 +651,9 @@ pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Resu
             }
             _ = shutdown.changed() => return Ok(()),
         }
+        // Only entries directly in the spool: an event about the directory itself (a
+        // remount, a change of mode) names no file.
+        ready.retain(|p| p.parent() == Some(spool.dir.as_path()));
         ready.sort();
         ready.dedup();
         for path in ready {
@@ -664,12 +682,49 @@ pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Resu
             {
                 left_in_place.insert(path.clone(), id);
             }
-            log_taken(&path, taken);
+            match (&taken, &mut fault) {
+                (Err(error), None) => {
+                    fault = Some(Fault::start(&format!("{}: {error}", escaped(path.as_os_str()))));
+                    break;
+                }
+                (Err(_), Some(f)) => {
+                    f.count += 1;
+                    break;
+                }
+                (Ok(_), Some(f)) => {
+                    f.clear();
+                    fault = None;
+                    left_in_place.clear();
+                    log_taken(&path, taken);
+                }
+                (Ok(_), None) => log_taken(&path, taken),
+            }
             changed.notify_one();
             if *shutdown.borrow() {
                 return Ok(());
             }
         }
+    }
+}
+
+/// A fault of the spool as a whole, logged when it starts and when it clears.
+#[derive(Debug)]
+struct Fault {
+    since: Instant,
+    count: u64,
+}
+
+impl Fault {
+    fn start(error: &str) -> Fault {
+        tracing::error!(
+            %error,
+            "spool: cannot take files now (is the directory writable, with done/ and rejected/ as directories, and space on the disk?); files stay where they are and are tried again at each scan"
+        );
+        Fault { since: Instant::now(), count: 1 }
+    }
+
+    fn clear(&self) {
+        tracing::info!(failures = self.count, after = ?self.since.elapsed(), "spool: taking files again");
     }
 }
 

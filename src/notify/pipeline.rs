@@ -195,18 +195,24 @@ pub fn write_log_rows(
     Ok(n)
 }
 
-/// Runs the ledger operation `f` on a blocking thread, holding the ledger's lock.
-async fn with_store<T: Send + 'static>(
+/// Runs the ledger operation `f` on a blocking thread, holding the ledger's lock: short,
+/// local work only, never the network.
+pub(crate) async fn with_store<T: Send + 'static>(
     store: &Arc<Mutex<Store>>,
     f: impl FnOnce(&mut Store) -> T + Send + 'static,
 ) -> T {
     let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || {
+    let joined = tokio::task::spawn_blocking(move || {
         let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut store)
     })
-    .await
-    .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
+    .await;
+    match joined {
+        Ok(value) => value,
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        // The runtime is shutting down: this task goes with it.
+        Err(_) => std::future::pending().await,
+    }
 }
 
 /// A fault logged once when it starts and once when it clears, not on every attempt.
