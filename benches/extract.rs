@@ -1,6 +1,7 @@
 //! Extraction throughput on real news text, one core, the full pipeline (time
 //! expressions, sentences, deadlines). `cargo bench --bench extract [-- CORPUS_DIR]`;
 //! the corpus is read from `../shared/corpus` by default, never copied into the repo.
+//! Quick mode (`cargo test`): 100 articles, one round, a 100-entry watch list.
 
 use std::time::Instant;
 
@@ -10,7 +11,13 @@ use sanctiond::extract::{Actor, NO_ACTORS, Options, Watch, extract};
 mod common;
 
 fn main() {
-    let Some(docs) = common::corpus() else { return };
+    let quick = common::quick();
+    common::announce("extract", quick);
+    let Some(mut docs) = common::corpus() else { return };
+    let (rounds, watch_size) = if quick { (1, 100) } else { (20, 1_000) };
+    if quick {
+        docs.truncate(100);
+    }
     let bytes: usize = docs.iter().map(|(t, _)| t.len()).sum();
     let options: Vec<Options> = docs
         .iter()
@@ -24,23 +31,23 @@ fn main() {
             actors: &NO_ACTORS,
         })
         .collect();
-    // A 1,000-entry watch list: a few real names among synthetic ones.
+    // A 1,000-entry watch list (quick: 100): a few real names among synthetic ones.
     let mut actors: Vec<Actor> = ["Vladimir Putin", "Steve Witkoff", "Sergei Lavrov", "Marco Rubio"]
         .iter()
         .map(|n| Actor { name: (*n).to_owned(), aliases: vec![n.rsplit(' ').next().unwrap_or(n).to_owned()] })
         .collect();
-    for i in actors.len()..1_000 {
+    for i in actors.len()..watch_size {
         actors.push(Actor { name: format!("Person{i} Surname{i}"), aliases: vec![format!("Surname{i}")] });
     }
     let watch = Watch::new(actors);
-    for (label, watch) in [("no watch list", &NO_ACTORS), ("1,000-entry watch list", &watch)] {
+    let with_watch = format!("{watch_size}-entry watch list");
+    for (label, watch) in [("no watch list", &NO_ACTORS), (with_watch.as_str(), &watch)] {
         let options: Vec<Options<'_>> = options.iter().map(|o| Options { actors: watch, ..*o }).collect();
         // Warm up: compiles the grammar once.
         let mut found = 0;
         for ((text, _), o) in docs.iter().zip(&options) {
             found += extract(text, o).times.len();
         }
-        let rounds = 20;
         let start = Instant::now();
         for _ in 0..rounds {
             for ((text, _), o) in docs.iter().zip(&options) {

@@ -3,6 +3,7 @@
 //! several minutes, each poll a real conditional GET, one new entry per minute for every
 //! feed. Prints polls per scheduled minute (missed schedules), how late polls started,
 //! and the daemon's memory over the run. `cargo bench --bench feeds [-- MINUTES]`.
+//! Quick mode (`cargo test`): 20 feeds, until each has had its first poll (at start).
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -11,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const FEEDS: usize = 500;
+mod common;
 
 fn rss(minute: usize) -> String {
     let items: String = (0..=minute)
@@ -32,7 +33,10 @@ fn routes(minute: usize) -> String {
 }
 
 fn main() {
+    let quick = common::quick();
+    common::announce("feeds", quick);
     let minutes: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(4);
+    let feeds: usize = if quick { 20 } else { 500 };
     let dir = tempfile::tempdir().expect("tempdir");
     let script = dir.path().join("routes.json");
     let log = dir.path().join("requests.jsonl");
@@ -55,7 +59,7 @@ fn main() {
         "[daemon]\nstate_dir = \"{}\"\n[[receiver]]\nname = \"journal\"\ntype = \"log\"\n[routing]\ndefault = [\"journal\"]\n",
         dir.path().join("state").display()
     );
-    for i in 0..FEEDS {
+    for i in 0..feeds {
         let _ = write!(
             config,
             "[[feed]]\nname = \"feed-{i}\"\nurl = \"http://127.0.0.1:{port}/feed/{i}\"\nschedule = \"* * * * *\"\n"
@@ -87,9 +91,19 @@ fn main() {
     let start = Instant::now();
     let mut rss: Vec<f64> = Vec::new();
     let mut minute = 0;
-    while start.elapsed() < Duration::from_secs(60 * minutes as u64 + 5) {
+    let mut first_polls = Duration::ZERO;
+    if quick {
+        // Every feed new to the ledger is polled at once: wait for those first polls.
+        let polled = || std::fs::read_to_string(&log).map_or(0, |t| t.lines().count());
+        while polled() < feeds && start.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        first_polls = start.elapsed();
+        rss.push(common::rss_kb(pid) as f64 / 1024.0);
+    }
+    while !quick && start.elapsed() < Duration::from_secs(60 * minutes as u64 + 5) {
         std::thread::sleep(Duration::from_secs(5));
-        rss.push(vm_rss_mb(pid));
+        rss.push(common::rss_kb(pid) as f64 / 1024.0);
         let now_minute = (start.elapsed().as_secs() / 60) as usize;
         if now_minute > minute {
             minute = now_minute;
@@ -117,12 +131,21 @@ fn main() {
     }
     let full: Vec<(&i64, &HashSet<String>)> =
         per_minute.iter().skip(1).take(per_minute.len().saturating_sub(2)).collect();
-    let missed: usize = full.iter().map(|(_, feeds)| FEEDS - feeds.len().min(FEEDS)).sum();
+    let missed: usize = full.iter().map(|(_, polled)| feeds - polled.len().min(feeds)).sum();
+    if quick {
+        println!(
+            "feeds: {feeds} feeds, first polls: {total} requests within {first_polls:.2?} of the start; \
+             daemon memory {:.1} MB",
+            rss.last().copied().unwrap_or(0.0)
+        );
+        assert_eq!(total, feeds, "each new feed polled once at start");
+        return;
+    }
     let mut sorted = late.clone();
     sorted.sort_unstable();
     let pct = |p: f64| sorted.get(((sorted.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0);
     println!(
-        "feeds: {FEEDS} feeds every minute for {minutes} min: {total} requests ({conditional} conditional), \
+        "feeds: {feeds} feeds every minute for {minutes} min: {total} requests ({conditional} conditional), \
          {} full minutes checked, {missed} missed schedules",
         full.len()
     );
@@ -138,12 +161,4 @@ fn main() {
     println!("daemon memory: {first:.1} MB after 5 s, {last:.1} MB at the end, {max:.1} MB max (VmRSS every 5 s)");
     let per_minute: Vec<String> = rss.iter().step_by(12).map(|m| format!("{m:.1}")).collect();
     println!("daemon memory each minute: {} MB", per_minute.join(", "));
-}
-
-fn vm_rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:")).map(str::to_owned))
-        .and_then(|v| v.split_whitespace().next().and_then(|kb| kb.parse::<f64>().ok()))
-        .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -2,7 +2,7 @@
 //! own transaction (the path of `sanctiond ingest`). Bodies are TimeBank and AQUAINT news
 //! (read from `../shared/corpus`, never copied here), a quarter of them with a sentence
 //! about talks and a sanctions deadline so that deadlines, sources and talks merge.
-//! `cargo bench --bench ingest [-- CORPUS_DIR]`.
+//! `cargo bench --bench ingest [-- CORPUS_DIR]`; quick mode (`cargo test`): 200 articles.
 
 use std::path::Path;
 use std::time::Instant;
@@ -11,8 +11,6 @@ use chrono::{Duration, Utc};
 use sanctiond::config;
 use sanctiond::ingest::{Ingester, ingest_text};
 use sanctiond::store::Store;
-
-const ARTICLES: usize = 10_000;
 
 const CONFIG: &str = r#"
 [daemon]
@@ -37,10 +35,13 @@ tags = ["russia"]
 mod common;
 
 fn main() {
+    let quick = common::quick();
+    common::announce("ingest", quick);
+    let articles_count: usize = if quick { 200 } else { 10_000 };
     let Some(docs) = common::corpus() else { return };
     let config = config::parse(Path::new("bench.toml"), CONFIG).expect("config");
     let ingester = Ingester::new(&config);
-    let articles: Vec<String> = (0..ARTICLES)
+    let articles: Vec<String> = (0..articles_count)
         .map(|i| {
             let (body, dct) = &docs[i % docs.len()];
             let mut text = format!(
@@ -84,14 +85,14 @@ fn main() {
     let again = again.elapsed().as_secs_f64();
     let size = std::fs::metadata(&ledger).map_or(0, |m| m.len()) / 1_000_000;
     println!(
-        "ingest: {:.0} articles/s ({:.1} MB/s) for {ARTICLES} articles ({:.1} MB), one transaction each, one core; \
+        "ingest: {:.0} articles/s ({:.1} MB/s) for {articles_count} articles ({:.1} MB), one transaction each, one core; \
          {added} deadlines added, {merged} merges, {talks} talks; ledger {size} MB; peak RSS {} MB",
-        ARTICLES as f64 / elapsed,
+        articles_count as f64 / elapsed,
         bytes as f64 / elapsed / 1e6,
         bytes as f64 / 1e6,
         peak_rss_mb(),
     );
-    println!("ingest again (all duplicates): {:.0} articles/s", ARTICLES as f64 / again);
+    println!("ingest again (all duplicates): {:.0} articles/s", articles_count as f64 / again);
 }
 
 fn peak_rss_mb() -> u64 {
