@@ -21,6 +21,9 @@ use crate::config::{Secret, Smtp, SmtpTls};
 
 /// How long a pooled connection's NOOP check may take before the connection is dropped.
 const NOOP_TIMEOUT: Duration = Duration::from_secs(5);
+/// A pooled connection used more recently than this is reused without a NOOP first: in a
+/// burst, the round trip would cost as much as the message.
+const FRESH: Duration = Duration::from_secs(2);
 
 /// Connections to the relay, shared by every email receiver.
 #[derive(Clone)]
@@ -37,7 +40,8 @@ struct Relay {
     credentials: Option<Credentials>,
     timeout: Duration,
     hello: ClientId,
-    idle: Mutex<Vec<AsyncSmtpConnection>>,
+    /// Pooled connections, with when each last finished a transaction.
+    idle: Mutex<Vec<(AsyncSmtpConnection, tokio::time::Instant)>>,
     permits: Semaphore,
 }
 
@@ -129,12 +133,16 @@ impl Mailer {
 impl Relay {
     async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
         let _permit = self.permits.acquire().await.map_err(|_| SendError::Transient("mailer closed".into()))?;
-        let mut reused = self.idle.lock().await.pop();
-        if let Some(conn) = &mut reused {
+        let mut reused = None;
+        if let Some((mut conn, used)) = self.idle.lock().await.pop() {
             // A relay may keep a pooled connection open and never answer its NOOP.
-            let alive = tokio::time::timeout(NOOP_TIMEOUT.min(self.timeout), conn.test_connected()).await;
-            if !matches!(alive, Ok(true)) {
-                reused = None;
+            let alive = used.elapsed() < FRESH
+                || matches!(
+                    tokio::time::timeout(NOOP_TIMEOUT.min(self.timeout), conn.test_connected()).await,
+                    Ok(true)
+                );
+            if alive {
+                reused = Some(conn);
             }
         }
         let mut conn = match reused {
@@ -155,7 +163,7 @@ impl Relay {
         // A connection that timed out or broke is dropped, which closes it: sending QUIT
         // and waiting for its reply could hang on the same silent relay.
         if !timed_out && !conn.has_broken() {
-            self.idle.lock().await.push(conn);
+            self.idle.lock().await.push((conn, tokio::time::Instant::now()));
         }
         result
     }

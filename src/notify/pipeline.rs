@@ -265,6 +265,8 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) -> Result<()
         if let Some((_, beat)) = &ctx.heartbeat {
             beat();
         }
+        // Finished sends are reaped here, not one per wake-up: each holds its message.
+        while sends.try_join_next().is_some() {}
         let config = Arc::clone(&ctx.config.borrow());
         let notifiers = Arc::clone(&ctx.notifiers.borrow());
         let now = ctx.clock.now();

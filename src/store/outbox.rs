@@ -125,8 +125,10 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
+                // `+kind`: the unique index starts with `kind`, and walking it visits every
+                // alert ever planned; the partial indexes find the few that matter.
                 "SELECT id, deadline_id, planned_ms FROM outbox WHERE state = 'pending' AND late IS NULL \
-                 AND planned_ms <= ?1 AND kind = 'alert' AND deadline_id IN (SELECT deadline_id FROM outbox \
+                 AND planned_ms <= ?1 AND +kind = 'alert' AND deadline_id IN (SELECT deadline_id FROM outbox \
                  WHERE state = 'pending' AND late IS NULL AND planned_ms <= ?1 ORDER BY planned_ms LIMIT ?2) \
                  ORDER BY deadline_id, planned_ms, id",
             )
@@ -300,24 +302,44 @@ impl Store {
             .map_err(sqlite(&self.path))
     }
 
-    /// Fails every unsent row of a receiver that is no longer in the config.
+    /// Fails every unsent row of a receiver that is no longer in the config. The receivers
+    /// with unsent rows are found by hopping through the index of due rows, one lookup per
+    /// receiver, never a walk over every pending row.
     pub fn fail_unknown_receivers(&mut self, known: &[&str], now: DateTime<Utc>) -> Result<usize> {
         let known = serde_json::to_string(known).unwrap_or_else(|_| "[]".to_owned());
-        self.conn
-            .execute(
-                "UPDATE outbox SET state = 'failed', sent_ms = NULL, next_attempt_ms = ?2, \
-                 last_error = 'receiver \"' || receiver || '\" is no longer in the config' \
-                 WHERE state IN ('pending', 'sending') AND receiver NOT IN (SELECT value FROM json_each(?1))",
-                params![known, now.timestamp_millis()],
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let gone: Vec<String> = tx
+            .prepare_cached(
+                "WITH RECURSIVE r(name) AS ( \
+                   SELECT MIN(receiver) FROM outbox WHERE state = 'pending' \
+                   UNION ALL \
+                   SELECT (SELECT MIN(receiver) FROM outbox WHERE state = 'pending' AND receiver > r.name) \
+                   FROM r WHERE r.name IS NOT NULL) \
+                 SELECT name FROM r WHERE name IS NOT NULL AND name NOT IN (SELECT value FROM json_each(?1))",
             )
-            .map_err(sqlite(&self.path))
+            .and_then(|mut s| s.query_map([&known], |r| r.get(0))?.collect())
+            .map_err(sqlite(&path))?;
+        let mut failed = 0;
+        for name in &gone {
+            failed += tx
+                .execute(
+                    "UPDATE outbox SET state = 'failed', sent_ms = NULL, next_attempt_ms = ?2, \
+                     last_error = 'receiver \"' || receiver || '\" is no longer in the config' \
+                     WHERE state IN ('pending', 'sending') AND receiver = ?1",
+                    params![name, now.timestamp_millis()],
+                )
+                .map_err(sqlite(&path))?;
+        }
+        tx.commit().map_err(sqlite(&path))?;
+        Ok(failed)
     }
 
     /// Every outbox row of every kind, in planned order; with `deadline`, that deadline's alerts.
     pub fn alerts(&self, deadline: Option<&str>) -> Result<Vec<Alert>> {
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM outbox o WHERE ?1 IS NULL OR o.deadline_id = ?1 ORDER BY o.planned_ms, o.id"
-        );
+        // Two statements, so that one deadline's rows come from its index.
+        let filter = if deadline.is_some() { "WHERE o.deadline_id = ?1" } else { "WHERE ?1 IS NULL" };
+        let sql = format!("SELECT {ROW_COLUMNS} FROM outbox o {filter} ORDER BY o.planned_ms, o.id");
         let mut stmt = self.conn.prepare(&sql).map_err(sqlite(&self.path))?;
         let rows = stmt.query_map([deadline], |r| row_from(r).map(|c| c.row)).map_err(sqlite(&self.path))?;
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))

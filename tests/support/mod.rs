@@ -79,6 +79,16 @@ impl Daemon {
         child.wait().expect("reap");
     }
 
+    /// The exit status if the daemon exits within `timeout`; `None` while it runs.
+    pub fn wait_exit_within(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let child = self.child.as_mut().expect("running");
+        let status = wait_until(timeout, || child.try_wait().expect("try_wait"));
+        if status.is_some() {
+            self.child = None;
+        }
+        status
+    }
+
     pub fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
         let child = self.child.as_mut().expect("running");
         let status = wait_until(timeout, || child.try_wait().expect("try_wait"));
