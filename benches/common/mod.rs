@@ -171,11 +171,18 @@ impl Drop for Daemon {
     }
 }
 
-/// `tests/support/smtp_sink.py` in plain mode: writes each accepted message as NNNNNN.eml.
+/// `tests/support/smtp_sink.py` in plain mode with `--index-only`: one JSON line per
+/// accepted message in `index.jsonl`, so the file system is not what is measured.
 pub struct SmtpSink {
     child: Child,
     pub port: u16,
     pub outdir: PathBuf,
+}
+
+/// One accepted message: when, and its Message-ID.
+struct Accepted {
+    at: f64,
+    message_id: String,
 }
 
 impl SmtpSink {
@@ -185,7 +192,7 @@ impl SmtpSink {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
         let mut child = Command::new("python3")
             .arg(script)
-            .args(["--mode", "plain", "--port", "0", "--outdir"])
+            .args(["--mode", "plain", "--port", "0", "--index-only", "--outdir"])
             .arg(outdir)
             .args(extra)
             .stdout(Stdio::piped())
@@ -200,33 +207,34 @@ impl SmtpSink {
         SmtpSink { child, port, outdir: outdir.to_owned() }
     }
 
-    fn messages(&self) -> Vec<PathBuf> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.outdir)
-            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        names.retain(|p| p.extension().is_some_and(|e| e == "eml"));
-        names.sort();
-        names
+    fn accepted(&self) -> Vec<Accepted> {
+        let text = std::fs::read_to_string(self.outdir.join("index.jsonl")).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| Accepted {
+                at: v["t"].as_f64().unwrap_or(0.0),
+                message_id: v["message_id"].as_str().unwrap_or("").to_owned(),
+            })
+            .collect()
     }
 
     /// How many messages were accepted so far.
     pub fn count(&self) -> usize {
-        self.messages().len()
+        std::fs::read(self.outdir.join("index.jsonl")).map(|b| b.iter().filter(|c| **c == b'\n').count()).unwrap_or(0)
     }
 
     /// The Message-ID of every accepted message, in order (duplicates kept).
     pub fn message_ids(&self) -> Vec<String> {
-        self.messages()
-            .iter()
-            .map(|p| header(&std::fs::read(p).expect("eml"), "Message-ID").unwrap_or_default())
-            .collect()
+        self.accepted().into_iter().map(|a| a.message_id).collect()
     }
 
-    /// When the first and the last message were written.
+    /// When the first and the last message were accepted.
     pub fn first_and_last(&self) -> Option<(SystemTime, SystemTime)> {
-        let times: Vec<SystemTime> =
-            self.messages().iter().filter_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok()).collect();
-        Some((*times.iter().min()?, *times.iter().max()?))
+        let times: Vec<f64> = self.accepted().iter().map(|a| a.at).collect();
+        let at = |secs: f64| SystemTime::UNIX_EPOCH + Duration::from_secs_f64(secs);
+        let first = times.iter().copied().fold(f64::INFINITY, f64::min);
+        let last = times.iter().copied().fold(0.0, f64::max);
+        (!times.is_empty()).then(|| (at(first), at(last)))
     }
 }
 

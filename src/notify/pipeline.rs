@@ -260,7 +260,7 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) -> Result<()
     if recovered > 0 {
         tracing::warn!(rows = recovered, "messages were on the wire when sanctiond stopped; sending them again");
     }
-    let mut known_config: Option<Arc<Config>> = None;
+    let mut passes = Passes::default();
     loop {
         if let Some((_, beat)) = &ctx.heartbeat {
             beat();
@@ -270,11 +270,10 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) -> Result<()
         let config = Arc::clone(&ctx.config.borrow());
         let notifiers = Arc::clone(&ctx.notifiers.borrow());
         let now = ctx.clock.now();
-        let pass = dispatch(&ctx, &config, &notifiers, &mut sends, known_config.as_ref(), now).await;
+        let pass = dispatch(&ctx, &config, &notifiers, &mut sends, &mut passes, &shutdown, now).await;
         let wait = match pass {
             Ok(next) => {
                 fault.cleared();
-                known_config = Some(Arc::clone(&config));
                 schedule::sleep_for(ctx.clock.now(), next, cap)
             }
             Err(error) => {
@@ -306,99 +305,151 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) -> Result<()
     Ok(())
 }
 
-/// One pass: prepare, then claim and send for every receiver with a free slot. Returns
-/// when the dispatcher must next wake.
+/// What the dispatcher carries from one pass to the next.
+#[derive(Debug, Default)]
+struct Passes {
+    /// The config of the last good pass: a new one fails rows of receivers it dropped.
+    config: Option<Arc<Config>>,
+    /// When catch-up or a digest next has work: before then a pass skips them.
+    prepare_at: Option<DateTime<Utc>>,
+}
+
+/// One pass, in one hold of the ledger: catch-up and digests when their time has come,
+/// then for every receiver with a free slot, claim that many rows and build their
+/// messages (log rows are written and settled there and then). The sends start after the
+/// ledger is let go. Returns when the dispatcher must next wake.
 async fn dispatch(
     ctx: &Context,
     config: &Arc<Config>,
     notifiers: &Arc<Notifiers>,
     sends: &mut JoinSet<()>,
-    known: Option<&Arc<Config>>,
+    passes: &mut Passes,
+    stopping: &watch::Receiver<bool>,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let fresh = known.is_none_or(|k| !Arc::ptr_eq(k, config));
-    {
-        let config = Arc::clone(config);
-        with_store(&ctx.store, move |s| {
-            if fresh {
-                let names: Vec<&str> = config.receivers.iter().map(|r| r.name.as_str()).collect();
-                let failed = s.fail_unknown_receivers(&names, now)?;
-                if failed > 0 {
-                    tracing::warn!(rows = failed, "messages for receivers no longer in the config were marked failed");
-                }
-            }
-            prepare(s, &config, now)
-        })
-        .await?;
-    }
-    let mut next: Option<DateTime<Utc>> = None;
-    let mut soon = |t: Option<DateTime<Utc>>| {
-        if let Some(t) = t {
-            next = Some(next.map_or(t, |n: DateTime<Utc>| n.min(t)));
-        }
-    };
+    let fresh = passes.config.as_ref().is_none_or(|k| !Arc::ptr_eq(k, config));
+    let prepare_now = fresh || passes.prepare_at.is_none_or(|t| t <= now);
+    // Slots first: a receiver with none free is skipped, and a finished send wakes us.
+    let mut slots: Vec<(Arc<Endpoint>, Vec<tokio::sync::OwnedSemaphorePermit>)> = Vec::new();
     for endpoint in notifiers.endpoints.values() {
-        let name = endpoint.name.clone();
-        if matches!(endpoint.notifier, Notifier::Log) {
-            let (config, notifiers) = (Arc::clone(config), Arc::clone(notifiers));
-            let (written, due) = with_store(&ctx.store, move |s| {
-                let written = write_log_rows(s, &config, &notifiers, &name, now)?;
-                Ok::<_, StoreError>((written, s.next_due(&name)?))
-            })
-            .await?;
-            // A full batch means more are waiting: come straight back.
-            soon(if written == LOG_BATCH { Some(now) } else { due });
-            continue;
-        }
         let mut permits = Vec::new();
-        while let Ok(permit) = Arc::clone(&endpoint.permits).try_acquire_owned() {
-            permits.push(permit);
+        if !matches!(endpoint.notifier, Notifier::Log) {
+            while let Ok(permit) = Arc::clone(&endpoint.permits).try_acquire_owned() {
+                permits.push(permit);
+            }
+            if permits.is_empty() {
+                continue;
+            }
         }
-        if permits.is_empty() {
-            continue; // busy: a finished send wakes the dispatcher
+        slots.push((Arc::clone(endpoint), permits));
+    }
+    let wanted: Vec<(String, bool, usize)> =
+        slots.iter().map(|(e, p)| (e.name.clone(), matches!(e.notifier, Notifier::Log), p.len())).collect();
+    let (config_c, notifiers_c) = (Arc::clone(config), Arc::clone(notifiers));
+    let (mut built, next, prepare_at) = with_store(&ctx.store, move |s| {
+        if fresh {
+            let names: Vec<&str> = config_c.receivers.iter().map(|r| r.name.as_str()).collect();
+            let failed = s.fail_unknown_receivers(&names, now)?;
+            if failed > 0 {
+                tracing::warn!(rows = failed, "messages for receivers no longer in the config were marked failed");
+            }
         }
-        let (config_c, notifiers_c, limit) = (Arc::clone(config), Arc::clone(notifiers), permits.len());
-        let (built, due) = with_store(&ctx.store, move |s| {
-            let built = claim_and_build(s, &config_c, &notifiers_c, &name, limit, now)?;
-            Ok::<_, StoreError>((built, s.next_due(&name)?))
-        })
-        .await?;
-        soon(if built.len() == limit { Some(now) } else { due });
-        for ((claimed, message), permit) in built.into_iter().zip(permits) {
-            let endpoint = Arc::clone(endpoint);
-            let store = Arc::clone(&ctx.store);
-            let clock = Arc::clone(&ctx.clock);
-            let changed = Arc::clone(&ctx.changed);
-            let guard = send_guard(config, &endpoint.name);
-            let max_retry = max_retry(config);
+        if prepare_now {
+            prepare(s, &config_c, now)?;
+        }
+        let mut built = Vec::with_capacity(wanted.len());
+        let mut next: Option<DateTime<Utc>> = None;
+        let mut soon = |t: Option<DateTime<Utc>>| {
+            if let Some(t) = t {
+                next = Some(next.map_or(t, |n: DateTime<Utc>| n.min(t)));
+            }
+        };
+        for (name, is_log, limit) in wanted {
+            if is_log {
+                let written = write_log_rows(s, &config_c, &notifiers_c, &name, now)?;
+                // A full batch means more are waiting: come straight back.
+                soon(if written == LOG_BATCH { Some(now) } else { s.next_due(&name)? });
+                built.push(Vec::new());
+            } else {
+                let claimed = claim_and_build(s, &config_c, &notifiers_c, &name, limit, now)?;
+                soon(if claimed.len() == limit { Some(now) } else { s.next_due(&name)? });
+                built.push(claimed);
+            }
+        }
+        let prepare_at = [s.next_unsettled()?, schedule::next_digest(s, &config_c)].into_iter().flatten().min();
+        soon(prepare_at);
+        Ok::<_, StoreError>((built, next, prepare_at))
+    })
+    .await?;
+    passes.config = Some(Arc::clone(config));
+    passes.prepare_at = prepare_at;
+    for ((endpoint, permits), claimed) in slots.into_iter().zip(built.iter_mut()) {
+        for ((claimed, message), permit) in claimed.drain(..).zip(permits) {
+            let endpoint = Arc::clone(&endpoint);
+            let (store, clock, changed) = (Arc::clone(&ctx.store), Arc::clone(&ctx.clock), Arc::clone(&ctx.changed));
+            let (config, notifiers, stopping) = (Arc::clone(config), Arc::clone(notifiers), stopping.clone());
+            let guard = send_guard(&config, &endpoint.name);
+            let max_retry = max_retry(&config);
+            // A slot's worker. While one message is on the wire, the receiver's next due row
+            // is claimed and its message built; once the send is answered, its row is
+            // settled before the next send starts, so a crash finds at most one sent but
+            // unrecorded message per slot (a row claimed ahead was never sent: it goes out
+            // once after the restart).
             sends.spawn(async move {
-                let result = match tokio::time::timeout(guard, endpoint.notifier.send(&message)).await {
-                    Ok(result) => result,
-                    Err(_) => {
-                        Err(NotifyError::retry(format!("no answer within {}", humantime::format_duration(guard))))
+                let mut current = Some((claimed, message));
+                while let Some((claimed, message)) = current.take() {
+                    let send = async {
+                        match tokio::time::timeout(guard, endpoint.notifier.send(&message)).await {
+                            Ok(result) => result,
+                            Err(_) => Err(NotifyError::retry(format!(
+                                "no answer within {}",
+                                humantime::format_duration(guard)
+                            ))),
+                        }
+                    };
+                    let ahead = async {
+                        if *stopping.borrow() {
+                            return None;
+                        }
+                        let (config, notifiers, name) =
+                            (Arc::clone(&config), Arc::clone(&notifiers), endpoint.name.clone());
+                        let now = clock.now();
+                        match with_store(&store, move |s| claim_and_build(s, &config, &notifiers, &name, 1, now)).await
+                        {
+                            Ok(mut built) => built.pop(),
+                            Err(error) => {
+                                tracing::error!(%error, receiver = %endpoint.name, "cannot claim the next message");
+                                None
+                            }
+                        }
+                    };
+                    let (result, ahead) = tokio::join!(send, ahead);
+                    let now = clock.now();
+                    let outcome = outcome(&claimed, &result, now, max_retry);
+                    log_outcome(&claimed.row, &outcome);
+                    let id = claimed.row.id;
+                    let release = ahead.as_ref().filter(|_| *stopping.borrow()).map(|(c, _)| c.row.id);
+                    let settled = with_store(&store, move |s| {
+                        s.settle(id, &outcome, now)?;
+                        // Stopping: the row claimed ahead was never sent; it waits as it was.
+                        if let Some(ahead) = release {
+                            s.release(ahead)?;
+                        }
+                        Ok::<_, StoreError>(())
+                    })
+                    .await;
+                    if let Err(error) = settled {
+                        // Sent but not recorded: the row stays `sending` and goes out again
+                        // after a restart, under the same identity.
+                        tracing::error!(%error, row = id, "cannot record a delivery");
                     }
-                };
-                drop(permit);
-                let now = clock.now();
-                let outcome = outcome(&claimed, &result, now, max_retry);
-                log_outcome(&claimed.row, &outcome);
-                let id = claimed.row.id;
-                let settled = with_store(&store, move |s| s.settle(id, &outcome, now)).await;
-                if let Err(error) = settled {
-                    // Sent but not recorded: the row stays `sending` and goes out again
-                    // after a restart, under the same identity.
-                    tracing::error!(%error, row = id, "cannot record a delivery");
+                    current = if release.is_some() { None } else { ahead };
                 }
+                drop(permit);
                 changed.notify_one();
             });
         }
     }
-    let (config, store) = (Arc::clone(config), Arc::clone(&ctx.store));
-    let other = with_store(&store, move |s| {
-        Ok::<_, StoreError>([s.next_unsettled()?, schedule::next_digest(s, &config)].into_iter().flatten().min())
-    })
-    .await?;
-    soon(other);
     Ok(next)
 }
 
@@ -428,9 +479,4 @@ pub fn deliver_due(
         }
     }
     Ok(delivered)
-}
-
-/// Whether a receiver is of a kind the dispatcher runs itself.
-pub fn is_log(endpoint: &Endpoint) -> bool {
-    matches!(endpoint.notifier, Notifier::Log)
 }

@@ -290,6 +290,14 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Puts a claimed row that was never sent back as it was (a stop came first).
+    pub fn release(&mut self, id: i64) -> Result<()> {
+        self.conn
+            .execute("UPDATE outbox SET state = 'pending', claimed_ms = NULL WHERE id = ?1 AND state = 'sending'", [id])
+            .map(drop)
+            .map_err(sqlite(&self.path))
+    }
+
     /// Puts a claimed row back, untried, until `until` (quiet hours); it will go out late.
     pub fn defer(&mut self, id: i64, until: DateTime<Utc>) -> Result<()> {
         self.conn

@@ -6,6 +6,9 @@ With --user/--password it requires AUTH (PLAIN or LOGIN; over TLS only in startt
 Recipients whose local part starts with "reject" get 550, "tempfail" get 451.
 Each accepted message is written as NNNNNN.json (envelope: from, rcpts, tls, auth) and
 then NNNNNN.eml, renamed into place so a reader never sees half a file.
+With --index-only, nothing is written per message: one JSON line (n, time, rcpts,
+message_id) per accepted message is appended to OUTDIR/index.jsonl, so a benchmark
+measures the daemon rather than the file system.
 With --delay-ms each message is answered that much later, so a burst lasts long enough
 to kill the daemon in the middle of it.
 Prints "READY <port>" on stdout once it accepts connections.
@@ -19,16 +22,18 @@ import os
 import signal
 import ssl
 import sys
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, outdir, mode, delay=0.0):
+    def __init__(self, outdir, mode, delay=0.0, index_only=False):
         self.outdir = outdir
         self.mode = mode
         self.delay = delay
+        self.index = open(os.path.join(outdir, "index.jsonl"), "a") if index_only else None
         self.counter = itertools.count(1)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -44,6 +49,16 @@ class Sink:
         if self.delay:
             await asyncio.sleep(self.delay)
         n = next(self.counter)
+        if self.index is not None:
+            head = envelope.original_content.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
+            mid = ""
+            for line in head.split("\r\n"):
+                if line.lower().startswith("message-id:"):
+                    mid = line.split(":", 1)[1].strip()
+            entry = {"n": n, "t": time.time(), "rcpts": list(envelope.rcpt_tos), "message_id": mid}
+            self.index.write(json.dumps(entry) + "\n")
+            self.index.flush()
+            return "250 OK queued as %06d" % n
         base = os.path.join(self.outdir, "%06d" % n)
         meta = {
             "from": envelope.mail_from,
@@ -73,6 +88,7 @@ def main():
     p.add_argument("--user")
     p.add_argument("--password")
     p.add_argument("--delay-ms", type=int, default=0)
+    p.add_argument("--index-only", action="store_true")
     args = p.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
 
@@ -107,7 +123,7 @@ def main():
             port = s.getsockname()[1]
 
     controller = Controller(
-        Sink(args.outdir, args.mode, args.delay_ms / 1000.0),
+        Sink(args.outdir, args.mode, args.delay_ms / 1000.0, args.index_only),
         hostname="127.0.0.1",
         port=port,
         ssl_context=context if args.mode == "smtps" else None,
