@@ -286,6 +286,10 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
     say!("  leads:     {} (catch_up = {})", leads.join(", "), config.alerts.catch_up.as_str());
     let receivers: Vec<String> = config.receivers.iter().map(|r| format!("{} ({})", r.name, r.kind.as_str())).collect();
     say!("  receivers: {}", receivers.join(", "));
+    // Secrets are read the way the daemon will read them, and only said to be readable.
+    for problem in daemon::unreadable_secrets(&config) {
+        say!("  warning:   {problem}: the daemon will not start (or reload) until it can read it");
+    }
     for d in &config.digests {
         let next = d
             .schedule

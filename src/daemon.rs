@@ -423,20 +423,41 @@ fn notify_systemd(states: &[NotifyState<'_>]) {
 pub fn build_notifiers(config: &Config) -> Result<Notifiers, String> {
     let mut secrets = Secrets::new();
     for r in &config.receivers {
-        let source = match &r.kind {
-            ReceiverKind::Webhook { secret, .. } => secret.as_ref().map(|s| (s, "webhook secret")),
-            ReceiverKind::Ntfy { token, .. } => token.as_ref().map(|s| (s, "ntfy token")),
-            ReceiverKind::Slack { url } => Some((url, "Slack webhook URL")),
-            ReceiverKind::MsTeams { url } => Some((url, "Teams webhook URL")),
-            ReceiverKind::Matrix { token, .. } => Some((token, "Matrix access token")),
-            ReceiverKind::Log | ReceiverKind::Email { .. } => None,
-        };
-        if let Some((source, what)) = source {
+        if let Some((source, what)) = secret_source(&r.kind) {
             let secret = read_secret(source, &format!("receiver \"{}\"", r.name), what)?;
             secrets.insert(r.name.clone(), secret);
         }
     }
     Notifiers::new(config, build_mailer(config)?, &secrets)
+}
+
+/// Every secret of `config` that cannot be read now, as a message naming where it was
+/// looked for (never its value): what `check-config` warns about.
+pub fn unreadable_secrets(config: &Config) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Some(Err(e)) = config.smtp.as_ref().and_then(|s| s.password.as_ref()).map(read_password) {
+        problems.push(e);
+    }
+    for r in &config.receivers {
+        if let Some((source, what)) = secret_source(&r.kind)
+            && let Err(e) = read_secret(source, &format!("receiver \"{}\"", r.name), what)
+        {
+            problems.push(e);
+        }
+    }
+    problems
+}
+
+/// Where a receiver's secret comes from, and what it is, if it has one.
+fn secret_source(kind: &ReceiverKind) -> Option<(&PasswordSource, &'static str)> {
+    match kind {
+        ReceiverKind::Webhook { secret, .. } => secret.as_ref().map(|s| (s, "webhook secret")),
+        ReceiverKind::Ntfy { token, .. } => token.as_ref().map(|s| (s, "ntfy token")),
+        ReceiverKind::Slack { url } => Some((url, "Slack webhook URL")),
+        ReceiverKind::MsTeams { url } => Some((url, "Teams webhook URL")),
+        ReceiverKind::Matrix { token, .. } => Some((token, "Matrix access token")),
+        ReceiverKind::Log | ReceiverKind::Email { .. } => None,
+    }
 }
 
 /// The SMTP relay of `config`, if it has `[smtp]`.
