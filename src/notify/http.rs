@@ -45,7 +45,7 @@ pub async fn send(request: reqwest::RequestBuilder, what: &str, redact: Option<&
             };
             // reqwest's errors carry the URL, which for chat webhooks is the secret.
             let e = e.without_url();
-            return Err(NotifyError::retry(clean(format!("{what}: {kind}: {}", error_chain(&e)))));
+            return Err(NotifyError::retry(clean(format!("{what}: {kind}: {}", super::email::error_chain(&e)))));
         }
     };
     let status = response.status();
@@ -73,18 +73,4 @@ pub async fn send(request: reqwest::RequestBuilder, what: &str, redact: Option<&
     } else {
         Err(NotifyError::fail(message))
     }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let next = s.to_string();
-        if !text.contains(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        source = s.source();
-    }
-    text
 }
