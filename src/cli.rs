@@ -301,6 +301,11 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
     if let Some(spool) = &config.spool {
         say!("  spool:     {} (scan every {:?}, settle {:?})", spool.dir.display(), spool.scan_interval, spool.settle);
     }
+    // The places the daemon writes, looked at now: a fault here is what its log would say.
+    let state = daemon::ledger_path(&config).parent().map(Path::to_owned);
+    for problem in daemon::storage_problems(state.as_deref(), config.spool.as_ref().map(|s| s.dir.as_path())) {
+        say!("  warning:   {problem}");
+    }
     if !config.topics.is_empty() || !config.actors.is_empty() {
         say!("  tracking:  {} topic(s), {} watched actor(s)", config.topics.len(), config.actors.len());
     }

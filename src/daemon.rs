@@ -431,6 +431,48 @@ pub fn build_notifiers(config: &Config) -> Result<Notifiers, String> {
     Notifiers::new(config, build_mailer(config)?, &secrets)
 }
 
+/// What is wrong, now, with the places the daemon writes: the state directory (missing is
+/// fine, it is created; not writable or nearly full is not) and the spool with its `done/`
+/// and `rejected/`. For `check-config`; the daemon itself logs these as faults.
+pub fn storage_problems(state: Option<&Path>, spool: Option<&Path>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let writable = |dir: &Path| -> Result<(), String> {
+        let probe = dir.join(format!(".sanctiond-probe-{}", std::process::id()));
+        fs::write(&probe, b"").map_err(|e| format!("{} is not writable: {e}", dir.display()))?;
+        let _ = fs::remove_file(&probe);
+        Ok(())
+    };
+    if let Some(state) = state.filter(|s| s.exists()) {
+        if let Err(e) = writable(state) {
+            problems.push(format!("state directory {e}"));
+        }
+        if let Ok(stat) = rustix::fs::statvfs(state) {
+            let free = stat.f_bavail.saturating_mul(stat.f_frsize);
+            if free < 16 * 1024 * 1024 {
+                problems.push(format!(
+                    "state directory {} has {} KiB free: alerts are held while the ledger cannot be written",
+                    state.display(),
+                    free / 1024
+                ));
+            }
+        }
+    }
+    if let Some(spool) = spool.filter(|s| s.exists()) {
+        for dir in [spool.to_owned(), spool.join("done"), spool.join("rejected")] {
+            match fs::symlink_metadata(&dir) {
+                Ok(m) if m.is_dir() => {
+                    if let Err(e) = writable(&dir) {
+                        problems.push(format!("spool: {e}"));
+                    }
+                }
+                Ok(_) => problems.push(format!("spool: {} is not a directory", dir.display())),
+                Err(_) => {}
+            }
+        }
+    }
+    problems
+}
+
 /// Every secret of `config` that cannot be read now, as a message naming where it was
 /// looked for (never its value): what `check-config` warns about.
 pub fn unreadable_secrets(config: &Config) -> Vec<String> {
