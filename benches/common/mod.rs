@@ -13,7 +13,9 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -275,6 +277,54 @@ pub fn rss_kb(pid: u32) -> u64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// The highest resident memory of a process so far (VmHWM), in kB.
+pub fn peak_rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// A process's VmRSS, sampled every 250 ms on a thread of its own until [`RssSampler::stop`].
+pub struct RssSampler {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<Vec<u64>>>,
+}
+
+impl RssSampler {
+    pub fn start(pid: u32) -> RssSampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut samples = Vec::new();
+            while !flag.load(Ordering::Relaxed) {
+                // 0 once the process has gone: not a reading.
+                match rss_kb(pid) {
+                    0 => {}
+                    kb => samples.push(kb),
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+            samples
+        });
+        RssSampler { stop, thread: Some(thread) }
+    }
+
+    /// Every sample taken, in kB, oldest first.
+    pub fn stop(mut self) -> Vec<u64> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.take().map(|t| t.join().expect("sampler thread")).unwrap_or_default()
+    }
+}
+
+impl Drop for RssSampler {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 /// utime + stime of a process, in clock ticks (10 ms on Linux).
