@@ -316,3 +316,25 @@ fn the_daemon_polls_a_new_feed_at_once_and_keeps_it_on_schedule() {
     let next = chrono::DateTime::parse_from_rfc3339(f["next_poll"].as_str().expect("next")).expect("time");
     assert_eq!(next.timestamp() % 900, 0, "the next poll is on the quarter hour: {next}");
 }
+
+#[test]
+fn a_feed_entry_from_the_year_9999_counts_as_published_when_fetched_and_plans_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let far = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test Wire</title>\
+        <item><guid>f1</guid><title>From the future</title><link>https://example.org/f1</link>\
+        <pubDate>Fri, 31 Dec 9999 08:00:00 GMT</pubDate>\
+        <description>Sanctions on Russian oil take effect on December 31, 9999, officials said.</description></item>\
+        </channel></rss>";
+    let server = HttpServer::start(dir.path(), &json!({"/rss": {"body": far}}));
+    let config = setup(dir.path(), &feed("wire", &server.url("/rss"), ""));
+    let before = chrono::Utc::now().timestamp_millis();
+    let (code, out) = poll(&config, "wire");
+    assert_eq!(code, Some(0), "{out}");
+    let (published, estimated): (i64, bool) = ledger(dir.path())
+        .query_row("SELECT published_ms, published_estimated FROM articles", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("the entry is stored");
+    assert!(estimated, "flagged as an estimate");
+    assert!((published - before).abs() < 60_000, "published when fetched, not in 9999");
+    assert_eq!(count(dir.path(), "SELECT count(*) FROM deadlines"), 0, "a due date in 9999 is never tracked");
+    assert_eq!(count(dir.path(), "SELECT count(*) FROM outbox"), 0, "nothing planned");
+}
