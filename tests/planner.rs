@@ -588,3 +588,22 @@ fn a_deadline_outside_the_plausible_window_is_never_planned() {
     let mut h = Harness::start(&near, t("2025-08-01T00:00:00Z"));
     assert!(h.outbox("ru").is_empty(), "nor before [daemon] earliest");
 }
+
+#[test]
+fn a_receivers_own_max_retry_bounds_its_retries() {
+    let hook = format!(
+        "{BASIC}\n[[receiver]]\nname = \"hook\"\ntype = \"webhook\"\nurl = \"http://127.0.0.1:9/hook\"\nmax_retry = \"30s\"\n"
+    );
+    let mut h = Harness::start(&hook, t("2025-08-01T00:00:00Z"));
+    let down = |_: &Message| Err(NotifyError::retry("connection refused"));
+    assert_eq!(h.tick_with(t("2025-08-05T12:00:00Z"), down).len(), 1);
+    let row =
+        |h: &mut Harness| h.s().alerts(Some("ru")).expect("rows").into_iter().find(|a| a.lead == "3d").expect("3d");
+    let first = row(&mut h);
+    assert_eq!(first.state, AlertState::Pending, "retried within its 30 s");
+    // The second failure would put the next try past 30 s after the first: it fails for good.
+    assert_eq!(h.tick_with(first.next_attempt, down).len(), 1);
+    let last = row(&mut h);
+    assert_eq!(last.state, AlertState::Failed);
+    assert!(last.last_error.as_deref().is_some_and(|e| e.starts_with("gave up after 2 attempts over 30s")), "{last:?}");
+}

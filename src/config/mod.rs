@@ -137,6 +137,8 @@ pub struct Receiver {
     /// How many of its messages may be on the wire at once (HTTP receivers; email uses
     /// `[smtp] max_connections`).
     pub max_concurrent: usize,
+    /// How long its failing messages are retried; `[smtp] max_retry` for email, else a day.
+    pub max_retry: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -483,6 +485,7 @@ fn read_receivers(r: &mut Reader, root: &DeTable<'_>, has_smtp: bool) -> Vec<Rec
             timezone: None,
             timeout: receiver::DEFAULT_TIMEOUT,
             max_concurrent: receiver::DEFAULT_MAX_CONCURRENT,
+            max_retry: None,
         }];
     }
     let mut receivers: Vec<Receiver> = Vec::new();
@@ -502,8 +505,9 @@ fn read_receivers(r: &mut Reader, root: &DeTable<'_>, has_smtp: bool) -> Vec<Rec
             r.error(name.span(), format!("receiver \"{}\" is declared twice", name.get_ref()));
             continue;
         }
+        let max_retry = r.duration(t, "max_retry");
         if let (Some(name), Some((kind, timeout, max_concurrent))) = (name, kind) {
-            receivers.push(Receiver { name: name.into_inner(), kind, timezone, timeout, max_concurrent });
+            receivers.push(Receiver { name: name.into_inner(), kind, timezone, timeout, max_concurrent, max_retry });
         }
     }
     receivers

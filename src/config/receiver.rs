@@ -16,7 +16,7 @@ pub type SecretSource = PasswordSource;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_CONCURRENT: usize = 4;
 
-const COMMON: [&str; 5] = ["name", "type", "timezone", "timeout", "max_concurrent"];
+const COMMON: [&str; 6] = ["name", "type", "timezone", "timeout", "max_concurrent", "max_retry"];
 const KINDS: &str = "\"log\", \"email\", \"webhook\", \"ntfy\", \"slack\", \"msteams\" or \"matrix\"";
 
 /// The keys each kind takes beyond the common ones.

@@ -27,7 +27,7 @@ const LOG_BATCH: usize = 200;
 /// After SIGTERM, how long sends on the wire may take to finish; the rest are abandoned
 /// (left `sending`) and go out again after the restart.
 pub const SEND_GRACE: Duration = Duration::from_millis(1500);
-/// The longest a row's retries go on when its receiver does not say (`[smtp] max_retry`).
+/// The longest a row's retries go on when its receiver does not say.
 pub const MAX_RETRY: Duration = crate::config::email_defaults::MAX_RETRY;
 
 /// What the dispatcher needs from the daemon.
@@ -107,8 +107,17 @@ fn send_guard(config: &Config, receiver: &str) -> Duration {
     own.unwrap_or(Duration::from_secs(30)) * 3 + Duration::from_secs(5)
 }
 
-fn max_retry(config: &Config) -> Duration {
-    config.smtp.as_ref().map_or(MAX_RETRY, |s| s.max_retry)
+/// How long `receiver`'s failing rows are retried: its own `max_retry`, else for email
+/// `[smtp] max_retry`, else a day.
+fn max_retry(config: &Config, receiver: &str) -> Duration {
+    let r = config.receiver(receiver);
+    match r.map(|r| (&r.kind, r.max_retry)) {
+        Some((_, Some(own))) => own,
+        Some((crate::config::ReceiverKind::Email { .. }, None)) => {
+            config.smtp.as_ref().map_or(MAX_RETRY, |s| s.max_retry)
+        }
+        _ => MAX_RETRY,
+    }
 }
 
 /// Logs what a send came to, for the rows that did not simply go out.
@@ -169,7 +178,7 @@ pub fn claim_and_build(
                 store.settle(c.row.id, &outcome, now)?;
             }
             Err(BuildError::Render(e)) => {
-                let o = outcome(&c, &Err(NotifyError::retry(e)), now, max_retry(config));
+                let o = outcome(&c, &Err(NotifyError::retry(e)), now, max_retry(config, receiver));
                 log_outcome(&c.row, &o);
                 store.settle(c.row.id, &o, now)?;
             }
@@ -389,7 +398,7 @@ async fn dispatch(
             let (store, clock, changed) = (Arc::clone(&ctx.store), Arc::clone(&ctx.clock), Arc::clone(&ctx.changed));
             let (config, notifiers, stopping) = (Arc::clone(config), Arc::clone(notifiers), stopping.clone());
             let guard = send_guard(&config, &endpoint.name);
-            let max_retry = max_retry(&config);
+            let max_retry = max_retry(&config, &endpoint.name);
             // A slot's worker. While one message is on the wire, the receiver's next due row
             // is claimed and its message built; once the send is answered, its row is
             // settled before the next send starts, so a crash finds at most one sent but
@@ -472,7 +481,7 @@ pub fn deliver_due(
             }
             for (c, m) in built {
                 let result = send(&m);
-                let o = outcome(&c, &result, now, max_retry(config));
+                let o = outcome(&c, &result, now, max_retry(config, &r.name));
                 delivered += usize::from(o == Outcome::Sent);
                 store.settle(c.row.id, &o, now)?;
             }
