@@ -489,3 +489,81 @@ pub fn deliver_due(
     }
     Ok(delivered)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AlertKey, AlertState, MessageKind};
+
+    fn claimed(attempts: i64, first: Option<DateTime<Utc>>) -> Claimed {
+        let at = DateTime::from_timestamp(1_754_000_000, 0).expect("time");
+        Claimed {
+            row: Alert {
+                id: 7,
+                kind: MessageKind::Alert,
+                key: AlertKey { deadline: "d".into(), revision: 1, lead_seconds: 0, receiver: "r".into() },
+                recipient: String::new(),
+                label: String::new(),
+                lead: "0s".into(),
+                planned: at,
+                sent: None,
+                state: AlertState::Sending,
+                attempts,
+                late: false,
+                next_attempt: at,
+                last_error: None,
+                cancel_reason: None,
+            },
+            first_attempt: first,
+        }
+    }
+
+    #[test]
+    fn retries_back_off_from_ten_seconds_doubling_to_a_quarter_hour_with_jitter() {
+        let first = retry_delay(1, 7);
+        assert!((Duration::from_secs(10)..Duration::from_secs(15)).contains(&first), "{first:?}");
+        let second = retry_delay(2, 7);
+        assert!((Duration::from_secs(20)..Duration::from_secs(30)).contains(&second), "{second:?}");
+        assert_eq!(retry_delay(30, 7), Duration::from_secs(15 * 60), "capped");
+        assert_ne!(retry_delay(1, 7), retry_delay(1, 8), "rows failing together spread out");
+    }
+
+    #[test]
+    fn a_final_failure_fails_at_once_and_a_retryable_one_waits_until_max_retry() {
+        let now = DateTime::from_timestamp(1_754_000_000, 0).expect("time");
+        let day = Duration::from_secs(86_400);
+        assert_eq!(outcome(&claimed(0, None), &Ok(()), now, day), Outcome::Sent);
+        let refused = outcome(&claimed(0, None), &Err(NotifyError::fail("550 no such user")), now, day);
+        assert_eq!(refused, Outcome::Failed { error: "550 no such user".into() });
+        match outcome(&claimed(0, None), &Err(NotifyError::retry("451 later")), now, day) {
+            Outcome::RetryAt { at, error } => {
+                assert_eq!(error, "451 later");
+                assert!(at - now >= chrono::Duration::seconds(10) && at - now < chrono::Duration::seconds(15));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Retrying since 23h59m: the next try would pass the day, so it fails for good.
+        let long = now - chrono::Duration::minutes(23 * 60 + 59);
+        match outcome(&claimed(9, Some(long)), &Err(NotifyError::retry("timed out")), now, day) {
+            Outcome::Failed { error } => assert!(error.starts_with("gave up after 10 attempts over 1day"), "{error}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_servers_retry_after_is_honoured_when_longer_than_the_backoff() {
+        let now = DateTime::from_timestamp(1_754_000_000, 0).expect("time");
+        let busy = NotifyError { message: "HTTP 429".into(), retryable: true, retry_after: Some("120".into()) };
+        match outcome(&claimed(0, None), &Err(busy), now, Duration::from_secs(86_400)) {
+            Outcome::RetryAt { at, .. } => assert_eq!(at - now, chrono::Duration::seconds(120)),
+            other => panic!("{other:?}"),
+        }
+        let soon = NotifyError { message: "HTTP 503".into(), retryable: true, retry_after: Some("1".into()) };
+        match outcome(&claimed(0, None), &Err(soon), now, Duration::from_secs(86_400)) {
+            Outcome::RetryAt { at, .. } => {
+                assert!(at - now >= chrono::Duration::seconds(10), "never sooner than the backoff")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
