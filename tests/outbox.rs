@@ -202,6 +202,11 @@ title = "Goes to the silent relay"
 due = "{mail_due}"
 tags = ["mail"]
 [[deadline]]
+id = "by-mail-again"
+title = "On the wire when the reload comes"
+due = "{mail_again}"
+tags = ["mail"]
+[[deadline]]
 id = "log-one"
 title = "Logged during the hang"
 due = "{log_one}"
@@ -213,6 +218,7 @@ due = "{log_two}"
         state = dir.path().join("state").display(),
         port = relay.port,
         mail_due = rfc3339(mail_due),
+        mail_again = rfc3339(start + chrono::Duration::seconds(8)),
         log_one = rfc3339(log_due[0]),
         log_two = rfc3339(log_due[1]),
     );
@@ -242,6 +248,10 @@ due = "{log_two}"
     let gap = pings.windows(2).map(|w| w[1] - w[0]).max().expect("pings");
     assert!(gap < Duration::from_millis(1_500), "{mode}: the watchdog went {gap:?} without a ping");
 
+    // A reload while `by-mail-again` hangs on the relay is not held up by it, and a stop
+    // right after is obeyed.
+    daemon.signal("HUP");
+    daemon.wait_for_line("config reloaded", Duration::from_secs(3));
     // A stop while a send may be on the wire again (the retry): out within 5 s.
     let stopping = Instant::now();
     daemon.signal("TERM");
