@@ -12,32 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use support::{Daemon, wait_until, write_config};
+use support::{Daemon, wait_until};
 
 fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = dir.path().join("inbox");
-    let config = write_config(
-        dir.path(),
-        &format!(
-            r#"
-[daemon]
-state_dir = "{state}"
-[[receiver]]
-name = "journal"
-type = "log"
-[routing]
-default = ["journal"]
-[spool]
-dir = "{inbox}"
-settle = "500ms"
-scan_interval = "1s"
-"#,
-            state = dir.path().join("state").display(),
-            inbox = inbox.display()
-        ),
-    );
-    (dir, config, inbox)
+    support::spool_setup("500ms")
 }
 
 /// Every entry of `dir`, whatever its type, by raw name.

@@ -8,32 +8,10 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use support::{Daemon, wait_until, write_config};
+use support::{Daemon, wait_until};
 
 fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = dir.path().join("inbox");
-    let config = write_config(
-        dir.path(),
-        &format!(
-            r#"
-[daemon]
-state_dir = "{state}"
-[[receiver]]
-name = "journal"
-type = "log"
-[routing]
-default = ["journal"]
-[spool]
-dir = "{inbox}"
-settle = "1500ms"
-scan_interval = "1s"
-"#,
-            state = dir.path().join("state").display(),
-            inbox = inbox.display()
-        ),
-    );
-    (dir, config, inbox)
+    support::spool_setup("1500ms")
 }
 
 fn names(dir: &Path) -> Vec<String> {

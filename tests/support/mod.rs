@@ -133,3 +133,31 @@ pub fn write_config(dir: &Path, text: &str) -> PathBuf {
     std::fs::write(&path, text).expect("write config");
     path
 }
+
+/// A config with a log receiver and a spool directory `inbox` (not created) that settles
+/// files after `settle`: the temporary directory, the config's path and the spool's path.
+pub fn spool_setup(settle: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = dir.path().join("inbox");
+    let config = write_config(
+        dir.path(),
+        &format!(
+            r#"
+[daemon]
+state_dir = "{state}"
+[[receiver]]
+name = "journal"
+type = "log"
+[routing]
+default = ["journal"]
+[spool]
+dir = "{inbox}"
+settle = "{settle}"
+scan_interval = "1s"
+"#,
+            state = dir.path().join("state").display(),
+            inbox = inbox.display()
+        ),
+    );
+    (dir, config, inbox)
+}
