@@ -397,6 +397,7 @@ async fn dispatch(
             let endpoint = Arc::clone(&endpoint);
             let (store, clock, changed) = (Arc::clone(&ctx.store), Arc::clone(&ctx.clock), Arc::clone(&ctx.changed));
             let (config, notifiers, stopping) = (Arc::clone(config), Arc::clone(notifiers), stopping.clone());
+            let current_notifiers = ctx.notifiers.clone();
             let guard = send_guard(&config, &endpoint.name);
             let max_retry = max_retry(&config, &endpoint.name);
             // A slot's worker. While one message is on the wire, the receiver's next due row
@@ -417,7 +418,10 @@ async fn dispatch(
                         }
                     };
                     let ahead = async {
-                        if *stopping.borrow() {
+                        // After a stop, or a reload (which may have changed or removed this
+                        // receiver), the worker finishes its send and leaves the rest to
+                        // the dispatcher's next pass under the new config.
+                        if *stopping.borrow() || !Arc::ptr_eq(&current_notifiers.borrow(), &notifiers) {
                             return None;
                         }
                         let (config, notifiers, name) =
