@@ -6,10 +6,10 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
+
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -133,12 +133,7 @@ struct SilentRelay {
 
 impl SilentRelay {
     fn start(mode: &str) -> SilentRelay {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/silent_smtp.py");
-        let mut child =
-            Command::new("python3").arg(script).args(["--mode", mode]).stdout(Stdio::piped()).spawn().expect("python3");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("READY");
-        let port = line.strip_prefix("READY ").and_then(|p| p.trim().parse().ok()).expect("port");
+        let (child, port) = support::start_python("silent_smtp.py", &["--mode".as_ref(), mode.as_ref()]);
         SilentRelay { child, port }
     }
 }

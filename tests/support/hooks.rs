@@ -2,9 +2,8 @@
 //! ntfy, Slack, Teams and Matrix requests as its routes say, every request logged with its
 //! raw body and whether its signature matched.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -53,23 +52,10 @@ impl HookServer {
         let log = dir.join("hook-requests.jsonl");
         std::fs::write(&routes_path, routes.to_string()).expect("routes");
         std::fs::write(&log, "").expect("log");
-        let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/hook_server.py");
-        let mut child = Command::new("python3")
-            .arg(program)
-            .arg("--routes")
-            .arg(&routes_path)
-            .arg("--log")
-            .arg(&log)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 is needed: run tests/setup.sh");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("READY line");
-        let port = line
-            .strip_prefix("READY ")
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| panic!("hook_server.py did not start: {line:?}"));
+        let (child, port) = super::start_python(
+            "hook_server.py",
+            &["--routes".as_ref(), routes_path.as_os_str(), "--log".as_ref(), log.as_os_str()],
+        );
         HookServer { child, port, routes: routes_path, log }
     }
 

@@ -1,9 +1,8 @@
 //! A scripted HTTP server for tests: `http_server.py` on 127.0.0.1, its routes rewritten
 //! between polls, every request logged.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 pub struct HttpServer {
     child: Child,
@@ -19,23 +18,10 @@ impl HttpServer {
         let log = dir.join("requests.jsonl");
         std::fs::write(&script, routes.to_string()).expect("routes");
         std::fs::write(&log, "").expect("log");
-        let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/http_server.py");
-        let mut child = Command::new("python3")
-            .arg(program)
-            .arg("--script")
-            .arg(&script)
-            .arg("--log")
-            .arg(&log)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 is needed: run tests/setup.sh");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("READY line");
-        let port = line
-            .strip_prefix("READY ")
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| panic!("http_server.py did not start: {line:?}"));
+        let (child, port) = super::start_python(
+            "http_server.py",
+            &["--script".as_ref(), script.as_os_str(), "--log".as_ref(), log.as_os_str()],
+        );
         HttpServer { child, port, script, log }
     }
 

@@ -161,3 +161,23 @@ scan_interval = "1s"
     );
     (dir, config, inbox)
 }
+
+/// Starts a helper server from `tests/support/SCRIPT` with `args` under python3 and waits
+/// for the `READY <port>` line it prints once it listens on 127.0.0.1.
+pub fn start_python(script: &str, args: &[&std::ffi::OsStr]) -> (Child, u16) {
+    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support").join(script);
+    let mut child = Command::new("python3")
+        .arg(program)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("python3 is needed: run tests/setup.sh");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("READY line");
+    let port = line
+        .strip_prefix("READY ")
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{script} did not start: {line:?} (run tests/setup.sh)"));
+    (child, port)
+}

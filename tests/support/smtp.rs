@@ -1,8 +1,7 @@
 //! A real SMTP server for tests: `smtp_sink.py` (aiosmtpd) on 127.0.0.1, and a test CA.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 /// One message the sink accepted.
 #[derive(Debug, Clone)]
@@ -47,22 +46,12 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts the sink; `port` 0 picks a free one. `extra` are more arguments (TLS, AUTH).
     pub fn start(mode: &str, port: u16, outdir: &Path, extra: &[&str]) -> SmtpSink {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .args(["--mode", mode, "--port", &port.to_string(), "--outdir"])
-            .arg(outdir)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 with aiosmtpd is needed: run tests/setup.sh");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("READY line");
-        let port = line
-            .strip_prefix("READY ")
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| panic!("smtp_sink.py did not start: {line:?} (run tests/setup.sh)"));
+        let port = port.to_string();
+        let mut args: Vec<&std::ffi::OsStr> =
+            ["--mode", mode, "--port", &port, "--outdir"].map(std::ffi::OsStr::new).to_vec();
+        args.push(outdir.as_os_str());
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let (child, port) = super::start_python("smtp_sink.py", &args);
         SmtpSink { child, port, outdir: outdir.to_owned() }
     }
 
