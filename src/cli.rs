@@ -697,8 +697,7 @@ fn ack(config_path: &Path, id: &str, receiver: Option<&str>) -> anyhow::Result<(
 }
 
 fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
-    let about =
-        |a: &Alert| if a.kind == crate::model::MessageKind::Alert { a.key.deadline.clone() } else { a.label.clone() };
+    let about = |a: &Alert| if a.kind == crate::model::MessageKind::Alert { a.key.deadline.clone() } else { a.label() };
     match format {
         Format::Json => {
             let out: Vec<_> = alerts

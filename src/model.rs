@@ -495,15 +495,18 @@ impl CancelReason {
     }
 }
 
-/// An outbox row of any kind. For notices and digests `key.deadline` is empty and
-/// `label` says what it is (`notice 12`, `digest monday`).
+/// An outbox row of any kind. For notices and digests `key.deadline` is empty, and
+/// `notice` or `digest` says which one it carries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     pub id: i64,
     pub kind: MessageKind,
     pub key: AlertKey,
     pub recipient: String,
-    pub label: String,
+    /// The notice a notice row carries.
+    pub notice: Option<i64>,
+    /// The digest a digest row is a run of.
+    pub digest: Option<String>,
     pub lead: String,
     pub planned: DateTime<Utc>,
     pub sent: Option<DateTime<Utc>>,
@@ -513,6 +516,17 @@ pub struct Alert {
     pub next_attempt: DateTime<Utc>,
     pub last_error: Option<String>,
     pub cancel_reason: Option<String>,
+}
+
+impl Alert {
+    /// What a notice or digest row is about (`notice 12`, `digest monday`); empty for alerts.
+    pub fn label(&self) -> String {
+        match self.kind {
+            MessageKind::Alert => String::new(),
+            MessageKind::Notice => format!("notice {}", self.notice.unwrap_or_default()),
+            MessageKind::Digest => format!("digest {}", self.digest.as_deref().unwrap_or_default()),
+        }
+    }
 }
 
 #[cfg(test)]

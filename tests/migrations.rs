@@ -84,13 +84,10 @@ fn a_schema_5_ledger_keeps_every_row_in_the_one_outbox() {
     let cancelled = by(MessageKind::Alert, "6h");
     assert_eq!((cancelled.state, cancelled.cancel_reason.as_deref()), (AlertState::Cancelled, Some("replanned")));
     let digest = by(MessageKind::Digest, "");
-    assert_eq!((digest.state, digest.label.as_str()), (AlertState::Sent, "digest monday"));
+    assert_eq!((digest.state, digest.label().as_str()), (AlertState::Sent, "digest monday"));
     let notice = by(MessageKind::Notice, "");
     assert_eq!(notice.state, AlertState::Pending, "the notice not yet sent is still to send");
-    assert_eq!(
-        store.notice_facts(notice.label.trim_start_matches("notice ").parse().expect("id")).expect("facts").len(),
-        1
-    );
+    assert_eq!(store.notice_facts(notice.notice.expect("id")).expect("facts").len(), 1);
     drop(store);
 
     // The first start after the upgrade: what was sent is not sent again, the rest goes out.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::render::{self, AlertFacts, AlertView, DigestRun, DigestView, Renderer};
 use crate::config::{Config, ReceiverKind};
 use crate::model::{Alert, MessageKind, Tracking};
-use crate::store::{Fact, Store, StoreError, payload_of};
+use crate::store::{Fact, Store, StoreError};
 
 /// How many of a deadline's linked talks a message shows, latest first.
 pub const LATEST_TALKS: usize = 3;
@@ -74,11 +74,17 @@ pub fn build(
                 (render::message_id(&row.key, domain), root.map(|root| render::message_id(&root, domain)))
             }
             MessageKind::Notice => {
-                (render::notice_message_id(payload_of(row).parse().unwrap_or(0), &row.key.receiver, domain), None)
+                (render::notice_message_id(row.notice.unwrap_or_default(), &row.key.receiver, domain), None)
             }
-            MessageKind::Digest => {
-                (render::digest_message_id(payload_of(row), row.planned, &row.key.receiver, domain), None)
-            }
+            MessageKind::Digest => (
+                render::digest_message_id(
+                    row.digest.as_deref().unwrap_or_default(),
+                    row.planned,
+                    &row.key.receiver,
+                    domain,
+                ),
+                None,
+            ),
         };
         let deadline = (row.kind == MessageKind::Alert).then_some(row.key.deadline.as_str());
         attach_email(&mut message, config, message_id, in_reply_to, deadline, now)?;
@@ -174,9 +180,14 @@ fn message_id(row: &Alert) -> String {
         MessageKind::Alert => {
             format!("alert.{}.{}.{}.{}", row.key.deadline, row.key.revision, row.key.lead_seconds, row.key.receiver)
         }
-        MessageKind::Notice => format!("notice.{}.{}", payload_of(row), row.key.receiver),
+        MessageKind::Notice => format!("notice.{}.{}", row.notice.unwrap_or_default(), row.key.receiver),
         MessageKind::Digest => {
-            format!("digest.{}.{}.{}", payload_of(row), row.planned.timestamp_millis(), row.key.receiver)
+            format!(
+                "digest.{}.{}.{}",
+                row.digest.as_deref().unwrap_or_default(),
+                row.planned.timestamp_millis(),
+                row.key.receiver
+            )
         }
     }
 }
@@ -251,7 +262,7 @@ fn alert(store: &Store, renderer: &Renderer, row: &Alert, tz: Tz, now: DateTime<
 }
 
 fn notice(store: &Store, row: &Alert, tz: Tz) -> Result<Message, BuildError> {
-    let facts = store.notice_facts(payload_of(row).parse().unwrap_or(0))?;
+    let facts = store.notice_facts(row.notice.unwrap_or_default())?;
     let lines: Vec<String> = facts.iter().map(|f| fact_line(f, tz)).collect();
     let text = format!(
         "New in the ledger:\n\n{}\n\n-- \nsanctiond, for receiver \"{}\". One notice per ingest; \
@@ -299,7 +310,7 @@ fn digest(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Result<Message, BuildError> {
-    let name = payload_of(row);
+    let name = row.digest.as_deref().unwrap_or_default();
     let digest = config
         .digests
         .iter()

@@ -122,8 +122,7 @@ fn max_retry(config: &Config, receiver: &str) -> Duration {
 
 /// Logs what a send came to, for the rows that did not simply go out.
 fn log_outcome(row: &Alert, outcome: &Outcome) {
-    let what =
-        if row.kind == crate::model::MessageKind::Alert { row.key.deadline.as_str() } else { row.label.as_str() };
+    let what = if row.kind == crate::model::MessageKind::Alert { row.key.deadline.clone() } else { row.label() };
     match outcome {
         Outcome::Sent => {}
         Outcome::RetryAt { at, error } => tracing::warn!(
@@ -507,7 +506,8 @@ mod tests {
                 kind: MessageKind::Alert,
                 key: AlertKey { deadline: "d".into(), revision: 1, lead_seconds: 0, receiver: "r".into() },
                 recipient: String::new(),
-                label: String::new(),
+                notice: None,
+                digest: None,
                 lead: "0s".into(),
                 planned: at,
                 sent: None,

@@ -18,7 +18,7 @@ mod merge;
 mod outbox;
 pub use feeds::{FeedPoll, FeedRow};
 pub use merge::{ArticleIn, Evidence, Fact, IngestReport, MentionIn, Policy};
-pub use outbox::{Claimed, Outcome, Settle, Stale, Unsettled, payload_of};
+pub use outbox::{Claimed, Outcome, Settle, Stale, Unsettled};
 
 /// The file name of the ledger inside the state directory.
 pub const LEDGER_FILE: &str = "ledger.sqlite3";

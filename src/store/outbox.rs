@@ -59,20 +59,14 @@ const ROW_COLUMNS: &str = "o.id, o.kind, coalesce(o.deadline_id, ''), coalesce(o
      o.notice_id, o.digest";
 
 fn row_from(r: &Row<'_>) -> rusqlite::Result<Claimed> {
-    let kind = MessageKind::parse(&r.get::<_, String>(1)?).unwrap_or(MessageKind::Alert);
-    let key_text: String = r.get(7)?;
-    let label = match kind {
-        MessageKind::Alert => String::new(),
-        MessageKind::Notice => format!("notice {}", r.get::<_, Option<i64>>(18)?.unwrap_or_default()),
-        MessageKind::Digest => format!("digest {}", r.get::<_, Option<String>>(19)?.unwrap_or(key_text)),
-    };
     Ok(Claimed {
         row: Alert {
             id: r.get(0)?,
-            kind,
+            kind: MessageKind::parse(&r.get::<_, String>(1)?).unwrap_or(MessageKind::Alert),
             key: AlertKey { deadline: r.get(2)?, revision: r.get(3)?, lead_seconds: r.get(4)?, receiver: r.get(5)? },
             recipient: r.get(6)?,
-            label,
+            notice: r.get(18)?,
+            digest: r.get(19)?,
             lead: r.get(8)?,
             planned: from_ms(r.get(9)?),
             sent: r.get::<_, Option<i64>>(10)?.map(from_ms),
@@ -85,11 +79,6 @@ fn row_from(r: &Row<'_>) -> rusqlite::Result<Claimed> {
         },
         first_attempt: r.get::<_, Option<i64>>(17)?.map(from_ms),
     })
-}
-
-/// The notice id of a notice row, the digest name of a digest row.
-pub fn payload_of(row: &Alert) -> &str {
-    row.label.split_once(' ').map_or("", |(_, rest)| rest)
 }
 
 impl Store {
