@@ -42,6 +42,7 @@ struct Relay {
     hello: ClientId,
     /// Pooled connections, with when each last finished a transaction.
     idle: Mutex<Vec<(AsyncSmtpConnection, tokio::time::Instant)>>,
+    max_connections: usize,
     permits: Semaphore,
 }
 
@@ -93,6 +94,7 @@ impl Mailer {
             timeout: smtp.timeout,
             hello: ClientId::default(),
             idle: Mutex::new(Vec::new()),
+            max_connections: smtp.max_connections as usize,
             permits: Semaphore::new(smtp.max_connections as usize),
         };
         Ok(Mailer { relay: Arc::new(relay), from: smtp.from.clone() })
@@ -100,7 +102,7 @@ impl Mailer {
 
     /// How many messages may be on the wire at once (`[smtp] max_connections`).
     pub fn max_connections(&self) -> usize {
-        self.relay.permits.available_permits().max(1)
+        self.relay.max_connections
     }
 
     /// Sends `message` to each of `recipients` as its own SMTP transaction, one after the
