@@ -946,7 +946,7 @@ struct ExtractSetup {
 
 fn extract_setup(asked: Option<&Path>, path: &Path) -> anyhow::Result<ExtractSetup> {
     if asked.is_none() && !path.exists() {
-        return Ok(ExtractSetup { timezone: Tz::UTC, actors: crate::extract::Watch::default() });
+        return Ok(ExtractSetup { timezone: Tz::UTC, actors: crate::extract::Watch::new(Vec::new()) });
     }
     let config = config::load(path)?;
     let actors = crate::extract::Watch::new(

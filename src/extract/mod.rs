@@ -3,6 +3,8 @@
 
 pub mod article;
 pub mod deadline;
+pub mod gazetteer;
+pub mod names;
 pub mod sentence;
 pub mod talk;
 pub mod timex;
@@ -12,7 +14,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use deadline::FoundDeadline;
-pub use talk::{Actor, NO_ACTORS, Talk, Watch};
+pub use names::{Actor, NO_ACTORS, Watch};
+pub use talk::Talk;
 pub use timex::{Timex, TimexType};
 
 /// What the extractor is told about an article besides its text.

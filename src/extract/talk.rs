@@ -1,207 +1,387 @@
-//! Talk events: meetings, talks, negotiations, calls and visits between named parties,
-//! with their status, date, place, tone and who reported them. What counts is written down
-//! in GUIDELINES.md; this module finds the plain cases and leaves the rest alone.
+//! Talk events: meetings, rounds of talks, negotiations, calls, visits and summits between
+//! named parties, with their status, date, place, tone and who reported them. What counts
+//! is written down in GUIDELINES.md.
+//!
+//! Each sentence that tells of a talk ("met", "held talks", "a call with", "the second
+//! round", "will meet", "hosted") gives a candidate with the parties it names: people
+//! (titled or not, later by surname), countries and their capitals or seats as metonyms,
+//! blocs and bodies, groups ("Japanese and South Korean trade officials", "his E3
+//! counterparts"). Sentences about one meeting join one event: the same parties (a
+//! minister counts for their country), a compatible day and status, or "the talks"
+//! referring back.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::gazetteer::Form;
+use super::names::{self, Mention, Named, OUTLETS, Watch, Word};
 use super::sentence::Sentence;
 use super::timex::{Timex, TimexType};
 
-/// A watched actor: canonical name, the other names it goes by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub name: String,
-    pub aliases: Vec<String>,
-}
-
-/// The watch list, with one matcher for all names and aliases built once (a 1,000-entry
-/// list is one pass over a sentence, not a thousand).
-#[derive(Debug, Default)]
-pub struct Watch {
-    actors: Vec<Actor>,
-    /// One pattern per name or alias; `owner[i]` is the actor pattern `i` names.
-    names: Option<regex::RegexSet>,
-    owner: Vec<usize>,
-}
-
-/// An empty watch list.
-pub static NO_ACTORS: Watch = Watch { actors: Vec::new(), names: None, owner: Vec::new() };
-
-impl Watch {
-    pub fn new(actors: Vec<Actor>) -> Watch {
-        let mut patterns = Vec::new();
-        let mut owner = Vec::new();
-        for (i, a) in actors.iter().enumerate() {
-            for name in std::iter::once(&a.name).chain(&a.aliases) {
-                patterns.push(format!(r"(?-u:\b){}(?-u:\b)", regex::escape(name)));
-                owner.push(i);
-            }
-        }
-        // Escaped literals always compile; the raised size limit keeps very long lists in one set.
-        let names = (!patterns.is_empty())
-            .then(|| regex::RegexSetBuilder::new(&patterns).size_limit(256 << 20).build().ok())
-            .flatten();
-        Watch { actors, names, owner }
-    }
-
-    pub fn actors(&self) -> &[Actor] {
-        &self.actors
-    }
-
-    /// Whether `text` names any watched actor.
-    pub fn names_any(&self, text: &str) -> bool {
-        self.names.as_ref().is_some_and(|n| n.is_match(text))
-    }
-
-    /// The watched actors `sentence` names.
-    fn mentioned(&self, sentence: &str) -> Vec<&Actor> {
-        let Some(names) = &self.names else { return Vec::new() };
-        let mut found: Vec<usize> = names.matches(sentence).iter().map(|i| self.owner[i]).collect();
-        found.dedup();
-        found.into_iter().map(|i| &self.actors[i]).collect()
-    }
-}
-
+pub use super::names::{Actor, NO_ACTORS};
 /// Talks are model types: the ledger stores them as extracted.
 pub use crate::model::Talk;
 
+/// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:talks|negotiations|discussions|meetings?|summit|phone\s+call|call\s+with|spoke\s+(?:by\s+phone\s+)?with|met(?:\s+with)?|meets|meet\s+with|will\s+meet|to\s+meet|visit(?:ed|s)?|conversations?)(?-u:\b)")
-        .expect("trigger regex")
+    Regex::new(
+        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:call|conversation|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|received|receives|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversation|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down\s+with|tete-a-tete)(?-u:\b)",
+    )
+    .expect("trigger regex")
 });
 
-/// Things that look like meetings and are not.
+/// Things that look like talks and are not (GUIDELINES.md "Does not count").
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+)?(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?)|meeting\s+of\s+(?:the\s+)?minds|head-to-head|match|interview|press\s+conference|possible|would\s+like\s+to|should\s+be\s+organi[sz]ed|proposed|a\s+lot|often|usually)(?-u:\b)")
-        .expect("exclusion regex")
+    Regex::new(
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|ready\s+to|willing\s+to|open\s+to|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
+    )
+    .expect("exclusion regex")
 });
 
-/// A person named after a title: "US envoy Scott Witkoff", "Foreign Minister Sergei Lavrov".
-static TITLED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:[Ee]nvoy|President|Prime\s+Minister|Foreign\s+Minister|Minister|Secretary\s+of\s+State|Secretary|Chancellor|Premier|Ambassador|Senator|Gen\.|General|[Ll]eader|[Aa]ide|[Ss]pokesman|[Nn]egotiator|Vice\s+President)\s+((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)")
-        .expect("titled regex")
-});
-
-static PLACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:in|at)\s+((?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,\s+[A-Z][a-z]+)?)")
-        .expect("place regex")
+/// Talk is planned, not held.
+static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+to|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|resume|begin|start|take)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall)(?-u:\b)")
+        .expect("planned regex")
 });
 
 static TONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:(?:very|highly|extremely|quite|really)\s+)?(?:constructive|productive|useful|positive|frank|candid|tense|cordial|friendly|difficult|substantive|warm|fruitful|businesslike|no\s+breakthrough)(?:\s+and\s+(?:constructive|productive|useful|positive|frank|candid|substantive|cordial))?(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:very|highly|extremely|quite|really|rather|largely|generally)\s+)?(?:constructive|productive|useful|positive|frank|candid|tense|cordial|friendly|difficult|substantive|warm|fruitful|businesslike|business-like|respectful|serious|in-depth|detailed|good|great|excellent|encouraging|open|honest|no\s+breakthrough|inconclusive|heated|acrimonious)(?:\s+and\s+(?:(?:very|highly)\s+)?(?:constructive|productive|useful|positive|frank|candid|substantive|cordial|friendly|respectful|serious|detailed|in-depth|fruitful|good|open|honest))?(?-u:\b)")
         .expect("tone regex")
 });
 
-static REPORTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:according\s+to|told|reported\s+by)\s+((?:the\s+)?[A-Z][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,2})|((?:[A-Z][A-Za-z0-9]*\s+){0,2}[A-Z0-9][A-Za-z0-9]*)\s+report(?:s|ed)(?-u:\b)")
-        .expect("reported regex")
+/// Tone words only count when they speak of the talks themselves.
+static TONE_OF_TALKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:talks?|meetings?|discussions?|conversations?|call|negotiations|round|session|dialogue|exchange|atmosphere|described|called|was|were|held|had|a)(?-u:\b)")
+        .expect("tone context regex")
 });
 
-static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+meet|expected\s+to|plans?\s+to|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|going\s+to)(?-u:\b)")
-        .expect("planned regex")
+static REPORTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:according\s+to|told|reported\s+by)\s+((?:the\s+)?[A-Z][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,2})|((?:[A-Z][A-Za-z0-9]*\s+){0,2}[A-Z0-9][A-Za-z0-9]*)\s+(?:news\s+agency\s+)?report(?:s|ed)(?-u:\b)")
+        .expect("reported regex")
 });
 
 /// A sentence that speaks of talks just described ("described the talks as tense").
 static ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:the|those|these)\s+(?:talks|meetings?|discussions|conversations?|negotiations|visit|call|summit)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:the|those|these|that|this|their|today's|yesterday's)\s+(?:talks|meetings?|discussions|conversations?|negotiations|visit|call|phone\s+call|summit|session|round)|the\s+two\s+(?:sides|leaders|men|ministers|delegations)|both\s+sides|the\s+sides(?-u:\b)")
         .expect("anaphor regex")
 });
 
-const NOT_PLACES: [&str; 10] = ["January", "February", "The", "A", "An", "This", "That", "Monday", "Friday", "Sunday"];
+/// Words before a name that make it the topic, not a party ("sanctions on Russia").
+const TOPIC_BEFORE: [&str; 20] = [
+    "on", "against", "over", "for", "about", "of", "to", "in", "at", "from", "into", "toward", "towards", "across",
+    "inside", "within", "near", "through", "around", "via",
+];
+
+/// Words before "in X" that make X the topic rather than the place of the talk.
+const NOT_PLACE_BEFORE: [&str; 14] = [
+    "war", "conflict", "fighting", "invasion", "crisis", "ceasefire", "peace", "sanctions", "investment", "interests",
+    "presence", "troops", "stake", "operations",
+];
+
+/// Words right after a person that make them the source of the report.
+const SAYS: [&str; 16] = [
+    "said", "says", "told", "added", "wrote", "posted", "stated", "noted", "announced", "confirmed", "explained",
+    "tweeted", "described", "called", "characterized", "characterised",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Party {
+    name: String,
+    /// The last word, lower case: what two mentions of one party share.
+    key: String,
+    /// The country (gazetteer entry) the party belongs to, when the text says it.
+    country: Option<usize>,
+    start: usize,
+    end: usize,
+    person: bool,
+    /// Named as the source of a statement ("Ushakov said"), which may not be a party.
+    sayer: bool,
+}
+
+fn key_of(name: &str) -> String {
+    names::bare(name.split_whitespace().next_back().unwrap_or(name))
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// The people named in full in the whole text ("Steve Witkoff"), so that a surname alone
+/// later is that person.
+fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let ws = names::words(text, 0, text.len());
+    let titles = watch.titles(text);
+    let in_mention = |w: &Word<'_>| {
+        mentions.iter().any(|m| w.start < m.end && m.start < w.end)
+            || titles.iter().any(|&(s, e)| w.start < e && s < w.end)
+    };
+    let mut i = 0;
+    while i < ws.len() {
+        let mut j = i;
+        while j < ws.len() && names::name_like(&ws[j]) && !in_mention(&ws[j]) && adjacent(text, &ws, j, i) {
+            j += 1;
+        }
+        if j - i >= 2 && j - i <= 4 {
+            let name = text[ws[i].start..ws[j - 1].end].to_owned();
+            let name = names::bare(&name).to_owned();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// Whether word `j` continues the run of capitalized words started at `i` (no comma or
+/// other break between them).
+fn adjacent(text: &str, ws: &[Word<'_>], j: usize, i: usize) -> bool {
+    j == i || text[ws[j - 1].end..ws[j].start].trim().is_empty() && !ws[j - 1].text.ends_with("'s")
+}
+
+/// The parties a sentence names.
+fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known: &[String]) -> Vec<Party> {
+    let ws = names::words(text, s.start, s.end);
+    let here: Vec<&Mention> = mentions.iter().filter(|m| m.start >= s.start && m.end <= s.end).collect();
+    let mut out: Vec<Party> = Vec::new();
+    let mut taken = vec![false; ws.len()];
+    let index_at = |at: usize| ws.iter().position(|w| w.start >= at);
+    let prev_word = |at: usize| -> String {
+        ws.iter().rev().find(|w| w.end <= at).map(Word::lower).unwrap_or_default()
+    };
+    let push = |out: &mut Vec<Party>, p: Party| {
+        if !out.iter().any(|o| o.name == p.name || (o.key == p.key && o.start == p.start)) && !p.key.is_empty() {
+            out.push(p);
+        }
+    };
+    let says_after = |end: usize| -> bool {
+        let rest = text[end..s.end].trim_start_matches([',', ' ']);
+        SAYS.iter().any(|w| rest.starts_with(w))
+            || text[s.start..end].trim_end().ends_with("according to")
+    };
+
+    // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
+    for (t_start, t_end) in watch.titles(&text[s.start..s.end]) {
+        let (t_start, t_end) = (s.start + t_start, s.start + t_end);
+        let Some(first) = index_at(t_end) else { continue };
+        let mut j = first;
+        while j < ws.len() && j - first < 5 && names::name_like(&ws[j]) && adjacent(text, &ws, j, first) {
+            if j == first && !text[t_end..ws[j].start].trim().is_empty() {
+                break;
+            }
+            j += 1;
+        }
+        // The adjective or possessive country before the title: "Iranian", "Turkey's".
+        let lead = here.iter().rev().find(|m| m.end <= t_start && t_start - m.end <= 12 && matches!(m.named, Named::Entry(_, Form::Adjective | Form::Name)));
+        let country = lead.and_then(|m| match m.named {
+            Named::Entry(e, _) => Some(e),
+            Named::Actor(_) => None,
+        });
+        let title = text[t_start..t_end].to_lowercase();
+        if j > first {
+            let name = names::bare(&text[ws[first].start..ws[j - 1].end]).to_owned();
+            let name = fullest(&name, known);
+            for w in &mut taken[first..j] {
+                *w = true;
+            }
+            let end = ws[j - 1].end;
+            let start = lead.map_or(t_start, |m| m.start);
+            push(&mut out, Party { key: key_of(&name), name, country, start, end, person: true, sayer: says_after(end) });
+        } else if title.starts_with("counterpart") {
+            // "his E3 counterparts", "her Chinese counterpart".
+            let from = lead.map_or(t_start, |m| m.start);
+            let owner = text[s.start..from].trim_end();
+            let start = ["his", "her", "their", "its"]
+                .iter()
+                .find(|p| owner.to_lowercase().ends_with(*p))
+                .map_or(from, |p| s.start + owner.len() - p.len());
+            let name = text[start..t_end].to_owned();
+            push(&mut out, Party { key: key_of(&name), name, country, start, end: t_end, person: false, sayer: false });
+        }
+    }
+
+    // 2. Gazetteer entries and watched actors.
+    let mut k = 0;
+    while k < here.len() {
+        let m = here[k];
+        k += 1;
+        if out.iter().any(|p| p.person && m.start >= p.start && m.end <= p.end) {
+            continue;
+        }
+        let prev = prev_word(m.start);
+        match m.named {
+            Named::Actor(a) => {
+                let actor = &watch.actors()[a];
+                let name = fullest(&actor.name, known);
+                push(&mut out, Party { key: key_of(&name), name, country: None, start: m.start, end: m.end, person: true, sayer: says_after(m.end) });
+            }
+            Named::Entry(e, Form::Adjective) => {
+                // "Japanese and South Korean trade officials": each adjective with the noun.
+                let Some(mut j) = index_at(m.end) else { continue };
+                let mut coordinated = false;
+                while j < ws.len() && (ws[j].text == "and" || here.iter().any(|n| n.start == ws[j].start || (n.start < ws[j].end && ws[j].start < n.end))) {
+                    coordinated = true;
+                    j += 1;
+                }
+                let _ = coordinated;
+                let limit = (j + 3).min(ws.len());
+                let Some(noun) = (j..limit).find(|&x| watch.is_party_noun(&ws[x].lower())) else { continue };
+                if (j..noun).any(|x| ws[x].capitalized() && names::name_like(&ws[x])) {
+                    continue;
+                }
+                let tail = &text[ws[j].start.min(ws[noun].start)..ws[noun].end];
+                let name = format!("{} {}", &text[m.start..m.end], tail);
+                push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: ws[noun].end, person: false, sayer: false });
+            }
+            Named::Entry(e, form) => {
+                let entry = watch.entry(e);
+                let kind_is_place = matches!(form, Form::Metonym) || entry.is_some_and(|x| x.kind == super::gazetteer::Kind::Country);
+                if TOPIC_BEFORE.contains(&prev.as_str()) && kind_is_place {
+                    continue;
+                }
+                if TOPIC_BEFORE.contains(&prev.as_str()) && !matches!(prev.as_str(), "to" | "at") {
+                    // "sanctions on the EU" is a topic; "talks with" was not in the list.
+                    continue;
+                }
+                let mention = names::bare(&text[m.start..m.end]);
+                // "EU foreign ministers", "G7 leaders", "Turkey's delegation": the group.
+                if let Some(j) = index_at(m.end) {
+                    let limit = (j + 2).min(ws.len());
+                    if let Some(noun) = (j..limit).find(|&x| watch.is_party_noun(&ws[x].lower()))
+                        && !(j..noun).any(|x| ws[x].capitalized())
+                        && text[m.end..ws[j].start].trim().is_empty()
+                    {
+                        let name = text[m.start..ws[noun].end].to_owned();
+                        push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: ws[noun].end, person: false, sayer: false });
+                        continue;
+                    }
+                }
+                // "Iran-E3 meeting": a hyphenated pair names both parties.
+                let name = if text[..m.start].ends_with("the ") && matches!(form, Form::Name) && mention.len() <= 4 {
+                    format!("the {mention}")
+                } else {
+                    mention.to_owned()
+                };
+                let _ = entry;
+                push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: m.end, person: false, sayer: says_after(m.end) });
+            }
+        }
+    }
+
+    // 3. People named without a title: "Steve Witkoff", or "Witkoff" after a full mention.
+    let mut i = 0;
+    while i < ws.len() {
+        let in_mention = |w: &Word<'_>| here.iter().any(|m| w.start < m.end && m.start < w.end) || out.iter().any(|p| w.start >= p.start && w.end <= p.end);
+        if taken[i] || !names::name_like(&ws[i]) || in_mention(&ws[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < ws.len() && !taken[j] && names::name_like(&ws[j]) && !in_mention(&ws[j]) && adjacent(text, &ws, j, i) {
+            j += 1;
+        }
+        let run = names::bare(&text[ws[i].start..ws[j - 1].end]).to_owned();
+        let single = j - i == 1;
+        let known_surname = known.iter().any(|k| k.rsplit(' ').next() == Some(run.as_str()));
+        let accept = if single {
+            known_surname || lone_name_slot(text, &ws, i, s)
+        } else {
+            j - i <= 4 && !OUTLETS.iter().any(|o| run.contains(o))
+        };
+        if accept {
+            let name = fullest(&run, known);
+            let end = ws[j - 1].end;
+            push(&mut out, Party { key: key_of(&name), name, country: None, start: ws[i].start, end, person: true, sayer: says_after(end) });
+        }
+        i = j.max(i + 1);
+    }
+    out.sort_by_key(|p| p.start);
+    out
+}
+
+/// A single capitalized word is a person's name when it stands where a party does: "Lavrov
+/// and Wang met", "met Wang", "talks with Araghchi".
+fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
+    let prev = if i > 0 { ws[i - 1].lower() } else { String::new() };
+    let next = ws.get(i + 1).map(Word::lower).unwrap_or_default();
+    let initial = i == 0 || text[s.start..ws[i].start].trim().is_empty();
+    let coordinated = next == "and" && ws.get(i + 2).is_some_and(|w| names::name_like(w) && w.capitalized());
+    let after_and = prev == "and" && i >= 2 && names::name_like(&ws[i - 2]) && ws[i - 2].capitalized();
+    let object = matches!(prev.as_str(), "met" | "with" | "hosted" | "received" | "called" | "phoned" | "meet" | "meets" | "between");
+    let subject = matches!(next.as_str(), "met" | "meets" | "hosted" | "received" | "spoke" | "phoned" | "called" | "held" | "will");
+    if initial { coordinated || subject } else { coordinated || after_and || object || subject }
+}
+
+/// The fullest mention of a person seen in the article: "Witkoff" is "Steve Witkoff".
+fn fullest(name: &str, known: &[String]) -> String {
+    let last = name.rsplit(' ').next().unwrap_or(name);
+    known
+        .iter()
+        .filter(|k| k.rsplit(' ').next() == Some(last) && k.len() >= name.len())
+        .max_by_key(|k| k.len())
+        .cloned()
+        .unwrap_or_else(|| name.to_owned())
+}
 
 pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) -> Vec<Talk> {
-    // The fullest mention of each surname in the article: "Witkoff" is "Scott Witkoff".
-    let full: Vec<String> =
-        TITLED.captures_iter(text).filter_map(|c| c.get(1)).map(|m| bare_name(m.as_str())).collect();
-    let fullest = |name: &str| -> String {
-        let last = name.rsplit(' ').next().unwrap_or(name);
-        full.iter().filter(|f| f.ends_with(last)).max_by_key(|f| f.len()).cloned().unwrap_or_else(|| name.to_owned())
-    };
-    let mut out: Vec<Talk> = Vec::new();
+    let mentions = watch.mentions(text);
+    let known = full_names(text, watch, &mentions);
+    let mut out: Vec<(Talk, Vec<Party>)> = Vec::new();
     let mut first_time = 0;
-    // The talk the latest talk sentence described, and that sentence's index.
+    // The event the latest talk sentence described, and that sentence's index.
     let mut last: Option<(usize, usize)> = None;
     for (index, s) in sentences.iter().enumerate() {
         let sentence = &text[s.start..s.end];
+        while first_time < times.len() && times[first_time].start < s.start {
+            first_time += 1;
+        }
+        let here: Vec<&Timex> = times[first_time..].iter().take_while(|t| t.start < s.end).collect();
         let Some(trigger) = TRIGGER.find(sentence) else { continue };
         if NOT_TALKS.is_match(sentence) {
             continue;
         }
-        let mut participants: Vec<String> = Vec::new();
-        let add = |list: &mut Vec<String>, name: String| {
-            if !list.contains(&name) {
-                list.push(name);
-            }
-        };
-        for c in TITLED.captures_iter(sentence) {
-            let Some(m) = c.get(1) else { continue };
-            // "Kremlin aide Yuri Ushakov told TASS": the source of the report, not a party.
-            let after = &sentence[m.end()..];
-            if after.starts_with(" told") || after.starts_with(" said") || after.starts_with(", said") {
-                continue;
-            }
-            add(&mut participants, fullest(&bare_name(m.as_str())));
+        let trigger_at = s.start + trigger.start();
+        let mut found = parties(text, s, watch, &mentions, &known);
+        // The source of a statement is not a party when the sentence names others.
+        if found.iter().filter(|p| !p.sayer).count() >= 2 {
+            found.retain(|p| !p.sayer);
         }
-        for actor in watch.mentioned(sentence) {
-            if !participants.iter().any(|p| same_person(p, &actor.name, &actor.aliases)) {
-                add(&mut participants, fullest(&actor.name));
-            }
-        }
-        if participants.len() < 2 {
-            // "Diplomats described the talks as tense.": more about the talk just told, unless
-            // the sentence has a time of its own ("the talks in Geneva last year").
-            let from = times.partition_point(|t| t.start < s.start);
-            let own_time = times.get(from).is_some_and(|t| t.end <= s.end);
-            if let Some((talk, at)) = last
-                && index <= at + 2
-                && !own_time
-                && ANAPHOR.is_match(sentence)
-            {
-                let same = &mut out[talk];
-                for m in TONE.find_iter(sentence) {
-                    if !same.tone.iter().any(|x| x.eq_ignore_ascii_case(m.as_str())) {
-                        same.tone.push(m.as_str().to_owned());
-                    }
-                }
-            }
+        let date = day_of(text, &here, trigger_at);
+        let place = place_of(text, s, trigger_at, &found);
+        let tone: Vec<String> = tone_of(sentence);
+        let planned = PLANNED.is_match(sentence);
+        let anaphor = ANAPHOR.is_match(sentence);
+
+        // A sentence about the talks just told: their tone, place or day.
+        if let Some((event, at)) = last
+            && index <= at + 3
+            && (found.is_empty() || (anaphor && found.len() < 2) || shares(&out[event].1, &found))
+            && (anaphor || found.len() < 2 || shares(&out[event].1, &found))
+            && compatible(&out[event].0, date.as_deref(), planned)
+        {
+            let (talk, known_parties) = &mut out[event];
+            absorb(talk, known_parties, found, date, place, tone, planned);
+            last = Some((event, index));
             continue;
         }
-        while first_time < times.len() && times[first_time].start < s.start {
-            first_time += 1;
+        if found.is_empty() || (found.len() < 2 && date.is_none() && place.is_none()) {
+            continue;
         }
-        let date = times[first_time..]
-            .iter()
-            .take_while(|t| t.start < s.end)
-            .find(|t| {
-                matches!(t.kind, TimexType::Date | TimexType::Time)
-                    && t.value.as_bytes().first().is_some_and(u8::is_ascii_digit)
-            })
-            .map(|t| t.value.get(..10).unwrap_or(&t.value).to_owned());
-        let place = PLACE
-            .captures_iter(&sentence[trigger.start()..])
-            .filter_map(|c| c.get(1))
-            .map(|m| m.as_str().trim_start_matches("the ").to_owned())
-            .find(|p| {
-                !NOT_PLACES.iter().any(|n| p.starts_with(n)) && !participants.iter().any(|x| x.contains(p.as_str()))
-            });
-        let tone: Vec<String> = TONE.find_iter(sentence).map(|m| m.as_str().to_owned()).collect();
         let reported_by = REPORTED
             .captures(sentence)
             .and_then(|c| c.get(1).or_else(|| c.get(2)))
             .map(|m| m.as_str().trim_start_matches("the ").to_owned());
-        let status = if PLANNED.is_match(sentence) { "planned" } else { "held" };
-        let actors_matched: Vec<String> = watch
-            .actors
-            .iter()
-            .filter(|a| participants.iter().any(|p| same_person(p, &a.name, &a.aliases)))
-            .map(|a| a.name.clone())
-            .collect();
+        let status = if planned { "planned" } else { "held" };
+        // The same meeting told again further on: one event.
+        if let Some(event) = out.iter().position(|(t, p)| shares(p, &found) && t.status == status && t.date.is_some() && t.date == date) {
+            let (talk, known_parties) = &mut out[event];
+            absorb(talk, known_parties, found, date, place, tone, planned);
+            last = Some((event, index));
+            continue;
+        }
         let talk = Talk {
-            participants,
-            actors: actors_matched,
+            participants: found.iter().map(|p| p.name.clone()).collect(),
+            actors: Vec::new(),
             status,
             date,
             place,
@@ -211,44 +391,209 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) 
             start: s.start,
             end: s.end,
         };
-        last = Some((merge(&mut out, talk), index));
+        out.push((talk, found));
+        last = Some((out.len() - 1, index));
+    }
+    out.into_iter()
+        .map(|(mut talk, _)| {
+            talk.actors = watch
+                .actors()
+                .iter()
+                .filter(|a| {
+                    talk.participants.iter().any(|p| {
+                        p == &a.name || a.aliases.iter().any(|x| x == p) || key_of(p) == key_of(&a.name)
+                    })
+                })
+                .map(|a| a.name.clone())
+                .collect();
+            talk
+        })
+        .collect()
+}
+
+/// Whether two lists of parties name the same side at least once (a minister counts for
+/// their country).
+fn shares(a: &[Party], b: &[Party]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.key == y.key || (x.country.is_some() && x.country == y.country)))
+}
+
+fn compatible(talk: &Talk, date: Option<&str>, planned: bool) -> bool {
+    let _ = planned;
+    talk.date.as_deref().is_none_or(|d| date.is_none_or(|x| x == d))
+}
+
+fn absorb(
+    talk: &mut Talk,
+    known: &mut Vec<Party>,
+    found: Vec<Party>,
+    date: Option<String>,
+    place: Option<String>,
+    tone: Vec<String>,
+    planned: bool,
+) {
+    let _ = planned;
+    for p in found.into_iter().filter(|p| !p.sayer) {
+        if !known.iter().any(|k| k.key == p.key) {
+            // A fuller mention of a party already known replaces it.
+            talk.participants.push(p.name.clone());
+            known.push(p);
+        }
+    }
+    for t in tone {
+        if !talk.tone.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            talk.tone.push(t);
+        }
+    }
+    if talk.date.is_none() {
+        talk.date = date;
+    }
+    if talk.place.is_none() {
+        talk.place = place;
+    }
+}
+
+/// The day of the talk: the day-grain date nearest the trigger that is not a deadline's
+/// ("by Friday", "the August 8 deadline").
+fn day_of(text: &str, here: &[&Timex], trigger_at: usize) -> Option<String> {
+    here.iter()
+        .filter(|t| {
+            matches!(t.kind, TimexType::Date | TimexType::Time)
+                && t.value.len() >= 10
+                && t.value.as_bytes()[4] == b'-'
+                && t.value.as_bytes()[7] == b'-'
+                && t.value.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        })
+        .filter(|t| {
+            let before = text[..t.start].trim_end().to_lowercase();
+            let after = text[t.end..].trim_start().to_lowercase();
+            !["by", "until", "before", "than", "till", "ahead of"].iter().any(|w| before.ends_with(w))
+                && !after.starts_with("deadline")
+                && !after.starts_with("'s deadline")
+                && !after.starts_with("’s deadline")
+        })
+        .min_by_key(|t| if t.start >= trigger_at { t.start - trigger_at } else { (trigger_at - t.end) + 20 })
+        .map(|t| t.value[..10].to_owned())
+}
+
+/// Where: "in Geneva", "at the White House", nearest after the trigger, else before it.
+fn place_of(text: &str, s: &Sentence, trigger_at: usize, parties: &[Party]) -> Option<String> {
+    static PLACE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)(?:in|at)\s+(?:the\s+)?((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|of|de|al-[A-Z][\p{L}]+)){0,3}?)(?:'s|’s)?(?:[\s,.;:)]|$)")
+            .expect("place regex")
+    });
+    const NOT_PLACES: [&str; 30] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "A", "An",
+        "This", "That", "Congress", "Parliament", "Security", "General", "Washington's", "Talks",
+    ];
+    let sentence = &text[s.start..s.end];
+    let mut best: Option<(usize, String)> = None;
+    for c in PLACE.captures_iter(sentence) {
+        let Some(m) = c.get(1) else { continue };
+        let place = m.as_str().trim_end_matches(['.', ',']);
+        let first = place.split_whitespace().next().unwrap_or("");
+        if NOT_PLACES.contains(&first) || OUTLETS.contains(&place) {
+            continue;
+        }
+        let whole = c.get(0).map_or(0, |w| w.start());
+        let before = sentence[..whole].trim_end().rsplit(' ').next().unwrap_or("").to_lowercase();
+        if NOT_PLACE_BEFORE.contains(&before.as_str()) {
+            continue;
+        }
+        let at = s.start + m.start();
+        if parties.iter().any(|p| p.person && at >= p.start && at < p.end) {
+            continue;
+        }
+        let distance = if at >= trigger_at { at - trigger_at } else { (trigger_at - at) * 2 };
+        if best.as_ref().is_none_or(|(d, _)| distance < *d) {
+            best = Some((distance, place.to_owned()));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+fn tone_of(sentence: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in TONE.find_iter(sentence) {
+        let word = m.as_str().to_lowercase();
+        // "good", "open", "serious" speak of the talks only right next to them.
+        let weak = ["good", "great", "open", "serious", "honest", "detailed", "excellent"].iter().any(|w| word == *w);
+        let around = &sentence[m.start().saturating_sub(30)..(m.end() + 30).min(sentence.len())];
+        let around = around.get(..).unwrap_or("");
+        if weak && !TONE_OF_TALKS.is_match(around) {
+            continue;
+        }
+        if weak {
+            let next = sentence[m.end()..].trim_start().to_lowercase();
+            if !["talks", "meeting", "call", "conversation", "discussion", "discussions", "and"].iter().any(|w| next.starts_with(w)) {
+                continue;
+            }
+        }
+        if !out.iter().any(|x| x.eq_ignore_ascii_case(m.as_str())) {
+            out.push(m.as_str().to_owned());
+        }
     }
     out
 }
 
-/// One meeting described in several sentences is one event: same people, same status.
-/// Returns the index of the event in `out`.
-fn merge(out: &mut Vec<Talk>, talk: Talk) -> usize {
-    let key = |t: &Talk| {
-        let mut k: Vec<String> = t.participants.iter().map(|p| p.rsplit(' ').next().unwrap_or(p).to_owned()).collect();
-        k.sort();
-        k
-    };
-    if let Some((index, same)) = out.iter_mut().enumerate().find(|(_, o)| {
-        key(o) == key(&talk)
-            && o.status == talk.status
-            && (o.date == talk.date || o.date.is_none() || talk.date.is_none())
-    }) {
-        for t in talk.tone {
-            if !same.tone.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
-                same.tone.push(t);
-            }
-        }
-        same.date = same.date.take().or(talk.date);
-        same.place = same.place.take().or(talk.place);
-        same.reported_by = same.reported_by.take().or(talk.reported_by);
-        return index;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Options, extract};
+    use chrono::DateTime;
+
+    fn talks(text: &str, published: &str) -> Vec<Talk> {
+        let published = DateTime::parse_from_rfc3339(published).expect("time");
+        extract(text, &Options { published, timezone: chrono_tz::Tz::UTC, actors: &NO_ACTORS }).talks
     }
-    out.push(talk);
-    out.len() - 1
-}
 
-/// A name without a possessive ending: "Witkoff’s" is "Witkoff".
-fn bare_name(name: &str) -> String {
-    name.trim_end_matches("’s").trim_end_matches("'s").to_owned()
-}
+    #[test]
+    fn surnames_with_no_first_mention() {
+        let t = talks("Lavrov and Wang met in Beijing on Tuesday to discuss the war.", "2025-07-17T10:00:00Z");
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Lavrov", "Wang"]);
+        assert_eq!(t[0].date.as_deref(), Some("2025-07-15"));
+        assert_eq!(t[0].place.as_deref(), Some("Beijing"));
+        assert_eq!(t[0].status, "held");
+    }
 
-fn same_person(mention: &str, name: &str, aliases: &[String]) -> bool {
-    let last = |s: &str| s.rsplit(' ').next().unwrap_or(s).to_owned();
-    mention == name || aliases.iter().any(|a| a == mention) || last(mention) == last(name)
+    #[test]
+    fn countries_capitals_and_groups_are_parties() {
+        let t = talks(
+            "Japanese and South Korean trade officials held a round of talks in Seoul on Monday. Moscow and Kyiv will hold talks in Istanbul on Friday.",
+            "2025-05-14T10:00:00Z",
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Japanese trade officials", "South Korean trade officials"]);
+        assert_eq!(t[0].place.as_deref(), Some("Seoul"));
+        assert_eq!(t[1].participants, vec!["Moscow", "Kyiv"]);
+        assert_eq!(t[1].status, "planned");
+        assert_eq!(t[1].date.as_deref(), Some("2025-05-16"));
+    }
+
+    #[test]
+    fn one_meeting_over_several_sentences_is_one_event() {
+        let t = talks(
+            "US envoy Steve Witkoff met President Vladimir Putin in Moscow on Wednesday. Kremlin aide Yuri Ushakov described the talks as useful and constructive. Witkoff and Putin spoke for three hours.",
+            "2025-08-07T10:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Steve Witkoff", "Vladimir Putin"]);
+        assert_eq!(t[0].tone, vec!["useful and constructive"]);
+        assert_eq!(t[0].date.as_deref(), Some("2025-08-06"));
+    }
+
+    #[test]
+    fn what_is_not_a_talk() {
+        for text in [
+            "Trump said a possible meeting with Putin could happen soon.",
+            "The company is in talks to buy the refinery.",
+            "Kyiv must meet the demands of its partners by Friday.",
+            "PSG and Inter go head-to-head in Munich on Saturday.",
+            "Lavrov told a press conference in Moscow that talks with Washington were useful.",
+            "Trump speaks to Putin a lot.",
+        ] {
+            assert!(talks(text, "2025-07-17T10:00:00Z").is_empty(), "{text}");
+        }
+    }
 }
