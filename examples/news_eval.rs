@@ -155,7 +155,7 @@ fn score(
                     *titles += 1;
                 }
             }
-            None if misses => println!("{name}: MISSED deadline {:?} due {:?}", g["what"], g["due"]),
+            None if misses => println!("{name}: MISSED deadline {:?} due {:?}\n    in: {evidence}", g["what"], g["due"]),
             None => {}
         }
     }

@@ -1,10 +1,17 @@
-//! Deadlines in article text: a deadline cue ("deadline", "takes effect", "expires",
-//! "within 50 days", "by August 8"…) tied to a time expression of the same sentence, with
-//! the due time that follows from it. What counts is written down in GUIDELINES.md.
+//! Deadlines in article text: a date the sentence ties to something falling due ("expires
+//! on", "valid until", "no later than", "takes effect", "the Aug. 1 deadline", "moved the
+//! start to October 1"), a span counted from a start ("within 50 days", "a 30-day process
+//! launched on August 28"), or a deadline named with no resolvable date. What counts is
+//! written down in GUIDELINES.md.
+//!
+//! The date something was *done* ("in March the council set a 90-day deadline") is not a
+//! due date: a date is due only when a cue ties it ("until", "expires", "deadline"). A
+//! date the text says was due before it moved ("had been due to lapse on", "moving the
+//! start from September 27 to October 1") is `superseded`.
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
 use chrono_tz::Tz;
 use regex::Regex;
 use serde::Serialize;
@@ -15,7 +22,7 @@ use super::timex::{Timex, TimexType};
 /// A deadline found in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FoundDeadline {
-    /// What happens, in a few words of the sentence.
+    /// What falls due and who must act, as a short phrase built from the sentence.
     pub title: String,
     /// When it is due; `None` when the text gives no resolvable date.
     pub due: Option<DateTime<FixedOffset>>,
@@ -29,20 +36,55 @@ pub struct FoundDeadline {
     pub status: Option<&'static str>,
 }
 
+/// A sentence that speaks of something falling due, dated or not.
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:deadlines?|ultimatums?|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|no\s+later\s+than|grace\s+period|wind[- ]down|snapback|set\s+to\s+lapse|lapses?|valid\s+until|extended\s+(?:at\s+least\s+)?until|within|or\s+face|kick\s+in|kicks\s+in)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?\s+(?:\S+\s+){0,4}until|extend(?:s|ed|ing)?\s+(?:\S+\s+){0,6}(?:until|through|to)|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|given\s+(?:\S+\s+){0,3}until|marks?\s+the\s+end|within\s+(?:\S+\s+){0,2}(?:days?|weeks?|months?|hours?))(?-u:\b)",
     )
     .expect("cue regex")
 });
 
+/// Words right before a date that make it due ("by August 8", "valid through March 12").
+static DUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(?-u:\b)(?:by|until|till|through|thru|before|than|as\s+of|on\s+or\s+after|on\s+or\s+before|effective|starting|beginning|from|deadline\s+(?:of|is|was)|deadline\s+to|cut-?off\s+(?:of|is)|due\s+on|due|to)|,)\s*(?:(?:midnight|noon)\s+(?:on\s+)?)?$")
+        .expect("due-before regex")
+});
+
+/// Verbs and nouns that tie a date that follows them to something falling due.
+static DUE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|ends?|ended|start(?:s|ed)?|begins?|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|snap\s+back|come\s+back|return|restored?|effective|valid|authori[sz]ed|allowed|wound\s+down|resume|imposed?)(?-u:\b)")
+        .expect("due-verb regex")
+});
+
+/// A deadline the text says was moved or is no longer the one that holds.
+static FORMER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:had\s+been|was\s+(?:originally|initially|previously|first)|were\s+(?:originally|initially|previously)|would\s+have|original(?:ly)?|previous(?:ly)?|earlier|old|initial(?:ly)?|instead\s+of|replac(?:e|es|ed|ing)|from)(?-u:\b)")
+        .expect("former regex")
+});
+
+/// A sentence saying a deadline moved.
 static MOVED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|push(?:es|ed|ing)?(?:\s+back)?|mov(?:e|es|ed|ing)|extend(?:s|ed|ing)?|shift(?:s|ed|ing)?)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing|ement)|push(?:es|ed|ing)?(?:\s+back)?|mov(?:e|es|ed|ing)|extend(?:s|ed|ing)?|extension|shift(?:s|ed|ing)?|stretch(?:es|ed)?|replac(?:e|es|ed)|restor(?:e|es|ed|ing))(?-u:\b)")
         .expect("moved regex")
 });
 
-/// Words right before a date that make it a due date ("by August 8", "until 29 April").
-const DUE_BEFORE: [&str; 5] = ["by", "until", "till", "before", "than"];
+/// Told after the fact: the due date is the most recent one, not the next.
+static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:had|was|were|expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|entered\s+into\s+force|would\s+have|kicked\s+in|ended)(?-u:\b)")
+        .expect("past regex")
+});
+
+/// A span a deadline is counted with: "within 50 days", "a 30-day process", "30 days after".
+static SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?))(?-u:\b)")
+        .expect("span regex")
+});
+
+/// Undated mentions that are not a deadline of their own.
+static NOT_DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:deadlines\s+(?:have|had)|plenty\s+of\s+deadlines|no\s+deadline|without\s+a\s+deadline|any\s+deadline|arbitrary\s+deadline|self-imposed|expired\s+passports?|expiration\s+date\s+of\s+(?:the\s+)?(?:product|food)|renewable\s+energy|time\s+is\s+running\s+out)(?-u:\b)")
+        .expect("not-deadline regex")
+});
 
 pub fn find(
     text: &str,
@@ -52,6 +94,8 @@ pub fn find(
     tz: Tz,
 ) -> Vec<FoundDeadline> {
     let mut out: Vec<FoundDeadline> = Vec::new();
+    // The zone the article last named: "12:01 a.m. on Tuesday" after "Eastern Standard Time".
+    let mut article_zone = Zone::Named(tz);
     // Both lists are in text order: walk them together, so the work stays linear.
     let mut first = 0;
     for s in sentences {
@@ -60,65 +104,294 @@ pub fn find(
         }
         let here: Vec<&Timex> =
             times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
-        let cue = CUE.find(&text[s.start..s.end]).map(|m| (s.start + m.start(), s.start + m.end()));
-        let due_word =
-            here.iter().find(|t| word_before(text, t.start).is_some_and(|w| DUE_BEFORE.contains(&w.as_str())));
-        let Some((cue_start, cue_end)) = cue.or_else(|| due_word.map(|t| (t.start, t.start))) else { continue };
-        let cue_text = text[cue_start..cue_end].to_ascii_lowercase();
-        let zone = zone_in(&text[s.start..s.end], tz);
-        let evidence = text[s.start..s.end].trim().to_owned();
-        let title = title(text, s, &here, cue_start, cue_end);
-
-        // "delay the July 9 deadline to August 1": the first date is superseded.
-        let dated: Vec<&&Timex> = here.iter().filter(|t| due_of(t, published, zone).is_some()).collect();
-        if dated.len() >= 2 && MOVED.is_match(&text[s.start..s.end]) {
-            for (i, t) in dated.iter().take(2).enumerate() {
-                let (due, grain) = due_of(t, published, zone).unwrap_or((published, "day"));
-                out.push(FoundDeadline {
-                    title: title.clone(),
-                    due: Some(due),
-                    grain: Some(grain),
-                    evidence: evidence.clone(),
-                    start: s.start,
-                    end: s.end,
-                    status: (i == 0).then_some("superseded"),
-                });
+        let sentence = &text[s.start..s.end];
+        let zone = match zone_in(sentence) {
+            Some(z) => {
+                article_zone = z;
+                z
             }
-            continue;
-        }
-        let chosen = if cue_text == "within" {
-            // "within 50 days": counted from the day it was said.
-            here.iter()
-                .filter(|t| t.kind == TimexType::Duration && t.start >= cue_end)
-                .min_by_key(|t| t.start - cue_end)
-                .and_then(|t| within(t, published, zone))
-        } else {
-            due_word
-                .or_else(|| {
-                    here.iter()
-                        .filter(|t| due_of(t, published, zone).is_some())
-                        .min_by_key(|t| distance(t, cue_start, cue_end))
-                })
-                .and_then(|t| {
-                    let (due, grain) = due_of(t, published, zone)?;
-                    // "on Wednesday, two days before a deadline": two days after Wednesday.
-                    let later = days_before_cue(text, &here, t, cue_start).unwrap_or(0);
-                    Some((due.checked_add_days(Days::new(later))?, grain))
-                })
+            None => article_zone,
         };
-        if cue_text == "within" && chosen.is_none() {
-            continue;
+        let cue = CUE.find(sentence).map(|m| (s.start + m.start(), s.start + m.end()));
+        let evidence = sentence.trim().to_owned();
+        let moved = MOVED.is_match(sentence);
+        let mut found_here = 0;
+
+        // Dates the sentence ties to something falling due.
+        let dated: Vec<(&Timex, (DateTime<FixedOffset>, &'static str))> = here
+            .iter()
+            .filter(|t| tied(text, s, t))
+            .filter_map(|t| Some((*t, due_of(text, s, t, published, zone)?)))
+            .collect();
+        for (k, (t, (due, grain))) in dated.iter().enumerate() {
+            let before = clause_before(text, s, t.start);
+            let former = FORMER.is_match(&before)
+                || (moved && dated.len() >= 2 && k == 0 && dated[1].1.0 != *due)
+                || text[t.end..s.end].trim_start().starts_with("deadline to");
+            // "on Wednesday, two days before a deadline": two days after Wednesday.
+            let later = cue.and_then(|(c, _)| days_before_cue(text, &here, t, c)).unwrap_or(0);
+            let Some(due) = due.checked_add_days(Days::new(later)) else { continue };
+            out.push(FoundDeadline {
+                title: title(text, s, &here, t.start, t.end),
+                due: Some(due),
+                grain: Some(grain),
+                evidence: evidence.clone(),
+                start: s.start,
+                end: s.end,
+                status: former.then_some("superseded"),
+            });
+            found_here += 1;
         }
-        let (due, grain) = match chosen {
-            Some((d, g)) => (Some(d), Some(g)),
-            None => (None, None),
-        };
-        out.push(FoundDeadline { title, due, grain, evidence, start: s.start, end: s.end, status: None });
+
+        // A span counted from the start the sentence gives, else from the day it was said.
+        if let Some(c) = SPAN.captures(sentence) {
+            let m = c.get(0).map_or((0, 0), |m| (s.start + m.start(), s.start + m.end()));
+            let n = ["n1", "n2", "n3", "n4", "n5"].iter().find_map(|k| c.name(k)).and_then(|n| count(n.as_str()));
+            let unit = ["u1", "u2", "u3", "u4", "u5"].iter().find_map(|k| c.name(k)).map(|u| u.as_str().to_ascii_lowercase());
+            let start = here
+                .iter()
+                .filter(|t| !tied(text, s, t))
+                .find_map(|t| day_value(&t.value).filter(|d| *d <= published.date_naive() + Days::new(1)));
+            let span_is_deadline = CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline");
+            if let (Some(n), Some(unit)) = (n, unit)
+                && span_is_deadline
+                && found_here == 0
+            {
+                let from = start.unwrap_or(published.date_naive());
+                if let Some(day) = add_span(from, n, &unit)
+                    && let Some(due) = zone.end_of(day)
+                {
+                    out.push(FoundDeadline {
+                        title: title(text, s, &here, m.0, m.1),
+                        due: Some(due),
+                        grain: Some("day"),
+                        evidence: evidence.clone(),
+                        start: s.start,
+                        end: s.end,
+                        status: None,
+                    });
+                    found_here += 1;
+                }
+            }
+        }
+
+        // A deadline named with no date the text resolves ("an impending deadline", "in June").
+        if found_here == 0
+            && let Some((cs, ce)) = cue
+            && undated_cue(&text[cs..ce])
+            && !NOT_DEADLINE.is_match(sentence)
+        {
+            out.push(FoundDeadline {
+                title: title(text, s, &here, cs, ce),
+                due: None,
+                grain: None,
+                evidence,
+                start: s.start,
+                end: s.end,
+                status: None,
+            });
+        }
     }
     dedup(out)
 }
 
+/// Cues strong enough to make a deadline without a date.
+fn undated_cue(cue: &str) -> bool {
+    let c = cue.to_ascii_lowercase();
+    ["deadline", "ultimatum", "expir", "lapse", "effect", "into force", "snapback", "snap back", "renewal", "or face", "cutoff", "cut-off", "up for renewal", "wind-down", "wind down", "winddown"]
+        .iter()
+        .any(|w| c.contains(w))
+        && !c.starts_with("expired")
+}
+
+/// The part of the sentence's clause before `at`: back to the last clause break.
+fn clause_before(text: &str, s: &Sentence, at: usize) -> String {
+    let before = &text[s.start..at];
+    let from = before.rfind([';', ':', '(']).map_or(0, |i| i + 1);
+    let piece = &before[from..];
+    // Only the last few words speak of this date.
+    let words: Vec<&str> = piece.split_whitespace().collect();
+    words[words.len().saturating_sub(9)..].join(" ").to_ascii_lowercase()
+}
+
+/// Whether the sentence ties date `t` to something falling due: a due word right before
+/// it, "deadline" right after it, or a due verb a few words before it with nothing but
+/// a preposition between.
+fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
+    if !matches!(t.kind, TimexType::Date | TimexType::Time) {
+        return false;
+    }
+    let before = &text[s.start..t.start];
+    let after = text[t.end..s.end].trim_start().to_ascii_lowercase();
+    if after.starts_with("deadline")
+        || after.starts_with("'s deadline")
+        || after.starts_with("’s deadline")
+        || after.starts_with("cutoff")
+        || after.starts_with("cut-off")
+        || after.starts_with("tariff deadline")
+        || after.starts_with("trade deadline")
+    {
+        return true;
+    }
+    let near = {
+        let words: Vec<&str> = before.split_whitespace().collect();
+        words[words.len().saturating_sub(6)..].join(" ")
+    };
+    let trimmed = near.trim_end();
+    // "on Monday" after an action ("announced on Monday") is when it was done.
+    if let Some(m) = DUE_BEFORE.find(trimmed) {
+        let word = m.as_str().trim().trim_end_matches(',').to_ascii_lowercase();
+        if word.is_empty() {
+            // A comma: "the truce expires Tuesday, August 12" keeps the cue before it.
+            return DUE_VERB.is_match(trimmed);
+        }
+        return match word.as_str() {
+            "from" | "starting" | "beginning" => measure_in(&text[s.start..s.end]),
+            "to" => MOVED.is_match(&text[s.start..t.start]) || trimmed.to_ascii_lowercase().ends_with("deadline to"),
+            "before" => DUE_VERB.is_match(trimmed) || text[s.start..t.start].to_ascii_lowercase().contains("deadline"),
+            "due" | "due on" => true,
+            _ => true,
+        };
+    }
+    // "expires on May 27", "takes effect at 12:01 a.m. on", "due to lapse on".
+    let tail = trimmed.to_ascii_lowercase();
+    let tail = tail.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    let last_words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
+    let joined: String = last_words.iter().rev().copied().collect::<Vec<_>>().join(" ");
+    let preposition_only = last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in"))
+        || last_words.first().is_some_and(|w| DUE_VERB.is_match(w));
+    preposition_only && DUE_VERB.is_match(&joined)
+}
+
+/// Whether the sentence speaks of a measure ("tariffs from June 1", "the ban starting…").
+fn measure_in(sentence: &str) -> bool {
+    static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:tariffs?|sanctions?|ban|measures?|price\s+cap|duties|duty|levy|rules?|restrictions?|licen[cs]es?|waiver|exemptions?|suspension|pause|truce|controls?|fees?|contracts?|transactions?|dealings)(?-u:\b)")
+            .expect("measure regex")
+    });
+    MEASURE.is_match(sentence)
+}
+
+/// The due time a time expression gives: a clock time in the zone the text names, the end
+/// of a day, or, for "the end of the month", the end of its last day. A month alone ("in
+/// June") is no due time.
+fn due_of(
+    text: &str,
+    s: &Sentence,
+    t: &Timex,
+    published: DateTime<FixedOffset>,
+    zone: Zone,
+) -> Option<(DateTime<FixedOffset>, &'static str)> {
+    let v = t.value.as_str();
+    let future = !PAST_TENSE.is_match(&clause_before(text, s, t.start));
+    if t.kind == TimexType::Time && v.len() >= 16 && v.as_bytes()[10] == b'T' && v.as_bytes()[13] == b':' {
+        let at = NaiveDateTime::parse_from_str(&v[..16], "%Y-%m-%dT%H:%M").ok()?;
+        let day = refit(&t.text, at.date(), published.date_naive(), future);
+        return Some((zone.at(day.and_time(at.time()))?, "minute"));
+    }
+    if let Some(day) = day_value(v) {
+        let day = refit(&t.text, day, published.date_naive(), future);
+        // "midnight on Saturday" is the end of Saturday; "12:01 a.m." is a clock time.
+        return Some((zone.end_of(day)?, "day"));
+    }
+    if v.len() == 7 && v.as_bytes()[4] == b'-' && v[5..].bytes().all(|b| b.is_ascii_digit()) {
+        let before = text[s.start..t.start].to_ascii_lowercase();
+        if !before.trim_end().ends_with("end of") && !before.trim_end().ends_with("end of the month of") {
+            return None;
+        }
+        let first = NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").ok()?;
+        let last = first.checked_add_months(Months::new(1))? - Days::new(1);
+        return Some((zone.end_of(last)?, "day"));
+    }
+    None
+}
+
+fn day_value(v: &str) -> Option<NaiveDate> {
+    let day = v.get(..10)?;
+    let ok = day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !ok || (v.len() > 10 && v.as_bytes()[10] != b'T') {
+        return None;
+    }
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+}
+
+/// A date written without its year ("Nov. 10", "Saturday") is the reading nearest the
+/// publication day that fits the tense: the next one in deadline language, the last one
+/// when told after the fact.
+fn refit(written: &str, day: NaiveDate, published: NaiveDate, future: bool) -> NaiveDate {
+    let has_year = written.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
+    let lower = written.to_ascii_lowercase();
+    if has_year || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this"].iter().any(|w| lower.contains(w)) {
+        return day;
+    }
+    let weekday = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].iter().any(|w| lower.contains(w));
+    let has_month = lower.chars().any(|c| c.is_ascii_digit()) && !weekday;
+    if has_month {
+        let candidates = [day.with_year(day.year() - 1), Some(day), day.with_year(day.year() + 1)];
+        let pick = if future {
+            candidates.iter().flatten().filter(|d| **d + Days::new(3) >= published).min().copied()
+        } else {
+            candidates.iter().flatten().filter(|d| **d <= published + Days::new(3)).max().copied()
+        };
+        return pick.unwrap_or(day);
+    }
+    if weekday {
+        let wd: Weekday = day.weekday();
+        let mut d = published;
+        if future {
+            while d.weekday() != wd {
+                d = d.succ_opt().unwrap_or(d);
+                if d == NaiveDate::MAX {
+                    break;
+                }
+            }
+        } else {
+            while d.weekday() != wd {
+                d = d.pred_opt().unwrap_or(d);
+                if d == NaiveDate::MIN {
+                    break;
+                }
+            }
+        }
+        return d;
+    }
+    day
+}
+
+fn count(word: &str) -> Option<u64> {
+    if let Ok(n) = word.parse() {
+        return Some(n);
+    }
+    const WORDS: [&str; 21] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    ];
+    let w = word.to_ascii_lowercase();
+    if let Some(i) = WORDS.iter().position(|x| *x == w) {
+        return u64::try_from(i).ok();
+    }
+    match w.as_str() {
+        "thirty" => Some(30),
+        "forty" => Some(40),
+        "fifty" => Some(50),
+        "sixty" => Some(60),
+        "ninety" => Some(90),
+        _ => None,
+    }
+}
+
+fn add_span(from: NaiveDate, n: u64, unit: &str) -> Option<NaiveDate> {
+    match unit.trim_end_matches('s') {
+        "day" => from.checked_add_days(Days::new(n)),
+        "week" => from.checked_add_days(Days::new(7 * n)),
+        "month" => from.checked_add_months(Months::new(u32::try_from(n).ok()?)),
+        "hour" => from.checked_add_days(Days::new(n.div_ceil(24))),
+        _ => None,
+    }
+}
+
 /// One deadline stated several ways is one entry: keep the most precise mention of a day.
+/// A mention with no date is kept when it is about something the dated ones are not.
 fn dedup(found: Vec<FoundDeadline>) -> Vec<FoundDeadline> {
     let rank = |g: Option<&str>| match g {
         Some("minute") => 3,
@@ -127,66 +400,41 @@ fn dedup(found: Vec<FoundDeadline>) -> Vec<FoundDeadline> {
         None => 0,
     };
     let mut out: Vec<FoundDeadline> = Vec::new();
-    let mut by_day: std::collections::HashMap<(Option<&'static str>, NaiveDate), usize> =
-        std::collections::HashMap::new();
-    for d in found {
-        let Some(day) = d.due.map(|t| t.date_naive()) else {
-            out.push(d);
-            continue;
-        };
-        match by_day.get(&(d.status, day)) {
-            Some(&i) if rank(d.grain) > rank(out[i].grain) => out[i] = d,
-            Some(_) => {}
+    let mut by_day: std::collections::HashMap<NaiveDate, usize> = std::collections::HashMap::new();
+    for d in found.iter().filter(|d| d.due.is_some()) {
+        let Some(day) = d.due.map(|t| t.date_naive()) else { continue };
+        match by_day.get(&day) {
+            Some(&i) => {
+                // A current mention of a day wins over a superseded one.
+                let better = rank(d.grain) > rank(out[i].grain) || (out[i].status.is_some() && d.status.is_none());
+                if better {
+                    let status = if out[i].status.is_none() || d.status.is_none() { None } else { d.status };
+                    out[i] = FoundDeadline { status, ..d.clone() };
+                } else if d.status.is_none() {
+                    out[i].status = None;
+                }
+            }
             None => {
-                by_day.insert((d.status, day), out.len());
-                out.push(d);
+                by_day.insert(day, out.len());
+                out.push(d.clone());
             }
         }
     }
-    // An undated mention next to dated ones of the same article is usually the same
-    // deadline; keep it only when the article has no dated one.
-    if out.iter().any(|d| d.due.is_some()) {
-        out.retain(|d| d.due.is_some());
-    } else {
-        out.truncate(1);
+    let dated_words: Vec<String> =
+        out.iter().flat_map(|d| crate::model::content_words(&d.title)).collect();
+    let mut undated = 0;
+    for d in found.into_iter().filter(|d| d.due.is_none()) {
+        let words = crate::model::content_words(&d.title);
+        let new_subject = !words.iter().any(|w| dated_words.contains(w));
+        if (out.is_empty() || new_subject) && undated < 2 {
+            undated += 1;
+            out.push(d);
+        }
     }
+    out.sort_by_key(|d| d.start);
     out
 }
 
-fn distance(t: &Timex, cue_start: usize, cue_end: usize) -> usize {
-    if t.start >= cue_end { t.start - cue_end } else { cue_start.saturating_sub(t.end) + 1 }
-}
-
-fn word_before(text: &str, at: usize) -> Option<String> {
-    let before = text[..at].trim_end();
-    let word = before.rsplit(|c: char| !c.is_ascii_alphabetic()).next()?;
-    (!word.is_empty()).then(|| word.to_ascii_lowercase())
-}
-
-/// The due time a time expression gives: a clock time in the zone the text names, the end
-/// of a day, or the end of a month's last day.
-fn due_of(t: &Timex, published: DateTime<FixedOffset>, zone: Zone) -> Option<(DateTime<FixedOffset>, &'static str)> {
-    let _ = published;
-    let v = t.value.as_str();
-    if t.kind == TimexType::Time && v.len() >= 16 && v.as_bytes()[10] == b'T' && v.as_bytes()[13] == b':' {
-        let at = NaiveDateTime::parse_from_str(&v[..16], "%Y-%m-%dT%H:%M").ok()?;
-        return Some((zone.at(at)?, "minute"));
-    }
-    if v.len() == 10
-        && v.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
-    {
-        let day = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()?;
-        return Some((zone.end_of(day)?, "day"));
-    }
-    if v.len() == 7 && v.as_bytes()[4] == b'-' && v[5..].bytes().all(|b| b.is_ascii_digit()) {
-        let first = NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").ok()?;
-        let last = first.checked_add_months(chrono::Months::new(1))? - Days::new(1);
-        return Some((zone.end_of(last)?, "month"));
-    }
-    None
-}
-
-/// "within 50 days" said on `published`: due at the end of the 50th day after it.
 /// N when the text says "DATE, N days before the deadline": a duration right after the
 /// date and right before the cue, joined by "before" or "ahead of".
 fn days_before_cue(text: &str, here: &[&Timex], date: &Timex, cue_start: usize) -> Option<u64> {
@@ -209,21 +457,7 @@ fn days_before_cue(text: &str, here: &[&Timex], date: &Timex, cue_start: usize) 
     }
 }
 
-fn within(t: &Timex, published: DateTime<FixedOffset>, zone: Zone) -> Option<(DateTime<FixedOffset>, &'static str)> {
-    let v = t.value.strip_prefix('P')?;
-    let (n, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit())?);
-    let n: u64 = n.parse().ok()?;
-    let day = published.date_naive();
-    let due = match unit {
-        "D" => day.checked_add_days(Days::new(n))?,
-        "W" => day.checked_add_days(Days::new(7 * n))?,
-        "M" => day.checked_add_months(chrono::Months::new(u32::try_from(n).ok()?))?,
-        _ => return None,
-    };
-    Some((zone.end_of(due)?, "day"))
-}
-
-/// The zone a sentence names for its times, else the configured one.
+/// The zone a sentence names for its times.
 #[derive(Debug, Clone, Copy)]
 enum Zone {
     Fixed(FixedOffset),
@@ -243,72 +477,215 @@ impl Zone {
     }
 }
 
-fn zone_in(sentence: &str, fallback: Tz) -> Zone {
-    let hours = |h: i32| FixedOffset::east_opt(h * 3600).map_or(Zone::Named(fallback), Zone::Fixed);
-    let named = |name: &str| name.parse::<Tz>().map_or(Zone::Named(fallback), Zone::Named);
+fn zone_in(sentence: &str) -> Option<Zone> {
+    let hours = |h: i32| FixedOffset::east_opt(h * 3600).map(Zone::Fixed);
+    let named = |name: &str| name.parse::<Tz>().ok().map(Zone::Named);
     for word in sentence.split(|c: char| !c.is_ascii_alphanumeric()) {
-        match word {
-            "EDT" => return hours(-4),
-            "EST" => return hours(-5),
-            "ET" => return named("America/New_York"),
-            "CDT" => return hours(-5),
-            "CST" => return hours(-6),
-            "PDT" => return hours(-7),
-            "PST" => return hours(-8),
-            "GMT" | "UTC" => return hours(0),
-            "BST" => return hours(1),
-            "CET" => return hours(1),
-            "CEST" => return hours(2),
-            "MSK" => return hours(3),
-            _ => {}
+        let zone = match word {
+            "EDT" => hours(-4),
+            "EST" => hours(-5),
+            "ET" => named("America/New_York"),
+            "CDT" => hours(-5),
+            "CST" => hours(-6),
+            "PDT" => hours(-7),
+            "PST" => hours(-8),
+            "GMT" | "UTC" => hours(0),
+            "BST" => hours(1),
+            "CET" => hours(1),
+            "CEST" => hours(2),
+            "MSK" => hours(3),
+            _ => None,
+        };
+        if zone.is_some() {
+            return zone;
         }
     }
-    if sentence.contains("Moscow time") {
-        return hours(3);
+    let lower = sentence.to_ascii_lowercase();
+    for (phrase, zone) in [
+        ("eastern standard time", hours(-5)),
+        ("eastern daylight time", hours(-4)),
+        ("eastern time", named("America/New_York")),
+        ("washington time", named("America/New_York")),
+        ("moscow time", hours(3)),
+        ("kyiv time", named("Europe/Kyiv")),
+        ("cuban time", named("America/Havana")),
+        ("havana time", named("America/Havana")),
+        ("tehran time", named("Asia/Tehran")),
+        ("beijing time", hours(8)),
+        ("brussels time", named("Europe/Brussels")),
+        ("london time", named("Europe/London")),
+        ("israel time", named("Asia/Jerusalem")),
+    ] {
+        if lower.contains(phrase) {
+            return zone;
+        }
     }
-    if sentence.contains("Eastern Time") || sentence.contains("Eastern time") || sentence.contains("Washington time") {
-        return named("America/New_York");
-    }
-    if sentence.contains("Kyiv time") {
-        return named("Europe/Kyiv");
-    }
-    Zone::Named(fallback)
+    None
 }
 
-/// A short title: the few words before the cue and the cue itself, without time
-/// expressions or the prepositions that tie them to the rest of the sentence
-/// ("impending sanctions deadline", "sanctions take effect").
-fn title(text: &str, s: &Sentence, times: &[&Timex], cue_start: usize, cue_end: usize) -> String {
-    const GLUE: [&str; 24] = [
-        "a", "an", "the", "of", "ahead", "to", "before", "after", "by", "on", "in", "with", "and", "that", "for",
-        "amid", "as", "at", "said", "says", "its", "their", "his", "her",
-    ];
-    let mut words: Vec<(usize, &str)> = Vec::new();
-    let mut offset = s.start;
-    for piece in text[s.start..s.end].split_inclusive(char::is_whitespace) {
+/// Words a title never starts or ends with.
+const GLUE: [&str; 40] = [
+    "a", "an", "the", "of", "ahead", "to", "before", "after", "by", "on", "in", "with", "and", "that", "for", "amid",
+    "as", "at", "said", "says", "its", "their", "his", "her", "which", "who", "while", "but", "or", "is", "are", "was",
+    "were", "be", "been", "has", "have", "had", "it", "this",
+];
+
+/// Words that start an attribution or aside, not the thing due.
+const ASIDE: [&str; 14] = [
+    "said", "says", "told", "announced", "added", "wrote", "posted", "according", "reported", "stated", "warned",
+    "noted", "confirmed", "explained",
+];
+
+/// A short title for what falls due, built from the clause that ties the date: its subject
+/// and verb phrase without the dates, the attribution ("Trump said"), asides and the
+/// prepositions that tie the dates ("OFAC general licence for Chevron's Venezuela
+/// operations expires", "Russia to agree a ceasefire or face tariffs").
+fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor_end: usize) -> String {
+    // The clause around the anchor: between the nearest strong breaks.
+    let sentence = &text[s.start..s.end];
+    let rel = anchor_start.saturating_sub(s.start).min(sentence.len());
+    let rel_end = anchor_end.saturating_sub(s.start).clamp(rel, sentence.len());
+    let breaks = |c: char| matches!(c, ';' | ':' | '(' | ')' | '—' | '–');
+    let left = sentence[..rel].rfind(breaks).map_or(0, |i| i + sentence[i..].chars().next().map_or(1, char::len_utf8));
+    let right = sentence[rel_end..].find(breaks).map_or(sentence.len(), |i| rel_end + i);
+    let (left, right) = (s.start + left, s.start + right);
+
+    let mut words: Vec<(usize, String)> = Vec::new();
+    let mut offset = left;
+    for piece in text[left..right].split_inclusive(char::is_whitespace) {
         let at = offset;
         offset += piece.len();
-        let word = piece.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'');
+        let trimmed = piece.trim();
+        let word = trimmed.trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '-' | '\'' | '%' | '.' | '’'));
+        let word = word.trim_end_matches('.');
         if word.is_empty() || times.iter().any(|t| at >= t.start && at < t.end) {
             continue;
         }
-        words.push((at, word));
+        // A comma after the word ends a phrase; keep it to find clause starts.
+        let comma = trimmed.ends_with(',');
+        words.push((at, if comma { format!("{word},") } else { word.to_owned() }));
     }
-    let first_cue = words.iter().position(|(at, _)| *at >= cue_start).unwrap_or(words.len());
-    let after_cue = words.iter().position(|(at, _)| *at >= cue_end.max(cue_start + 1)).unwrap_or(words.len());
-    let earliest = first_cue.saturating_sub(4);
-    // Start after the last comma-like break, so a title does not run across clauses.
-    let from = (earliest..first_cue)
-        .rev()
-        .find(|i| text[..words[*i].0].trim_end().ends_with([',', ';', ':']))
-        .unwrap_or(earliest);
-    let mut picked: Vec<&str> =
-        words[from..after_cue.max(first_cue + 1).min(words.len())].iter().map(|(_, w)| *w).collect();
+    // Drop the preposition left hanging where a date was cut out ("until", "on", "at").
+    let mut kept: Vec<(usize, String)> = Vec::new();
+    for (i, (at, w)) in words.iter().enumerate() {
+        let lower = w.trim_end_matches(',').to_ascii_lowercase();
+        let next_at = words.get(i + 1).map_or(right, |(a, _)| *a);
+        let before_time = times.iter().any(|t| t.start >= *at + w.len() && t.start <= next_at && t.start >= left);
+        if before_time
+            && matches!(lower.as_str(), "on" | "at" | "by" | "until" | "till" | "through" | "from" | "to" | "in" | "as" | "of" | "after" | "before" | "than" | "starting" | "effective")
+        {
+            continue;
+        }
+        kept.push((*at, w.clone()));
+    }
+    let words = kept;
+    let anchor = words.iter().position(|(at, _)| *at >= anchor_start).unwrap_or(words.len());
+
+    // Drop an attribution before the anchor: "Trump said (that)", "according to X,".
+    let mut from = 0;
+    for (i, (_, w)) in words[..anchor].iter().enumerate() {
+        let lower = w.trim_end_matches(',').to_ascii_lowercase();
+        if ASIDE.contains(&lower.as_str()) {
+            from = i + 1;
+            if words.get(i + 1).is_some_and(|(_, n)| n.eq_ignore_ascii_case("that")) {
+                from = i + 2;
+            }
+        }
+    }
+    // A leading phrase closed by a comma ("Under the measures,") is an aside, when a subject follows.
+    for (i, (_, w)) in words[from..anchor].iter().enumerate() {
+        if w.ends_with(',') && anchor - (from + i + 1) >= 2 {
+            from = from + i + 1;
+            break;
+        }
+    }
+    // Keep the words before the anchor that make its subject, and a few after it.
+    let start = from.max(anchor.saturating_sub(7));
+    let mut end = (anchor.max(start) + 7).min(words.len());
+    // Stop at a comma after the anchor: what follows is another clause.
+    if let Some(stop) = (anchor..end).find(|&i| words[i].1.ends_with(',')) {
+        end = end.min(stop + 1);
+    }
+    let mut picked: Vec<String> = words[start..end].iter().map(|(_, w)| w.trim_end_matches(',').to_owned()).collect();
+    // "Russia must agree" reads "Russia to agree"; "will expire" reads "expires".
+    for w in &mut picked {
+        if w.eq_ignore_ascii_case("must") || w.eq_ignore_ascii_case("has to") {
+            *w = "to".to_owned();
+        }
+    }
+    picked.retain(|w| !matches!(w.to_ascii_lowercase().as_str(), "will" | "would" | "also" | "now" | "then" | "just" | "likely" | "probably"));
     while picked.first().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
         picked.remove(0);
     }
     while picked.len() > 1 && picked.last().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
         picked.pop();
     }
-    picked.join(" ")
+    let title = picked.join(" ");
+    if title.is_empty() { text[s.start..s.end].split_whitespace().take(8).collect::<Vec<_>>().join(" ") } else { title }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{NO_ACTORS, Options, extract};
+
+    fn deadlines(text: &str, published: &str) -> Vec<(Option<String>, Option<&'static str>, String)> {
+        let published = DateTime::parse_from_rfc3339(published).expect("time");
+        extract(text, &Options { published, timezone: Tz::UTC, actors: &NO_ACTORS })
+            .deadlines
+            .into_iter()
+            .map(|d| (d.due.map(|t| t.to_rfc3339()), d.status, d.title))
+            .collect()
+    }
+
+    #[test]
+    fn the_day_something_was_done_is_not_due() {
+        let found = deadlines("In March the council set a 90-day deadline for the talks.", "2025-05-01T10:00:00Z");
+        assert!(found.iter().all(|(due, _, _)| due.as_deref() != Some("2025-03-31T23:59:59+00:00")), "{found:?}");
+        let found = deadlines("Treasury announced the designations on Monday.", "2025-05-01T10:00:00Z");
+        assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn licence_forms_and_zones_carry_over() {
+        let found = deadlines(
+            "The licence is valid until 12:01 a.m. EST on March 12. The truce had been due to lapse at 12:01 a.m. on Tuesday, August 12.",
+            "2025-08-12T10:00:00Z",
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2025-08-12T00:01:00-05:00"), "{found:?}");
+        assert_eq!(found[0].1, Some("superseded"));
+        assert_eq!(found[1].0.as_deref(), Some("2026-03-12T00:01:00-05:00"), "{found:?}");
+    }
+
+    #[test]
+    fn a_span_counts_from_the_start_the_sentence_gives() {
+        let found = deadlines(
+            "Britain, France and Germany notified the Council on Aug. 28 that they were starting the snapback, which restores UN sanctions unless the Council blocks it within 30 days.",
+            "2025-09-01T10:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-09-27T23:59:59+00:00"));
+    }
+
+    #[test]
+    fn a_month_alone_is_a_deadline_with_no_date() {
+        let found = deadlines("The nuclear deal itself is set to expire in October.", "2025-08-25T10:00:00Z");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, None);
+        assert!(found[0].2.contains("nuclear deal"), "{found:?}");
+    }
+
+    #[test]
+    fn titles_say_what_is_due() {
+        let found = deadlines(
+            "In a post, Trump said Russia must agree to a ceasefire by Aug. 8 or face secondary tariffs.",
+            "2025-07-30T10:00:00Z",
+        );
+        assert_eq!(found[0].2, "Russia to agree to a ceasefire or face secondary tariffs", "{found:?}");
+        let found = deadlines(
+            "OFAC's general license for Chevron's Venezuela operations expires on May 27, officials said.",
+            "2025-05-20T10:00:00Z",
+        );
+        assert_eq!(found[0].2, "OFAC's general license for Chevron's Venezuela operations expires", "{found:?}");
+    }
 }
