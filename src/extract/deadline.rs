@@ -107,7 +107,7 @@ pub fn find(
         let sentence = &text[s.start..s.end];
         let zone = match zone_in(sentence) {
             Some(z) => {
-                article_zone = z;
+                article_zone = z.carried();
                 z
             }
             None => article_zone,
@@ -207,11 +207,19 @@ fn undated_cue(cue: &str) -> bool {
 /// The part of the sentence's clause before `at`: back to the last clause break.
 fn clause_before(text: &str, s: &Sentence, at: usize) -> String {
     let before = &text[s.start..at];
-    let from = before.rfind([';', ':', '(']).map_or(0, |i| i + 1);
+    let from = clause_break(before).map_or(0, |i| i + 1);
     let piece = &before[from..];
     // Only the last few words speak of this date.
     let words: Vec<&str> = piece.split_whitespace().collect();
-    words[words.len().saturating_sub(9)..].join(" ").to_ascii_lowercase()
+    words[words.len().saturating_sub(12)..].join(" ").to_ascii_lowercase()
+}
+
+/// The last clause break in `text`: ";", "(" or a colon that is not part of a clock time.
+fn clause_break(text: &str) -> Option<usize> {
+    text.char_indices()
+        .filter(|&(i, c)| c == ';' || c == '(' || (c == ':' && !text[i + 1..].starts_with(|d: char| d.is_ascii_digit())))
+        .map(|(i, _)| i)
+        .next_back()
 }
 
 /// Whether the sentence ties date `t` to something falling due: a due word right before
@@ -405,14 +413,12 @@ fn dedup(found: Vec<FoundDeadline>) -> Vec<FoundDeadline> {
         let Some(day) = d.due.map(|t| t.date_naive()) else { continue };
         match by_day.get(&day) {
             Some(&i) => {
-                // A current mention of a day wins over a superseded one.
-                let better = rank(d.grain) > rank(out[i].grain) || (out[i].status.is_some() && d.status.is_none());
-                if better {
-                    let status = if out[i].status.is_none() || d.status.is_none() { None } else { d.status };
-                    out[i] = FoundDeadline { status, ..d.clone() };
-                } else if d.status.is_none() {
-                    out[i].status = None;
+                // The most precise mention of the day; current if any mention is.
+                let status = if out[i].status.is_none() || d.status.is_none() { None } else { d.status };
+                if rank(d.grain) > rank(out[i].grain) {
+                    out[i] = d.clone();
                 }
+                out[i].status = status;
             }
             None => {
                 by_day.insert(day, out.len());
@@ -465,6 +471,17 @@ enum Zone {
 }
 
 impl Zone {
+    /// The zone a later sentence of the article means: "EST" named in one sentence is US
+    /// Eastern time in the next, in whichever offset its day has.
+    fn carried(self) -> Zone {
+        match self {
+            Zone::Fixed(o) if [-4, -5].contains(&(o.local_minus_utc() / 3600)) => {
+                "America/New_York".parse::<Tz>().map_or(self, Zone::Named)
+            }
+            other => other,
+        }
+    }
+
     fn at(self, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
         match self {
             Zone::Fixed(o) => o.from_local_datetime(&local).single(),
@@ -485,14 +502,11 @@ fn zone_in(sentence: &str) -> Option<Zone> {
             "EDT" => hours(-4),
             "EST" => hours(-5),
             "ET" => named("America/New_York"),
-            "CDT" => hours(-5),
-            "CST" => hours(-6),
-            "PDT" => hours(-7),
-            "PST" => hours(-8),
+            "CDT" | "CST" | "CT" => named("America/Chicago"),
+            "PDT" | "PST" | "PT" => named("America/Los_Angeles"),
             "GMT" | "UTC" => hours(0),
-            "BST" => hours(1),
-            "CET" => hours(1),
-            "CEST" => hours(2),
+            "BST" => named("Europe/London"),
+            "CET" | "CEST" => named("Europe/Brussels"),
             "MSK" => hours(3),
             _ => None,
         };
@@ -545,9 +559,16 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
     let sentence = &text[s.start..s.end];
     let rel = anchor_start.saturating_sub(s.start).min(sentence.len());
     let rel_end = anchor_end.saturating_sub(s.start).clamp(rel, sentence.len());
-    let breaks = |c: char| matches!(c, ';' | ':' | '(' | ')' | '—' | '–');
-    let left = sentence[..rel].rfind(breaks).map_or(0, |i| i + sentence[i..].chars().next().map_or(1, char::len_utf8));
-    let right = sentence[rel_end..].find(breaks).map_or(sentence.len(), |i| rel_end + i);
+    let breaks: Vec<usize> = sentence
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, ';' | '(' | ')' | '—' | '–')
+                || (c == ':' && !sentence[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let left = breaks.iter().rev().find(|&&i| i < rel).map_or(0, |&i| i + sentence[i..].chars().next().map_or(1, char::len_utf8));
+    let right = breaks.iter().find(|&&i| i >= rel_end).map_or(sentence.len(), |&i| i);
     let (left, right) = (s.start + left, s.start + right);
 
     let mut words: Vec<(usize, String)> = Vec::new();
@@ -559,6 +580,13 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         let word = trimmed.trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '-' | '\'' | '%' | '.' | '’'));
         let word = word.trim_end_matches('.');
         if word.is_empty() || times.iter().any(|t| at >= t.start && at < t.end) {
+            // "expires on May 27, officials said": the comma still ends the phrase.
+            if trimmed.ends_with(',')
+                && let Some((_, last)) = words.last_mut()
+                && !last.ends_with(',')
+            {
+                last.push(',');
+            }
             continue;
         }
         // A comma after the word ends a phrase; keep it to find clause starts.
@@ -574,6 +602,12 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         if before_time
             && matches!(lower.as_str(), "on" | "at" | "by" | "until" | "till" | "through" | "from" | "to" | "in" | "as" | "of" | "after" | "before" | "than" | "starting" | "effective")
         {
+            if w.ends_with(',')
+                && let Some((_, last)) = kept.last_mut()
+                && !last.ends_with(',')
+            {
+                last.push(',');
+            }
             continue;
         }
         kept.push((*at, w.clone()));
@@ -600,10 +634,11 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         }
     }
     // Keep the words before the anchor that make its subject, and a few after it.
-    let start = from.max(anchor.saturating_sub(7));
-    let mut end = (anchor.max(start) + 7).min(words.len());
+    let start = from.max(anchor.saturating_sub(9));
+    let mut end = (anchor.max(start) + 6).min(words.len());
     // Stop at a comma after the anchor: what follows is another clause.
-    if let Some(stop) = (anchor..end).find(|&i| words[i].1.ends_with(',')) {
+    // (A date cut out of the words leaves its comma on the word before it.)
+    if let Some(stop) = (anchor.saturating_sub(1).max(start)..end).find(|&i| words[i].1.ends_with(',')) {
         end = end.min(stop + 1);
     }
     let mut picked: Vec<String> = words[start..end].iter().map(|(_, w)| w.trim_end_matches(',').to_owned()).collect();
@@ -652,9 +687,10 @@ mod tests {
             "The licence is valid until 12:01 a.m. EST on March 12. The truce had been due to lapse at 12:01 a.m. on Tuesday, August 12.",
             "2025-08-12T10:00:00Z",
         );
-        assert_eq!(found[0].0.as_deref(), Some("2025-08-12T00:01:00-05:00"), "{found:?}");
-        assert_eq!(found[0].1, Some("superseded"));
-        assert_eq!(found[1].0.as_deref(), Some("2026-03-12T00:01:00-05:00"), "{found:?}");
+        // EST as written; carried to the next sentence as US Eastern, in August's offset.
+        assert_eq!(found[0].0.as_deref(), Some("2026-03-12T00:01:00-05:00"), "{found:?}");
+        assert_eq!(found[1].0.as_deref(), Some("2025-08-12T00:01:00-04:00"), "{found:?}");
+        assert_eq!(found[1].1, Some("superseded"));
     }
 
     #[test]
