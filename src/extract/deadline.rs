@@ -46,7 +46,7 @@ static CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words right before a date that make it due ("by August 8", "valid through March 12").
 static DUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-u:\b)(?:by|until|till|through|thru|before|than|as\s+of|on\s+or\s+after|on\s+or\s+before|effective|starting|beginning|from|deadline\s+(?:of|is|was)|deadline\s+to|cut-?off\s+(?:of|is)|due\s+on|due|to)|,)\s*(?:(?:midnight|noon)\s+(?:on\s+)?)?$")
+    Regex::new(r"(?i)(?:(?-u:\b)(?:by|until|till|through|thru|before|than|as\s+of|on\s+or\s+after|on\s+or\s+before|effective|starting|beginning|from|deadline\s+(?:of|is|was|had\s+been|will\s+be|falls\s+on|set\s+for|now\s+is)|deadline\s+to|set\s+for|cut-?off\s+(?:of|is)|due\s+on|due|to)|,)\s*(?:(?:midnight|noon)\s+(?:on\s+)?)?$")
         .expect("due-before regex")
 });
 
@@ -70,8 +70,14 @@ static MOVED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Told after the fact: the due date is the most recent one, not the next.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:had|was|were|expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|entered\s+into\s+force|would\s+have|kicked\s+in|ended)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run))(?-u:\b)")
         .expect("past regex")
+});
+
+/// A measure in force from the day it was issued.
+static IMMEDIATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:t(?:akes|ook|ake)\s+effect\s+immediately|with\s+immediate\s+effect|effective\s+immediately|(?:came|comes|come|entered|enters)\s+into\s+force\s+immediately)(?-u:\b)")
+        .expect("immediate regex")
 });
 
 /// A span a deadline is counted with: "within 50 days", "a 30-day process", "30 days after".
@@ -151,7 +157,10 @@ pub fn find(
             let start = here
                 .iter()
                 .filter(|t| !tied(text, s, t))
-                .find_map(|t| day_value(&t.value).filter(|d| *d <= published.date_naive() + Days::new(1)));
+                .find_map(|t| {
+                    let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), false);
+                    (day <= published.date_naive() + Days::new(1)).then_some(day)
+                });
             let span_is_deadline = CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline");
             if let (Some(n), Some(unit)) = (n, unit)
                 && span_is_deadline
@@ -172,6 +181,27 @@ pub fn find(
                     });
                     found_here += 1;
                 }
+            }
+        }
+
+        // "The rule takes effect immediately": on the day it was issued, given or published.
+        if found_here == 0 && IMMEDIATE.is_match(sentence) {
+            let day = here
+                .iter()
+                .find_map(|t| day_value(&t.value).map(|d| refit(&t.text, d, published.date_naive(), false)))
+                .unwrap_or(published.date_naive());
+            if let Some(due) = zone.end_of(day) {
+                let (cs, ce) = cue.unwrap_or((s.start, s.start));
+                out.push(FoundDeadline {
+                    title: title(text, s, &here, cs, ce),
+                    due: Some(due),
+                    grain: Some("day"),
+                    evidence: evidence.clone(),
+                    start: s.start,
+                    end: s.end,
+                    status: None,
+                });
+                found_here += 1;
             }
         }
 
@@ -198,7 +228,7 @@ pub fn find(
 /// Cues strong enough to make a deadline without a date.
 fn undated_cue(cue: &str) -> bool {
     let c = cue.to_ascii_lowercase();
-    ["deadline", "ultimatum", "expir", "lapse", "effect", "into force", "snapback", "snap back", "renewal", "or face", "cutoff", "cut-off", "up for renewal", "wind-down", "wind down", "winddown"]
+    ["deadline", "ultimatum", "expir", "lapse", "effect", "into force", "cutoff", "cut-off", "up for renewal", "or face"]
         .iter()
         .any(|w| c.contains(w))
         && !c.starts_with("expired")
@@ -220,6 +250,18 @@ fn clause_break(text: &str) -> Option<usize> {
         .filter(|&(i, c)| c == ';' || c == '(' || (c == ':' && !text[i + 1..].starts_with(|d: char| d.is_ascii_digit())))
         .map(|(i, _)| i)
         .next_back()
+}
+
+/// The few words before `at` that make its verb group: back to the last "that", "which",
+/// comma or clause break ("said he had signed an order that suspends the tariffs until").
+fn verb_group(text: &str, s: &Sentence, at: usize) -> String {
+    let before = clause_before(text, s, at);
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let from = words
+        .iter()
+        .rposition(|w| matches!(*w, "that" | "which" | "who" | "and" | "but") || w.ends_with(','))
+        .map_or(0, |i| i + 1);
+    words[from..].join(" ")
 }
 
 /// Whether the sentence ties date `t` to something falling due: a due word right before
@@ -266,8 +308,9 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     let tail = tail.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
     let last_words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
     let joined: String = last_words.iter().rev().copied().collect::<Vec<_>>().join(" ");
+    let last_two: String = last_words.iter().take(2).rev().copied().collect::<Vec<_>>().join(" ");
     let preposition_only = last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in"))
-        || last_words.first().is_some_and(|w| DUE_VERB.is_match(w));
+        || DUE_VERB.is_match(&last_two);
     preposition_only && DUE_VERB.is_match(&joined)
 }
 
@@ -291,8 +334,12 @@ fn due_of(
     zone: Zone,
 ) -> Option<(DateTime<FixedOffset>, &'static str)> {
     let v = t.value.as_str();
-    let future = !PAST_TENSE.is_match(&clause_before(text, s, t.start));
+    let future = !PAST_TENSE.is_match(&verb_group(text, s, t.start));
     if t.kind == TimexType::Time && v.len() >= 16 && v.as_bytes()[10] == b'T' && v.as_bytes()[13] == b':' {
+        // "Thursday at midnight": the day before it says which; midnight is its end.
+        if t.text.eq_ignore_ascii_case("midnight") {
+            return None;
+        }
         let at = NaiveDateTime::parse_from_str(&v[..16], "%Y-%m-%dT%H:%M").ok()?;
         let day = refit(&t.text, at.date(), published.date_naive(), future);
         return Some((zone.at(day.and_time(at.time()))?, "minute"));
@@ -304,7 +351,12 @@ fn due_of(
     }
     if v.len() == 7 && v.as_bytes()[4] == b'-' && v[5..].bytes().all(|b| b.is_ascii_digit()) {
         let before = text[s.start..t.start].to_ascii_lowercase();
-        if !before.trim_end().ends_with("end of") && !before.trim_end().ends_with("end of the month of") {
+        let written = t.text.to_ascii_lowercase();
+        let end_of = before.trim_end().ends_with("end of")
+            || written.starts_with("the end of")
+            || written.starts_with("end of")
+            || written.starts_with("the end of the month");
+        if !end_of {
             return None;
         }
         let first = NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").ok()?;
@@ -332,8 +384,10 @@ fn refit(written: &str, day: NaiveDate, published: NaiveDate, future: bool) -> N
     if has_year || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this"].iter().any(|w| lower.contains(w)) {
         return day;
     }
-    let weekday = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].iter().any(|w| lower.contains(w));
-    let has_month = lower.chars().any(|c| c.is_ascii_digit()) && !weekday;
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let has_month = MONTHS.iter().any(|m| lower.contains(m)) && lower.chars().any(|c| c.is_ascii_digit());
+    let weekday = !has_month
+        && ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].iter().any(|w| lower.contains(w));
     if has_month {
         let candidates = [day.with_year(day.year() - 1), Some(day), day.with_year(day.year() + 1)];
         let pick = if future {
