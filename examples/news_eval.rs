@@ -186,13 +186,19 @@ fn score(
                 used[i] = true;
                 talks.found += 1;
             }
-            None if misses => println!("{name}: MISSED talk {:?} on {:?}", g["participants"], g["date"]),
+            None if misses => println!(
+                "{name}: MISSED talk {:?} on {:?} ({})\n    in: {}",
+                g["participants"],
+                g["date"],
+                g["status"].as_str().unwrap_or(""),
+                g["evidence"].as_str().unwrap_or("")
+            ),
             None => {}
         }
     }
     if misses {
         for (i, t) in found.talks.iter().enumerate().filter(|(i, _)| !used[*i]) {
-            println!("{name}: EXTRA talk #{i} {:?} on {:?}", t.participants, t.date);
+            println!("{name}: EXTRA talk #{i} {:?} on {:?} ({})\n    in: {}", t.participants, t.date, t.status, t.evidence);
         }
     }
 }

@@ -186,7 +186,7 @@ pub fn bare(name: &str) -> &str {
 }
 
 /// Capitalized words that are not names of people even when they stand together.
-const NOT_NAME: [&str; 97] = [
+const NOT_NAME: [&str; 98] = [
     "The", "A", "An", "And", "But", "Or", "In", "On", "At", "By", "For", "Of", "To", "With", "From", "As", "After",
     "Before", "During", "Under", "Over", "Since", "While", "When", "If", "This", "That", "These", "Those", "It", "Its",
     "He", "She", "They", "We", "I", "His", "Her", "Their", "Our", "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday",
@@ -194,7 +194,7 @@ const NOT_NAME: [&str; 97] = [
     "July", "August", "September", "October", "November", "December", "General", "License", "Licence", "Licenses",
     "Act", "Order", "Executive", "Ministry", "Department", "Council", "Agency", "Office", "Commission", "Committee",
     "Treasury", "Times", "Post", "Journal", "News", "Press", "Street", "Bank", "Group", "Party", "House", "Court",
-    "Union", "Organization", "Fund", "Plan", "Agreement", "Republic", "Federation", "Kingdom",
+    "Union", "Organization", "Fund", "Plan", "Agreement", "Republic", "Federation", "Kingdom", "Assembly",
 ];
 
 /// Words that end a run of capitalized words as the name of an organisation or thing.
@@ -220,7 +220,7 @@ pub fn name_like(word: &Word<'_>) -> bool {
     let mut chars = w.chars();
     let first = chars.next();
     let particle = ["al-", "el-"].iter().any(|p| w.starts_with(p) && w.len() > 4)
-        || ["bin", "ibn", "van", "von", "de", "da", "di", "la", "al"].contains(&w);
+        || ["bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "di", "du", "dos", "del", "la", "le", "al"].contains(&w);
     (first.is_some_and(char::is_uppercase) || particle)
         && w.chars().any(char::is_lowercase)
         && !w.contains('.')

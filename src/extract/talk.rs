@@ -26,7 +26,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:call|conversation|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|received|receives|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversation|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down\s+with|tete-a-tete)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|received|receives|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -34,7 +34,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// Things that look like talks and are not (GUIDELINES.md "Does not count").
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|ready\s+to|willing\s+to|open\s+to|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|ready\s+to|willing\s+to|open\s+to|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|rule\s+out|no\s+date|scrapped|cancel(?:l)?ed|called\s+off|series\s+of|not\s+yet|in\s+touch|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -165,7 +165,20 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
         let (t_start, t_end) = (s.start + t_start, s.start + t_end);
         let Some(first) = index_at(t_end) else { continue };
         let mut j = first;
-        while j < ws.len() && j - first < 5 && names::name_like(&ws[j]) && adjacent(text, &ws, j, first) {
+        // "Vice Premier He Lifeng": a short capitalized word right after a title is a name
+        // when a name follows it.
+        let short_name = |x: usize| {
+            ws[x].capitalized()
+                && ws[x].text.len() <= 3
+                && ws[x].text.chars().all(char::is_alphabetic)
+                && ws.get(x + 1).is_some_and(|n| names::name_like(n) && n.capitalized())
+                && adjacent(text, &ws, x + 1, x)
+        };
+        while j < ws.len()
+            && j - first < 5
+            && (names::name_like(&ws[j]) || (j == first && short_name(j)))
+            && adjacent(text, &ws, j, first)
+        {
             if j == first && !text[t_end..ws[j].start].trim().is_empty() {
                 break;
             }
@@ -187,6 +200,10 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             let end = ws[j - 1].end;
             let start = lead.map_or(t_start, |m| m.start);
             push(&mut out, Party { key: key_of(&name), name, country, start, end, person: true, sayer: says_after(end) });
+        } else if let Some(m) = lead.filter(|_| !title.starts_with("counterpart")) {
+            // "the Russian leader", "Iran's foreign minister": the office stands for the person.
+            let name = names::bare(&text[m.start..t_end]).to_owned();
+            push(&mut out, Party { key: key_of(&name), name, country, start: m.start, end: t_end, person: true, sayer: says_after(t_end) });
         } else if title.starts_with("counterpart") {
             // "his E3 counterparts", "her Chinese counterpart".
             let from = lead.map_or(t_start, |m| m.start);
@@ -236,10 +253,16 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             Named::Entry(e, form) => {
                 let entry = watch.entry(e);
                 let kind_is_place = matches!(form, Form::Metonym) || entry.is_some_and(|x| x.kind == super::gazetteer::Kind::Country);
-                if TOPIC_BEFORE.contains(&prev.as_str()) && kind_is_place {
+                // "will travel to China", "a trip to Moscow": the host is a party.
+                let visited = prev == "to" && {
+                    let lead = text[s.start..m.start].to_ascii_lowercase();
+                    let tail: Vec<&str> = lead.split_whitespace().rev().take(4).collect();
+                    tail.iter().any(|w| ["travel", "travels", "traveled", "travelled", "trip", "visit", "fly", "flew", "flies", "head", "heads", "headed", "return"].contains(w))
+                };
+                if TOPIC_BEFORE.contains(&prev.as_str()) && kind_is_place && !visited {
                     continue;
                 }
-                if TOPIC_BEFORE.contains(&prev.as_str()) && !matches!(prev.as_str(), "to" | "at") {
+                if TOPIC_BEFORE.contains(&prev.as_str()) && !matches!(prev.as_str(), "to" | "at") && !visited {
                     // "sanctions on the EU" is a topic; "talks with" was not in the list.
                     continue;
                 }
@@ -283,7 +306,10 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
         let run = names::bare(&text[ws[i].start..ws[j - 1].end]).to_owned();
         let single = j - i == 1;
         let known_surname = known.iter().any(|k| k.rsplit(' ').next() == Some(run.as_str()));
-        let accept = if single {
+        let place_before = matches!(prev_word(ws[i].start).as_str(), "in" | "at" | "from" | "to" | "near" | "outside");
+        let accept = if place_before && !known_surname {
+            false
+        } else if single {
             known_surname || lone_name_slot(text, &ws, i, s)
         } else {
             j - i <= 4 && !OUTLETS.iter().any(|o| run.contains(o))
@@ -346,53 +372,72 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) 
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
             found.retain(|p| !p.sayer);
         }
-        let date = day_of(text, &here, trigger_at);
+        let days = days_of(text, &here, trigger_at);
+        let date = days.first().cloned();
         let place = place_of(text, s, trigger_at, &found);
         let tone: Vec<String> = tone_of(sentence);
         let planned = PLANNED.is_match(sentence);
+        let status = if planned { "planned" } else { "held" };
         let anaphor = ANAPHOR.is_match(sentence);
 
         // A sentence about the talks just told: their tone, place or day.
         if let Some((event, at)) = last
             && index <= at + 3
+            && days.len() < 2
+            && out[event].0.status == status
             && (found.is_empty() || (anaphor && found.len() < 2) || shares(&out[event].1, &found))
             && (anaphor || found.len() < 2 || shares(&out[event].1, &found))
-            && compatible(&out[event].0, date.as_deref(), planned)
+            && compatible(&out[event].0, date.as_deref())
         {
             let (talk, known_parties) = &mut out[event];
-            absorb(talk, known_parties, found, date, place, tone, planned);
+            absorb(talk, known_parties, found, date, place, tone);
             last = Some((event, index));
             continue;
         }
-        if found.is_empty() || (found.len() < 2 && date.is_none() && place.is_none()) {
+        // "The first round was held in Muscat on April 12 and the second in Rome on April
+        // 19": rounds of the talks just told, with their parties.
+        if found.is_empty()
+            && let Some((event, at)) = last
+            && index <= at + 3
+            && !days.is_empty()
+        {
+            found = out[event].1.clone();
+        }
+        let single_group = found.len() == 1 && !found[0].person && !found[0].sayer;
+        if found.is_empty() || (found.len() < 2 && !single_group) {
             continue;
         }
         let reported_by = REPORTED
             .captures(sentence)
             .and_then(|c| c.get(1).or_else(|| c.get(2)))
             .map(|m| m.as_str().trim_start_matches("the ").to_owned());
-        let status = if planned { "planned" } else { "held" };
-        // The same meeting told again further on: one event.
-        if let Some(event) = out.iter().position(|(t, p)| shares(p, &found) && t.status == status && t.date.is_some() && t.date == date) {
-            let (talk, known_parties) = &mut out[event];
-            absorb(talk, known_parties, found, date, place, tone, planned);
-            last = Some((event, index));
-            continue;
+        // One event per day the sentence names for it ("met on May 16 and June 2").
+        let each: Vec<Option<String>> = if days.is_empty() { vec![None] } else { days.into_iter().map(Some).collect() };
+        for date in each {
+            // The same meeting told again further on: one event.
+            if let Some(event) =
+                out.iter().position(|(t, p)| shares(p, &found) && t.status == status && t.date.is_some() && t.date == date)
+            {
+                let (talk, known_parties) = &mut out[event];
+                absorb(talk, known_parties, found.clone(), date, place.clone(), tone.clone());
+                last = Some((event, index));
+                continue;
+            }
+            let talk = Talk {
+                participants: found.iter().map(|p| p.name.clone()).collect(),
+                actors: Vec::new(),
+                status,
+                date,
+                place: place.clone(),
+                tone: tone.clone(),
+                reported_by: reported_by.clone(),
+                evidence: sentence.trim().to_owned(),
+                start: s.start,
+                end: s.end,
+            };
+            out.push((talk, found.clone()));
+            last = Some((out.len() - 1, index));
         }
-        let talk = Talk {
-            participants: found.iter().map(|p| p.name.clone()).collect(),
-            actors: Vec::new(),
-            status,
-            date,
-            place,
-            tone,
-            reported_by,
-            evidence: sentence.trim().to_owned(),
-            start: s.start,
-            end: s.end,
-        };
-        out.push((talk, found));
-        last = Some((out.len() - 1, index));
     }
     out.into_iter()
         .map(|(mut talk, _)| {
@@ -417,8 +462,7 @@ fn shares(a: &[Party], b: &[Party]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.key == y.key || (x.country.is_some() && x.country == y.country)))
 }
 
-fn compatible(talk: &Talk, date: Option<&str>, planned: bool) -> bool {
-    let _ = planned;
+fn compatible(talk: &Talk, date: Option<&str>) -> bool {
     talk.date.as_deref().is_none_or(|d| date.is_none_or(|x| x == d))
 }
 
@@ -429,9 +473,7 @@ fn absorb(
     date: Option<String>,
     place: Option<String>,
     tone: Vec<String>,
-    planned: bool,
 ) {
-    let _ = planned;
     for p in found.into_iter().filter(|p| !p.sayer) {
         if !known.iter().any(|k| k.key == p.key) {
             // A fuller mention of a party already known replaces it.
@@ -452,10 +494,12 @@ fn absorb(
     }
 }
 
-/// The day of the talk: the day-grain date nearest the trigger that is not a deadline's
-/// ("by Friday", "the August 8 deadline").
-fn day_of(text: &str, here: &[&Timex], trigger_at: usize) -> Option<String> {
-    here.iter()
+/// The days of the talk: the day-grain dates of the sentence that are not a deadline's
+/// ("by Friday", "the August 8 deadline"), nearest the trigger first; more than one only
+/// when the sentence lists them together ("on May 16 and June 2").
+fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
+    let dated: Vec<&&Timex> = here
+        .iter()
         .filter(|t| {
             matches!(t.kind, TimexType::Date | TimexType::Time)
                 && t.value.len() >= 10
@@ -466,13 +510,34 @@ fn day_of(text: &str, here: &[&Timex], trigger_at: usize) -> Option<String> {
         .filter(|t| {
             let before = text[..t.start].trim_end().to_lowercase();
             let after = text[t.end..].trim_start().to_lowercase();
-            !["by", "until", "before", "than", "till", "ahead of"].iter().any(|w| before.ends_with(w))
+            !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
+                .iter()
+                .any(|w| before.ends_with(&format!(" {w}")))
                 && !after.starts_with("deadline")
                 && !after.starts_with("'s deadline")
                 && !after.starts_with("’s deadline")
         })
-        .min_by_key(|t| if t.start >= trigger_at { t.start - trigger_at } else { (trigger_at - t.end) + 20 })
-        .map(|t| t.value[..10].to_owned())
+        .collect();
+    let Some(nearest) =
+        dated.iter().min_by_key(|t| if t.start >= trigger_at { t.start - trigger_at } else { (trigger_at - t.end) + 20 })
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![nearest.value[..10].to_owned()];
+    // Further days listed with the nearest one, after the trigger.
+    for pair in dated.windows(2) {
+        let between = &text[pair[0].end..pair[1].start];
+        let listed = between.len() < 40 && (between.contains(" and ") || between.trim() == ",");
+        if listed && pair[0].start >= trigger_at {
+            for t in pair {
+                let day = t.value[..10].to_owned();
+                if !out.contains(&day) {
+                    out.push(day);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Where: "in Geneva", "at the White House", nearest after the trigger, else before it.
