@@ -96,6 +96,6 @@ pub fn extract(text: &str, options: &Options<'_>) -> Extraction {
     let times = timex::find(text, options.published.date_naive());
     let sentences = sentence::split(text);
     let deadlines = deadline::find(text, &sentences, &times, options.published, options.timezone);
-    let talks = talk::find(text, &sentences, &times, options.actors);
+    let talks = talk::find(text, &sentences, &times, options.actors, options.published.date_naive());
     Extraction { times, deadlines, talks }
 }

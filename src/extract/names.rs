@@ -198,11 +198,12 @@ const NOT_NAME: [&str; 98] = [
 ];
 
 /// Words that end a run of capitalized words as the name of an organisation or thing.
-const ORG_WORDS: [&str; 40] = [
+const ORG_WORDS: [&str; 45] = [
     "Nations", "States", "Airport", "Palace", "Hotel", "Centre", "Center", "Tower", "Forum", "Summit", "Talks",
     "Conference", "Programme", "Program", "Institute", "University", "Parliament", "Congress", "Senate", "Army",
     "Forces", "Guard", "Company", "Corp", "Inc", "Ltd", "Energy", "Oil", "Gas", "Petroleum", "Resources", "Initiative",
-    "Accord", "Deal", "Declaration", "Regulation", "Mechanism", "Force", "Sea", "Day",
+    "Accord", "Deal", "Declaration", "Regulation", "Mechanism", "Force", "Sea", "Day", "Social", "Economic", "East",
+    "Lady", "Alongside",
 ];
 
 /// News organisations: they report talks, they do not hold them.

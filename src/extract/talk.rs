@@ -12,6 +12,7 @@
 
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use regex::Regex;
 
 use super::gazetteer::Form;
@@ -34,14 +35,14 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// Things that look like talks and are not (GUIDELINES.md "Does not count").
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|ready\s+to|willing\s+to|open\s+to|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|rule\s+out|no\s+date|scrapped|cancel(?:l)?ed|called\s+off|series\s+of|not\s+yet|in\s+touch|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|ready\s+to|willing\s+to|open\s+to|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|not\s+(?:now\s+)?go\s+ahead|hoping\s+for|hopes\s+for|rule\s+out|no\s+date|scrapped|cancel(?:l)?ed|called\s+off|series\s+of|not\s+yet|in\s+touch|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
 
 /// Talk is planned, not held.
 static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+to|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|resume|begin|start|take)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+to|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|resume|begin|start|take)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
         .expect("planned regex")
 });
 
@@ -349,7 +350,7 @@ fn fullest(name: &str, known: &[String]) -> String {
         .unwrap_or_else(|| name.to_owned())
 }
 
-pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) -> Vec<Talk> {
+pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, published: NaiveDate) -> Vec<Talk> {
     let mentions = watch.mentions(text);
     let known = full_names(text, watch, &mentions);
     let mut out: Vec<(Talk, Vec<Party>)> = Vec::new();
@@ -376,7 +377,18 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) 
         let date = days.first().cloned();
         let place = place_of(text, s, trigger_at, &found);
         let tone: Vec<String> = tone_of(sentence);
-        let planned = PLANNED.is_match(sentence);
+        // Held or planned: the day says, else the words around the trigger ("will meet",
+        // "talks are set for"), not those of another clause ("and will continue them").
+        let around = {
+            let lo = floor_boundary(sentence, trigger.start().saturating_sub(60));
+            let hi = floor_boundary(sentence, (trigger.end() + 20).min(sentence.len()));
+            &sentence[lo..hi]
+        };
+        let planned = match date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+            Some(day) if day > published => true,
+            Some(day) if day < published => false,
+            _ => PLANNED.is_match(around),
+        };
         let status = if planned { "planned" } else { "held" };
         let anaphor = ANAPHOR.is_match(sentence);
 
@@ -384,9 +396,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) 
         if let Some((event, at)) = last
             && index <= at + 3
             && days.len() < 2
-            && out[event].0.status == status
-            && (found.is_empty() || (anaphor && found.len() < 2) || shares(&out[event].1, &found))
+            && (out[event].0.status == status || (anaphor && date.is_none()))
             && (anaphor || found.len() < 2 || shares(&out[event].1, &found))
+            && (anaphor || found.is_empty() || shares(&out[event].1, &found))
             && compatible(&out[event].0, date.as_deref())
         {
             let (talk, known_parties) = &mut out[event];
@@ -403,7 +415,8 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch) 
         {
             found = out[event].1.clone();
         }
-        let single_group = found.len() == 1 && !found[0].person && !found[0].sayer;
+        // A lone party is enough only as a group meeting itself: "EU foreign ministers met".
+        let single_group = found.len() == 1 && !found[0].person && !found[0].sayer && watch.is_party_noun(&found[0].key);
         if found.is_empty() || (found.len() < 2 && !single_group) {
             continue;
         }
@@ -661,4 +674,11 @@ mod tests {
             assert!(talks(text, "2025-07-17T10:00:00Z").is_empty(), "{text}");
         }
     }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
