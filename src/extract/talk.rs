@@ -27,7 +27,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|received|receives|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|received|receives|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -35,7 +35,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// Things that look like talks and are not (GUIDELINES.md "Does not count").
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|ready\s+to|willing\s+to|open\s+to|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|not\s+(?:now\s+)?go\s+ahead|hoping\s+for|hopes\s+for|rule\s+out|no\s+date|scrapped|cancel(?:l)?ed|called\s+off|series\s+of|not\s+yet|in\s+touch|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open)\s+to\s+(?:meet|talk|hold|negotiate|resume)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|not\s+(?:now\s+)?go\s+ahead|hoping\s+for|hopes\s+for|rule\s+out|no\s+date|scrapped|cancel(?:l)?ed|called\s+off|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -67,6 +67,14 @@ static ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:the|those|these|that|this|their|today's|yesterday's)\s+(?:talks|meetings?|discussions|conversations?|negotiations|visit|call|phone\s+call|summit|session|round)|the\s+two\s+(?:sides|leaders|men|ministers|delegations)|both\s+sides|the\s+sides(?-u:\b)")
         .expect("anaphor regex")
 });
+
+/// A day named before, referred to again.
+static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)(?-u:\b)").expect("same-day regex")
+});
+
+/// A sentence whose subject is a person named before.
+static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:He|She|he|she)\s").expect("pronoun regex"));
 
 /// Words before a name that make it the topic, not a party ("sanctions on Russia").
 const TOPIC_BEFORE: [&str; 20] = [
@@ -271,9 +279,10 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 // "EU foreign ministers", "G7 leaders", "Turkey's delegation": the group.
                 if let Some(j) = index_at(m.end) {
                     let limit = (j + 2).min(ws.len());
+                    let gap = text[m.end..ws[j].start].trim();
                     if let Some(noun) = (j..limit).find(|&x| watch.is_party_noun(&ws[x].lower()))
                         && !(j..noun).any(|x| ws[x].capitalized())
-                        && text[m.end..ws[j].start].trim().is_empty()
+                        && (gap.is_empty() || gap == "'s" || gap == "’s")
                     {
                         let name = text[m.start..ws[noun].end].to_owned();
                         push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: ws[noun].end, person: false, sayer: false });
@@ -290,6 +299,20 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: m.end, person: false, sayer: says_after(m.end) });
             }
         }
+    }
+
+    // "The ministers agreed that their next meeting…", "the three trade ministers".
+    static GROUP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)[Tt]he\s+(?:(?:two|three|four|five|six|seven|trade|foreign|finance|defen[cs]e|energy|[A-Z][a-z]+)\s+){0,2}(?:ministers|leaders|delegations|negotiators|envoys)(?-u:\b)")
+            .expect("group regex")
+    });
+    for m in GROUP.find_iter(&text[s.start..s.end]) {
+        let (start, end) = (s.start + m.start(), s.start + m.end());
+        if out.iter().any(|p| p.start < end && start < p.end) {
+            continue;
+        }
+        let name = m.as_str().to_owned();
+        push(&mut out, Party { key: key_of(&name), name, country: None, start, end, person: false, sayer: says_after(end) });
     }
 
     // 3. People named without a title: "Steve Witkoff", or "Witkoff" after a full mention.
@@ -373,7 +396,27 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
             found.retain(|p| !p.sayer);
         }
-        let days = days_of(text, &here, trigger_at);
+        let mut days = days_of(text, &here, trigger_at);
+        // "that afternoon", "earlier that day": the day the text last named.
+        if days.is_empty() && SAME_DAY.is_match(sentence) {
+            let before = &times[..first_time];
+            if let Some(day) = before.iter().rev().find_map(|t| {
+                (matches!(t.kind, TimexType::Date | TimexType::Time) && t.value.len() >= 10 && t.value.as_bytes()[4] == b'-' && t.value.as_bytes()[7] == b'-')
+                    .then(|| t.value[..10].to_owned())
+            }) {
+                days.push(day);
+            }
+        }
+        // "He posted… after a phone conversation with the Russian leader": he is the person
+        // the talks just told began with.
+        if let Some((event, at)) = last
+            && index <= at + 2
+            && PRONOUN.is_match(&sentence[..trigger.start()])
+            && let Some(p) = out[event].1.iter().find(|p| p.person).cloned()
+            && !found.iter().any(|f| f.key == p.key)
+        {
+            found.insert(0, p);
+        }
         let date = days.first().cloned();
         let place = place_of(text, s, trigger_at, &found);
         let tone: Vec<String> = tone_of(sentence);
