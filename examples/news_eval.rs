@@ -150,6 +150,9 @@ fn score(
                 deadlines.found += 1;
                 let what = content_words(g["what"].as_str().unwrap_or(""));
                 let title = content_words(&found.deadlines[i].title);
+                if misses && std::env::var_os("TITLES").is_some() {
+                    println!("{name}: TITLE {:?}\n    gold {:?}", found.deadlines[i].title, g["what"].as_str().unwrap_or(""));
+                }
                 if !what.is_empty() {
                     *title_share += what.iter().filter(|w| title.contains(w)).count() as f64 / what.len() as f64;
                     *titles += 1;

@@ -222,7 +222,39 @@ pub fn find(
             });
         }
     }
+    name_the_demand(&mut out, text, sentences, times);
     dedup(out)
+}
+
+/// "Trump moved the cutoff to Aug. 8", "the new deadline runs out Friday": a deadline the
+/// sentence names only as a deadline is the demand the article states nearest to it
+/// ("Russia to agree to a ceasefire or face secondary tariffs").
+fn name_the_demand(found: &mut [FoundDeadline], text: &str, sentences: &[Sentence], times: &[Timex]) {
+    static BARE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:deadline|cut-?off|ultimatum|window)(?-u:\b)").expect("bare regex")
+    });
+    let needs = |d: &FoundDeadline| {
+        BARE.is_match(&d.title) && !(d.title.contains(" to ") && d.title.chars().next().is_some_and(char::is_uppercase) && !d.title.starts_with("The "))
+    };
+    if !found.iter().any(needs) {
+        return;
+    }
+    let mut demands: Vec<(usize, String)> = Vec::new();
+    let mut first = 0;
+    for s in sentences {
+        while first < times.len() && times[first].start < s.start {
+            first += 1;
+        }
+        let here: Vec<&Timex> = times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
+        if let Some(t) = ultimatum_title(text, s, &here) {
+            demands.push((s.start, t));
+        }
+    }
+    for d in found.iter_mut().filter(|d| needs(d)) {
+        if let Some((_, t)) = demands.iter().min_by_key(|(at, _)| at.abs_diff(d.start)) {
+            d.title = t.clone();
+        }
+    }
 }
 
 /// Cues strong enough to make a deadline without a date.
@@ -591,6 +623,192 @@ fn zone_in(sentence: &str) -> Option<Zone> {
     None
 }
 
+/// Who must do what: "deadline for Iran to resume inspections", "gave Russia 10 days to
+/// end the war", "Hamas must free the hostages", "unless Moscow stops the fighting", read as
+/// "Iran to resume inspections", with "or face …" kept when the sentence says it.
+fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String> {
+    static PATTERNS: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+        let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
+        let vp = r"(?P<vp>[a-z][^,;:.!?()]{2,90})";
+        [
+            Regex::new(&format!(r"(?i:deadline|ultimatum)\s+for\s+{who}\s+to\s+{vp}")),
+            Regex::new(&format!(
+                r"(?i:gave|give|gives|given|giving|handed|hands|hand)\s+{who}\s+(?:(?:an?|the|another|only|just)\s+)?(?:[\w-]+\s+){{0,3}}?(?i:days?|weeks?|months?|hours?|deadline|ultimatum|time|window)\s+to\s+{vp}"
+            )),
+            Regex::new(&format!(
+                r"{who}\s+(?i:must|has\s+to|have\s+to|had\s+to|needs?\s+to|should|is\s+required\s+to|are\s+required\s+to|was\s+told\s+to|were\s+told\s+to|has\s+until|have\s+until|had\s+until)\s+(?:to\s+)?{vp}"
+            )),
+            Regex::new(&format!(
+                r"(?i:unless|if)\s+{who}\s+(?P<verb>agrees?|stops?|ends?|resumes?|accepts?|reach(?:es)?|halts?|signs?|releases?|frees?|complies|comply|returns?|withdraws?|pulls?)\s+(?P<rest>[^,;:.!?()]{{0,80}})"
+            )),
+        ]
+        .map(|r| r.expect("ultimatum regex"))
+    });
+    static FACE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\bor\s+(?:face|see|risk)\s+[^,;:.!?()]{3,60}").expect("face regex"));
+    // The sentence without its dates and the words that tied them.
+    let mut clean = String::new();
+    let mut at = s.start;
+    for t in times.iter().filter(|t| t.start >= s.start && t.end <= s.end && matches!(t.kind, TimexType::Date | TimexType::Time)) {
+        if t.start < at {
+            continue;
+        }
+        let piece = &text[at..t.start];
+        let trimmed = piece.trim_end();
+        let cut = ["no later than", "by", "until", "till", "on", "before", "at", "as of", "through", "from", "starting"]
+            .iter()
+            .find(|w| trimmed.to_ascii_lowercase().ends_with(&format!(" {w}")))
+            .map_or(trimmed.len(), |w| trimmed.len() - w.len());
+        clean.push_str(&piece[..cut]);
+        clean.push(' ');
+        at = t.end;
+    }
+    clean.push_str(&text[at..s.end]);
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    let face = FACE.find(&clean).map(|m| m.as_str().trim().to_owned());
+    for (i, re) in PATTERNS.iter().enumerate() {
+        let Some(c) = re.captures(&clean) else { continue };
+        let who = c.name("who")?.as_str().trim();
+        let first = who.split_whitespace().next().unwrap_or("");
+        if ["It", "This", "That", "There", "He", "She", "They", "We", "I", "You", "The", "A"].contains(&first) && who.split_whitespace().count() == 1 {
+            continue;
+        }
+        let vp = if i == 3 {
+            let verb = c.name("verb")?.as_str();
+            let base = base_form(verb);
+            format!("{base} {}", c.name("rest").map_or("", |r| r.as_str()))
+        } else {
+            c.name("vp")?.as_str().to_owned()
+        };
+        let mut vp: Vec<&str> = vp.split_whitespace().collect();
+        // End before what is not part of the demand: "…, Trump said", "or face".
+        if let Some(cut) = vp.iter().position(|w| ["or", "said", "says", "according", "while", "after", "because", "within", "unless"].contains(&w.to_ascii_lowercase().as_str())) {
+            vp.truncate(cut);
+        }
+        vp.truncate(10);
+        while vp.last().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
+            vp.pop();
+        }
+        if vp.is_empty() {
+            continue;
+        }
+        let mut title = format!("{who} to {}", vp.join(" "));
+        if let Some(f) = &face {
+            title.push(' ');
+            title.push_str(f);
+        }
+        return Some(title);
+    }
+    None
+}
+
+fn base_form(verb: &str) -> String {
+    let v = verb.to_ascii_lowercase();
+    if let Some(stem) = v.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if let Some(stem) = v.strip_suffix("es")
+        && (stem.ends_with("ch") || stem.ends_with("sh") || stem.ends_with('s') || stem.ends_with('x'))
+    {
+        return stem.to_owned();
+    }
+    v.strip_suffix('s').map_or(v.clone(), str::to_owned)
+}
+
+/// The measure a sentence says falls due, with what the sentence tells of it ("the EU's
+/// individual sanctions over Ukraine's territorial integrity", "General License 24",
+/// "the 50% tariffs on EU goods") and the verb a desk uses: "OFAC Syria General License 24
+/// expires", "EU transaction ban on 22 Russian banks takes effect".
+fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> Option<String> {
+    static HEAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:licen[cs]es?|general\s+licen[cs]es?|waivers?|bans?|rules?|truce|pause|measures|sanctions|tariffs?|duties|suspension|exemptions?|authori[sz]ations?|permits?|price\s+cap|cap|listings|mandate|resolution|restrictions|fees|levy|controls|order|prohibitions?|designations?|package)$")
+            .expect("head regex")
+    });
+    static VERB: LazyLock<[(Regex, &str, &str); 3]> = LazyLock::new(|| {
+        [
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended|wind[- ]?down|wound\s+down|remains?\s+valid)(?-u:\b)", "expires", "expire"),
+            (r"(?i)(?-u:\b)(?:tak(?:e|es|ing|en)\s+effect|took\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|kicks?\s+in|kicked\s+in|apply|applies|start(?:s|ed|ing)?|begins?|beginning|from|effective|imposed?)(?-u:\b)", "takes effect", "take effect"),
+            (r"(?i)(?-u:\b)(?:(?:stay|stays|remain|remains|be|kept)\s+in\s+force|renew(?:al|ed)?|extended|prolonged)(?-u:\b)", "up for renewal", "up for renewal"),
+        ]
+        .map(|(r, one, many)| (Regex::new(r).expect("verb regex"), one, many))
+    });
+    const STOP: [&str; 34] = [
+        "the", "a", "an", "its", "their", "his", "her", "this", "that", "which", "who", "was", "is", "has", "had", "will",
+        "would", "were", "are", "be", "been", "said", "says", "and", "but", "to", "it", "they", "by", "until", "after",
+        "before", "when", "while",
+    ];
+    let sentence = &text[s.start..s.end];
+    let (_, one, many) = VERB.iter().find(|(r, _, _)| r.is_match(sentence))?;
+    let ws = super::names::words(text, s.start, s.end);
+    let in_time = |w: &super::names::Word<'_>| times.iter().any(|t| w.start >= t.start && w.end <= t.end);
+    // The measure nearest the date or cue: "General License" counts as one head.
+    let mut best: Option<(usize, usize, usize)> = None; // (distance, head start index, head end index)
+    let mut i = 0;
+    while i < ws.len() {
+        let two = ws.get(i + 1).map(|n| format!("{} {}", ws[i].text, n.text));
+        let (len, ok) = match two {
+            Some(t) if HEAD.is_match(&t) => (2, true),
+            _ => (1, HEAD.is_match(ws[i].text)),
+        };
+        if ok && !in_time(&ws[i]) {
+            let at = ws[i].start;
+            let distance = at.abs_diff(anchor);
+            if best.is_none_or(|(d, _, _)| distance < d) {
+                best = Some((distance, i, i + len));
+            }
+        }
+        i += len.max(1);
+    }
+    let (_, h0, h1) = best?;
+    // Up to five words before the head that modify it ("EU's individual", "50% U.S.").
+    let mut from = h0;
+    while from > 0 && h0 - from < 5 {
+        let w = &ws[from - 1];
+        let between = &text[w.end..ws[from].start];
+        let lower = w.text.to_ascii_lowercase();
+        if between.contains([',', ';', ':', '(', ')', '"', '“', '”']) || STOP.contains(&lower.as_str()) || in_time(w) || lower.ends_with("ed") && !w.capitalized() {
+            break;
+        }
+        from -= 1;
+    }
+    // The complement after it: "on EU goods", "for Chevron's Venezuela operations".
+    let mut to = h1;
+    if ws.get(h1).is_some_and(|w| ["of", "on", "for", "against", "over", "involving", "covering", "with", "targeting"].contains(&w.lower().as_str()))
+        && text[ws[h1 - 1].end..ws[h1].start].trim().is_empty()
+    {
+        to = h1 + 1;
+        while to < ws.len() && to - h1 < 8 {
+            let w = &ws[to];
+            let between = &text[ws[to - 1].end..w.start];
+            let lower = w.lower();
+            if between.contains([',', ';', ':', '(', ')']) || (STOP.contains(&lower.as_str()) && !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "and")) || in_time(w) || VERB.iter().any(|(r, _, _)| r.is_match(w.text)) {
+                break;
+            }
+            to += 1;
+        }
+    }
+    let mut phrase: Vec<&str> = ws[from..to].iter().map(|w| w.text).collect();
+    while phrase.last().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
+        phrase.pop();
+    }
+    if phrase.is_empty() {
+        return None;
+    }
+    let head = ws[h1 - 1].text.to_ascii_lowercase();
+    let plural = head.ends_with('s') && !head.ends_with("ss");
+    let mut title = phrase.join(" ");
+    // A bare "the licence" takes the words the article named it with.
+    if from == h0 && to == h1 {
+        title = enrich(&title, text, s.start);
+    }
+    if !title.split_whitespace().any(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && let Some(topic) = topic_of(text)
+    {
+        title = format!("{topic} {title}");
+    }
+    Some(format!("{title} {}", if plural { many } else { one }))
+}
+
 /// Words a title never starts or ends with.
 const GLUE: [&str; 40] = [
     "a", "an", "the", "of", "ahead", "to", "before", "after", "by", "on", "in", "with", "and", "that", "for", "amid",
@@ -609,6 +827,12 @@ const ASIDE: [&str; 14] = [
 /// prepositions that tie the dates ("OFAC general licence for Chevron's Venezuela
 /// operations expires", "Russia to agree a ceasefire or face tariffs").
 fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor_end: usize) -> String {
+    if let Some(t) = ultimatum_title(text, s, times) {
+        return t;
+    }
+    if let Some(t) = measure_title(text, s, times, anchor_start) {
+        return t;
+    }
     // The clause around the anchor: between the nearest strong breaks.
     let sentence = &text[s.start..s.end];
     let rel = anchor_start.saturating_sub(s.start).min(sentence.len());
@@ -710,7 +934,189 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         picked.pop();
     }
     let title = picked.join(" ");
-    if title.is_empty() { text[s.start..s.end].split_whitespace().take(8).collect::<Vec<_>>().join(" ") } else { title }
+    let title = if title.is_empty() {
+        text[s.start..s.end].split_whitespace().take(8).collect::<Vec<_>>().join(" ")
+    } else {
+        title
+    };
+    let title = enrich(&plain_verbs(&title), text, s.start);
+    canonical(&title, &text[s.start..s.end], text)
+}
+
+/// The title in the words a desk uses: the thing due, then "expires", "takes effect" or
+/// "up for renewal" in place of the sentence's verb group ("was valid until", "will come
+/// into force from", "runs out"), led by what the article is about when the sentence
+/// names nothing ("licence expires" in an article about NIS is "NIS licence expires").
+fn canonical(title: &str, sentence: &str, article: &str) -> String {
+    static CLASSES: LazyLock<[(Regex, &str); 3]> = LazyLock::new(|| {
+        [
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended)(?-u:\b)", "expires"),
+            (r"(?i)(?-u:\b)(?:tak(?:e|es|ing|en)\s+effect|took\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|kicks?\s+in|kicked\s+in|apply|applies|start(?:s|ed)?|begins?)(?-u:\b)", "takes effect"),
+            (r"(?i)(?-u:\b)(?:(?:stay|stays|remain|remains|be|kept)\s+in\s+force|renew(?:al|ed)?|extended\s+(?:\S+\s+){0,3}until)(?-u:\b)", "up for renewal"),
+        ]
+        .map(|(r, v)| (Regex::new(r).expect("class regex"), v))
+    });
+    // An ultimatum ("Russia to agree … or face tariffs") already says what is due.
+    if title.contains(" to ") && title.split_whitespace().next().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)) && !CLASSES.iter().any(|(r, _)| r.is_match(title)) {
+        return title.to_owned();
+    }
+    let mut out = title.to_owned();
+    if let Some((re, verb)) = CLASSES.iter().find(|(r, _)| r.is_match(sentence)) {
+        if let Some(m) = re.find(&out) {
+            // Drop the verb group and what trails it in the title; the canonical verb ends it.
+            let head = out[..m.start()].trim_end();
+            let head = head
+                .trim_end_matches(|c: char| c == ',' || c.is_whitespace())
+                .split_whitespace()
+                .collect::<Vec<_>>();
+            let mut head: Vec<&str> = head;
+            while head.last().is_some_and(|w| {
+                ["will", "would", "to", "is", "are", "was", "were", "has", "have", "had", "been", "be", "due", "set", "which", "that", "it", "they", "and", "not", "also", "now"]
+                    .contains(&w.to_ascii_lowercase().as_str())
+            }) {
+                head.pop();
+            }
+            if head.len() >= 2 || (head.len() == 1 && !GLUE.contains(&head[0].to_ascii_lowercase().as_str())) {
+                out = format!("{} {verb}", head.join(" "));
+            }
+        } else if out.split_whitespace().count() <= 8 {
+            out = format!("{out} {verb}");
+        }
+    }
+    // Lead with what the article is about when the title names nothing.
+    let named = out.split_whitespace().any(|w| w.chars().next().is_some_and(char::is_uppercase) && w.len() > 1)
+        && !out.split_whitespace().next().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase) && out.split_whitespace().skip(1).all(|x| !x.chars().next().is_some_and(char::is_uppercase)) && matches!(w.to_ascii_lowercase().as_str(), "the" | "a" | "an" | "its" | "their"));
+    if !named && let Some(topic) = topic_of(article) {
+        out = format!("{topic} {out}");
+    }
+    out
+}
+
+/// The gazetteer's adjectives ("Chinese", "South Korean"): never an article's topic.
+static ADJECTIVES: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    super::gazetteer::BUILTIN
+        .forms
+        .iter()
+        .filter(|(_, _, f)| *f == super::gazetteer::Form::Adjective)
+        .map(|(t, _, _)| t.as_str())
+        .collect()
+});
+
+/// The name an article keeps coming back to: the most frequent acronym or capitalized
+/// word that does not open a sentence and is not a month, a weekday or a title.
+fn topic_of(article: &str) -> Option<String> {
+    const SKIP: [&str; 30] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "President", "Minister",
+        "Secretary", "The", "Trump", "He", "She", "It", "They", "Mr", "A",
+    ];
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut previous_end = true;
+    for raw in article.split_whitespace() {
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        let word = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
+        let capital = word.chars().next().is_some_and(char::is_uppercase) && word.len() > 1;
+        let adjective = ADJECTIVES.contains(word);
+        if capital && !previous_end && !SKIP.contains(&word) && !adjective {
+            match counts.iter_mut().find(|(w, _)| w == word) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((word.to_owned(), 1)),
+            }
+        }
+        previous_end = raw.ends_with(['.', '!', '?', ':']);
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    (best >= 2).then(|| counts.into_iter().find(|(_, n)| *n == best).map(|(w, _)| w)).flatten()
+}
+
+/// "had been due to lapse", "was originally supposed to take effect" read "lapse", "take
+/// effect": the title says what falls due, the status says whether it still holds.
+fn plain_verbs(title: &str) -> String {
+    static AUX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:(?:had|has|have)\s+been|was|were|is|are)\s+(?:originally\s+|initially\s+|previously\s+|now\s+)?(?:due|set|scheduled|supposed|expected|slated)\s+to\s+|(?-u:\b)(?:would|could|might)\s+have\s+")
+            .expect("aux regex")
+    });
+    AUX.replace_all(title, "").into_owned()
+}
+
+/// A title whose subject is a bare "licence", "truce" or "ban" takes the words the article
+/// first named it with ("the operating licence of Serbian oil company NIS").
+fn enrich(title: &str, text: &str, before: usize) -> String {
+    const HEADS: [&str; 30] = [
+        "licence", "license", "waiver", "ban", "rule", "truce", "pause", "measures", "sanctions", "tariffs", "tariff",
+        "suspension", "exemption", "authorization", "authorisation", "permit", "order", "package", "cap", "listings",
+        "mandate", "deal", "agreement", "plan", "ultimatum", "deadline", "action", "fees", "restrictions", "permission",
+    ];
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let Some(at) = words.iter().take(4).position(|w| HEADS.contains(&w.to_ascii_lowercase().as_str())) else {
+        return title.to_owned();
+    };
+    let head = words[at].to_ascii_lowercase();
+    // Only a bare head: "licence had been due to expire", "the previous deadline".
+    let specified = words[..at].iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() > 0
+        || words.get(at + 1).is_some_and(|w| ["of", "for", "on", "to", "against", "involving", "with"].contains(&w.to_ascii_lowercase().as_str()));
+    if specified || before == 0 {
+        return title.to_owned();
+    }
+    let Some(phrase) = first_mention(&text[..before], &head) else { return title.to_owned() };
+    let mut out: Vec<String> = words[..at].iter().map(|w| (*w).to_owned()).filter(|w| !GLUE.contains(&w.to_ascii_lowercase().as_str())).collect();
+    out.push(phrase);
+    out.extend(words[at + 1..].iter().map(|w| (*w).to_owned()));
+    out.join(" ")
+}
+
+/// The fullest phrase an earlier part of the article names `head` with: a few words before
+/// it and an "of/for/on …" complement after it.
+fn first_mention(text: &str, head: &str) -> Option<String> {
+    const STOP: [&str; 22] = [
+        "the", "a", "an", "its", "their", "his", "her", "this", "that", "which", "was", "is", "has", "had", "will",
+        "would", "were", "are", "said", "and", "but", "to",
+    ];
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(head) {
+        let start = from + i;
+        let end = start + head.len();
+        from = end;
+        if !super::gazetteer::whole_word(text, start, end) {
+            continue;
+        }
+        let left: Vec<&str> = text[..start].split_whitespace().rev().take(4).collect();
+        let mut pre: Vec<&str> = Vec::new();
+        for w in left {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
+            if w.ends_with([',', '.', ';', ':']) || STOP.contains(&bare.to_ascii_lowercase().as_str()) || bare.is_empty() {
+                break;
+            }
+            pre.insert(0, bare);
+        }
+        let mut post: Vec<&str> = Vec::new();
+        let right: Vec<&str> = text[end..].split_whitespace().take(8).collect();
+        if right.first().is_some_and(|w| ["of", "for", "on", "against", "involving", "covering"].contains(&w.to_ascii_lowercase().as_str())) {
+            for w in right {
+                let bare = w.trim_end_matches([',', '.', ';', ':']);
+                let stop = STOP[5..].contains(&bare.to_ascii_lowercase().as_str()) && !post.is_empty();
+                if stop {
+                    break;
+                }
+                post.push(bare);
+                if w.ends_with([',', '.', ';', ':']) {
+                    break;
+                }
+            }
+        }
+        if pre.is_empty() && post.is_empty() {
+            continue;
+        }
+        let mut phrase: Vec<&str> = pre;
+        phrase.push(&text[start..end]);
+        phrase.extend(post);
+        while phrase.last().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
+            phrase.pop();
+        }
+        return Some(phrase.join(" "));
+    }
+    None
 }
 
 #[cfg(test)]
