@@ -40,8 +40,53 @@ fn main() {
         actors.push(Actor { name: format!("Person{i} Surname{i}"), aliases: vec![format!("Surname{i}")] });
     }
     let watch = Watch::new(actors);
+    // Each stage alone, so a slow one shows: time expressions, sentences, deadlines, talks.
+    let prepared: Vec<_> = docs
+        .iter()
+        .zip(&options)
+        .map(|((text, _), o)| {
+            let times = sanctiond::extract::timex::find(text, o.published.date_naive());
+            let sentences = sanctiond::extract::sentence::split(text);
+            (times, sentences)
+        })
+        .collect();
+    let stage = |name: &str, f: &dyn Fn(usize)| {
+        let start = Instant::now();
+        for _ in 0..rounds {
+            for i in 0..docs.len() {
+                f(i);
+            }
+        }
+        println!("extract stage {name}: {:.1} MB/s", (bytes * rounds) as f64 / 1e6 / start.elapsed().as_secs_f64());
+    };
+    stage("time expressions", &|i| {
+        std::hint::black_box(sanctiond::extract::timex::find(&docs[i].0, options[i].published.date_naive()));
+    });
+    stage("sentences", &|i| {
+        std::hint::black_box(sanctiond::extract::sentence::split(&docs[i].0));
+    });
+    stage("deadlines", &|i| {
+        let (times, sentences) = &prepared[i];
+        std::hint::black_box(sanctiond::extract::deadline::find(
+            &docs[i].0,
+            sentences,
+            times,
+            options[i].published,
+            chrono_tz::Tz::UTC,
+        ));
+    });
+    stage("talks", &|i| {
+        let (times, sentences) = &prepared[i];
+        std::hint::black_box(sanctiond::extract::talk::find(
+            &docs[i].0,
+            sentences,
+            times,
+            &watch,
+            options[i].published.date_naive(),
+        ));
+    });
     let with_watch = format!("{watch_size}-entry watch list");
-    for (label, watch) in [("no watch list", &NO_ACTORS), (with_watch.as_str(), &watch)] {
+    for (label, watch) in [("no watch list", &*NO_ACTORS), (with_watch.as_str(), &watch)] {
         let options: Vec<Options<'_>> = options.iter().map(|o| Options { actors: watch, ..*o }).collect();
         // Warm up: compiles the grammar once.
         let mut found = 0;

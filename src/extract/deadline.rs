@@ -39,7 +39,7 @@ pub struct FoundDeadline {
 /// A sentence that speaks of something falling due, dated or not.
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?\s+(?:\S+\s+){0,4}until|extend(?:s|ed|ing)?\s+(?:\S+\s+){0,6}(?:until|through|to)|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|given\s+(?:\S+\s+){0,3}until|marks?\s+the\s+end|within\s+(?:\S+\s+){0,2}(?:days?|weeks?|months?|hours?))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|within)(?-u:\b)",
     )
     .expect("cue regex")
 });
@@ -99,10 +99,14 @@ pub fn find(
     published: DateTime<FixedOffset>,
     tz: Tz,
 ) -> Vec<FoundDeadline> {
-    let mut out: Vec<FoundDeadline> = Vec::new();
+    // Titles are written only for the entries that survive `dedup`: the anchor says where.
+    let mut out: Vec<(FoundDeadline, Option<Anchor>)> = Vec::new();
     // The zone the article last named: "12:01 a.m. on Tuesday" after "Eastern Standard Time".
     let mut article_zone = Zone::Named(tz);
-    // Both lists are in text order: walk them together, so the work stays linear.
+    // Cues and zone names found in one pass over the whole text, not one per sentence.
+    let cues: Vec<(usize, usize)> = CUE.find_iter(text).map(|m| (m.start(), m.end())).collect();
+    let zones: Vec<usize> = ZONE_WORD.find_iter(text).map(|m| m.start()).collect();
+    // The lists are in text order: walk them together, so the work stays linear.
     let mut first = 0;
     for s in sentences {
         while first < times.len() && times[first].start < s.start {
@@ -111,16 +115,20 @@ pub fn find(
         let here: Vec<&Timex> =
             times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
         let sentence = &text[s.start..s.end];
-        let zone = match zone_in(sentence) {
+        let named_zone = zones.get(zones.partition_point(|&z| z < s.start)).is_some_and(|&z| z < s.end);
+        let zone = match named_zone.then(|| zone_in(sentence)).flatten() {
             Some(z) => {
                 article_zone = z.carried();
                 z
             }
             None => article_zone,
         };
-        let cue = CUE.find(sentence).map(|m| (s.start + m.start(), s.start + m.end()));
+        let cue = cues.get(cues.partition_point(|c| c.0 < s.start)).copied().filter(|c| c.1 <= s.end);
+        // Most sentences have neither a date nor a cue: nothing more to read in them.
+        if cue.is_none() && here.is_empty() {
+            continue;
+        }
         let evidence = sentence.trim().to_owned();
-        let moved = MOVED.is_match(sentence);
         let mut found_here = 0;
 
         // Dates the sentence ties to something falling due.
@@ -129,6 +137,7 @@ pub fn find(
             .filter(|t| tied(text, s, t))
             .filter_map(|t| Some((*t, due_of(text, s, t, published, zone)?)))
             .collect();
+        let moved = dated.len() >= 2 && MOVED.is_match(sentence);
         for (k, (t, (due, grain))) in dated.iter().enumerate() {
             let before = clause_before(text, s, t.start);
             let former = FORMER.is_match(&before)
@@ -137,20 +146,20 @@ pub fn find(
             // "on Wednesday, two days before a deadline": two days after Wednesday.
             let later = cue.and_then(|(c, _)| days_before_cue(text, &here, t, c)).unwrap_or(0);
             let Some(due) = due.checked_add_days(Days::new(later)) else { continue };
-            out.push(FoundDeadline {
-                title: title(text, s, &here, t.start, t.end),
+            out.push((FoundDeadline {
+                title: String::new(),
                 due: Some(due),
                 grain: Some(grain),
                 evidence: evidence.clone(),
                 start: s.start,
                 end: s.end,
                 status: former.then_some("superseded"),
-            });
+            }, Some(Anchor { sentence: *s, start: t.start, end: t.end })));
             found_here += 1;
         }
 
         // A span counted from the start the sentence gives, else from the day it was said.
-        if let Some(c) = SPAN.captures(sentence) {
+        if let Some(c) = cue.and_then(|_| SPAN.captures(sentence)) {
             let m = c.get(0).map_or((0, 0), |m| (s.start + m.start(), s.start + m.end()));
             let n = ["n1", "n2", "n3", "n4", "n5"].iter().find_map(|k| c.name(k)).and_then(|n| count(n.as_str()));
             let unit = ["u1", "u2", "u3", "u4", "u5"].iter().find_map(|k| c.name(k)).map(|u| u.as_str().to_ascii_lowercase());
@@ -170,48 +179,51 @@ pub fn find(
                 if let Some(day) = add_span(from, n, &unit)
                     && let Some(due) = zone.end_of(day)
                 {
-                    out.push(FoundDeadline {
-                        title: title(text, s, &here, m.0, m.1),
+                    out.push((FoundDeadline {
+                        title: String::new(),
                         due: Some(due),
                         grain: Some("day"),
                         evidence: evidence.clone(),
                         start: s.start,
                         end: s.end,
                         status: None,
-                    });
+                    }, Some(Anchor { sentence: *s, start: m.0, end: m.1 })));
                     found_here += 1;
                 }
             }
         }
 
         // "The rule takes effect immediately": on the day it was issued, given or published.
-        if found_here == 0 && IMMEDIATE.is_match(sentence) {
+        if found_here == 0 && (cue.is_some() || sentence.contains("ffective")) && IMMEDIATE.is_match(sentence) {
             let day = here
                 .iter()
                 .find_map(|t| day_value(&t.value).map(|d| refit(&t.text, d, published.date_naive(), false)))
                 .unwrap_or(published.date_naive());
             if let Some(due) = zone.end_of(day) {
                 let (cs, ce) = cue.unwrap_or((s.start, s.start));
-                out.push(FoundDeadline {
-                    title: title(text, s, &here, cs, ce),
+                out.push((FoundDeadline {
+                    title: String::new(),
                     due: Some(due),
                     grain: Some("day"),
                     evidence: evidence.clone(),
                     start: s.start,
                     end: s.end,
                     status: None,
-                });
+                }, Some(Anchor { sentence: *s, start: cs, end: ce })));
                 found_here += 1;
             }
         }
 
         // A deadline named with no date the text resolves ("an impending deadline", "in June").
         if found_here == 0
-            && let Some((cs, ce)) = cue
-            && undated_cue(&text[cs..ce])
+            && cue.is_some()
+            && let Some((cs, ce)) = CUE
+                .find_iter(sentence)
+                .map(|m| (s.start + m.start(), s.start + m.end()))
+                .find(|&(cs, ce)| undated_cue(&text[cs..ce]))
             && !NOT_DEADLINE.is_match(sentence)
         {
-            out.push(FoundDeadline {
+            out.push((FoundDeadline {
                 title: title(text, s, &here, cs, ce),
                 due: None,
                 grain: None,
@@ -219,11 +231,10 @@ pub fn find(
                 start: s.start,
                 end: s.end,
                 status: None,
-            });
+            }, None));
         }
     }
-    name_the_demand(&mut out, text, sentences, times);
-    dedup(out)
+    finish(out, text, sentences, times)
 }
 
 /// "Trump moved the cutoff to Aug. 8", "the new deadline runs out Friday": a deadline the
@@ -304,7 +315,8 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         return false;
     }
     let before = &text[s.start..t.start];
-    let after = text[t.end..s.end].trim_start().to_ascii_lowercase();
+    let after_text = text[t.end..s.end].trim_start();
+    let after = after_text[..floor(after_text, 16)].to_ascii_lowercase();
     if after.starts_with("deadline")
         || after.starts_with("'s deadline")
         || after.starts_with("’s deadline")
@@ -315,9 +327,21 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     {
         return true;
     }
+    // The last six words before the date, as a slice of the text.
     let near = {
-        let words: Vec<&str> = before.split_whitespace().collect();
-        words[words.len().saturating_sub(6)..].join(" ")
+        let mut at = before.len();
+        let mut words = 0;
+        let bytes = before.as_bytes();
+        while at > 0 && words < 6 {
+            while at > 0 && bytes[at - 1].is_ascii_whitespace() {
+                at -= 1;
+            }
+            while at > 0 && !bytes[at - 1].is_ascii_whitespace() {
+                at -= 1;
+            }
+            words += 1;
+        }
+        &before[at..]
     };
     let trimmed = near.trim_end();
     // "on Monday" after an action ("announced on Monday") is when it was done.
@@ -344,6 +368,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     let preposition_only = last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in"))
         || DUE_VERB.is_match(&last_two);
     preposition_only && DUE_VERB.is_match(&joined)
+}
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor(text: &str, at: usize) -> usize {
+    let mut i = at.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Whether the sentence speaks of a measure ("tariffs from June 1", "the ban starting…").
@@ -484,42 +517,64 @@ fn add_span(from: NaiveDate, n: u64, unit: &str) -> Option<NaiveDate> {
     }
 }
 
+/// Where a title is to be read from: the sentence and the words it ties to.
+#[derive(Debug, Clone, Copy)]
+struct Anchor {
+    sentence: Sentence,
+    start: usize,
+    end: usize,
+}
+
 /// One deadline stated several ways is one entry: keep the most precise mention of a day.
 /// A mention with no date is kept when it is about something the dated ones are not.
-fn dedup(found: Vec<FoundDeadline>) -> Vec<FoundDeadline> {
+fn finish(found: Vec<(FoundDeadline, Option<Anchor>)>, text: &str, sentences: &[Sentence], times: &[Timex]) -> Vec<FoundDeadline> {
     let rank = |g: Option<&str>| match g {
         Some("minute") => 3,
         Some("day") => 2,
         Some(_) => 1,
         None => 0,
     };
-    let mut out: Vec<FoundDeadline> = Vec::new();
+    let mut out: Vec<(FoundDeadline, Option<Anchor>)> = Vec::new();
     let mut by_day: std::collections::HashMap<NaiveDate, usize> = std::collections::HashMap::new();
-    for d in found.iter().filter(|d| d.due.is_some()) {
+    for (d, anchor) in found.iter().filter(|(d, _)| d.due.is_some()) {
         let Some(day) = d.due.map(|t| t.date_naive()) else { continue };
         match by_day.get(&day) {
             Some(&i) => {
                 // The most precise mention of the day; current if any mention is.
-                let status = if out[i].status.is_none() || d.status.is_none() { None } else { d.status };
-                if rank(d.grain) > rank(out[i].grain) {
-                    out[i] = d.clone();
+                let status = if out[i].0.status.is_none() || d.status.is_none() { None } else { d.status };
+                if rank(d.grain) > rank(out[i].0.grain) {
+                    out[i] = (d.clone(), *anchor);
                 }
-                out[i].status = status;
+                out[i].0.status = status;
             }
             None => {
                 by_day.insert(day, out.len());
-                out.push(d.clone());
+                out.push((d.clone(), *anchor));
             }
         }
     }
-    let dated_words: Vec<String> =
-        out.iter().flat_map(|d| crate::model::content_words(&d.title)).collect();
-    let mut undated = 0;
-    for d in found.into_iter().filter(|d| d.due.is_none()) {
+    let mut out: Vec<FoundDeadline> = out
+        .into_iter()
+        .map(|(mut d, anchor)| {
+            if let Some(a) = anchor {
+                let from = times.partition_point(|t| t.start < a.sentence.start);
+                let here: Vec<&Timex> =
+                    times[from..].iter().take_while(|t| t.start < a.sentence.end).filter(|t| t.end <= a.sentence.end).collect();
+                d.title = title(text, &a.sentence, &here, a.start, a.end);
+            }
+            d
+        })
+        .collect();
+    let mut undated: Vec<FoundDeadline> = found.into_iter().filter(|(d, _)| d.due.is_none()).map(|(d, _)| d).collect();
+    name_the_demand(&mut out, text, sentences, times);
+    name_the_demand(&mut undated, text, sentences, times);
+    let dated_words: Vec<String> = out.iter().flat_map(|d| crate::model::content_words(&d.title)).collect();
+    let mut kept = 0;
+    for d in undated {
         let words = crate::model::content_words(&d.title);
         let new_subject = !words.iter().any(|w| dated_words.contains(w));
-        if (out.is_empty() || new_subject) && undated < 2 {
-            undated += 1;
+        if (out.is_empty() || new_subject) && kept < 2 {
+            kept += 1;
             out.push(d);
         }
     }
@@ -580,6 +635,12 @@ impl Zone {
     }
 }
 
+/// A word that may name a zone: looked for over the whole text, before [`zone_in`] reads
+/// the sentences that have one.
+static ZONE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|GMT|UTC|BST|CET|CEST|MSK|[Tt]ime)(?-u:\b)").expect("zone regex")
+});
+
 fn zone_in(sentence: &str) -> Option<Zone> {
     let hours = |h: i32| FixedOffset::east_opt(h * 3600).map(Zone::Fixed);
     let named = |name: &str| name.parse::<Tz>().ok().map(Zone::Named);
@@ -627,6 +688,13 @@ fn zone_in(sentence: &str) -> Option<Zone> {
 /// end the war", "Hamas must free the hostages", "unless Moscow stops the fighting", read as
 /// "Iran to resume inspections", with "or face …" kept when the sentence says it.
 fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String> {
+    static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:deadline|ultimatum|gave|give|gives|given|giving|handed|hands?|must|has|have|had|needs?|should|required|told|unless|if)(?-u:\b)")
+            .expect("maybe regex")
+    });
+    if !MAYBE.is_match(&text[s.start..s.end]) {
+        return None;
+    }
     static PATTERNS: LazyLock<[Regex; 4]> = LazyLock::new(|| {
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
         let vp = r"(?P<vp>[a-z][^,;:.!?()]{2,90})";
@@ -720,10 +788,15 @@ fn base_form(verb: &str) -> String {
 /// "the 50% tariffs on EU goods") and the verb a desk uses: "OFAC Syria General License 24
 /// expires", "EU transaction ban on 22 Russian banks takes effect".
 fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> Option<String> {
-    static HEAD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:licen[cs]es?|general\s+licen[cs]es?|waivers?|bans?|rules?|truce|pause|measures|sanctions|tariffs?|duties|suspension|exemptions?|authori[sz]ations?|permits?|price\s+cap|cap|listings|mandate|resolution|restrictions|fees|levy|controls|order|prohibitions?|designations?|package)$")
-            .expect("head regex")
-    });
+    const HEADS: [&str; 44] = [
+        "licence", "licences", "license", "licenses", "general licence", "general license", "general licences",
+        "general licenses", "waiver", "waivers", "ban", "bans", "rule", "rules", "truce", "pause", "measures",
+        "sanctions", "tariff", "tariffs", "duties", "suspension", "exemption", "exemptions", "authorization",
+        "authorizations", "authorisation", "permit", "permits", "price cap", "cap", "listings", "mandate", "resolution",
+        "restrictions", "fees", "levy", "controls", "order", "prohibition", "prohibitions", "designation",
+        "designations", "package",
+    ];
+    let is_head = |t: &str| t.len() <= 18 && HEADS.contains(&t.to_ascii_lowercase().as_str());
     static VERB: LazyLock<[(Regex, &str, &str); 3]> = LazyLock::new(|| {
         [
             (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended|wind[- ]?down|wound\s+down|remains?\s+valid)(?-u:\b)", "expires", "expire"),
@@ -747,8 +820,8 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> O
     while i < ws.len() {
         let two = ws.get(i + 1).map(|n| format!("{} {}", ws[i].text, n.text));
         let (len, ok) = match two {
-            Some(t) if HEAD.is_match(&t) => (2, true),
-            _ => (1, HEAD.is_match(ws[i].text)),
+            Some(t) if is_head(&t) => (2, true),
+            _ => (1, is_head(ws[i].text)),
         };
         if ok && !in_time(&ws[i]) {
             let at = ws[i].start;
@@ -781,7 +854,7 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> O
             let w = &ws[to];
             let between = &text[ws[to - 1].end..w.start];
             let lower = w.lower();
-            if between.contains([',', ';', ':', '(', ')']) || (STOP.contains(&lower.as_str()) && !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "and")) || in_time(w) || VERB.iter().any(|(r, _, _)| r.is_match(w.text)) {
+            if between.contains([',', ';', ':', '(', ')']) || (STOP.contains(&lower.as_str()) && !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "and")) || in_time(w) || VERB_WORDS.contains(&lower.as_str()) {
                 break;
             }
             to += 1;
@@ -808,6 +881,13 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> O
     }
     Some(format!("{title} {}", if plural { many } else { one }))
 }
+
+/// Verbs that end a measure's complement ("the licence for X expires").
+const VERB_WORDS: [&str; 26] = [
+    "expire", "expires", "expired", "lapse", "lapses", "lapsed", "end", "ends", "ended", "take", "takes", "took",
+    "taken", "come", "comes", "came", "enter", "enters", "entered", "apply", "applies", "start", "starts", "begin",
+    "begins", "remain",
+];
 
 /// Words a title never starts or ends with.
 const GLUE: [&str; 40] = [
@@ -1005,12 +1085,26 @@ static ADJECTIVES: LazyLock<std::collections::HashSet<&'static str>> = LazyLock:
 /// The name an article keeps coming back to: the most frequent acronym or capitalized
 /// word that does not open a sentence and is not a month, a weekday or a title.
 fn topic_of(article: &str) -> Option<String> {
+    // Asked once per title: remember the answer for the article being read.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(usize, usize, Option<String>)>> = const { std::cell::RefCell::new(None) };
+    }
+    let key = (article.as_ptr() as usize, article.len());
+    if let Some(hit) = LAST.with(|l| l.borrow().as_ref().filter(|(p, n, _)| (*p, *n) == key).map(|(_, _, t)| t.clone())) {
+        return hit;
+    }
+    let topic = count_topic(article);
+    LAST.with(|l| *l.borrow_mut() = Some((key.0, key.1, topic.clone())));
+    topic
+}
+
+fn count_topic(article: &str) -> Option<String> {
     const SKIP: [&str; 30] = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
         "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "President", "Minister",
         "Secretary", "The", "Trump", "He", "She", "It", "They", "Mr", "A",
     ];
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
     let mut previous_end = true;
     for raw in article.split_whitespace() {
         let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
@@ -1018,15 +1112,14 @@ fn topic_of(article: &str) -> Option<String> {
         let capital = word.chars().next().is_some_and(char::is_uppercase) && word.len() > 1;
         let adjective = ADJECTIVES.contains(word);
         if capital && !previous_end && !SKIP.contains(&word) && !adjective {
-            match counts.iter_mut().find(|(w, _)| w == word) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((word.to_owned(), 1)),
-            }
+            let order = counts.len();
+            counts.entry(word).or_insert((0, order)).0 += 1;
         }
         previous_end = raw.ends_with(['.', '!', '?', ':']);
     }
-    let best = counts.iter().map(|(_, n)| *n).max()?;
-    (best >= 2).then(|| counts.into_iter().find(|(_, n)| *n == best).map(|(w, _)| w)).flatten()
+    // The most frequent; of equals, the first named.
+    let (word, (n, _)) = counts.into_iter().max_by_key(|(_, (n, order))| (*n, std::cmp::Reverse(*order)))?;
+    (n >= 2).then(|| word.to_owned())
 }
 
 /// "had been due to lapse", "was originally supposed to take effect" read "lapse", "take
@@ -1072,9 +1165,9 @@ fn first_mention(text: &str, head: &str) -> Option<String> {
         "the", "a", "an", "its", "their", "his", "her", "this", "that", "which", "was", "is", "has", "had", "will",
         "would", "were", "are", "said", "and", "but", "to",
     ];
-    let lower = text.to_ascii_lowercase();
+    // Heads are common nouns, written in lower case mid-sentence: no need to fold the text.
     let mut from = 0;
-    while let Some(i) = lower[from..].find(head) {
+    while let Some(i) = text[from..].find(head) {
         let start = from + i;
         let end = start + head.len();
         from = end;

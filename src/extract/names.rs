@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::gazetteer::{self, BUILTIN, Entry, Form};
 
@@ -42,6 +42,10 @@ pub struct Watch {
     owners: Vec<Named>,
     titles: Option<AhoCorasick>,
     party_nouns: HashSet<&'static str>,
+    /// Every word of every title, lower case.
+    title_words: HashSet<&'static str>,
+    /// Actor indexes by the last word of each name and alias, lower case.
+    by_last_word: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// The gazetteer alone, with no watched actors.
@@ -72,6 +76,8 @@ impl Watch {
                 .then(|| {
                     AhoCorasickBuilder::new()
                         .match_kind(MatchKind::LeftmostLongest)
+                        // A DFA: built once per configuration, then one table step per byte.
+                        .kind(Some(AhoCorasickKind::DFA))
                         .ascii_case_insensitive(case_insensitive)
                         .build(p)
                         .ok()
@@ -80,7 +86,18 @@ impl Watch {
         };
         let names = build(&patterns, false);
         let titles: Vec<&str> = BUILTIN.titles.iter().map(String::as_str).chain(["counterpart", "counterparts"]).collect();
+        let mut by_last_word: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, a) in actors.iter().enumerate() {
+            for name in std::iter::once(&a.name).chain(&a.aliases) {
+                let entry = by_last_word.entry(last_word(name)).or_default();
+                if !entry.contains(&i) {
+                    entry.push(i);
+                }
+            }
+        }
         Watch {
+            title_words: BUILTIN.titles.iter().flat_map(|t| t.split_whitespace()).chain(["counterpart", "counterparts"]).collect(),
+            by_last_word,
             names,
             owners,
             titles: build(&titles, true),
@@ -122,10 +139,35 @@ impl Watch {
             .collect()
     }
 
+    /// The canonical names of the watched actors among `participants` (by full name, alias
+    /// or surname: "Witkoff" is the actor "Steve Witkoff").
+    pub fn actors_named(&self, participants: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in participants {
+            for &i in self.by_last_word.get(&last_word(p)).map_or(&[][..], Vec::as_slice) {
+                let name = &self.actors[i].name;
+                if !out.contains(name) {
+                    out.push(name.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `word` (lower case) is part of an official title ("minister", "foreign").
+    pub fn is_title_word(&self, word: &str) -> bool {
+        self.title_words.contains(word)
+    }
+
     /// Whether `word` (lower case) names a party as a group: "delegation", "officials".
     pub fn is_party_noun(&self, word: &str) -> bool {
         self.party_nouns.contains(word)
     }
+}
+
+/// The last word of a name, lower case, without a possessive: what two mentions share.
+pub fn last_word(name: &str) -> String {
+    bare(name.split_whitespace().next_back().unwrap_or(name)).trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
 }
 
 /// A word of the text with its byte range.
@@ -217,18 +259,23 @@ pub const OUTLETS: [&str; 44] = [
 
 /// Whether a capitalized word can be part of a person's name.
 pub fn name_like(word: &Word<'_>) -> bool {
+    static NOT: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| NOT_NAME.iter().chain(&ORG_WORDS).chain(&OUTLETS).copied().collect());
     let w = bare(word.text);
-    let mut chars = w.chars();
-    let first = chars.next();
-    let particle = ["al-", "el-"].iter().any(|p| w.starts_with(p) && w.len() > 4)
-        || ["bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "di", "du", "dos", "del", "la", "le", "al"].contains(&w);
-    (first.is_some_and(char::is_uppercase) || particle)
+    let first = w.chars().next();
+    let capital = first.is_some_and(char::is_uppercase);
+    if !capital && !first.is_some_and(|c| matches!(c, 'a' | 'b' | 'd' | 'e' | 'i' | 'l' | 't' | 'v')) {
+        return false;
+    }
+    let particle = !capital
+        && ((w.len() > 4 && (w.starts_with("al-") || w.starts_with("el-")))
+            || ["bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "di", "du", "dos", "del", "la", "le", "al"]
+                .contains(&w));
+    (capital || particle)
         && w.chars().any(char::is_lowercase)
         && !w.contains('.')
-        && !NOT_NAME.contains(&w)
-        && !ORG_WORDS.contains(&w)
-        && !OUTLETS.contains(&w)
         && !w.chars().any(|c| c.is_ascii_digit())
+        && !NOT.contains(w)
 }
 
 #[cfg(test)]

@@ -68,6 +68,23 @@ static ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("anaphor regex")
 });
 
+/// Where the talk word is in its sentence.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    fn start(&self) -> usize {
+        self.start
+    }
+
+    fn end(&self) -> usize {
+        self.end
+    }
+}
+
 /// A day named before, referred to again.
 static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)(?-u:\b)").expect("same-day regex")
@@ -117,27 +134,37 @@ fn key_of(name: &str) -> String {
 /// The people named in full in the whole text ("Steve Witkoff"), so that a surname alone
 /// later is that person.
 fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
+    // Runs of capitalized words, found in one pass; only they are looked at word by word.
+    static RUN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|bin|ibn|van|von|der|de|da|di|du|del|la|le)(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|bin|ibn|van|von|der|de|da|di|du|del|la|le))+")
+            .expect("run regex")
+    });
     let mut out: Vec<String> = Vec::new();
-    let ws = names::words(text, 0, text.len());
-    let titles = watch.titles(text);
-    let in_mention = |w: &Word<'_>| {
-        mentions.iter().any(|m| w.start < m.end && m.start < w.end)
-            || titles.iter().any(|&(s, e)| w.start < e && s < w.end)
-    };
-    let mut i = 0;
-    while i < ws.len() {
-        let mut j = i;
-        while j < ws.len() && names::name_like(&ws[j]) && !in_mention(&ws[j]) && adjacent(text, &ws, j, i) {
-            j += 1;
-        }
-        if j - i >= 2 && j - i <= 4 {
-            let name = text[ws[i].start..ws[j - 1].end].to_owned();
-            let name = names::bare(&name).to_owned();
-            if !out.contains(&name) {
-                out.push(name);
+    for run in RUN.find_iter(text) {
+        let ws = names::words(text, run.start(), run.end());
+        // A run holding a title word ("President Vladimir Putin") has its titles located.
+        let titles = if ws.iter().any(|w| watch.is_title_word(&w.lower())) { watch.titles(run.as_str()) } else { Vec::new() };
+        // Mentions are in text order: the ones inside this run, by binary search.
+        let from = mentions.partition_point(|m| m.end <= run.start());
+        let inside = &mentions[from..mentions.partition_point(|m| m.start < run.end())];
+        let skip = |w: &Word<'_>| {
+            inside.iter().any(|m| w.start < m.end && m.start < w.end)
+                || titles.iter().any(|&(s, e)| w.start < run.start() + e && run.start() + s < w.end)
+        };
+        let mut i = 0;
+        while i < ws.len() {
+            let mut j = i;
+            while j < ws.len() && names::name_like(&ws[j]) && !skip(&ws[j]) && adjacent(text, &ws, j, i) {
+                j += 1;
             }
+            if j - i >= 2 && j - i <= 4 {
+                let name = names::bare(&text[ws[i].start..ws[j - 1].end]).to_owned();
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+            i = j.max(i + 1);
         }
-        i = j.max(i + 1);
     }
     out
 }
@@ -374,8 +401,10 @@ fn fullest(name: &str, known: &[String]) -> String {
 }
 
 pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, published: NaiveDate) -> Vec<Talk> {
-    let mentions = watch.mentions(text);
-    let known = full_names(text, watch, &mentions);
+    // Talk words found in one pass over the whole text, not one per sentence.
+    let triggers: Vec<(usize, usize)> = TRIGGER.find_iter(text).map(|m| (m.start(), m.end())).collect();
+    // Names are looked up only once a sentence tells of talks.
+    let names = std::cell::OnceCell::new();
     let mut out: Vec<(Talk, Vec<Party>)> = Vec::new();
     let mut first_time = 0;
     // The event the latest talk sentence described, and that sentence's index.
@@ -386,12 +415,20 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             first_time += 1;
         }
         let here: Vec<&Timex> = times[first_time..].iter().take_while(|t| t.start < s.end).collect();
-        let Some(trigger) = TRIGGER.find(sentence) else { continue };
+        let Some(&(t0, t1)) = triggers.get(triggers.partition_point(|t| t.0 < s.start)).filter(|t| t.1 <= s.end) else {
+            continue;
+        };
+        let trigger = Span { start: t0 - s.start, end: t1 - s.start };
         if NOT_TALKS.is_match(sentence) {
             continue;
         }
         let trigger_at = s.start + trigger.start();
-        let mut found = parties(text, s, watch, &mentions, &known);
+        let (mentions, known) = names.get_or_init(|| {
+            let mentions = watch.mentions(text);
+            let known = full_names(text, watch, &mentions);
+            (mentions, known)
+        });
+        let mut found = parties(text, s, watch, mentions, known);
         // The source of a statement is not a party when the sentence names others.
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
             found.retain(|p| !p.sayer);
@@ -497,16 +534,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
     }
     out.into_iter()
         .map(|(mut talk, _)| {
-            talk.actors = watch
-                .actors()
-                .iter()
-                .filter(|a| {
-                    talk.participants.iter().any(|p| {
-                        p == &a.name || a.aliases.iter().any(|x| x == p) || key_of(p) == key_of(&a.name)
-                    })
-                })
-                .map(|a| a.name.clone())
-                .collect();
+            talk.actors = watch.actors_named(&talk.participants);
             talk
         })
         .collect()
