@@ -68,6 +68,39 @@ static ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("anaphor regex")
 });
 
+/// The sentences to read, each with its index; a sentence with talk words in two clauses
+/// is split at the break between them.
+fn clauses(text: &str, sentences: &[Sentence], triggers: &[(usize, usize)]) -> Vec<(usize, Sentence)> {
+    static BREAK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i),\s+(?:and|while|but|after|before|then)\s+|;\s+|\s+and\s+(?:separately|then|later|also|afterwards)\s+|,\s+and\s+that\s+|^(?:after|before|following|ahead\s+of|when)\s[^,]{3,120}(,)\s+")
+            .expect("clause regex")
+    });
+    let mut out = Vec::with_capacity(sentences.len());
+    for (index, s) in sentences.iter().enumerate() {
+        let from = triggers.partition_point(|t| t.0 < s.start);
+        let inside: Vec<&(usize, usize)> = triggers[from..].iter().take_while(|t| t.1 <= s.end).collect();
+        if inside.len() < 2 {
+            out.push((index, *s));
+            continue;
+        }
+        let sentence = &text[s.start..s.end];
+        let mut start = s.start;
+        for c in BREAK.captures_iter(sentence) {
+            let Some(m) = c.get(0) else { continue };
+            let at = s.start + c.get(1).map_or(m.start(), |g| g.start());
+            // Split only where a talk word lies on both sides.
+            let left = inside.iter().any(|t| t.0 >= start && t.1 <= at);
+            let right = inside.iter().any(|t| t.0 >= s.start + m.end());
+            if left && right {
+                out.push((index, Sentence { start, end: at }));
+                start = s.start + m.end();
+            }
+        }
+        out.push((index, Sentence { start, end: s.end }));
+    }
+    out
+}
+
 /// Where the talk word is in its sentence.
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -409,7 +442,14 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
     let mut first_time = 0;
     // The event the latest talk sentence described, and that sentence's index.
     let mut last: Option<(usize, usize)> = None;
-    for (index, s) in sentences.iter().enumerate() {
+    // A sentence that tells of two talks ("talked by phone on Friday, and Trump announced he
+    // will meet Xi in October"; "held talks with Putin and separately met Lukashenko") is
+    // read clause by clause.
+    let units = clauses(text, sentences, &triggers);
+    // The first person of the clause before, for a clause that names only the other side.
+    let mut subject: Option<(usize, Party)> = None;
+    for &(index, unit) in &units {
+        let s = &unit;
         let sentence = &text[s.start..s.end];
         while first_time < times.len() && times[first_time].start < s.start {
             first_time += 1;
@@ -446,13 +486,20 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // "He posted… after a phone conversation with the Russian leader": he is the person
         // the talks just told began with.
-        if let Some((event, at)) = last
-            && index <= at + 2
-            && PRONOUN.is_match(&sentence[..trigger.start()])
-            && let Some(p) = out[event].1.iter().find(|p| p.person).cloned()
-            && !found.iter().any(|f| f.key == p.key)
-        {
-            found.insert(0, p);
+        if PRONOUN.is_match(&sentence[..trigger.start()]) {
+            // The person the talks just told began with, else the first person the
+            // sentence before names.
+            let recent = last.filter(|&(_, at)| index <= at + 2).and_then(|(event, _)| out[event].1.iter().find(|p| p.person).cloned());
+            let before = || {
+                index
+                    .checked_sub(1)
+                    .and_then(|i| parties(text, &sentences[i], watch, mentions, known).into_iter().find(|p| p.person))
+            };
+            if let Some(p) = recent.or_else(before)
+                && !found.iter().any(|f| f.key == p.key)
+            {
+                found.insert(0, p);
+            }
         }
         let date = days.first().cloned();
         let place = place_of(text, s, trigger_at, &found);
@@ -495,6 +542,18 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         {
             found = out[event].1.clone();
         }
+        // "…and separately met Lukashenko": the subject of the clause before is a party.
+        if found.len() == 1
+            && found[0].person
+            && let Some((at, p)) = &subject
+            && *at == index
+            && p.key != found[0].key
+        {
+            found.insert(0, p.clone());
+        }
+        if let Some(p) = found.iter().find(|p| p.person) {
+            subject = Some((index, p.clone()));
+        }
         // A lone party is enough only as a group meeting itself: "EU foreign ministers met".
         let single_group = found.len() == 1 && !found[0].person && !found[0].sayer && watch.is_party_noun(&found[0].key);
         if found.is_empty() || (found.len() < 2 && !single_group) {
@@ -524,9 +583,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 place: place.clone(),
                 tone: tone.clone(),
                 reported_by: reported_by.clone(),
-                evidence: sentence.trim().to_owned(),
-                start: s.start,
-                end: s.end,
+                // The whole sentence, also when one of its clauses told the talk.
+                evidence: text[sentences[index].start..sentences[index].end].trim().to_owned(),
+                start: sentences[index].start,
+                end: sentences[index].end,
             };
             out.push((talk, found.clone()));
             last = Some((out.len() - 1, index));

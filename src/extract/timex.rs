@@ -192,8 +192,16 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
 /// Finds and resolves the time expressions of `text`, published on `dct`.
 pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
     let grammar = &*GRAMMAR;
-    let mut out = Vec::new();
+    let mut out: Vec<Timex> = Vec::new();
     for m in grammar.combined.find_iter(text) {
+        // "a week later", "two days earlier" count from the day the narrative last named
+        // (TimeML's reference time), not from the publication date; "ago" does.
+        let reference = out
+            .iter()
+            .rev()
+            .take_while(|t| m.start().saturating_sub(t.end) < 400)
+            .find_map(|t| (t.kind == TimexType::Date && t.value.len() == 10).then(|| NaiveDate::parse_from_str(&t.value, "%Y-%m-%d").ok()).flatten())
+            .unwrap_or(dct);
         let rest = &text[m.start()..];
         for p in &grammar.patterns {
             let Some(caps) = p.anchored.captures(rest) else { continue };
@@ -201,7 +209,7 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
             if whole != m.len() {
                 continue;
             }
-            if let Some(t) = resolve(p.kind, &caps, text, m.start(), dct) {
+            if let Some(t) = resolve(p.kind, &caps, text, m.start(), dct, reference) {
                 out.push(t);
             }
             break;
@@ -210,7 +218,14 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
     out
 }
 
-fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: NaiveDate) -> Option<Timex> {
+fn resolve(
+    kind: Kind,
+    c: &regex::Captures<'_>,
+    text: &str,
+    at: usize,
+    dct: NaiveDate,
+    reference: NaiveDate,
+) -> Option<Timex> {
     let whole = c.get(0)?;
     let (mut start, mut end) = (at, at + whole.end());
     // A trailing space or newline matched only as a boundary is not part of the expression.
@@ -319,7 +334,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
             (TimexType::Date, format!("{year:04}-Q{q}"))
         }
         Kind::SeasonYear => (TimexType::Date, format!("{}-{}", g("year")?, season_code(g("season")?))),
-        Kind::Span => return span(c, text, start, end, dct),
+        Kind::Span => return span(c, text, start, end, dct, reference),
         Kind::VagueSpan => {
             let pre = g("pre")?.to_ascii_lowercase();
             if ["for", "over", "within", "in recent"]
@@ -443,7 +458,14 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, dct: Naiv
     Some(Timex { text: text[start..end].to_owned(), start, end, kind: kind_out, value })
 }
 
-fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, dct: NaiveDate) -> Option<Timex> {
+fn span(
+    c: &regex::Captures<'_>,
+    text: &str,
+    mut start: usize,
+    end: usize,
+    dct: NaiveDate,
+    reference: NaiveDate,
+) -> Option<Timex> {
     let g = |name: &str| c.name(name).map(|m| m.as_str());
     let unit = g("unit")?.to_ascii_lowercase();
     let code = unit_code(&unit)?;
@@ -465,7 +487,8 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, dct: 
         && let Some(n) = n
     {
         let forward = matches!(post, "later" | "from now");
-        let value = offset_date(code, n, forward, dct)?;
+        let from = if matches!(post, "later" | "earlier") { reference } else { dct };
+        let value = offset_date(code, n, forward, from)?;
         return Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Date, value });
     }
     let amount = match (n, g("num2").and_then(number)) {
