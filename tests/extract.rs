@@ -49,8 +49,9 @@ fn ultimatum_article_yields_its_deadlines() {
         vec![
             (s("2025-09-02T23:59:59Z"), s("day"), None),
             (s("2025-08-08T00:01:00-04:00"), s("minute"), None),
-            (s("2025-07-09T23:59:59Z"), s("day"), s("superseded")),
-            (s("2025-08-01T23:59:59Z"), s("day"), None),
+            // The article named EDT before: its later day-grain dates are US Eastern too.
+            (s("2025-07-09T23:59:59-04:00"), s("day"), s("superseded")),
+            (s("2025-08-01T23:59:59-04:00"), s("day"), None),
         ],
         "within 50 days of Monday 14 July is 2 September; the July 9 deadline moved to Aug. 1"
     );

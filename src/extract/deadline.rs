@@ -158,6 +158,20 @@ pub fn find(
             found_here += 1;
         }
 
+        // "met on Wednesday, two days before a deadline": the deadline is two days after it.
+        if found_here == 0
+            && let Some((cs, _)) = cue
+            && let Some((t, later)) = here.iter().find_map(|t| Some((*t, days_before_cue(text, &here, t, cs)?)))
+            && let Some(day) = day_value(&t.value).and_then(|d| d.checked_add_days(Days::new(later)))
+            && let Some(due) = zone.end_of(day)
+        {
+            out.push((
+                FoundDeadline { title: String::new(), due: Some(due), grain: Some("day"), evidence: evidence.clone(), start: s.start, end: s.end, status: None },
+                Some(Anchor { sentence: *s, start: cs, end: cs }),
+            ));
+            found_here += 1;
+        }
+
         // A span counted from the start the sentence gives, else from the day it was said.
         if let Some(c) = cue.and_then(|_| SPAN.captures(sentence)) {
             let m = c.get(0).map_or((0, 0), |m| (s.start + m.start(), s.start + m.end()));
@@ -167,7 +181,7 @@ pub fn find(
                 .iter()
                 .filter(|t| !tied(text, s, t))
                 .find_map(|t| {
-                    let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), false);
+                    let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), Tense::Past);
                     (day <= published.date_naive() + Days::new(1)).then_some(day)
                 });
             let span_is_deadline = CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline");
@@ -197,7 +211,7 @@ pub fn find(
         if found_here == 0 && (cue.is_some() || sentence.contains("ffective")) && IMMEDIATE.is_match(sentence) {
             let day = here
                 .iter()
-                .find_map(|t| day_value(&t.value).map(|d| refit(&t.text, d, published.date_naive(), false)))
+                .find_map(|t| day_value(&t.value).map(|d| refit(&t.text, d, published.date_naive(), Tense::Past)))
                 .unwrap_or(published.date_naive());
             if let Some(due) = zone.end_of(day) {
                 let (cs, ce) = cue.unwrap_or((s.start, s.start));
@@ -257,7 +271,9 @@ fn name_the_demand(found: &mut [FoundDeadline], text: &str, sentences: &[Sentenc
             first += 1;
         }
         let here: Vec<&Timex> = times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
-        if let Some(t) = ultimatum_title(text, s, &here) {
+        if CUE.is_match(&text[s.start..s.end])
+            && let Some(t) = ultimatum_title(text, s, &here)
+        {
             demands.push((s.start, t));
         }
     }
@@ -399,18 +415,25 @@ fn due_of(
     zone: Zone,
 ) -> Option<(DateTime<FixedOffset>, &'static str)> {
     let v = t.value.as_str();
-    let future = !PAST_TENSE.is_match(&verb_group(text, s, t.start));
+    let group = verb_group(text, s, t.start);
+    let tense = if PAST_TENSE.is_match(&group) {
+        Tense::Past
+    } else if FUTURE_TENSE.is_match(&group) {
+        Tense::Future
+    } else {
+        Tense::Nearest
+    };
     if t.kind == TimexType::Time && v.len() >= 16 && v.as_bytes()[10] == b'T' && v.as_bytes()[13] == b':' {
         // "Thursday at midnight": the day before it says which; midnight is its end.
         if t.text.eq_ignore_ascii_case("midnight") {
             return None;
         }
         let at = NaiveDateTime::parse_from_str(&v[..16], "%Y-%m-%dT%H:%M").ok()?;
-        let day = refit(&t.text, at.date(), published.date_naive(), future);
+        let day = refit(&t.text, at.date(), published.date_naive(), tense);
         return Some((zone.at(day.and_time(at.time()))?, "minute"));
     }
     if let Some(day) = day_value(v) {
-        let day = refit(&t.text, day, published.date_naive(), future);
+        let day = refit(&t.text, day, published.date_naive(), tense);
         // "midnight on Saturday" is the end of Saturday; "12:01 a.m." is a clock time.
         return Some((zone.end_of(day)?, "day"));
     }
@@ -440,10 +463,24 @@ fn day_value(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
 }
 
+/// How the words before a date place it: told after the fact, ahead of it, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tense {
+    Past,
+    Future,
+    Nearest,
+}
+
+/// Words that put a due date ahead: "until", "will expire", "is set to".
+static FUTURE_TENSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:until|till|by|before|through|than|will|'ll|shall|would|set\s+to|due|scheduled|expires?|takes?\s+effect|comes?\s+into\s+force|lapses?|starting|effective|as\s+of|on\s+or\s+after)(?-u:\b)")
+        .expect("future regex")
+});
+
 /// A date written without its year ("Nov. 10", "Saturday") is the reading nearest the
 /// publication day that fits the tense: the next one in deadline language, the last one
 /// when told after the fact.
-fn refit(written: &str, day: NaiveDate, published: NaiveDate, future: bool) -> NaiveDate {
+fn refit(written: &str, day: NaiveDate, published: NaiveDate, tense: Tense) -> NaiveDate {
     let has_year = written.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
     let lower = written.to_ascii_lowercase();
     if has_year || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this"].iter().any(|w| lower.contains(w)) {
@@ -455,17 +492,17 @@ fn refit(written: &str, day: NaiveDate, published: NaiveDate, future: bool) -> N
         && ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].iter().any(|w| lower.contains(w));
     if has_month {
         let candidates = [day.with_year(day.year() - 1), Some(day), day.with_year(day.year() + 1)];
-        let pick = if future {
-            candidates.iter().flatten().filter(|d| **d + Days::new(3) >= published).min().copied()
-        } else {
-            candidates.iter().flatten().filter(|d| **d <= published + Days::new(3)).max().copied()
+        let pick = match tense {
+            Tense::Future => candidates.iter().flatten().filter(|d| **d + Days::new(3) >= published).min().copied(),
+            Tense::Past => candidates.iter().flatten().filter(|d| **d <= published + Days::new(3)).max().copied(),
+            Tense::Nearest => candidates.iter().flatten().min_by_key(|d| (**d - published).num_days().abs()).copied(),
         };
         return pick.unwrap_or(day);
     }
     if weekday {
         let wd: Weekday = day.weekday();
         let mut d = published;
-        if future {
+        if tense != Tense::Past {
             while d.weekday() != wd {
                 d = d.succ_opt().unwrap_or(d);
                 if d == NaiveDate::MAX {
@@ -573,7 +610,8 @@ fn finish(found: Vec<(FoundDeadline, Option<Anchor>)>, text: &str, sentences: &[
     for d in undated {
         let words = crate::model::content_words(&d.title);
         let new_subject = !words.iter().any(|w| dated_words.contains(w));
-        if (out.is_empty() || new_subject) && kept < 2 {
+        // One undated deadline per article; a second only beside dated ones it is not about.
+        if (out.is_empty() && kept == 0) || (new_subject && kept == 0) {
             kept += 1;
             out.push(d);
         }
@@ -699,9 +737,9 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
         let vp = r"(?P<vp>[a-z][^,;:.!?()]{2,90})";
         [
-            Regex::new(&format!(r"(?i:deadline|ultimatum)\s+for\s+{who}\s+to\s+{vp}")),
+            Regex::new(&format!(r"(?i:deadline|ultimatum)[\s,]+for\s+{who}\s+to\s+{vp}")),
             Regex::new(&format!(
-                r"(?i:gave|give|gives|given|giving|handed|hands|hand)\s+{who}\s+(?:(?:an?|the|another|only|just)\s+)?(?:[\w-]+\s+){{0,3}}?(?i:days?|weeks?|months?|hours?|deadline|ultimatum|time|window)\s+to\s+{vp}"
+                r"(?i:gave|give|gives|given|giving|handed|hands|hand)\s+{who}\s+(?:(?:(?:an?|the|another|only|just)\s+)?(?:[\w-]+\s+){{0,3}}?(?i:days?|weeks?|months?|hours?|deadline|ultimatum|time|window)\s+)?to\s+{vp}"
             )),
             Regex::new(&format!(
                 r"{who}\s+(?i:must|has\s+to|have\s+to|had\s+to|needs?\s+to|should|is\s+required\s+to|are\s+required\s+to|was\s+told\s+to|were\s+told\s+to|has\s+until|have\s+until|had\s+until)\s+(?:to\s+)?{vp}"
@@ -723,7 +761,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         }
         let piece = &text[at..t.start];
         let trimmed = piece.trim_end();
-        let cut = ["no later than", "by", "until", "till", "on", "before", "at", "as of", "through", "from", "starting"]
+        let cut = ["no later than", "by", "until", "till", "on", "before", "at", "as of", "through", "from", "starting", "of"]
             .iter()
             .find(|w| trimmed.to_ascii_lowercase().ends_with(&format!(" {w}")))
             .map_or(trimmed.len(), |w| trimmed.len() - w.len());
@@ -982,6 +1020,16 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
             if words.get(i + 1).is_some_and(|(_, n)| n.eq_ignore_ascii_case("that")) {
                 from = i + 2;
             }
+        }
+    }
+    // "reviewing their policies ahead of an impending deadline": the title starts after the
+    // connective that ties the rest of the clause to the deadline.
+    for (i, (_, w)) in words[from..anchor].iter().enumerate() {
+        let lower = w.trim_end_matches(',').to_ascii_lowercase();
+        let next = words.get(from + i + 1).map(|(_, n)| n.to_ascii_lowercase());
+        if (lower == "ahead" && next.as_deref() == Some("of")) || lower == "amid" {
+            from = from + i + if lower == "ahead" { 2 } else { 1 };
+            break;
         }
     }
     // A leading phrase closed by a comma ("Under the measures,") is an aside, when a subject follows.

@@ -142,16 +142,14 @@ impl Watch {
     /// The canonical names of the watched actors among `participants` (by full name, alias
     /// or surname: "Witkoff" is the actor "Steve Witkoff").
     pub fn actors_named(&self, participants: &[String]) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for p in participants {
-            for &i in self.by_last_word.get(&last_word(p)).map_or(&[][..], Vec::as_slice) {
-                let name = &self.actors[i].name;
-                if !out.contains(name) {
-                    out.push(name.clone());
-                }
-            }
-        }
-        out
+        let mut found: Vec<usize> = participants
+            .iter()
+            .flat_map(|p| self.by_last_word.get(&last_word(p)).map_or(&[][..], Vec::as_slice).iter().copied())
+            .collect();
+        // In the order of the watch list.
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| self.actors[i].name.clone()).collect()
     }
 
     /// Whether `word` (lower case) is part of an official title ("minister", "foreign").

@@ -47,7 +47,7 @@ static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:(?:very|highly|extremely|quite|really|rather|largely|generally)\s+)?(?:constructive|productive|useful|positive|frank|candid|tense|cordial|friendly|difficult|substantive|warm|fruitful|businesslike|business-like|respectful|serious|in-depth|detailed|good|great|excellent|encouraging|open|honest|no\s+breakthrough|inconclusive|heated|acrimonious)(?:\s+and\s+(?:(?:very|highly)\s+)?(?:constructive|productive|useful|positive|frank|candid|substantive|cordial|friendly|respectful|serious|detailed|in-depth|fruitful|good|open|honest))?(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:very|highly|extremely|quite|really|rather|largely|generally)\s+)?(?:constructive|productive|useful|positive|frank|candid|tense|cordial|friendly|difficult|substantive|warm|fruitful|businesslike|business-like|respectful|serious|detailed|good|great|excellent|encouraging|open|honest|no\s+breakthrough|inconclusive|heated|acrimonious)(?:\s+and\s+(?:(?:very|highly)\s+)?(?:constructive|productive|useful|positive|frank|candid|substantive|cordial|friendly|respectful|serious|detailed|fruitful|good|open|honest))?(?-u:\b)")
         .expect("tone regex")
 });
 
@@ -174,15 +174,24 @@ fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
     });
     let mut out: Vec<String> = Vec::new();
     for run in RUN.find_iter(text) {
+        if headline(text, run.start()) {
+            continue;
+        }
         let ws = names::words(text, run.start(), run.end());
         // A run holding a title word ("President Vladimir Putin") has its titles located.
-        let titles = if ws.iter().any(|w| watch.is_title_word(&w.lower())) { watch.titles(run.as_str()) } else { Vec::new() };
+        // (From a little before the run: "Secretary of State Marco Rubio" starts outside it.)
+        let lead = floor_boundary(text, run.start().saturating_sub(24));
+        let titles: Vec<(usize, usize)> = if ws.iter().any(|w| watch.is_title_word(&w.lower())) {
+            watch.titles(&text[lead..run.end()]).into_iter().map(|(a, b)| (lead + a, lead + b)).collect()
+        } else {
+            Vec::new()
+        };
         // Mentions are in text order: the ones inside this run, by binary search.
         let from = mentions.partition_point(|m| m.end <= run.start());
         let inside = &mentions[from..mentions.partition_point(|m| m.start < run.end())];
         let skip = |w: &Word<'_>| {
             inside.iter().any(|m| w.start < m.end && m.start < w.end)
-                || titles.iter().any(|&(s, e)| w.start < run.start() + e && run.start() + s < w.end)
+                || titles.iter().any(|&(s, e)| w.start < e && s < w.end)
         };
         let mut i = 0;
         while i < ws.len() {
@@ -202,6 +211,17 @@ fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
     out
 }
 
+/// Whether the line holding `at` is a heading in title case ("Witkoff Engages In Talks"):
+/// its capitals are not names.
+fn headline(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = text[start..end].trim();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let capitals = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    words.len() >= 3 && capitals * 10 >= words.len() * 7 && !line.ends_with(['.', '!', '?', '"', '”'])
+}
+
 /// Whether word `j` continues the run of capitalized words started at `i` (no comma or
 /// other break between them).
 fn adjacent(text: &str, ws: &[Word<'_>], j: usize, i: usize) -> bool {
@@ -215,8 +235,14 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
     let mut out: Vec<Party> = Vec::new();
     let mut taken = vec![false; ws.len()];
     let index_at = |at: usize| ws.iter().position(|w| w.start >= at);
+    // The word before, past any article: "at the Kremlin" is "at".
     let prev_word = |at: usize| -> String {
-        ws.iter().rev().find(|w| w.end <= at).map(Word::lower).unwrap_or_default()
+        ws.iter()
+            .rev()
+            .filter(|w| w.end <= at)
+            .map(Word::lower)
+            .find(|w| !matches!(w.as_str(), "the" | "a" | "an"))
+            .unwrap_or_default()
     };
     let push = |out: &mut Vec<Party>, p: Party| {
         if !out.iter().any(|o| o.name == p.name || (o.key == p.key && o.start == p.start)) && !p.key.is_empty() {
@@ -230,8 +256,9 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
     };
 
     // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
-    for (t_start, t_end) in watch.titles(&text[s.start..s.end]) {
-        let (t_start, t_end) = (s.start + t_start, s.start + t_end);
+    let titles: Vec<(usize, usize)> =
+        watch.titles(&text[s.start..s.end]).into_iter().map(|(a, b)| (s.start + a, s.start + b)).collect();
+    for &(t_start, t_end) in &titles {
         let Some(first) = index_at(t_end) else { continue };
         let mut j = first;
         // "Vice Premier He Lifeng": a short capitalized word right after a title is a name
@@ -252,6 +279,10 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 break;
             }
             j += 1;
+        }
+        // In a title-case heading every word is capitalized: take the name's first word only.
+        if j > first + 1 && headline(text, s.start) {
+            j = first + 1;
         }
         // The adjective or possessive country before the title: "Iranian", "Turkey's".
         let lead = here.iter().rev().find(|m| m.end <= t_start && t_start - m.end <= 12 && matches!(m.named, Named::Entry(_, Form::Adjective | Form::Name)));
@@ -319,6 +350,13 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 let name = format!("{} {}", &text[m.start..m.end], tail);
                 push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: ws[noun].end, person: false, sayer: false });
             }
+            // "the White House special envoy": the seat qualifies a title, it is no party.
+            Named::Entry(..)
+                if titles.iter().any(|&(a, _)| {
+                    a >= m.end && a - m.end <= 24 && text[m.end..a].split_whitespace().all(|w| w.chars().all(|c| c.is_lowercase() || c == '-'))
+                }) => {}
+            // "France 24" is a broadcaster.
+            Named::Entry(..) if text[m.end..s.end].starts_with(|c: char| c == ' ') && text[m.end..s.end].trim_start().starts_with(|c: char| c.is_ascii_digit()) => {}
             Named::Entry(e, form) => {
                 let entry = watch.entry(e);
                 let kind_is_place = matches!(form, Form::Metonym) || entry.is_some_and(|x| x.kind == super::gazetteer::Kind::Country);
@@ -391,7 +429,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
         let single = j - i == 1;
         let known_surname = known.iter().any(|k| k.rsplit(' ').next() == Some(run.as_str()));
         let place_before = matches!(prev_word(ws[i].start).as_str(), "in" | "at" | "from" | "to" | "near" | "outside");
-        let accept = if place_before && !known_surname {
+        let accept = if (place_before || headline(text, s.start)) && !known_surname {
             false
         } else if single {
             known_surname || lone_name_slot(text, &ws, i, s)
@@ -527,6 +565,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             && (anaphor || found.len() < 2 || shares(&out[event].1, &found))
             && (anaphor || found.is_empty() || shares(&out[event].1, &found))
             && compatible(&out[event].0, date.as_deref())
+            // "the talks in Geneva last year": a time of its own is another talk.
+            && (date.is_some()
+                || !here.iter().any(|t| t.start >= s.start && t.end <= s.end && t.kind == TimexType::Date && !t.value.ends_with("_REF"))
+                || found.len() >= 2)
         {
             let (talk, known_parties) = &mut out[event];
             absorb(talk, known_parties, found, date, place, tone);
@@ -568,7 +610,11 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         for date in each {
             // The same meeting told again further on: one event.
             if let Some(event) =
-                out.iter().position(|(t, p)| shares(p, &found) && t.status == status && t.date.is_some() && t.date == date)
+                out.iter().position(|(t, p)| {
+                    t.status == status
+                        && ((t.date.is_some() && t.date == date && shares(p, &found))
+                            || (compatible(t, date.as_deref()) && shared(p, &found) >= 2))
+                })
             {
                 let (talk, known_parties) = &mut out[event];
                 absorb(talk, known_parties, found.clone(), date, place.clone(), tone.clone());
@@ -606,6 +652,11 @@ fn shares(a: &[Party], b: &[Party]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.key == y.key || (x.country.is_some() && x.country == y.country)))
 }
 
+/// How many of `b`'s parties `a` names too.
+fn shared(a: &[Party], b: &[Party]) -> usize {
+    b.iter().filter(|y| a.iter().any(|x| x.key == y.key)).count()
+}
+
 fn compatible(talk: &Talk, date: Option<&str>) -> bool {
     talk.date.as_deref().is_none_or(|d| date.is_none_or(|x| x == d))
 }
@@ -618,7 +669,11 @@ fn absorb(
     place: Option<String>,
     tone: Vec<String>,
 ) {
-    for p in found.into_iter().filter(|p| !p.sayer) {
+    // Parties join only from a sentence that names one of the event's own: "Witkoff and
+    // Putin spoke for three hours" may add a third; "Washington and Moscow" in a sentence
+    // about the talks' background does not.
+    let related = shares(known, &found);
+    for p in found.into_iter().filter(|p| !p.sayer && related && (p.person || p.name.contains(' '))) {
         if !known.iter().any(|k| k.key == p.key) {
             // A fuller mention of a party already known replaces it.
             talk.participants.push(p.name.clone());
@@ -665,7 +720,12 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
     let Some(nearest) =
         dated.iter().min_by_key(|t| if t.start >= trigger_at { t.start - trigger_at } else { (trigger_at - t.end) + 20 })
     else {
-        return Vec::new();
+        // "next week": no day, but the week the talks are planned for.
+        return here
+            .iter()
+            .find(|t| t.kind == TimexType::Date && t.value.len() == 8 && t.value.as_bytes()[5] == b'W')
+            .map(|t| vec![t.value.clone()])
+            .unwrap_or_default();
     };
     let mut out = vec![nearest.value[..10].to_owned()];
     // Further days listed with the nearest one, after the trigger.
