@@ -418,6 +418,9 @@ fn due_of(
     let group = verb_group(text, s, t.start);
     let tense = if PAST_TENSE.is_match(&group) {
         Tense::Past
+    } else if FORMERLY_DUE.is_match(&group) {
+        // "had been due to lapse on March 15": the reading nearest the day it was said.
+        Tense::Nearest
     } else if FUTURE_TENSE.is_match(&group) {
         Tense::Future
     } else {
@@ -470,6 +473,12 @@ enum Tense {
     Future,
     Nearest,
 }
+
+/// A due date told as it stood before: neither ahead nor behind by itself.
+static FORMERLY_DUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:had\s+been|was\s+(?:due|set|scheduled|supposed|expected)|were\s+(?:due|set|scheduled|supposed|expected))(?-u:\b)")
+        .expect("formerly regex")
+});
 
 /// Words that put a due date ahead: "until", "will expire", "is set to".
 static FUTURE_TENSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1310,6 +1319,37 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, None);
         assert!(found[0].2.contains("nuclear deal"), "{found:?}");
+    }
+
+    #[test]
+    fn licences_and_measures_in_every_form() {
+        let published = "2025-05-20T10:00:00Z";
+        for (text, due) in [
+            ("Treasury extended the waiver until June 30.", "2025-06-30"),
+            ("The wind-down period ends on June 1 for U.S. persons.", "2025-06-01"),
+            ("Importers must file the forms no later than June 5.", "2025-06-05"),
+            ("The new tariffs take effect on July 1, the ministry said.", "2025-07-01"),
+            ("The listings had been due to lapse on March 15.", "2025-03-15"),
+        ] {
+            let found = deadlines(text, published);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!(found[0].0.as_deref().map(|d| &d[..10]), Some(due), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_window_is_no_day() {
+        let found = deadlines("Trump said he would set a new deadline two or three weeks from now.", "2025-05-20T10:00:00Z");
+        assert!(found.iter().all(|(due, _, _)| due.is_none()), "{found:?}");
+    }
+
+    #[test]
+    fn a_moved_deadline_keeps_the_old_one_superseded() {
+        let found = deadlines("The Commission pushed the August 1 deadline back to August 12.", "2025-07-30T10:00:00Z");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].1, Some("superseded"));
+        assert_eq!(found[1].1, None);
+        assert!(found[1].0.as_deref().is_some_and(|d| d.starts_with("2025-08-12")), "{found:?}");
     }
 
     #[test]

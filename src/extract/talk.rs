@@ -456,7 +456,12 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let coordinated = next == "and" && ws.get(i + 2).is_some_and(|w| names::name_like(w) && w.capitalized());
     let after_and = prev == "and" && i >= 2 && names::name_like(&ws[i - 2]) && ws[i - 2].capitalized();
     let object = matches!(prev.as_str(), "met" | "with" | "hosted" | "received" | "called" | "phoned" | "meet" | "meets" | "between");
-    let subject = matches!(next.as_str(), "met" | "meets" | "hosted" | "received" | "spoke" | "phoned" | "called" | "held" | "will");
+    let subject = matches!(
+        next.as_str(),
+        "met" | "meets" | "hosted" | "received" | "spoke" | "phoned" | "called" | "held" | "will" | "plans" | "planned"
+            | "intends" | "is" | "was" | "has" | "had" | "visited" | "travelled" | "traveled" | "flew" | "arrived" | "told"
+            | "discussed" | "talked" | "sat" | "hosts" | "receives" | "visits"
+    ) && !ws[i].text.ends_with('s');
     if initial { coordinated || subject } else { coordinated || after_and || object || subject }
 }
 
@@ -850,6 +855,45 @@ mod tests {
         assert_eq!(t[0].participants, vec!["Steve Witkoff", "Vladimir Putin"]);
         assert_eq!(t[0].tone, vec!["useful and constructive"]);
         assert_eq!(t[0].date.as_deref(), Some("2025-08-06"));
+    }
+
+    #[test]
+    fn blocs_delegations_and_counterparts() {
+        let t = talks(
+            "Iranian Foreign Minister Abbas Araghchi held a call with his E3 counterparts on Friday.",
+            "2025-08-25T10:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Abbas Araghchi", "his E3 counterparts"]);
+        assert_eq!(t[0].date.as_deref(), Some("2025-08-22"));
+        let t = talks(
+            "Turkey's delegation, led by Hakan Fidan, met the Russian delegation in Istanbul on Monday.",
+            "2025-06-03T10:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(t[0].participants.iter().any(|p| p.ends_with("Fidan")), "{t:?}");
+        assert!(t[0].participants.iter().any(|p| p == "Russian delegation"), "{t:?}");
+        let t = talks("G7 foreign ministers convened in Quebec on Tuesday to discuss sanctions.", "2025-03-12T10:00:00Z");
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["G7 foreign ministers"]);
+        assert_eq!(t[0].place.as_deref(), Some("Quebec"));
+    }
+
+    #[test]
+    fn every_way_a_talk_is_told() {
+        for (text, status) in [
+            ("Trump spoke by phone with Putin on Tuesday.", "held"),
+            ("Xi hosted Lula in Beijing on Tuesday.", "held"),
+            ("Putin received Witkoff at the Kremlin on Tuesday.", "held"),
+            ("Lavrov will meet Rubio in Vienna next week.", "planned"),
+            ("Talks between Washington and Tehran are set for Monday in Oslo.", "planned"),
+            ("Witkoff plans to meet Araghchi in Muscat on Saturday.", "planned"),
+        ] {
+            let t = talks(text, "2025-07-16T10:00:00Z");
+            assert_eq!(t.len(), 1, "{text}: {t:?}");
+            assert!(t[0].participants.len() >= 2, "{text}: {t:?}");
+            assert_eq!(t[0].status, status, "{text}");
+        }
     }
 
     #[test]
