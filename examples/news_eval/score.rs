@@ -1,20 +1,5 @@
-//! Scores the extractor on the real-news development set (`tests/fixtures/news/`: passages
-//! paraphrased from real reporting, labelled by the rules of GUIDELINES.md).
-//!
-//! ```sh
-//! cargo run --release --example news_eval [-- tests/fixtures/news] [--misses]
-//! ```
-//!
-//! The matching rules are issue 10's:
-//! - a gold deadline is found when a system deadline has the same due day (within an hour
-//!   where the gold gives a clock time), or, for a gold deadline with no date, when the
-//!   system's evidence span overlaps the gold evidence; each system entry matches once;
-//! - a gold talk is found when a system talk shares a participant's last word ("Putin",
-//!   "Iran", "Fidan") and, where the gold gives a date, has that date;
-//! - a title is scored by the share of the gold "what" content words it contains.
-//!
-//! Deadlines marked `superseded` in the gold are scored like the others: a system entry
-//! for the old date matches them.
+//! The real-news scorer (issue 10's matching rules), shared by `examples/news_eval` and
+//! `tests/news.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -25,17 +10,23 @@ use sanctiond::model::content_words;
 use serde_json::Value;
 
 #[derive(Debug, Default)]
-struct Tally {
-    gold: usize,
-    system: usize,
-    found: usize,
+pub struct Tally {
+    pub gold: usize,
+    pub system: usize,
+    pub found: usize,
 }
 
 impl Tally {
-    fn line(&self, name: &str) -> String {
+    pub fn f1(&self) -> f64 {
         let p = self.found as f64 / self.system.max(1) as f64;
         let r = self.found as f64 / self.gold.max(1) as f64;
-        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+    }
+
+    pub fn line(&self, name: &str) -> String {
+        let p = self.found as f64 / self.system.max(1) as f64;
+        let r = self.found as f64 / self.gold.max(1) as f64;
+        let f1 = self.f1();
         format!(
             "{name:<10} gold {:>3}  system {:>3}  found {:>3}  precision {:5.1}%  recall {:5.1}%  F1 {:.2}",
             self.gold,
@@ -69,49 +60,15 @@ fn last_word(name: &str) -> String {
         .to_lowercase()
 }
 
-fn main() {
-    let dir = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news"), PathBuf::from);
-    let misses = std::env::args().any(|a| a == "--misses");
-    // `--misses` lists what the development split misses; the held-out quarter is only
-    // ever scored, so rules are not written against it.
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    println!("{} passages in {}", files.len(), dir.display());
-    for (label, held) in [("development split", false), ("held-out quarter", true)] {
-        let (mut deadlines, mut talks) = (Tally::default(), Tally::default());
-        let (mut title_share, mut titles, mut passages) = (0.0, 0usize, 0usize);
-        for path in files.iter().filter(|p| held_out(p) == held) {
-            let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("read"))
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            score(path, &doc, misses && !held, &mut deadlines, &mut talks, &mut title_share, &mut titles);
-            passages += 1;
-        }
-        println!("{label}: {passages} passages");
-        println!("  {}", deadlines.line("deadlines"));
-        println!("  {}", talks.line("talks"));
-        println!(
-            "  titles     {:.1}% of the gold \"what\" content words, on average over {titles} found deadlines",
-            100.0 * title_share / titles.max(1) as f64
-        );
-    }
-}
-
 /// A quarter of the passages, by an FNV-1a hash of the file name (so it never changes):
 /// scored, never read while writing rules.
-fn held_out(path: &Path) -> bool {
+pub fn held_out(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     hash % 4 == 0
 }
 
-fn score(
+pub fn score(
     path: &Path,
     doc: &Value,
     misses: bool,
@@ -204,4 +161,48 @@ fn score(
             println!("{name}: EXTRA talk #{i} {:?} on {:?} ({})\n    in: {}", t.participants, t.date, t.status, t.evidence);
         }
     }
+}
+
+/// The scores of one split of a directory of passages.
+#[derive(Debug, Default)]
+pub struct Scores {
+    pub passages: usize,
+    pub deadlines: Tally,
+    pub talks: Tally,
+    title_share: f64,
+    titles: usize,
+}
+
+impl Scores {
+    /// The average share of the gold "what" content words a found deadline's title holds.
+    pub fn title_share(&self) -> f64 {
+        self.title_share / self.titles.max(1) as f64
+    }
+
+    pub fn titles(&self) -> usize {
+        self.titles
+    }
+}
+
+/// The passage files of `dir`, sorted.
+pub fn passages(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Scores the passages of `files` in the held-out quarter (`held`) or the development split.
+pub fn score_split(files: &[PathBuf], held: bool, misses: bool) -> Scores {
+    let mut s = Scores::default();
+    for path in files.iter().filter(|p| held_out(p) == held) {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("read"))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        score(path, &doc, misses && !held, &mut s.deadlines, &mut s.talks, &mut s.title_share, &mut s.titles);
+        s.passages += 1;
+    }
+    s
 }
