@@ -173,8 +173,14 @@ fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
             .expect("run regex")
     });
     let mut out: Vec<String> = Vec::new();
+    let mut cached: Option<(usize, bool)> = None;
     for run in RUN.find_iter(text) {
-        if headline(text, run.start()) {
+        // One look per line, not per run: news paragraphs are long single lines.
+        let line = text[..run.start()].rfind('\n').map_or(0, |i| i + 1);
+        if cached.is_none_or(|(l, _)| l != line) {
+            cached = Some((line, headline(text, run.start())));
+        }
+        if cached.is_some_and(|(_, h)| h) {
             continue;
         }
         let ws = names::words(text, run.start(), run.end());
@@ -231,7 +237,10 @@ fn adjacent(text: &str, ws: &[Word<'_>], j: usize, i: usize) -> bool {
 /// The parties a sentence names.
 fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known: &[String]) -> Vec<Party> {
     let ws = names::words(text, s.start, s.end);
-    let here: Vec<&Mention> = mentions.iter().filter(|m| m.start >= s.start && m.end <= s.end).collect();
+    let is_headline = headline(text, s.start);
+    // Mentions are in text order: the sentence's own, by binary search.
+    let from = mentions.partition_point(|m| m.start < s.start);
+    let here: Vec<&Mention> = mentions[from..].iter().take_while(|m| m.start < s.end).filter(|m| m.end <= s.end).collect();
     let mut out: Vec<Party> = Vec::new();
     let mut taken = vec![false; ws.len()];
     let index_at = |at: usize| ws.iter().position(|w| w.start >= at);
@@ -281,7 +290,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             j += 1;
         }
         // In a title-case heading every word is capitalized: take the name's first word only.
-        if j > first + 1 && headline(text, s.start) {
+        if j > first + 1 && is_headline {
             j = first + 1;
         }
         // The adjective or possessive country before the title: "Iranian", "Turkey's".
@@ -429,7 +438,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
         let single = j - i == 1;
         let known_surname = known.iter().any(|k| k.rsplit(' ').next() == Some(run.as_str()));
         let place_before = matches!(prev_word(ws[i].start).as_str(), "in" | "at" | "from" | "to" | "near" | "outside");
-        let accept = if (place_before || headline(text, s.start)) && !known_surname {
+        let accept = if (place_before || is_headline) && !known_surname {
             false
         } else if single {
             known_surname || lone_name_slot(text, &ws, i, s)
