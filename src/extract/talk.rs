@@ -35,7 +35,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// Things that look like talks and are not (GUIDELINES.md "Does not count").
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open)\s+to\s+(?:meet|talk|hold|negotiate|resume)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|not\s+(?:now\s+)?go\s+ahead|hoping\s+for|hopes\s+for|rule\s+out|no\s+date|scrapped|cancel(?:l)?ed|called\s+off|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open)\s+to\s+(?:meet|talk|hold|negotiate|resume)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|not\s+(?:now\s+)?go\s+ahead|hoping\s+for|hopes\s+for|rule\s+out|no\s+date|scrapped|cancel(?:l)?ed|called\s+off|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -468,8 +468,8 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let subject = matches!(
         next.as_str(),
         "met" | "meets" | "hosted" | "received" | "spoke" | "phoned" | "called" | "held" | "will" | "plans" | "planned"
-            | "intends" | "is" | "was" | "has" | "had" | "visited" | "travelled" | "traveled" | "flew" | "arrived" | "told"
-            | "discussed" | "talked" | "sat" | "hosts" | "receives" | "visits"
+            | "intends" | "visited" | "travelled" | "traveled" | "flew" | "arrived" | "discussed" | "talked" | "sat"
+            | "receives" | "visits" | "told" | "hosts" | "has" | "had"
     ) && !ws[i].text.ends_with('s');
     if initial { coordinated || subject } else { coordinated || after_and || object || subject }
 }
@@ -597,6 +597,24 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             && !days.is_empty()
         {
             found = out[event].1.clone();
+        }
+        // "After the two leaders talked by phone, Trump announced … Xi": "the two leaders" are
+        // the people the whole sentence names.
+        if found.iter().any(|p| p.name.to_ascii_lowercase().starts_with("the two ")) {
+            let whole = &sentences[index];
+            let people: Vec<Party> = if (whole.start, whole.end) == (s.start, s.end) {
+                found.iter().filter(|p| p.person).cloned().collect()
+            } else {
+                parties(text, whole, watch, mentions, known).into_iter().filter(|p| p.person).collect()
+            };
+            if people.len() >= 2 {
+                found.retain(|p| !p.name.to_ascii_lowercase().starts_with("the two "));
+                for p in people.into_iter().take(2) {
+                    if !found.iter().any(|f| f.key == p.key) {
+                        found.push(p);
+                    }
+                }
+            }
         }
         // "…and separately met Lukashenko": the subject of the clause before is a party.
         if found.len() == 1
