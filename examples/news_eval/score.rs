@@ -108,14 +108,20 @@ pub fn score(
                 let what = content_words(g["what"].as_str().unwrap_or(""));
                 let title = content_words(&found.deadlines[i].title);
                 if misses && std::env::var_os("TITLES").is_some() {
-                    println!("{name}: TITLE {:?}\n    gold {:?}", found.deadlines[i].title, g["what"].as_str().unwrap_or(""));
+                    println!(
+                        "{name}: TITLE {:?}\n    gold {:?}",
+                        found.deadlines[i].title,
+                        g["what"].as_str().unwrap_or("")
+                    );
                 }
                 if !what.is_empty() {
                     *title_share += what.iter().filter(|w| title.contains(w)).count() as f64 / what.len() as f64;
                     *titles += 1;
                 }
             }
-            None if misses => println!("{name}: MISSED deadline {:?} due {:?}\n    in: {evidence}", g["what"], g["due"]),
+            None if misses => {
+                println!("{name}: MISSED deadline {:?} due {:?}\n    in: {evidence}", g["what"], g["due"])
+            }
             None => {}
         }
     }
@@ -158,7 +164,10 @@ pub fn score(
     }
     if misses {
         for (i, t) in found.talks.iter().enumerate().filter(|(i, _)| !used[*i]) {
-            println!("{name}: EXTRA talk #{i} {:?} on {:?} ({})\n    in: {}", t.participants, t.date, t.status, t.evidence);
+            println!(
+                "{name}: EXTRA talk #{i} {:?} on {:?} ({})\n    in: {}",
+                t.participants, t.date, t.status, t.evidence
+            );
         }
     }
 }

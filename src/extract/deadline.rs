@@ -146,15 +146,18 @@ pub fn find(
             // "on Wednesday, two days before a deadline": two days after Wednesday.
             let later = cue.and_then(|(c, _)| days_before_cue(text, &here, t, c)).unwrap_or(0);
             let Some(due) = due.checked_add_days(Days::new(later)) else { continue };
-            out.push((FoundDeadline {
-                title: String::new(),
-                due: Some(due),
-                grain: Some(grain),
-                evidence: evidence.clone(),
-                start: s.start,
-                end: s.end,
-                status: former.then_some("superseded"),
-            }, Some(Anchor { sentence: *s, start: t.start, end: t.end })));
+            out.push((
+                FoundDeadline {
+                    title: String::new(),
+                    due: Some(due),
+                    grain: Some(grain),
+                    evidence: evidence.clone(),
+                    start: s.start,
+                    end: s.end,
+                    status: former.then_some("superseded"),
+                },
+                Some(Anchor { sentence: *s, start: t.start, end: t.end }),
+            ));
             found_here += 1;
         }
 
@@ -166,7 +169,15 @@ pub fn find(
             && let Some(due) = zone.end_of(day)
         {
             out.push((
-                FoundDeadline { title: String::new(), due: Some(due), grain: Some("day"), evidence: evidence.clone(), start: s.start, end: s.end, status: None },
+                FoundDeadline {
+                    title: String::new(),
+                    due: Some(due),
+                    grain: Some("day"),
+                    evidence: evidence.clone(),
+                    start: s.start,
+                    end: s.end,
+                    status: None,
+                },
                 Some(Anchor { sentence: *s, start: cs, end: cs }),
             ));
             found_here += 1;
@@ -176,14 +187,12 @@ pub fn find(
         if let Some(c) = cue.and_then(|_| SPAN.captures(sentence)) {
             let m = c.get(0).map_or((0, 0), |m| (s.start + m.start(), s.start + m.end()));
             let n = ["n1", "n2", "n3", "n4", "n5"].iter().find_map(|k| c.name(k)).and_then(|n| count(n.as_str()));
-            let unit = ["u1", "u2", "u3", "u4", "u5"].iter().find_map(|k| c.name(k)).map(|u| u.as_str().to_ascii_lowercase());
-            let start = here
-                .iter()
-                .filter(|t| !tied(text, s, t))
-                .find_map(|t| {
-                    let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), Tense::Past);
-                    (day <= published.date_naive() + Days::new(1)).then_some(day)
-                });
+            let unit =
+                ["u1", "u2", "u3", "u4", "u5"].iter().find_map(|k| c.name(k)).map(|u| u.as_str().to_ascii_lowercase());
+            let start = here.iter().filter(|t| !tied(text, s, t)).find_map(|t| {
+                let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), Tense::Past);
+                (day <= published.date_naive() + Days::new(1)).then_some(day)
+            });
             let span_is_deadline = CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline");
             if let (Some(n), Some(unit)) = (n, unit)
                 && span_is_deadline
@@ -193,15 +202,18 @@ pub fn find(
                 if let Some(day) = add_span(from, n, &unit)
                     && let Some(due) = zone.end_of(day)
                 {
-                    out.push((FoundDeadline {
-                        title: String::new(),
-                        due: Some(due),
-                        grain: Some("day"),
-                        evidence: evidence.clone(),
-                        start: s.start,
-                        end: s.end,
-                        status: None,
-                    }, Some(Anchor { sentence: *s, start: m.0, end: m.1 })));
+                    out.push((
+                        FoundDeadline {
+                            title: String::new(),
+                            due: Some(due),
+                            grain: Some("day"),
+                            evidence: evidence.clone(),
+                            start: s.start,
+                            end: s.end,
+                            status: None,
+                        },
+                        Some(Anchor { sentence: *s, start: m.0, end: m.1 }),
+                    ));
                     found_here += 1;
                 }
             }
@@ -215,15 +227,18 @@ pub fn find(
                 .unwrap_or(published.date_naive());
             if let Some(due) = zone.end_of(day) {
                 let (cs, ce) = cue.unwrap_or((s.start, s.start));
-                out.push((FoundDeadline {
-                    title: String::new(),
-                    due: Some(due),
-                    grain: Some("day"),
-                    evidence: evidence.clone(),
-                    start: s.start,
-                    end: s.end,
-                    status: None,
-                }, Some(Anchor { sentence: *s, start: cs, end: ce })));
+                out.push((
+                    FoundDeadline {
+                        title: String::new(),
+                        due: Some(due),
+                        grain: Some("day"),
+                        evidence: evidence.clone(),
+                        start: s.start,
+                        end: s.end,
+                        status: None,
+                    },
+                    Some(Anchor { sentence: *s, start: cs, end: ce }),
+                ));
                 found_here += 1;
             }
         }
@@ -237,15 +252,18 @@ pub fn find(
                 .find(|&(cs, ce)| undated_cue(&text[cs..ce]))
             && !NOT_DEADLINE.is_match(sentence)
         {
-            out.push((FoundDeadline {
-                title: title(text, s, &here, cs, ce),
-                due: None,
-                grain: None,
-                evidence,
-                start: s.start,
-                end: s.end,
-                status: None,
-            }, None));
+            out.push((
+                FoundDeadline {
+                    title: title(text, s, &here, cs, ce),
+                    due: None,
+                    grain: None,
+                    evidence,
+                    start: s.start,
+                    end: s.end,
+                    status: None,
+                },
+                None,
+            ));
         }
     }
     finish(out, text, sentences, times)
@@ -259,7 +277,10 @@ fn name_the_demand(found: &mut [FoundDeadline], text: &str, sentences: &[Sentenc
         Regex::new(r"(?i)(?-u:\b)(?:deadline|cut-?off|ultimatum|window)(?-u:\b)").expect("bare regex")
     });
     let needs = |d: &FoundDeadline| {
-        BARE.is_match(&d.title) && !(d.title.contains(" to ") && d.title.chars().next().is_some_and(char::is_uppercase) && !d.title.starts_with("The "))
+        BARE.is_match(&d.title)
+            && !(d.title.contains(" to ")
+                && d.title.chars().next().is_some_and(char::is_uppercase)
+                && !d.title.starts_with("The "))
     };
     if !found.iter().any(needs) {
         return;
@@ -270,7 +291,8 @@ fn name_the_demand(found: &mut [FoundDeadline], text: &str, sentences: &[Sentenc
         while first < times.len() && times[first].start < s.start {
             first += 1;
         }
-        let here: Vec<&Timex> = times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
+        let here: Vec<&Timex> =
+            times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
         if CUE.is_match(&text[s.start..s.end])
             && let Some(t) = ultimatum_title(text, s, &here)
         {
@@ -287,9 +309,20 @@ fn name_the_demand(found: &mut [FoundDeadline], text: &str, sentences: &[Sentenc
 /// Cues strong enough to make a deadline without a date.
 fn undated_cue(cue: &str) -> bool {
     let c = cue.to_ascii_lowercase();
-    ["deadline", "ultimatum", "expir", "lapse", "effect", "into force", "cutoff", "cut-off", "up for renewal", "or face"]
-        .iter()
-        .any(|w| c.contains(w))
+    [
+        "deadline",
+        "ultimatum",
+        "expir",
+        "lapse",
+        "effect",
+        "into force",
+        "cutoff",
+        "cut-off",
+        "up for renewal",
+        "or face",
+    ]
+    .iter()
+    .any(|w| c.contains(w))
         && !c.starts_with("expired")
 }
 
@@ -306,7 +339,9 @@ fn clause_before(text: &str, s: &Sentence, at: usize) -> String {
 /// The last clause break in `text`: ";", "(" or a colon that is not part of a clock time.
 fn clause_break(text: &str) -> Option<usize> {
     text.char_indices()
-        .filter(|&(i, c)| c == ';' || c == '(' || (c == ':' && !text[i + 1..].starts_with(|d: char| d.is_ascii_digit())))
+        .filter(|&(i, c)| {
+            c == ';' || c == '(' || (c == ':' && !text[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+        })
         .map(|(i, _)| i)
         .next_back()
 }
@@ -381,8 +416,8 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     let last_words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
     let joined: String = last_words.iter().rev().copied().collect::<Vec<_>>().join(" ");
     let last_two: String = last_words.iter().take(2).rev().copied().collect::<Vec<_>>().join(" ");
-    let preposition_only = last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in"))
-        || DUE_VERB.is_match(&last_two);
+    let preposition_only =
+        last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in")) || DUE_VERB.is_match(&last_two);
     preposition_only && DUE_VERB.is_match(&joined)
 }
 
@@ -492,13 +527,17 @@ static FUTURE_TENSE: LazyLock<Regex> = LazyLock::new(|| {
 fn refit(written: &str, day: NaiveDate, published: NaiveDate, tense: Tense) -> NaiveDate {
     let has_year = written.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
     let lower = written.to_ascii_lowercase();
-    if has_year || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this"].iter().any(|w| lower.contains(w)) {
+    if has_year
+        || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this"].iter().any(|w| lower.contains(w))
+    {
         return day;
     }
     const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     let has_month = MONTHS.iter().any(|m| lower.contains(m)) && lower.chars().any(|c| c.is_ascii_digit());
     let weekday = !has_month
-        && ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].iter().any(|w| lower.contains(w));
+        && ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+            .iter()
+            .any(|w| lower.contains(w));
     if has_month {
         let candidates = [day.with_year(day.year() - 1), Some(day), day.with_year(day.year() + 1)];
         let pick = match tense {
@@ -536,8 +575,27 @@ fn count(word: &str) -> Option<u64> {
         return Some(n);
     }
     const WORDS: [&str; 21] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
     ];
     let w = word.to_ascii_lowercase();
     if let Some(i) = WORDS.iter().position(|x| *x == w) {
@@ -573,7 +631,12 @@ struct Anchor {
 
 /// One deadline stated several ways is one entry: keep the most precise mention of a day.
 /// A mention with no date is kept when it is about something the dated ones are not.
-fn finish(found: Vec<(FoundDeadline, Option<Anchor>)>, text: &str, sentences: &[Sentence], times: &[Timex]) -> Vec<FoundDeadline> {
+fn finish(
+    found: Vec<(FoundDeadline, Option<Anchor>)>,
+    text: &str,
+    sentences: &[Sentence],
+    times: &[Timex],
+) -> Vec<FoundDeadline> {
     let rank = |g: Option<&str>| match g {
         Some("minute") => 3,
         Some("day") => 2,
@@ -604,8 +667,11 @@ fn finish(found: Vec<(FoundDeadline, Option<Anchor>)>, text: &str, sentences: &[
         .map(|(mut d, anchor)| {
             if let Some(a) = anchor {
                 let from = times.partition_point(|t| t.start < a.sentence.start);
-                let here: Vec<&Timex> =
-                    times[from..].iter().take_while(|t| t.start < a.sentence.end).filter(|t| t.end <= a.sentence.end).collect();
+                let here: Vec<&Timex> = times[from..]
+                    .iter()
+                    .take_while(|t| t.start < a.sentence.end)
+                    .filter(|t| t.end <= a.sentence.end)
+                    .collect();
                 d.title = title(text, &a.sentence, &here, a.start, a.end);
             }
             d
@@ -620,7 +686,7 @@ fn finish(found: Vec<(FoundDeadline, Option<Anchor>)>, text: &str, sentences: &[
         let words = crate::model::content_words(&d.title);
         let new_subject = !words.iter().any(|w| dated_words.contains(w));
         // One undated deadline per article; a second only beside dated ones it is not about.
-        if (out.is_empty() && kept == 0) || (new_subject && kept == 0) {
+        if kept == 0 && (out.is_empty() || new_subject) {
             kept += 1;
             out.push(d);
         }
@@ -685,7 +751,8 @@ impl Zone {
 /// A word that may name a zone: looked for over the whole text, before [`zone_in`] reads
 /// the sentences that have one.
 static ZONE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|GMT|UTC|BST|CET|CEST|MSK|[Tt]ime)(?-u:\b)").expect("zone regex")
+    Regex::new(r"(?-u:\b)(?:EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|GMT|UTC|BST|CET|CEST|MSK|[Tt]ime)(?-u:\b)")
+        .expect("zone regex")
 });
 
 fn zone_in(sentence: &str) -> Option<Zone> {
@@ -764,16 +831,32 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
     // The sentence without its dates and the words that tied them.
     let mut clean = String::new();
     let mut at = s.start;
-    for t in times.iter().filter(|t| t.start >= s.start && t.end <= s.end && matches!(t.kind, TimexType::Date | TimexType::Time)) {
+    for t in times
+        .iter()
+        .filter(|t| t.start >= s.start && t.end <= s.end && matches!(t.kind, TimexType::Date | TimexType::Time))
+    {
         if t.start < at {
             continue;
         }
         let piece = &text[at..t.start];
         let trimmed = piece.trim_end();
-        let cut = ["no later than", "by", "until", "till", "on", "before", "at", "as of", "through", "from", "starting", "of"]
-            .iter()
-            .find(|w| trimmed.to_ascii_lowercase().ends_with(&format!(" {w}")))
-            .map_or(trimmed.len(), |w| trimmed.len() - w.len());
+        let cut = [
+            "no later than",
+            "by",
+            "until",
+            "till",
+            "on",
+            "before",
+            "at",
+            "as of",
+            "through",
+            "from",
+            "starting",
+            "of",
+        ]
+        .iter()
+        .find(|w| trimmed.to_ascii_lowercase().ends_with(&format!(" {w}")))
+        .map_or(trimmed.len(), |w| trimmed.len() - w.len());
         clean.push_str(&piece[..cut]);
         clean.push(' ');
         at = t.end;
@@ -785,7 +868,9 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         let Some(c) = re.captures(&clean) else { continue };
         let who = c.name("who")?.as_str().trim();
         let first = who.split_whitespace().next().unwrap_or("");
-        if ["It", "This", "That", "There", "He", "She", "They", "We", "I", "You", "The", "A"].contains(&first) && who.split_whitespace().count() == 1 {
+        if ["It", "This", "That", "There", "He", "She", "They", "We", "I", "You", "The", "A"].contains(&first)
+            && who.split_whitespace().count() == 1
+        {
             continue;
         }
         let vp = if i == 3 {
@@ -797,7 +882,10 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         };
         let mut vp: Vec<&str> = vp.split_whitespace().collect();
         // End before what is not part of the demand: "…, Trump said", "or face".
-        if let Some(cut) = vp.iter().position(|w| ["or", "said", "says", "according", "while", "after", "because", "within", "unless"].contains(&w.to_ascii_lowercase().as_str())) {
+        if let Some(cut) = vp.iter().position(|w| {
+            ["or", "said", "says", "according", "while", "after", "because", "within", "unless"]
+                .contains(&w.to_ascii_lowercase().as_str())
+        }) {
             vp.truncate(cut);
         }
         vp.truncate(10);
@@ -836,12 +924,50 @@ fn base_form(verb: &str) -> String {
 /// expires", "EU transaction ban on 22 Russian banks takes effect".
 fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> Option<String> {
     const HEADS: [&str; 44] = [
-        "licence", "licences", "license", "licenses", "general licence", "general license", "general licences",
-        "general licenses", "waiver", "waivers", "ban", "bans", "rule", "rules", "truce", "pause", "measures",
-        "sanctions", "tariff", "tariffs", "duties", "suspension", "exemption", "exemptions", "authorization",
-        "authorizations", "authorisation", "permit", "permits", "price cap", "cap", "listings", "mandate", "resolution",
-        "restrictions", "fees", "levy", "controls", "order", "prohibition", "prohibitions", "designation",
-        "designations", "package",
+        "licence",
+        "licences",
+        "license",
+        "licenses",
+        "general licence",
+        "general license",
+        "general licences",
+        "general licenses",
+        "waiver",
+        "waivers",
+        "ban",
+        "bans",
+        "rule",
+        "rules",
+        "truce",
+        "pause",
+        "measures",
+        "sanctions",
+        "tariff",
+        "tariffs",
+        "duties",
+        "suspension",
+        "exemption",
+        "exemptions",
+        "authorization",
+        "authorizations",
+        "authorisation",
+        "permit",
+        "permits",
+        "price cap",
+        "cap",
+        "listings",
+        "mandate",
+        "resolution",
+        "restrictions",
+        "fees",
+        "levy",
+        "controls",
+        "order",
+        "prohibition",
+        "prohibitions",
+        "designation",
+        "designations",
+        "package",
     ];
     let is_head = |t: &str| t.len() <= 18 && HEADS.contains(&t.to_ascii_lowercase().as_str());
     static VERB: LazyLock<[(Regex, &str, &str); 3]> = LazyLock::new(|| {
@@ -853,9 +979,9 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> O
         .map(|(r, one, many)| (Regex::new(r).expect("verb regex"), one, many))
     });
     const STOP: [&str; 34] = [
-        "the", "a", "an", "its", "their", "his", "her", "this", "that", "which", "who", "was", "is", "has", "had", "will",
-        "would", "were", "are", "be", "been", "said", "says", "and", "but", "to", "it", "they", "by", "until", "after",
-        "before", "when", "while",
+        "the", "a", "an", "its", "their", "his", "her", "this", "that", "which", "who", "was", "is", "has", "had",
+        "will", "would", "were", "are", "be", "been", "said", "says", "and", "but", "to", "it", "they", "by", "until",
+        "after", "before", "when", "while",
     ];
     let sentence = &text[s.start..s.end];
     let (_, one, many) = VERB.iter().find(|(r, _, _)| r.is_match(sentence))?;
@@ -886,22 +1012,33 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> O
         let w = &ws[from - 1];
         let between = &text[w.end..ws[from].start];
         let lower = w.text.to_ascii_lowercase();
-        if between.contains([',', ';', ':', '(', ')', '"', '“', '”']) || STOP.contains(&lower.as_str()) || in_time(w) || lower.ends_with("ed") && !w.capitalized() {
+        if between.contains([',', ';', ':', '(', ')', '"', '“', '”'])
+            || STOP.contains(&lower.as_str())
+            || in_time(w)
+            || lower.ends_with("ed") && !w.capitalized()
+        {
             break;
         }
         from -= 1;
     }
     // The complement after it: "on EU goods", "for Chevron's Venezuela operations".
     let mut to = h1;
-    if ws.get(h1).is_some_and(|w| ["of", "on", "for", "against", "over", "involving", "covering", "with", "targeting"].contains(&w.lower().as_str()))
-        && text[ws[h1 - 1].end..ws[h1].start].trim().is_empty()
+    if ws.get(h1).is_some_and(|w| {
+        ["of", "on", "for", "against", "over", "involving", "covering", "with", "targeting"]
+            .contains(&w.lower().as_str())
+    }) && text[ws[h1 - 1].end..ws[h1].start].trim().is_empty()
     {
         to = h1 + 1;
         while to < ws.len() && to - h1 < 8 {
             let w = &ws[to];
             let between = &text[ws[to - 1].end..w.start];
             let lower = w.lower();
-            if between.contains([',', ';', ':', '(', ')']) || (STOP.contains(&lower.as_str()) && !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "and")) || in_time(w) || VERB_WORDS.contains(&lower.as_str()) {
+            if between.contains([',', ';', ':', '(', ')'])
+                || (STOP.contains(&lower.as_str())
+                    && !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "and"))
+                || in_time(w)
+                || VERB_WORDS.contains(&lower.as_str())
+            {
                 break;
             }
             to += 1;
@@ -945,8 +1082,20 @@ const GLUE: [&str; 40] = [
 
 /// Words that start an attribution or aside, not the thing due.
 const ASIDE: [&str; 14] = [
-    "said", "says", "told", "announced", "added", "wrote", "posted", "according", "reported", "stated", "warned",
-    "noted", "confirmed", "explained",
+    "said",
+    "says",
+    "told",
+    "announced",
+    "added",
+    "wrote",
+    "posted",
+    "according",
+    "reported",
+    "stated",
+    "warned",
+    "noted",
+    "confirmed",
+    "explained",
 ];
 
 /// A short title for what falls due, built from the clause that ties the date: its subject
@@ -972,7 +1121,11 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         })
         .map(|(i, _)| i)
         .collect();
-    let left = breaks.iter().rev().find(|&&i| i < rel).map_or(0, |&i| i + sentence[i..].chars().next().map_or(1, char::len_utf8));
+    let left = breaks
+        .iter()
+        .rev()
+        .find(|&&i| i < rel)
+        .map_or(0, |&i| i + sentence[i..].chars().next().map_or(1, char::len_utf8));
     let right = breaks.iter().find(|&&i| i >= rel_end).map_or(sentence.len(), |&i| i);
     let (left, right) = (s.start + left, s.start + right);
 
@@ -1005,7 +1158,24 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         let next_at = words.get(i + 1).map_or(right, |(a, _)| *a);
         let before_time = times.iter().any(|t| t.start >= *at + w.len() && t.start <= next_at && t.start >= left);
         if before_time
-            && matches!(lower.as_str(), "on" | "at" | "by" | "until" | "till" | "through" | "from" | "to" | "in" | "as" | "of" | "after" | "before" | "than" | "starting" | "effective")
+            && matches!(
+                lower.as_str(),
+                "on" | "at"
+                    | "by"
+                    | "until"
+                    | "till"
+                    | "through"
+                    | "from"
+                    | "to"
+                    | "in"
+                    | "as"
+                    | "of"
+                    | "after"
+                    | "before"
+                    | "than"
+                    | "starting"
+                    | "effective"
+            )
         {
             if w.ends_with(',')
                 && let Some((_, last)) = kept.last_mut()
@@ -1063,7 +1233,12 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
             *w = "to".to_owned();
         }
     }
-    picked.retain(|w| !matches!(w.to_ascii_lowercase().as_str(), "will" | "would" | "also" | "now" | "then" | "just" | "likely" | "probably"));
+    picked.retain(|w| {
+        !matches!(
+            w.to_ascii_lowercase().as_str(),
+            "will" | "would" | "also" | "now" | "then" | "just" | "likely" | "probably"
+        )
+    });
     while picked.first().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
         picked.remove(0);
     }
@@ -1094,7 +1269,10 @@ fn canonical(title: &str, sentence: &str, article: &str) -> String {
         .map(|(r, v)| (Regex::new(r).expect("class regex"), v))
     });
     // An ultimatum ("Russia to agree … or face tariffs") already says what is due.
-    if title.contains(" to ") && title.split_whitespace().next().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)) && !CLASSES.iter().any(|(r, _)| r.is_match(title)) {
+    if title.contains(" to ")
+        && title.split_whitespace().next().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && !CLASSES.iter().any(|(r, _)| r.is_match(title))
+    {
         return title.to_owned();
     }
     let mut out = title.to_owned();
@@ -1102,14 +1280,15 @@ fn canonical(title: &str, sentence: &str, article: &str) -> String {
         if let Some(m) = re.find(&out) {
             // Drop the verb group and what trails it in the title; the canonical verb ends it.
             let head = out[..m.start()].trim_end();
-            let head = head
-                .trim_end_matches(|c: char| c == ',' || c.is_whitespace())
-                .split_whitespace()
-                .collect::<Vec<_>>();
+            let head =
+                head.trim_end_matches(|c: char| c == ',' || c.is_whitespace()).split_whitespace().collect::<Vec<_>>();
             let mut head: Vec<&str> = head;
             while head.last().is_some_and(|w| {
-                ["will", "would", "to", "is", "are", "was", "were", "has", "have", "had", "been", "be", "due", "set", "which", "that", "it", "they", "and", "not", "also", "now"]
-                    .contains(&w.to_ascii_lowercase().as_str())
+                [
+                    "will", "would", "to", "is", "are", "was", "were", "has", "have", "had", "been", "be", "due",
+                    "set", "which", "that", "it", "they", "and", "not", "also", "now",
+                ]
+                .contains(&w.to_ascii_lowercase().as_str())
             }) {
                 head.pop();
             }
@@ -1122,7 +1301,11 @@ fn canonical(title: &str, sentence: &str, article: &str) -> String {
     }
     // Lead with what the article is about when the title names nothing.
     let named = out.split_whitespace().any(|w| w.chars().next().is_some_and(char::is_uppercase) && w.len() > 1)
-        && !out.split_whitespace().next().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase) && out.split_whitespace().skip(1).all(|x| !x.chars().next().is_some_and(char::is_uppercase)) && matches!(w.to_ascii_lowercase().as_str(), "the" | "a" | "an" | "its" | "their"));
+        && !out.split_whitespace().next().is_some_and(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && out.split_whitespace().skip(1).all(|x| !x.chars().next().is_some_and(char::is_uppercase))
+                && matches!(w.to_ascii_lowercase().as_str(), "the" | "a" | "an" | "its" | "their")
+        });
     if !named && let Some(topic) = topic_of(article) {
         out = format!("{topic} {out}");
     }
@@ -1147,7 +1330,8 @@ fn topic_of(article: &str) -> Option<String> {
         static LAST: std::cell::RefCell<Option<(usize, usize, Option<String>)>> = const { std::cell::RefCell::new(None) };
     }
     let key = (article.as_ptr() as usize, article.len());
-    if let Some(hit) = LAST.with(|l| l.borrow().as_ref().filter(|(p, n, _)| (*p, *n) == key).map(|(_, _, t)| t.clone())) {
+    if let Some(hit) = LAST.with(|l| l.borrow().as_ref().filter(|(p, n, _)| (*p, *n) == key).map(|(_, _, t)| t.clone()))
+    {
         return hit;
     }
     let topic = count_topic(article);
@@ -1157,9 +1341,36 @@ fn topic_of(article: &str) -> Option<String> {
 
 fn count_topic(article: &str) -> Option<String> {
     const SKIP: [&str; 30] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "President", "Minister",
-        "Secretary", "The", "Trump", "He", "She", "It", "They", "Mr", "A",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "President",
+        "Minister",
+        "Secretary",
+        "The",
+        "Trump",
+        "He",
+        "She",
+        "It",
+        "They",
+        "Mr",
+        "A",
     ];
     let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
     let mut previous_end = true;
@@ -1193,9 +1404,36 @@ fn plain_verbs(title: &str) -> String {
 /// first named it with ("the operating licence of Serbian oil company NIS").
 fn enrich(title: &str, text: &str, before: usize) -> String {
     const HEADS: [&str; 30] = [
-        "licence", "license", "waiver", "ban", "rule", "truce", "pause", "measures", "sanctions", "tariffs", "tariff",
-        "suspension", "exemption", "authorization", "authorisation", "permit", "order", "package", "cap", "listings",
-        "mandate", "deal", "agreement", "plan", "ultimatum", "deadline", "action", "fees", "restrictions", "permission",
+        "licence",
+        "license",
+        "waiver",
+        "ban",
+        "rule",
+        "truce",
+        "pause",
+        "measures",
+        "sanctions",
+        "tariffs",
+        "tariff",
+        "suspension",
+        "exemption",
+        "authorization",
+        "authorisation",
+        "permit",
+        "order",
+        "package",
+        "cap",
+        "listings",
+        "mandate",
+        "deal",
+        "agreement",
+        "plan",
+        "ultimatum",
+        "deadline",
+        "action",
+        "fees",
+        "restrictions",
+        "permission",
     ];
     let words: Vec<&str> = title.split_whitespace().collect();
     let Some(at) = words.iter().take(4).position(|w| HEADS.contains(&w.to_ascii_lowercase().as_str())) else {
@@ -1204,12 +1442,18 @@ fn enrich(title: &str, text: &str, before: usize) -> String {
     let head = words[at].to_ascii_lowercase();
     // Only a bare head: "licence had been due to expire", "the previous deadline".
     let specified = words[..at].iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() > 0
-        || words.get(at + 1).is_some_and(|w| ["of", "for", "on", "to", "against", "involving", "with"].contains(&w.to_ascii_lowercase().as_str()));
+        || words.get(at + 1).is_some_and(|w| {
+            ["of", "for", "on", "to", "against", "involving", "with"].contains(&w.to_ascii_lowercase().as_str())
+        });
     if specified || before == 0 {
         return title.to_owned();
     }
     let Some(phrase) = first_mention(&text[..before], &head) else { return title.to_owned() };
-    let mut out: Vec<String> = words[..at].iter().map(|w| (*w).to_owned()).filter(|w| !GLUE.contains(&w.to_ascii_lowercase().as_str())).collect();
+    let mut out: Vec<String> = words[..at]
+        .iter()
+        .map(|w| (*w).to_owned())
+        .filter(|w| !GLUE.contains(&w.to_ascii_lowercase().as_str()))
+        .collect();
     out.push(phrase);
     out.extend(words[at + 1..].iter().map(|w| (*w).to_owned()));
     out.join(" ")
@@ -1235,14 +1479,19 @@ fn first_mention(text: &str, head: &str) -> Option<String> {
         let mut pre: Vec<&str> = Vec::new();
         for w in left {
             let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
-            if w.ends_with([',', '.', ';', ':']) || STOP.contains(&bare.to_ascii_lowercase().as_str()) || bare.is_empty() {
+            if w.ends_with([',', '.', ';', ':'])
+                || STOP.contains(&bare.to_ascii_lowercase().as_str())
+                || bare.is_empty()
+            {
                 break;
             }
             pre.insert(0, bare);
         }
         let mut post: Vec<&str> = Vec::new();
         let right: Vec<&str> = text[end..].split_whitespace().take(8).collect();
-        if right.first().is_some_and(|w| ["of", "for", "on", "against", "involving", "covering"].contains(&w.to_ascii_lowercase().as_str())) {
+        if right.first().is_some_and(|w| {
+            ["of", "for", "on", "against", "involving", "covering"].contains(&w.to_ascii_lowercase().as_str())
+        }) {
             for w in right {
                 let bare = w.trim_end_matches([',', '.', ';', ':']);
                 let stop = STOP[5..].contains(&bare.to_ascii_lowercase().as_str()) && !post.is_empty();
@@ -1339,7 +1588,8 @@ mod tests {
 
     #[test]
     fn a_window_is_no_day() {
-        let found = deadlines("Trump said he would set a new deadline two or three weeks from now.", "2025-05-20T10:00:00Z");
+        let found =
+            deadlines("Trump said he would set a new deadline two or three weeks from now.", "2025-05-20T10:00:00Z");
         assert!(found.iter().all(|(due, _, _)| due.is_none()), "{found:?}");
     }
 

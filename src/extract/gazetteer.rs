@@ -82,7 +82,10 @@ pub fn parse(places: &str, titles: &str, talk_words: &str) -> Result<Data, Vec<L
         let err = |reason: String| LineError { file: "places.tsv", line, reason };
         let fields: Vec<&str> = l.split('\t').collect();
         if fields.len() != 5 {
-            errors.push(err(format!("{} tab-separated fields, expected 5 (kind, canonical, names, adjectives, metonyms)", fields.len())));
+            errors.push(err(format!(
+                "{} tab-separated fields, expected 5 (kind, canonical, names, adjectives, metonyms)",
+                fields.len()
+            )));
             continue;
         }
         let kind = match fields[0] {
@@ -127,7 +130,11 @@ pub fn parse(places: &str, titles: &str, talk_words: &str) -> Result<Data, Vec<L
     for (line, l) in data_lines(titles) {
         let t = l.trim();
         if t.chars().any(|c| c.is_uppercase() || c == '\t') {
-            errors.push(LineError { file: "titles.txt", line, reason: format!("{t:?}: titles are lower case, one per line") });
+            errors.push(LineError {
+                file: "titles.txt",
+                line,
+                reason: format!("{t:?}: titles are lower case, one per line"),
+            });
             continue;
         }
         data.titles.push(t.to_owned());
@@ -186,7 +193,7 @@ mod tests {
     #[test]
     fn a_bad_line_is_reported_with_file_and_line() {
         let places = "# comment\ncountry\tRussia\tRussia\tRussian\tMoscow\nstate\tNowhere\t\t\t\ncountry\tX\n";
-        let errors = parse(places, "president\n", "noun\ttalks\n").unwrap_err();
+        let errors = parse(places, "president\n", "noun\ttalks\n").expect_err("bad lines");
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             text,
@@ -195,7 +202,7 @@ mod tests {
                 "data/gazetteer/places.tsv line 4: 2 tab-separated fields, expected 5 (kind, canonical, names, adjectives, metonyms)"
             ]
         );
-        let errors = parse("", "Foreign Minister\n", "adverb\tsoon\n").unwrap_err();
+        let errors = parse("", "Foreign Minister\n", "adverb\tsoon\n").expect_err("bad lines");
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].file, "titles.txt");
         assert_eq!(errors[1].line, 1);
@@ -204,7 +211,7 @@ mod tests {
     #[test]
     fn one_name_names_one_entry() {
         let places = "country\tGeorgia\t\tGeorgian\tTbilisi\nbody\tState\tGeorgia\t\t\n";
-        let errors = parse(places, "", "").unwrap_err();
+        let errors = parse(places, "", "").expect_err("a name twice");
         assert!(errors[0].reason.contains("already names another entry"), "{errors:?}");
     }
 }

@@ -85,7 +85,8 @@ impl Watch {
                 .flatten()
         };
         let names = build(&patterns, false);
-        let titles: Vec<&str> = BUILTIN.titles.iter().map(String::as_str).chain(["counterpart", "counterparts"]).collect();
+        let titles: Vec<&str> =
+            BUILTIN.titles.iter().map(String::as_str).chain(["counterpart", "counterparts"]).collect();
         let mut by_last_word: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
         for (i, a) in actors.iter().enumerate() {
             for name in std::iter::once(&a.name).chain(&a.aliases) {
@@ -96,7 +97,12 @@ impl Watch {
             }
         }
         Watch {
-            title_words: BUILTIN.titles.iter().flat_map(|t| t.split_whitespace()).chain(["counterpart", "counterparts"]).collect(),
+            title_words: BUILTIN
+                .titles
+                .iter()
+                .flat_map(|t| t.split_whitespace())
+                .chain(["counterpart", "counterparts"])
+                .collect(),
             by_last_word,
             names,
             owners,
@@ -165,7 +171,9 @@ impl Watch {
 
 /// The last word of a name, lower case, without a possessive: what two mentions share.
 pub fn last_word(name: &str) -> String {
-    bare(name.split_whitespace().next_back().unwrap_or(name)).trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
+    bare(name.split_whitespace().next_back().unwrap_or(name))
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
 }
 
 /// A word of the text with its byte range.
@@ -227,32 +235,201 @@ pub fn bare(name: &str) -> &str {
 
 /// Capitalized words that are not names of people even when they stand together.
 const NOT_NAME: [&str; 98] = [
-    "The", "A", "An", "And", "But", "Or", "In", "On", "At", "By", "For", "Of", "To", "With", "From", "As", "After",
-    "Before", "During", "Under", "Over", "Since", "While", "When", "If", "This", "That", "These", "Those", "It", "Its",
-    "He", "She", "They", "We", "I", "His", "Her", "Their", "Our", "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December", "General", "License", "Licence", "Licenses",
-    "Act", "Order", "Executive", "Ministry", "Department", "Council", "Agency", "Office", "Commission", "Committee",
-    "Treasury", "Times", "Post", "Journal", "News", "Press", "Street", "Bank", "Group", "Party", "House", "Court",
-    "Union", "Organization", "Fund", "Plan", "Agreement", "Republic", "Federation", "Kingdom", "Assembly",
+    "The",
+    "A",
+    "An",
+    "And",
+    "But",
+    "Or",
+    "In",
+    "On",
+    "At",
+    "By",
+    "For",
+    "Of",
+    "To",
+    "With",
+    "From",
+    "As",
+    "After",
+    "Before",
+    "During",
+    "Under",
+    "Over",
+    "Since",
+    "While",
+    "When",
+    "If",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "General",
+    "License",
+    "Licence",
+    "Licenses",
+    "Act",
+    "Order",
+    "Executive",
+    "Ministry",
+    "Department",
+    "Council",
+    "Agency",
+    "Office",
+    "Commission",
+    "Committee",
+    "Treasury",
+    "Times",
+    "Post",
+    "Journal",
+    "News",
+    "Press",
+    "Street",
+    "Bank",
+    "Group",
+    "Party",
+    "House",
+    "Court",
+    "Union",
+    "Organization",
+    "Fund",
+    "Plan",
+    "Agreement",
+    "Republic",
+    "Federation",
+    "Kingdom",
+    "Assembly",
 ];
 
 /// Words that end a run of capitalized words as the name of an organisation or thing.
 const ORG_WORDS: [&str; 45] = [
-    "Nations", "States", "Airport", "Palace", "Hotel", "Centre", "Center", "Tower", "Forum", "Summit", "Talks",
-    "Conference", "Programme", "Program", "Institute", "University", "Parliament", "Congress", "Senate", "Army",
-    "Forces", "Guard", "Company", "Corp", "Inc", "Ltd", "Energy", "Oil", "Gas", "Petroleum", "Resources", "Initiative",
-    "Accord", "Deal", "Declaration", "Regulation", "Mechanism", "Force", "Sea", "Day", "Social", "Economic", "East",
-    "Lady", "Alongside",
+    "Nations",
+    "States",
+    "Airport",
+    "Palace",
+    "Hotel",
+    "Centre",
+    "Center",
+    "Tower",
+    "Forum",
+    "Summit",
+    "Talks",
+    "Conference",
+    "Programme",
+    "Program",
+    "Institute",
+    "University",
+    "Parliament",
+    "Congress",
+    "Senate",
+    "Army",
+    "Forces",
+    "Guard",
+    "Company",
+    "Corp",
+    "Inc",
+    "Ltd",
+    "Energy",
+    "Oil",
+    "Gas",
+    "Petroleum",
+    "Resources",
+    "Initiative",
+    "Accord",
+    "Deal",
+    "Declaration",
+    "Regulation",
+    "Mechanism",
+    "Force",
+    "Sea",
+    "Day",
+    "Social",
+    "Economic",
+    "East",
+    "Lady",
+    "Alongside",
 ];
 
 /// News organisations: they report talks, they do not hold them.
 pub const OUTLETS: [&str; 44] = [
-    "Reuters", "AP", "Associated Press", "AFP", "TASS", "Tass", "RIA", "RIA Novosti", "Interfax", "Xinhua", "IRNA",
-    "ISNA", "Tasnim", "Fars", "Mehr", "Yonhap", "KCNA", "Bloomberg", "CNN", "CNBC", "BBC", "Axios", "Politico",
-    "Al Jazeera", "Al Arabiya", "Fox News", "NBC", "CBS", "ABC", "Kyodo", "NHK", "Anadolu", "Sputnik", "RT",
-    "Ukrinform", "Kommersant", "Izvestia", "Nikkei", "Semafor", "Punchbowl", "Financial Times", "Wall Street Journal",
-    "New York Times", "Washington Post",
+    "Reuters",
+    "AP",
+    "Associated Press",
+    "AFP",
+    "TASS",
+    "Tass",
+    "RIA",
+    "RIA Novosti",
+    "Interfax",
+    "Xinhua",
+    "IRNA",
+    "ISNA",
+    "Tasnim",
+    "Fars",
+    "Mehr",
+    "Yonhap",
+    "KCNA",
+    "Bloomberg",
+    "CNN",
+    "CNBC",
+    "BBC",
+    "Axios",
+    "Politico",
+    "Al Jazeera",
+    "Al Arabiya",
+    "Fox News",
+    "NBC",
+    "CBS",
+    "ABC",
+    "Kyodo",
+    "NHK",
+    "Anadolu",
+    "Sputnik",
+    "RT",
+    "Ukrinform",
+    "Kommersant",
+    "Izvestia",
+    "Nikkei",
+    "Semafor",
+    "Punchbowl",
+    "Financial Times",
+    "Wall Street Journal",
+    "New York Times",
+    "Washington Post",
 ];
 
 /// Whether a capitalized word can be part of a person's name.
@@ -267,8 +444,10 @@ pub fn name_like(word: &Word<'_>) -> bool {
     }
     let particle = !capital
         && ((w.len() > 4 && (w.starts_with("al-") || w.starts_with("el-")))
-            || ["bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "di", "du", "dos", "del", "la", "le", "al"]
-                .contains(&w));
+            || [
+                "bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "di", "du", "dos", "del", "la", "le", "al",
+            ]
+            .contains(&w));
     (capital || particle)
         && w.chars().any(char::is_lowercase)
         && !w.contains('.')

@@ -120,7 +120,8 @@ impl Span {
 
 /// A day named before, referred to again.
 static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)(?-u:\b)").expect("same-day regex")
+    Regex::new(r"(?i)(?-u:\b)(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)(?-u:\b)")
+        .expect("same-day regex")
 });
 
 /// A sentence whose subject is a person named before.
@@ -134,14 +135,40 @@ const TOPIC_BEFORE: [&str; 20] = [
 
 /// Words before "in X" that make X the topic rather than the place of the talk.
 const NOT_PLACE_BEFORE: [&str; 14] = [
-    "war", "conflict", "fighting", "invasion", "crisis", "ceasefire", "peace", "sanctions", "investment", "interests",
-    "presence", "troops", "stake", "operations",
+    "war",
+    "conflict",
+    "fighting",
+    "invasion",
+    "crisis",
+    "ceasefire",
+    "peace",
+    "sanctions",
+    "investment",
+    "interests",
+    "presence",
+    "troops",
+    "stake",
+    "operations",
 ];
 
 /// Words right after a person that make them the source of the report.
 const SAYS: [&str; 16] = [
-    "said", "says", "told", "added", "wrote", "posted", "stated", "noted", "announced", "confirmed", "explained",
-    "tweeted", "described", "called", "characterized", "characterised",
+    "said",
+    "says",
+    "told",
+    "added",
+    "wrote",
+    "posted",
+    "stated",
+    "noted",
+    "announced",
+    "confirmed",
+    "explained",
+    "tweeted",
+    "described",
+    "called",
+    "characterized",
+    "characterised",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,7 +267,8 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
     let is_headline = headline(text, s.start);
     // Mentions are in text order: the sentence's own, by binary search.
     let from = mentions.partition_point(|m| m.start < s.start);
-    let here: Vec<&Mention> = mentions[from..].iter().take_while(|m| m.start < s.end).filter(|m| m.end <= s.end).collect();
+    let here: Vec<&Mention> =
+        mentions[from..].iter().take_while(|m| m.start < s.end).filter(|m| m.end <= s.end).collect();
     let mut out: Vec<Party> = Vec::new();
     let mut taken = vec![false; ws.len()];
     let index_at = |at: usize| ws.iter().position(|w| w.start >= at);
@@ -260,8 +288,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
     };
     let says_after = |end: usize| -> bool {
         let rest = text[end..s.end].trim_start_matches([',', ' ']);
-        SAYS.iter().any(|w| rest.starts_with(w))
-            || text[s.start..end].trim_end().ends_with("according to")
+        SAYS.iter().any(|w| rest.starts_with(w)) || text[s.start..end].trim_end().ends_with("according to")
     };
 
     // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
@@ -294,7 +321,11 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             j = first + 1;
         }
         // The adjective or possessive country before the title: "Iranian", "Turkey's".
-        let lead = here.iter().rev().find(|m| m.end <= t_start && t_start - m.end <= 12 && matches!(m.named, Named::Entry(_, Form::Adjective | Form::Name)));
+        let lead = here.iter().rev().find(|m| {
+            m.end <= t_start
+                && t_start - m.end <= 12
+                && matches!(m.named, Named::Entry(_, Form::Adjective | Form::Name))
+        });
         let country = lead.and_then(|m| match m.named {
             Named::Entry(e, _) => Some(e),
             Named::Actor(_) => None,
@@ -308,11 +339,25 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             }
             let end = ws[j - 1].end;
             let start = lead.map_or(t_start, |m| m.start);
-            push(&mut out, Party { key: key_of(&name), name, country, start, end, person: true, sayer: says_after(end) });
+            push(
+                &mut out,
+                Party { key: key_of(&name), name, country, start, end, person: true, sayer: says_after(end) },
+            );
         } else if let Some(m) = lead.filter(|_| !title.starts_with("counterpart")) {
             // "the Russian leader", "Iran's foreign minister": the office stands for the person.
             let name = names::bare(&text[m.start..t_end]).to_owned();
-            push(&mut out, Party { key: key_of(&name), name, country, start: m.start, end: t_end, person: true, sayer: says_after(t_end) });
+            push(
+                &mut out,
+                Party {
+                    key: key_of(&name),
+                    name,
+                    country,
+                    start: m.start,
+                    end: t_end,
+                    person: true,
+                    sayer: says_after(t_end),
+                },
+            );
         } else if title.starts_with("counterpart") {
             // "his E3 counterparts", "her Chinese counterpart".
             let from = lead.map_or(t_start, |m| m.start);
@@ -339,13 +384,27 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             Named::Actor(a) => {
                 let actor = &watch.actors()[a];
                 let name = fullest(&actor.name, known);
-                push(&mut out, Party { key: key_of(&name), name, country: None, start: m.start, end: m.end, person: true, sayer: says_after(m.end) });
+                push(
+                    &mut out,
+                    Party {
+                        key: key_of(&name),
+                        name,
+                        country: None,
+                        start: m.start,
+                        end: m.end,
+                        person: true,
+                        sayer: says_after(m.end),
+                    },
+                );
             }
             Named::Entry(e, Form::Adjective) => {
                 // "Japanese and South Korean trade officials": each adjective with the noun.
                 let Some(mut j) = index_at(m.end) else { continue };
                 let mut coordinated = false;
-                while j < ws.len() && (ws[j].text == "and" || here.iter().any(|n| n.start == ws[j].start || (n.start < ws[j].end && ws[j].start < n.end))) {
+                while j < ws.len()
+                    && (ws[j].text == "and"
+                        || here.iter().any(|n| n.start == ws[j].start || (n.start < ws[j].end && ws[j].start < n.end)))
+                {
                     coordinated = true;
                     j += 1;
                 }
@@ -357,23 +416,56 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 }
                 let tail = &text[ws[j].start.min(ws[noun].start)..ws[noun].end];
                 let name = format!("{} {}", &text[m.start..m.end], tail);
-                push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: ws[noun].end, person: false, sayer: false });
+                push(
+                    &mut out,
+                    Party {
+                        key: key_of(&name),
+                        name,
+                        country: Some(e),
+                        start: m.start,
+                        end: ws[noun].end,
+                        person: false,
+                        sayer: false,
+                    },
+                );
             }
             // "the White House special envoy": the seat qualifies a title, it is no party.
             Named::Entry(..)
                 if titles.iter().any(|&(a, _)| {
-                    a >= m.end && a - m.end <= 24 && text[m.end..a].split_whitespace().all(|w| w.chars().all(|c| c.is_lowercase() || c == '-'))
+                    a >= m.end
+                        && a - m.end <= 24
+                        && text[m.end..a].split_whitespace().all(|w| w.chars().all(|c| c.is_lowercase() || c == '-'))
                 }) => {}
             // "France 24" is a broadcaster.
-            Named::Entry(..) if text[m.end..s.end].starts_with(|c: char| c == ' ') && text[m.end..s.end].trim_start().starts_with(|c: char| c.is_ascii_digit()) => {}
+            Named::Entry(..)
+                if text[m.end..s.end].starts_with(' ')
+                    && text[m.end..s.end].trim_start().starts_with(|c: char| c.is_ascii_digit()) => {}
             Named::Entry(e, form) => {
                 let entry = watch.entry(e);
-                let kind_is_place = matches!(form, Form::Metonym) || entry.is_some_and(|x| x.kind == super::gazetteer::Kind::Country);
+                let kind_is_place =
+                    matches!(form, Form::Metonym) || entry.is_some_and(|x| x.kind == super::gazetteer::Kind::Country);
                 // "will travel to China", "a trip to Moscow": the host is a party.
                 let visited = prev == "to" && {
                     let lead = text[s.start..m.start].to_ascii_lowercase();
                     let tail: Vec<&str> = lead.split_whitespace().rev().take(4).collect();
-                    tail.iter().any(|w| ["travel", "travels", "traveled", "travelled", "trip", "visit", "fly", "flew", "flies", "head", "heads", "headed", "return"].contains(w))
+                    tail.iter().any(|w| {
+                        [
+                            "travel",
+                            "travels",
+                            "traveled",
+                            "travelled",
+                            "trip",
+                            "visit",
+                            "fly",
+                            "flew",
+                            "flies",
+                            "head",
+                            "heads",
+                            "headed",
+                            "return",
+                        ]
+                        .contains(w)
+                    })
                 };
                 if TOPIC_BEFORE.contains(&prev.as_str()) && kind_is_place && !visited {
                     continue;
@@ -392,7 +484,18 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                         && (gap.is_empty() || gap == "'s" || gap == "’s")
                     {
                         let name = text[m.start..ws[noun].end].to_owned();
-                        push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: ws[noun].end, person: false, sayer: false });
+                        push(
+                            &mut out,
+                            Party {
+                                key: key_of(&name),
+                                name,
+                                country: Some(e),
+                                start: m.start,
+                                end: ws[noun].end,
+                                person: false,
+                                sayer: false,
+                            },
+                        );
                         continue;
                     }
                 }
@@ -403,7 +506,18 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                     mention.to_owned()
                 };
                 let _ = entry;
-                push(&mut out, Party { key: key_of(&name), name, country: Some(e), start: m.start, end: m.end, person: false, sayer: says_after(m.end) });
+                push(
+                    &mut out,
+                    Party {
+                        key: key_of(&name),
+                        name,
+                        country: Some(e),
+                        start: m.start,
+                        end: m.end,
+                        person: false,
+                        sayer: says_after(m.end),
+                    },
+                );
             }
         }
     }
@@ -419,19 +533,26 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             continue;
         }
         let name = m.as_str().to_owned();
-        push(&mut out, Party { key: key_of(&name), name, country: None, start, end, person: false, sayer: says_after(end) });
+        push(
+            &mut out,
+            Party { key: key_of(&name), name, country: None, start, end, person: false, sayer: says_after(end) },
+        );
     }
 
     // 3. People named without a title: "Steve Witkoff", or "Witkoff" after a full mention.
     let mut i = 0;
     while i < ws.len() {
-        let in_mention = |w: &Word<'_>| here.iter().any(|m| w.start < m.end && m.start < w.end) || out.iter().any(|p| w.start >= p.start && w.end <= p.end);
+        let in_mention = |w: &Word<'_>| {
+            here.iter().any(|m| w.start < m.end && m.start < w.end)
+                || out.iter().any(|p| w.start >= p.start && w.end <= p.end)
+        };
         if taken[i] || !names::name_like(&ws[i]) || in_mention(&ws[i]) {
             i += 1;
             continue;
         }
         let mut j = i;
-        while j < ws.len() && !taken[j] && names::name_like(&ws[j]) && !in_mention(&ws[j]) && adjacent(text, &ws, j, i) {
+        while j < ws.len() && !taken[j] && names::name_like(&ws[j]) && !in_mention(&ws[j]) && adjacent(text, &ws, j, i)
+        {
             j += 1;
         }
         let run = names::bare(&text[ws[i].start..ws[j - 1].end]).to_owned();
@@ -448,7 +569,18 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
         if accept {
             let name = fullest(&run, known);
             let end = ws[j - 1].end;
-            push(&mut out, Party { key: key_of(&name), name, country: None, start: ws[i].start, end, person: true, sayer: says_after(end) });
+            push(
+                &mut out,
+                Party {
+                    key: key_of(&name),
+                    name,
+                    country: None,
+                    start: ws[i].start,
+                    end,
+                    person: true,
+                    sayer: says_after(end),
+                },
+            );
         }
         i = j.max(i + 1);
     }
@@ -464,12 +596,38 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let initial = i == 0 || text[s.start..ws[i].start].trim().is_empty();
     let coordinated = next == "and" && ws.get(i + 2).is_some_and(|w| names::name_like(w) && w.capitalized());
     let after_and = prev == "and" && i >= 2 && names::name_like(&ws[i - 2]) && ws[i - 2].capitalized();
-    let object = matches!(prev.as_str(), "met" | "with" | "hosted" | "received" | "called" | "phoned" | "meet" | "meets" | "between");
+    let object = matches!(
+        prev.as_str(),
+        "met" | "with" | "hosted" | "received" | "called" | "phoned" | "meet" | "meets" | "between"
+    );
     let subject = matches!(
         next.as_str(),
-        "met" | "meets" | "hosted" | "received" | "spoke" | "phoned" | "called" | "held" | "will" | "plans" | "planned"
-            | "intends" | "visited" | "travelled" | "traveled" | "flew" | "arrived" | "discussed" | "talked" | "sat"
-            | "receives" | "visits" | "told" | "hosts" | "has" | "had"
+        "met"
+            | "meets"
+            | "hosted"
+            | "received"
+            | "spoke"
+            | "phoned"
+            | "called"
+            | "held"
+            | "will"
+            | "plans"
+            | "planned"
+            | "intends"
+            | "visited"
+            | "travelled"
+            | "traveled"
+            | "flew"
+            | "arrived"
+            | "discussed"
+            | "talked"
+            | "sat"
+            | "receives"
+            | "visits"
+            | "told"
+            | "hosts"
+            | "has"
+            | "had"
     ) && !ws[i].text.ends_with('s');
     if initial { coordinated || subject } else { coordinated || after_and || object || subject }
 }
@@ -530,7 +688,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         if days.is_empty() && SAME_DAY.is_match(sentence) {
             let before = &times[..first_time];
             if let Some(day) = before.iter().rev().find_map(|t| {
-                (matches!(t.kind, TimexType::Date | TimexType::Time) && t.value.len() >= 10 && t.value.as_bytes()[4] == b'-' && t.value.as_bytes()[7] == b'-')
+                (matches!(t.kind, TimexType::Date | TimexType::Time)
+                    && t.value.len() >= 10
+                    && t.value.as_bytes()[4] == b'-'
+                    && t.value.as_bytes()[7] == b'-')
                     .then(|| t.value[..10].to_owned())
             }) {
                 days.push(day);
@@ -541,7 +702,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         if PRONOUN.is_match(&sentence[..trigger.start()]) {
             // The person the talks just told began with, else the first person the
             // sentence before names.
-            let recent = last.filter(|&(_, at)| index <= at + 2).and_then(|(event, _)| out[event].1.iter().find(|p| p.person).cloned());
+            let recent = last
+                .filter(|&(_, at)| index <= at + 2)
+                .and_then(|(event, _)| out[event].1.iter().find(|p| p.person).cloned());
             let before = || {
                 index
                     .checked_sub(1)
@@ -629,7 +792,8 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             subject = Some((index, p.clone()));
         }
         // A lone party is enough only as a group meeting itself: "EU foreign ministers met".
-        let single_group = found.len() == 1 && !found[0].person && !found[0].sayer && watch.is_party_noun(&found[0].key);
+        let single_group =
+            found.len() == 1 && !found[0].person && !found[0].sayer && watch.is_party_noun(&found[0].key);
         if found.is_empty() || (found.len() < 2 && !single_group) {
             continue;
         }
@@ -641,13 +805,11 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         let each: Vec<Option<String>> = if days.is_empty() { vec![None] } else { days.into_iter().map(Some).collect() };
         for date in each {
             // The same meeting told again further on: one event.
-            if let Some(event) =
-                out.iter().position(|(t, p)| {
-                    t.status == status
-                        && ((t.date.is_some() && t.date == date && shares(p, &found))
-                            || (compatible(t, date.as_deref()) && shared(p, &found) >= 2))
-                })
-            {
+            if let Some(event) = out.iter().position(|(t, p)| {
+                t.status == status
+                    && ((t.date.is_some() && t.date == date && shares(p, &found))
+                        || (compatible(t, date.as_deref()) && shared(p, &found) >= 2))
+            }) {
                 let (talk, known_parties) = &mut out[event];
                 absorb(talk, known_parties, found.clone(), date, place.clone(), tone.clone());
                 last = Some((event, index));
@@ -749,8 +911,9 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
                 && !after.starts_with("’s deadline")
         })
         .collect();
-    let Some(nearest) =
-        dated.iter().min_by_key(|t| if t.start >= trigger_at { t.start - trigger_at } else { (trigger_at - t.end) + 20 })
+    let Some(nearest) = dated
+        .iter()
+        .min_by_key(|t| if t.start >= trigger_at { t.start - trigger_at } else { (trigger_at - t.end) + 20 })
     else {
         // "next week": no day, but the week the talks are planned for.
         return here
@@ -783,9 +946,36 @@ fn place_of(text: &str, s: &Sentence, trigger_at: usize, parties: &[Party]) -> O
             .expect("place regex")
     });
     const NOT_PLACES: [&str; 30] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "A", "An",
-        "This", "That", "Congress", "Parliament", "Security", "General", "Washington's", "Talks",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "The",
+        "A",
+        "An",
+        "This",
+        "That",
+        "Congress",
+        "Parliament",
+        "Security",
+        "General",
+        "Washington's",
+        "Talks",
     ];
     let sentence = &text[s.start..s.end];
     let mut best: Option<(usize, String)> = None;
@@ -826,7 +1016,10 @@ fn tone_of(sentence: &str) -> Vec<String> {
         }
         if weak {
             let next = sentence[m.end()..].trim_start().to_lowercase();
-            if !["talks", "meeting", "call", "conversation", "discussion", "discussions", "and"].iter().any(|w| next.starts_with(w)) {
+            if !["talks", "meeting", "call", "conversation", "discussion", "discussions", "and"]
+                .iter()
+                .any(|w| next.starts_with(w))
+            {
                 continue;
             }
         }
@@ -835,6 +1028,13 @@ fn tone_of(sentence: &str) -> Vec<String> {
         }
     }
     out
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -900,7 +1100,8 @@ mod tests {
         assert_eq!(t.len(), 1, "{t:?}");
         assert!(t[0].participants.iter().any(|p| p.ends_with("Fidan")), "{t:?}");
         assert!(t[0].participants.iter().any(|p| p == "Russian delegation"), "{t:?}");
-        let t = talks("G7 foreign ministers convened in Quebec on Tuesday to discuss sanctions.", "2025-03-12T10:00:00Z");
+        let t =
+            talks("G7 foreign ministers convened in Quebec on Tuesday to discuss sanctions.", "2025-03-12T10:00:00Z");
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].participants, vec!["G7 foreign ministers"]);
         assert_eq!(t[0].place.as_deref(), Some("Quebec"));
@@ -936,11 +1137,4 @@ mod tests {
             assert!(talks(text, "2025-07-17T10:00:00Z").is_empty(), "{text}");
         }
     }
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

@@ -200,7 +200,11 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
             .iter()
             .rev()
             .take_while(|t| m.start().saturating_sub(t.end) < 400)
-            .find_map(|t| (t.kind == TimexType::Date && t.value.len() == 10).then(|| NaiveDate::parse_from_str(&t.value, "%Y-%m-%d").ok()).flatten())
+            .find_map(|t| {
+                (t.kind == TimexType::Date && t.value.len() == 10)
+                    .then(|| NaiveDate::parse_from_str(&t.value, "%Y-%m-%d").ok())
+                    .flatten()
+            })
             .unwrap_or(dct);
         let rest = &text[m.start()..];
         for p in &grammar.patterns {
