@@ -247,8 +247,19 @@ fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
 /// Whether the line holding `at` is a heading in title case ("Witkoff Engages In Talks"):
 /// its capitals are not names.
 fn headline(text: &str, at: usize) -> bool {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // A heading is short: a line longer than 250 bytes is prose, and is not scanned.
+    const LONGEST: usize = 250;
+    let bytes = text.as_bytes();
+    let lo = at.saturating_sub(LONGEST);
+    let Some(start) = bytes[lo..at].iter().rposition(|&b| b == b'\n').map(|i| lo + i + 1).or((lo == 0).then_some(0))
+    else {
+        return false;
+    };
+    let hi = (at + LONGEST).min(text.len());
+    let Some(end) = bytes[at..hi].iter().position(|&b| b == b'\n').map(|i| at + i).or((hi == text.len()).then_some(hi))
+    else {
+        return false;
+    };
     let line = text[start..end].trim();
     let words: Vec<&str> = line.split_whitespace().collect();
     let capitals = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
