@@ -46,13 +46,13 @@ static CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words right before a date that make it due ("by August 8", "valid through March 12").
 static DUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-u:\b)(?:by|until|till|through|thru|before|than|as\s+of|on\s+or\s+after|on\s+or\s+before|effective|starting|beginning|from|deadline\s+(?:of|is|was|had\s+been|will\s+be|falls\s+on|set\s+for|now\s+is)|deadline\s+to|set\s+for|cut-?off\s+(?:of|is)|due\s+on|due|to)|,)\s*(?:(?:midnight|noon)\s+(?:on\s+)?)?$")
+    Regex::new(r"(?i)(?:(?-u:\b)(?:by|until|till|through|thru|before|than|as\s+of|on\s+or\s+after|on\s+or\s+before|effective|starting|beginning|from|deadline\s+(?:of|is|was|had\s+been|will\s+be|falls\s+on|set\s+for|now\s+is)|deadline\s+to|cut-?off\s+(?:of|is)|due\s+on|due|to)|,)\s*(?:(?:midnight|noon)\s+(?:on\s+)?)?$")
         .expect("due-before regex")
 });
 
 /// Verbs and nouns that tie a date that follows them to something falling due.
 static DUE_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|ends?|ended|start(?:s|ed)?|begins?|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|snap\s+back|come\s+back|return|restored?|effective|valid|authori[sz]ed|allowed|wound\s+down|resume|imposed?)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|ends?|ended|start(?:s|ed)?|begins?|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|snap\s+back|come\s+back|restored?|effective|valid|wound\s+down)(?-u:\b)")
         .expect("due-verb regex")
 });
 
@@ -84,6 +84,15 @@ static IMMEDIATE: LazyLock<Regex> = LazyLock::new(|| {
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?))(?-u:\b)")
         .expect("span regex")
+});
+
+/// Promises, boasts and decisions to come are not deadlines ("promised to end the war
+/// within 24 hours", "would decide within two weeks").
+static PROMISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:promis(?:e|es|ed|ing)|vow(?:s|ed)?|pledg(?:e|es|ed)|boast(?:s|ed)?|decide|decision)(?-u:\b)",
+    )
+    .expect("promise regex")
 });
 
 /// Undated mentions that are not a deadline of their own.
@@ -134,8 +143,14 @@ pub fn find(
         // Dates the sentence ties to something falling due.
         let dated: Vec<(&Timex, (DateTime<FixedOffset>, &'static str))> = here
             .iter()
-            .filter(|t| tied(text, s, t))
-            .filter_map(|t| Some((*t, due_of(text, s, t, published, zone)?)))
+            .enumerate()
+            .filter(|(_, t)| tied(text, s, t))
+            .filter_map(|(i, t)| {
+                // "12:01 a.m. eastern standard time, December 1, 2020": the clock time is on
+                // the date that follows it.
+                let joined = joined_day(text, t, here.get(i + 1).copied());
+                Some((*t, due_of(text, s, t, published, zone, joined)?))
+            })
             .collect();
         let moved = dated.len() >= 2 && MOVED.is_match(sentence);
         for (k, (t, (due, grain))) in dated.iter().enumerate() {
@@ -193,7 +208,8 @@ pub fn find(
                 let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), Tense::Past);
                 (day <= published.date_naive() + Days::new(1)).then_some(day)
             });
-            let span_is_deadline = CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline");
+            let span_is_deadline = (CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline"))
+                && !PROMISE.is_match(sentence);
             if let (Some(n), Some(unit)) = (n, unit)
                 && span_is_deadline
                 && found_here == 0
@@ -405,7 +421,14 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         return match word.as_str() {
             "from" | "starting" | "beginning" => measure_in(&text[s.start..s.end]),
             "to" => MOVED.is_match(&text[s.start..t.start]) || trimmed.to_ascii_lowercase().ends_with("deadline to"),
-            "before" => DUE_VERB.is_match(trimmed) || text[s.start..t.start].to_ascii_lowercase().contains("deadline"),
+            "before" => {
+                let lead = text[s.start..t.start].to_ascii_lowercase();
+                DUE_VERB.is_match(trimmed)
+                    || lead.contains("deadline")
+                    || ["must ", "had to ", "has to ", "have to ", "required to ", "need to "]
+                        .iter()
+                        .any(|w| lead.contains(w))
+            }
             "due" | "due on" => true,
             _ => true,
         };
@@ -448,6 +471,7 @@ fn due_of(
     t: &Timex,
     published: DateTime<FixedOffset>,
     zone: Zone,
+    joined: Option<NaiveDate>,
 ) -> Option<(DateTime<FixedOffset>, &'static str)> {
     let v = t.value.as_str();
     let group = verb_group(text, s, t.start);
@@ -467,7 +491,10 @@ fn due_of(
             return None;
         }
         let at = NaiveDateTime::parse_from_str(&v[..16], "%Y-%m-%dT%H:%M").ok()?;
-        let day = refit(&t.text, at.date(), published.date_naive(), tense);
+        let day = match joined {
+            Some(day) => day,
+            None => refit(&t.text, at.date(), published.date_naive(), tense),
+        };
         return Some((zone.at(day.and_time(at.time()))?, "minute"));
     }
     if let Some(day) = day_value(v) {
@@ -490,6 +517,47 @@ fn due_of(
         return Some((zone.end_of(last)?, "day"));
     }
     None
+}
+
+/// The date a bare clock time is on when the date follows it with only a zone, "on" or a
+/// comma between ("12:01 a.m. EST on 21 November 2025").
+fn joined_day(text: &str, t: &Timex, next: Option<&Timex>) -> Option<NaiveDate> {
+    let next = next?;
+    // Only a clock time with no day of its own ("12:01 a.m.", "noon", "11 p.m. ET").
+    let lower = t.text.to_ascii_lowercase();
+    let names_day = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "day", "tomorrow",
+        "tonight",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    if t.kind != TimexType::Time || names_day {
+        return None;
+    }
+    let gap = text.get(t.end..next.start)?;
+    let zone_words = [
+        "eastern",
+        "standard",
+        "daylight",
+        "time",
+        "est",
+        "edt",
+        "et",
+        "gmt",
+        "utc",
+        "on",
+        "the",
+        "local",
+        "washington",
+        "new",
+        "york",
+    ];
+    let only_zone = gap.len() <= 40
+        && gap
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| zone_words.contains(&w.to_ascii_lowercase().as_str()));
+    only_zone.then(|| day_value(&next.value)).flatten()
 }
 
 fn day_value(v: &str) -> Option<NaiveDate> {
