@@ -89,9 +89,12 @@ fn main() {
     for (label, watch) in [("no watch list", &*NO_ACTORS), (with_watch.as_str(), &watch)] {
         let options: Vec<Options<'_>> = options.iter().map(|o| Options { actors: watch, ..*o }).collect();
         // Warm up: compiles the grammar once.
-        let mut found = 0;
+        let (mut found, mut deadlines, mut talks) = (0, 0, 0);
         for ((text, _), o) in docs.iter().zip(&options) {
-            found += extract(text, o).times.len();
+            let e = extract(text, o);
+            found += e.times.len();
+            deadlines += e.deadlines.len();
+            talks += e.talks.len();
         }
         let start = Instant::now();
         for _ in 0..rounds {
@@ -101,11 +104,13 @@ fn main() {
         }
         let seconds = start.elapsed().as_secs_f64();
         println!(
-            "extract ({label}): {:.1} MB/s on {} TimeBank+AQUAINT articles ({:.2} MB, {} time expressions), {} rounds, one core",
+            "extract ({label}): {:.1} MB/s on {} TimeBank+AQUAINT articles ({:.2} MB, {} time expressions, {} deadlines, {} talks), {} rounds, one core",
             (bytes * rounds) as f64 / 1e6 / seconds,
             docs.len(),
             bytes as f64 / 1e6,
             found,
+            deadlines,
+            talks,
             rounds
         );
     }
