@@ -1106,6 +1106,8 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> O
                     && !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "and"))
                 || in_time(w)
                 || VERB_WORDS.contains(&lower.as_str())
+                // A date follows the word that ties it.
+                || matches!(lower.as_str(), "through" | "until" | "till" | "from" | "starting" | "effective" | "as")
             {
                 break;
             }
@@ -1142,10 +1144,53 @@ const VERB_WORDS: [&str; 26] = [
 ];
 
 /// Words a title never starts or ends with.
-const GLUE: [&str; 40] = [
-    "a", "an", "the", "of", "ahead", "to", "before", "after", "by", "on", "in", "with", "and", "that", "for", "amid",
-    "as", "at", "said", "says", "its", "their", "his", "her", "which", "who", "while", "but", "or", "is", "are", "was",
-    "were", "be", "been", "has", "have", "had", "it", "this",
+const GLUE: [&str; 46] = [
+    "a",
+    "an",
+    "the",
+    "of",
+    "ahead",
+    "to",
+    "before",
+    "after",
+    "by",
+    "on",
+    "in",
+    "with",
+    "and",
+    "that",
+    "for",
+    "amid",
+    "as",
+    "at",
+    "said",
+    "says",
+    "its",
+    "their",
+    "his",
+    "her",
+    "which",
+    "who",
+    "while",
+    "but",
+    "or",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "it",
+    "this",
+    "from",
+    "through",
+    "until",
+    "till",
+    "starting",
+    "effective",
 ];
 
 /// Words that start an attribution or aside, not the thing due.
@@ -1562,7 +1607,14 @@ fn first_mention(text: &str, head: &str) -> Option<String> {
         }) {
             for w in right {
                 let bare = w.trim_end_matches([',', '.', ';', ':']);
-                let stop = STOP[5..].contains(&bare.to_ascii_lowercase().as_str()) && !post.is_empty();
+                let lower = bare.to_ascii_lowercase();
+                // A date or the word that ties one ends the phrase.
+                if bare.starts_with(|c: char| c.is_ascii_digit())
+                    || ["through", "until", "till", "from", "by", "starting", "effective"].contains(&lower.as_str())
+                {
+                    break;
+                }
+                let stop = STOP[5..].contains(&lower.as_str()) && !post.is_empty();
                 if stop {
                     break;
                 }
