@@ -694,6 +694,11 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
             found.retain(|p| !p.sayer);
         }
+        // No party, no talks just told, no "he": nothing more to read here.
+        let near_event = last.is_some_and(|(_, at)| index <= at + 3);
+        if found.is_empty() && !near_event && !PRONOUN.is_match(&sentence[..trigger.start()]) {
+            continue;
+        }
         let mut days = days_of(text, &here, trigger_at);
         // "that afternoon", "earlier that day": the day the text last named.
         if days.is_empty() && SAME_DAY.is_match(sentence) {
