@@ -748,10 +748,16 @@ fn finish(
     let mut undated: Vec<FoundDeadline> = found.into_iter().filter(|(d, _)| d.due.is_none()).map(|(d, _)| d).collect();
     name_the_demand(&mut out, text, sentences, times);
     name_the_demand(&mut undated, text, sentences, times);
-    let dated_words: Vec<String> = out.iter().flat_map(|d| crate::model::content_words(&d.title)).collect();
+    // What a deadline is about, by its common words: names ("EU", "OFAC") are shared by
+    // every deadline of an article.
+    let subject = |title: &str| -> Vec<String> {
+        let common: Vec<&str> = title.split_whitespace().filter(|w| !w.starts_with(char::is_uppercase)).collect();
+        crate::model::content_words(&common.join(" "))
+    };
+    let dated_words: Vec<String> = out.iter().flat_map(|d| subject(&d.title)).collect();
     let mut kept = 0;
     for d in undated {
-        let words = crate::model::content_words(&d.title);
+        let words = subject(&d.title);
         let new_subject = !words.iter().any(|w| dated_words.contains(w));
         // One undated deadline per article; a second only beside dated ones it is not about.
         if kept == 0 && (out.is_empty() || new_subject) {
@@ -1133,7 +1139,41 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> O
     {
         title = format!("{topic} {title}");
     }
+    // Who issued it, when the sentence says and the title does not: "OFAC licence",
+    // "EU sanctions", "US tariffs".
+    if let Some(issuer) = issuer_in(sentence, &title) {
+        title = format!("{issuer} {title}");
+    }
     Some(format!("{title} {}", if plural { many } else { one }))
+}
+
+/// The authority a sentence names that issues measures, when `title` does not name it
+/// already: a body or bloc of the gazetteer (OFAC, the EU, the UN Security Council), or the
+/// US by name or seat.
+fn issuer_in(sentence: &str, title: &str) -> Option<String> {
+    use super::gazetteer::{Form, Kind};
+    use super::names::Named;
+    let entry_of = |m: &super::names::Mention| match m.named {
+        Named::Entry(e, form) => Some((e, form)),
+        Named::Actor(_) => None,
+    };
+    let named: Vec<usize> =
+        super::names::NO_ACTORS.mentions(title).iter().filter_map(entry_of).map(|(e, _)| e).collect();
+    for m in super::names::NO_ACTORS.mentions(sentence) {
+        let Some((e, form)) = entry_of(&m) else { continue };
+        let Some(entry) = super::gazetteer::BUILTIN.entries.get(e) else { continue };
+        if named.contains(&e) {
+            return None;
+        }
+        match (entry.kind, form) {
+            (Kind::Body | Kind::Bloc, Form::Name) => {
+                return Some(super::names::bare(&sentence[m.start..m.end]).to_owned());
+            }
+            (Kind::Country, _) if entry.name == "United States" => return Some("US".to_owned()),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Verbs that end a measure's complement ("the licence for X expires").
@@ -1421,6 +1461,9 @@ fn canonical(title: &str, sentence: &str, article: &str) -> String {
         });
     if !named && let Some(topic) = topic_of(article) {
         out = format!("{topic} {out}");
+    }
+    if let Some(issuer) = issuer_in(sentence, &out) {
+        out = format!("{issuer} {out}");
     }
     out
 }
