@@ -17,7 +17,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::sentence::Sentence;
-use super::timex::{Timex, TimexType};
+use super::timex::{Timex, TimexType, floor_char_boundary};
 
 /// A deadline found in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,6 +112,7 @@ pub fn find(
     let mut out: Vec<(FoundDeadline, Option<Anchor>)> = Vec::new();
     // The zone the article last named: "12:01 a.m. on Tuesday" after "Eastern Standard Time".
     let mut article_zone = Zone::Named(tz);
+    let topic = Topic::new();
     // Cues and zone names found in one pass over the whole text, not one per sentence.
     let cues: Vec<(usize, usize)> = CUE.find_iter(text).map(|m| (m.start(), m.end())).collect();
     let zones: Vec<usize> = ZONE_WORD.find_iter(text).map(|m| m.start()).collect();
@@ -161,18 +162,7 @@ pub fn find(
             // "on Wednesday, two days before a deadline": two days after Wednesday.
             let later = cue.and_then(|(c, _)| days_before_cue(text, &here, t, c)).unwrap_or(0);
             let Some(due) = due.checked_add_days(Days::new(later)) else { continue };
-            out.push((
-                FoundDeadline {
-                    title: String::new(),
-                    due: Some(due),
-                    grain: Some(grain),
-                    evidence: evidence.clone(),
-                    start: s.start,
-                    end: s.end,
-                    status: former.then_some("superseded"),
-                },
-                Some(Anchor { sentence: *s, start: t.start, end: t.end }),
-            ));
+            out.push(pending(s, &evidence, due, grain, former.then_some("superseded"), (t.start, t.end)));
             found_here += 1;
         }
 
@@ -183,18 +173,7 @@ pub fn find(
             && let Some(day) = day_value(&t.value).and_then(|d| d.checked_add_days(Days::new(later)))
             && let Some(due) = zone.end_of(day)
         {
-            out.push((
-                FoundDeadline {
-                    title: String::new(),
-                    due: Some(due),
-                    grain: Some("day"),
-                    evidence: evidence.clone(),
-                    start: s.start,
-                    end: s.end,
-                    status: None,
-                },
-                Some(Anchor { sentence: *s, start: cs, end: cs }),
-            ));
+            out.push(pending(s, &evidence, due, "day", None, (cs, cs)));
             found_here += 1;
         }
 
@@ -218,18 +197,7 @@ pub fn find(
                 if let Some(day) = add_span(from, n, &unit)
                     && let Some(due) = zone.end_of(day)
                 {
-                    out.push((
-                        FoundDeadline {
-                            title: String::new(),
-                            due: Some(due),
-                            grain: Some("day"),
-                            evidence: evidence.clone(),
-                            start: s.start,
-                            end: s.end,
-                            status: None,
-                        },
-                        Some(Anchor { sentence: *s, start: m.0, end: m.1 }),
-                    ));
+                    out.push(pending(s, &evidence, due, "day", None, (m.0, m.1)));
                     found_here += 1;
                 }
             }
@@ -243,18 +211,7 @@ pub fn find(
                 .unwrap_or(published.date_naive());
             if let Some(due) = zone.end_of(day) {
                 let (cs, ce) = cue.unwrap_or((s.start, s.start));
-                out.push((
-                    FoundDeadline {
-                        title: String::new(),
-                        due: Some(due),
-                        grain: Some("day"),
-                        evidence: evidence.clone(),
-                        start: s.start,
-                        end: s.end,
-                        status: None,
-                    },
-                    Some(Anchor { sentence: *s, start: cs, end: ce }),
-                ));
+                out.push(pending(s, &evidence, due, "day", None, (cs, ce)));
                 found_here += 1;
             }
         }
@@ -270,7 +227,7 @@ pub fn find(
         {
             out.push((
                 FoundDeadline {
-                    title: title(text, s, &here, cs, ce),
+                    title: title(text, s, &here, cs, ce, &topic),
                     due: None,
                     grain: None,
                     evidence,
@@ -282,13 +239,18 @@ pub fn find(
             ));
         }
     }
-    finish(out, text, sentences, times)
+    finish(out, text, sentences, times, &topic)
 }
 
 /// "Trump moved the cutoff to Aug. 8", "the new deadline runs out Friday": a deadline the
 /// sentence names only as a deadline is the demand the article states nearest to it
 /// ("Russia to agree to a ceasefire or face secondary tariffs").
-fn name_the_demand(found: &mut [FoundDeadline], text: &str, sentences: &[Sentence], times: &[Timex]) {
+fn name_the_demand<'a>(
+    found: impl IntoIterator<Item = &'a mut FoundDeadline>,
+    text: &str,
+    sentences: &[Sentence],
+    times: &[Timex],
+) {
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)(?-u:\b)(?:deadline|cut-?off|ultimatum|window)(?-u:\b)").expect("bare regex")
     });
@@ -298,7 +260,8 @@ fn name_the_demand(found: &mut [FoundDeadline], text: &str, sentences: &[Sentenc
                 && d.title.chars().next().is_some_and(char::is_uppercase)
                 && !d.title.starts_with("The "))
     };
-    if !found.iter().any(needs) {
+    let mut found: Vec<&mut FoundDeadline> = found.into_iter().filter(|d| needs(d)).collect();
+    if found.is_empty() {
         return;
     }
     let mut demands: Vec<(usize, String)> = Vec::new();
@@ -315,7 +278,7 @@ fn name_the_demand(found: &mut [FoundDeadline], text: &str, sentences: &[Sentenc
             demands.push((s.start, t));
         }
     }
-    for d in found.iter_mut().filter(|d| needs(d)) {
+    for d in &mut found {
         if let Some((_, t)) = demands.iter().min_by_key(|(at, _)| at.abs_diff(d.start)) {
             d.title = t.clone();
         }
@@ -383,7 +346,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     }
     let before = &text[s.start..t.start];
     let after_text = text[t.end..s.end].trim_start();
-    let after = after_text[..floor(after_text, 16)].to_ascii_lowercase();
+    let after = after_text[..floor_char_boundary(after_text, 16)].to_ascii_lowercase();
     if after.starts_with("deadline")
         || after.starts_with("'s deadline")
         || after.starts_with("’s deadline")
@@ -442,15 +405,6 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     let preposition_only =
         last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in")) || DUE_VERB.is_match(&last_two);
     preposition_only && DUE_VERB.is_match(&joined)
-}
-
-/// The largest char boundary of `text` at or below `at`.
-fn floor(text: &str, at: usize) -> usize {
-    let mut i = at.min(text.len());
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Whether the sentence speaks of a measure ("tariffs from June 1", "the ban starting…").
@@ -689,6 +643,27 @@ fn add_span(from: NaiveDate, n: u64, unit: &str) -> Option<NaiveDate> {
     }
 }
 
+/// A dated entry whose title is written later, from `anchor` (see [`finish`]).
+fn pending(
+    s: &Sentence,
+    evidence: &str,
+    due: DateTime<FixedOffset>,
+    grain: &'static str,
+    status: Option<&'static str>,
+    anchor: (usize, usize),
+) -> (FoundDeadline, Option<Anchor>) {
+    let found = FoundDeadline {
+        title: String::new(),
+        due: Some(due),
+        grain: Some(grain),
+        evidence: evidence.to_owned(),
+        start: s.start,
+        end: s.end,
+        status,
+    };
+    (found, Some(Anchor { sentence: *s, start: anchor.0, end: anchor.1 }))
+}
+
 /// Where a title is to be read from: the sentence and the words it ties to.
 #[derive(Debug, Clone, Copy)]
 struct Anchor {
@@ -704,6 +679,7 @@ fn finish(
     text: &str,
     sentences: &[Sentence],
     times: &[Timex],
+    topic: &Topic,
 ) -> Vec<FoundDeadline> {
     let rank = |g: Option<&str>| match g {
         Some("minute") => 3,
@@ -740,14 +716,14 @@ fn finish(
                     .take_while(|t| t.start < a.sentence.end)
                     .filter(|t| t.end <= a.sentence.end)
                     .collect();
-                d.title = title(text, &a.sentence, &here, a.start, a.end);
+                d.title = title(text, &a.sentence, &here, a.start, a.end, topic);
             }
             d
         })
         .collect();
     let mut undated: Vec<FoundDeadline> = found.into_iter().filter(|(d, _)| d.due.is_none()).map(|(d, _)| d).collect();
-    name_the_demand(&mut out, text, sentences, times);
-    name_the_demand(&mut undated, text, sentences, times);
+    // The demands of the article are looked for once, for dated and undated entries alike.
+    name_the_demand(out.iter_mut().chain(undated.iter_mut()), text, sentences, times);
     // What a deadline is about, by its common words: names ("EU", "OFAC") are shared by
     // every deadline of an article.
     let subject = |title: &str| -> Vec<String> {
@@ -996,7 +972,7 @@ fn base_form(verb: &str) -> String {
 /// individual sanctions over Ukraine's territorial integrity", "General License 24",
 /// "the 50% tariffs on EU goods") and the verb a desk uses: "OFAC Syria General License 24
 /// expires", "EU transaction ban on 22 Russian banks takes effect".
-fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> Option<String> {
+fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topic: &Topic) -> Option<String> {
     const HEADS: [&str; 44] = [
         "licence",
         "licences",
@@ -1135,7 +1111,7 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize) -> O
         title = enrich(&title, text, s.start);
     }
     if !title.split_whitespace().any(|w| w.chars().next().is_some_and(char::is_uppercase))
-        && let Some(topic) = topic_of(text)
+        && let Some(topic) = topic_of(text, topic)
     {
         title = format!("{topic} {title}");
     }
@@ -1255,11 +1231,11 @@ const ASIDE: [&str; 14] = [
 /// and verb phrase without the dates, the attribution ("Trump said"), asides and the
 /// prepositions that tie the dates ("OFAC general licence for Chevron's Venezuela
 /// operations expires", "Russia to agree a ceasefire or face tariffs").
-fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor_end: usize) -> String {
+fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor_end: usize, topic: &Topic) -> String {
     if let Some(t) = ultimatum_title(text, s, times) {
         return t;
     }
-    if let Some(t) = measure_title(text, s, times, anchor_start) {
+    if let Some(t) = measure_title(text, s, times, anchor_start, topic) {
         return t;
     }
     // The clause around the anchor: between the nearest strong breaks.
@@ -1405,14 +1381,14 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         title
     };
     let title = enrich(&plain_verbs(&title), text, s.start);
-    canonical(&title, &text[s.start..s.end], text)
+    canonical(&title, &text[s.start..s.end], text, topic)
 }
 
 /// The title in the words a desk uses: the thing due, then "expires", "takes effect" or
 /// "up for renewal" in place of the sentence's verb group ("was valid until", "will come
 /// into force from", "runs out"), led by what the article is about when the sentence
 /// names nothing ("licence expires" in an article about NIS is "NIS licence expires").
-fn canonical(title: &str, sentence: &str, article: &str) -> String {
+fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> String {
     static CLASSES: LazyLock<[(Regex, &str); 3]> = LazyLock::new(|| {
         [
             (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended)(?-u:\b)", "expires"),
@@ -1459,7 +1435,7 @@ fn canonical(title: &str, sentence: &str, article: &str) -> String {
                 && out.split_whitespace().skip(1).all(|x| !x.chars().next().is_some_and(char::is_uppercase))
                 && matches!(w.to_ascii_lowercase().as_str(), "the" | "a" | "an" | "its" | "their")
         });
-    if !named && let Some(topic) = topic_of(article) {
+    if !named && let Some(topic) = topic_of(article, topic) {
         out = format!("{topic} {out}");
     }
     if let Some(issuer) = issuer_in(sentence, &out) {
@@ -1480,54 +1456,16 @@ static ADJECTIVES: LazyLock<std::collections::HashSet<&'static str>> = LazyLock:
 
 /// The name an article keeps coming back to: the most frequent acronym or capitalized
 /// word that does not open a sentence and is not a month, a weekday or a title.
-fn topic_of(article: &str) -> Option<String> {
-    // Asked once per title: remember the answer for the article being read.
-    thread_local! {
-        static LAST: std::cell::RefCell<Option<(usize, usize, Option<String>)>> = const { std::cell::RefCell::new(None) };
-    }
-    let key = (article.as_ptr() as usize, article.len());
-    if let Some(hit) = LAST.with(|l| l.borrow().as_ref().filter(|(p, n, _)| (*p, *n) == key).map(|(_, _, t)| t.clone()))
-    {
-        return hit;
-    }
-    let topic = count_topic(article);
-    LAST.with(|l| *l.borrow_mut() = Some((key.0, key.1, topic.clone())));
-    topic
+/// The article's topic, counted once per article and only if a title asks for it.
+type Topic = std::cell::OnceCell<Option<String>>;
+
+fn topic_of(article: &str, topic: &Topic) -> Option<String> {
+    topic.get_or_init(|| count_topic(article)).clone()
 }
 
 fn count_topic(article: &str) -> Option<String> {
-    const SKIP: [&str; 30] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "President",
-        "Minister",
-        "Secretary",
-        "The",
-        "Trump",
-        "He",
-        "She",
-        "It",
-        "They",
-        "Mr",
-        "A",
-    ];
+    const SKIP: [&str; 11] =
+        ["President", "Minister", "Secretary", "The", "Trump", "He", "She", "It", "They", "Mr", "A"];
     let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
     let mut previous_end = true;
     for raw in article.split_whitespace() {
@@ -1535,7 +1473,7 @@ fn count_topic(article: &str) -> Option<String> {
         let word = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
         let capital = word.chars().next().is_some_and(char::is_uppercase) && word.len() > 1;
         let adjective = ADJECTIVES.contains(word);
-        if capital && !previous_end && !SKIP.contains(&word) && !adjective {
+        if capital && !previous_end && !SKIP.contains(&word) && !super::names::CALENDAR.contains(&word) && !adjective {
             let order = counts.len();
             counts.entry(word).or_insert((0, order)).0 += 1;
         }

@@ -233,8 +233,31 @@ pub fn bare(name: &str) -> &str {
     name.strip_suffix("’s").or_else(|| name.strip_suffix("'s")).unwrap_or(name)
 }
 
+/// Months and weekdays: capitalized, and never a name, a place or a topic.
+pub const CALENDAR: [&str; 19] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 /// Capitalized words that are not names of people even when they stand together.
-const NOT_NAME: [&str; 98] = [
+const NOT_NAME: [&str; 79] = [
     "The",
     "A",
     "An",
@@ -279,25 +302,6 @@ const NOT_NAME: [&str; 98] = [
     "Mrs",
     "Ms",
     "Dr",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "General",
     "License",
     "Licence",
@@ -435,7 +439,7 @@ pub const OUTLETS: [&str; 44] = [
 /// Whether a capitalized word can be part of a person's name.
 pub fn name_like(word: &Word<'_>) -> bool {
     static NOT: LazyLock<HashSet<&'static str>> =
-        LazyLock::new(|| NOT_NAME.iter().chain(&ORG_WORDS).chain(&OUTLETS).copied().collect());
+        LazyLock::new(|| NOT_NAME.iter().chain(&CALENDAR).chain(&ORG_WORDS).chain(&OUTLETS).copied().collect());
     let w = bare(word.text);
     let first = w.chars().next();
     let capital = first.is_some_and(char::is_uppercase);

@@ -18,7 +18,7 @@ use regex::Regex;
 use super::gazetteer::Form;
 use super::names::{self, Mention, Named, OUTLETS, Watch, Word};
 use super::sentence::Sentence;
-use super::timex::{Timex, TimexType};
+use super::timex::{Timex, TimexType, floor_char_boundary};
 
 pub use super::names::{Actor, NO_ACTORS};
 /// Talks are model types: the ledger stores them as extracted.
@@ -101,23 +101,6 @@ fn clauses(text: &str, sentences: &[Sentence], triggers: &[(usize, usize)]) -> V
     out
 }
 
-/// Where the talk word is in its sentence.
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    start: usize,
-    end: usize,
-}
-
-impl Span {
-    fn start(&self) -> usize {
-        self.start
-    }
-
-    fn end(&self) -> usize {
-        self.end
-    }
-}
-
 /// A day named before, referred to again.
 static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)(?-u:\b)")
@@ -185,12 +168,6 @@ struct Party {
     sayer: bool,
 }
 
-fn key_of(name: &str) -> String {
-    names::bare(name.split_whitespace().next_back().unwrap_or(name))
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase()
-}
-
 /// The people named in full in the whole text ("Steve Witkoff"), so that a surname alone
 /// later is that person.
 fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
@@ -213,7 +190,7 @@ fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
         let ws = names::words(text, run.start(), run.end());
         // A run holding a title word ("President Vladimir Putin") has its titles located.
         // (From a little before the run: "Secretary of State Marco Rubio" starts outside it.)
-        let lead = floor_boundary(text, run.start().saturating_sub(24));
+        let lead = floor_char_boundary(text, run.start().saturating_sub(24));
         let titles: Vec<(usize, usize)> = if ws.iter().any(|w| watch.is_title_word(&w.lower())) {
             watch.titles(&text[lead..run.end()]).into_iter().map(|(a, b)| (lead + a, lead + b)).collect()
         } else {
@@ -352,7 +329,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             let start = lead.map_or(t_start, |m| m.start);
             push(
                 &mut out,
-                Party { key: key_of(&name), name, country, start, end, person: true, sayer: says_after(end) },
+                Party { key: names::last_word(&name), name, country, start, end, person: true, sayer: says_after(end) },
             );
         } else if let Some(m) = lead.filter(|_| !title.starts_with("counterpart")) {
             // "the Russian leader", "Iran's foreign minister": the office stands for the person.
@@ -360,7 +337,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             push(
                 &mut out,
                 Party {
-                    key: key_of(&name),
+                    key: names::last_word(&name),
                     name,
                     country,
                     start: m.start,
@@ -378,7 +355,10 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 .find(|p| owner.to_lowercase().ends_with(*p))
                 .map_or(from, |p| s.start + owner.len() - p.len());
             let name = text[start..t_end].to_owned();
-            push(&mut out, Party { key: key_of(&name), name, country, start, end: t_end, person: false, sayer: false });
+            push(
+                &mut out,
+                Party { key: names::last_word(&name), name, country, start, end: t_end, person: false, sayer: false },
+            );
         }
     }
 
@@ -398,7 +378,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 push(
                     &mut out,
                     Party {
-                        key: key_of(&name),
+                        key: names::last_word(&name),
                         name,
                         country: None,
                         start: m.start,
@@ -430,7 +410,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 push(
                     &mut out,
                     Party {
-                        key: key_of(&name),
+                        key: names::last_word(&name),
                         name,
                         country: Some(e),
                         start: m.start,
@@ -498,7 +478,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                         push(
                             &mut out,
                             Party {
-                                key: key_of(&name),
+                                key: names::last_word(&name),
                                 name,
                                 country: Some(e),
                                 start: m.start,
@@ -520,7 +500,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 push(
                     &mut out,
                     Party {
-                        key: key_of(&name),
+                        key: names::last_word(&name),
                         name,
                         country: Some(e),
                         start: m.start,
@@ -546,7 +526,15 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
         let name = m.as_str().to_owned();
         push(
             &mut out,
-            Party { key: key_of(&name), name, country: None, start, end, person: false, sayer: says_after(end) },
+            Party {
+                key: names::last_word(&name),
+                name,
+                country: None,
+                start,
+                end,
+                person: false,
+                sayer: says_after(end),
+            },
         );
     }
 
@@ -583,7 +571,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             push(
                 &mut out,
                 Party {
-                    key: key_of(&name),
+                    key: names::last_word(&name),
                     name,
                     country: None,
                     start: ws[i].start,
@@ -679,11 +667,12 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         let Some(&(t0, t1)) = triggers.get(triggers.partition_point(|t| t.0 < s.start)).filter(|t| t.1 <= s.end) else {
             continue;
         };
-        let trigger = Span { start: t0 - s.start, end: t1 - s.start };
+        // The talk word's offsets within the sentence.
+        let (trigger_start, trigger_end) = (t0 - s.start, t1 - s.start);
         if NOT_TALKS.is_match(sentence) {
             continue;
         }
-        let trigger_at = s.start + trigger.start();
+        let trigger_at = s.start + trigger_start;
         let (mentions, known) = names.get_or_init(|| {
             let mentions = watch.mentions(text);
             let known = full_names(text, watch, &mentions);
@@ -696,7 +685,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // No party, no talks just told, no "he": nothing more to read here.
         let near_event = last.is_some_and(|(_, at)| index <= at + 3);
-        if found.is_empty() && !near_event && !PRONOUN.is_match(&sentence[..trigger.start()]) {
+        if found.is_empty() && !near_event && !PRONOUN.is_match(&sentence[..trigger_start]) {
             continue;
         }
         let mut days = days_of(text, &here, trigger_at);
@@ -715,7 +704,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // "He posted… after a phone conversation with the Russian leader": he is the person
         // the talks just told began with.
-        if PRONOUN.is_match(&sentence[..trigger.start()]) {
+        if PRONOUN.is_match(&sentence[..trigger_start]) {
             // The person the talks just told began with, else the first person the
             // sentence before names.
             let recent = last
@@ -738,8 +727,8 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         // Held or planned: the day says, else the words around the trigger ("will meet",
         // "talks are set for"), not those of another clause ("and will continue them").
         let around = {
-            let lo = floor_boundary(sentence, trigger.start().saturating_sub(60));
-            let hi = floor_boundary(sentence, (trigger.end() + 20).min(sentence.len()));
+            let lo = floor_char_boundary(sentence, trigger_start.saturating_sub(60));
+            let hi = floor_char_boundary(sentence, (trigger_end + 20).min(sentence.len()));
             &sentence[lo..hi]
         };
         let planned = match date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
@@ -961,45 +950,15 @@ fn place_of(text: &str, s: &Sentence, trigger_at: usize, parties: &[Party]) -> O
         Regex::new(r"(?-u:\b)(?:in|at)\s+(?:the\s+)?((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|of|de|al-[A-Z][\p{L}]+)){0,3}?)(?:'s|’s)?(?:[\s,.;:)]|$)")
             .expect("place regex")
     });
-    const NOT_PLACES: [&str; 30] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "The",
-        "A",
-        "An",
-        "This",
-        "That",
-        "Congress",
-        "Parliament",
-        "Security",
-        "General",
-        "Washington's",
-        "Talks",
-    ];
+    const NOT_PLACES: [&str; 11] =
+        ["The", "A", "An", "This", "That", "Congress", "Parliament", "Security", "General", "Washington's", "Talks"];
     let sentence = &text[s.start..s.end];
     let mut best: Option<(usize, String)> = None;
     for c in PLACE.captures_iter(sentence) {
         let Some(m) = c.get(1) else { continue };
         let place = m.as_str().trim_end_matches(['.', ',']);
         let first = place.split_whitespace().next().unwrap_or("");
-        if NOT_PLACES.contains(&first) || OUTLETS.contains(&place) {
+        if NOT_PLACES.contains(&first) || names::CALENDAR.contains(&first) || OUTLETS.contains(&place) {
             continue;
         }
         let whole = c.get(0).map_or(0, |w| w.start());
@@ -1044,13 +1003,6 @@ fn tone_of(sentence: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]

@@ -950,7 +950,8 @@ pub fn direction(text: &str, start: usize, end: usize) -> Direction {
     direction_cue(text, start, end).unwrap_or(Direction::Past)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+/// The largest char boundary of `text` at or below `i`.
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }
