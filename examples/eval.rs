@@ -128,6 +128,18 @@ fn score_corpus(path: &Path, split: Split, verbose: bool) -> Score {
                     }
                     if p.value == g.2 {
                         s.values_right += 1;
+                    } else if verbose {
+                        let lo = body.floor_char_boundary(g.0.saturating_sub(90));
+                        let hi = body.floor_char_boundary((g.1 + 50).min(body.len()));
+                        println!(
+                            "  WRONG VALUE {:?} -> {:?}: {} want {} [{}] | {}",
+                            g.3,
+                            p.text,
+                            p.value,
+                            g.2,
+                            dct,
+                            body[lo..hi].replace('\n', " ")
+                        );
                     }
                     if is_day && p.value.get(..10) == Some(g.2.as_str()) {
                         s.days_right += 1;

@@ -57,6 +57,7 @@ enum Kind {
     FullDate,
     NumericDate,
     YearEarlier,
+    QuarterRef,
     Holiday,
     YearEnd,
     Ordinal,
@@ -64,6 +65,7 @@ enum Kind {
     SeasonYear,
     Span,
     VagueSpan,
+    Anaphoric,
     RelativePeriod,
     Deictic,
     WeekdayName,
@@ -101,11 +103,22 @@ fn patterns() -> Vec<(Kind, String)> {
                 r"(?:(?P<y>{YEAR})-(?P<mo>0[1-9]|1[0-2])-(?P<d>3[01]|[12][0-9]|0[1-9])|(?P<mo2>1[0-2]|0?[1-9])/(?P<d2>3[01]|[12][0-9]|0?[1-9])/(?P<y2>{YEAR}|[0-9]{{2}})){B}"
             ),
         ),
-        (Kind::YearEarlier, format!(r"(?i:(?:the\s+)?year-(?:earlier|ago)|a\s+year\s+(?:earlier|ago|before)){B}")),
+        (
+            Kind::YearEarlier,
+            format!(
+                r"(?i:(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?(?:year-(?P<e1>earlier|ago)|a\s+year\s+(?P<e2>earlier|ago|before))(?:\s+(?P<ord>first|second|third|fourth)(?:\s+|-)quarter|\s+(?P<unit>quarter|period))?){B}"
+            ),
+        ),
         (
             Kind::Holiday,
             format!(
                 r"(?:(?i:last|next|this)\s+)?(?P<h>Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?|New\s+Year's\s+(?:Day|Eve)|Election\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Veterans\s+Day|Boxing\s+Day)(?:,?\s+(?P<year>{YEAR}))?{B}"
+            ),
+        ),
+        (
+            Kind::QuarterRef,
+            format!(
+                r"(?i:(?P<det>the|that|this)\s+(?:(?P<rel>latest|most\s+recent|same|current|previous|last|past|comparable|recent|preceding|next|coming)\s+)?(?:fiscal\s+)?quarter){B}"
             ),
         ),
         (Kind::YearEnd, format!(r"(?i:(?:the\s+)?(?:year-end|end\s+of\s+the\s+year)){B}")),
@@ -113,7 +126,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::Quarter,
             format!(
-                r"(?i:(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)quarter)(?:\s+(?:of\s+)?(?P<year>{YEAR}))?{B}"
+                r"(?i:(?:the\s+)?(?:(?P<yp>{YEAR})(?:'s)?\s+|(?P<yrel>this|last|next)\s+year's\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)quarter)(?:\s+(?:of\s+)?(?P<year>{YEAR}))?{B}"
             ),
         ),
         (
@@ -132,6 +145,12 @@ fn patterns() -> Vec<(Kind, String)> {
             Kind::VagueSpan,
             format!(
                 r"(?i:(?P<pre>for|over|within|recent|the\s+past|the\s+coming|the\s+next|the\s+last|coming|past|in\s+recent)\s+)(?P<unit>(?i:days|weeks|months|years|decades|centuries)){B}"
+            ),
+        ),
+        (
+            Kind::Anaphoric,
+            format!(
+                r"(?i:(?P<pre>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding|the\s+prior|(?:earlier|later)\s+that|(?:earlier|later)\s+in\s+the)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)|the\s+(?P<unit2>day|week|month|year)\s+(?P<post>before|after|earlier|later)|(?P<weekend>the\s+weekend)|the\s+(?P<season>spring|summer|fall|autumn|winter)){B}"
             ),
         ),
         (
@@ -165,7 +184,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::Reference,
             format!(
-                r"(?i:(?P<present>now|currently|at\s+present|nowadays|presently|these\s+days|current)|(?P<past>recently|lately|previously|formerly|recent)|(?P<future>(?:the\s+)?future|the\s+coming\s+(?:days|weeks|months|years)|the\s+days\s+ahead|the\s+weeks\s+ahead|the\s+months\s+ahead)){B}"
+                r"(?i:(?P<present>now|currently|at\s+present|nowadays|presently|these\s+days|the\s+present|at\s+the\s+moment)|(?P<past>recently|lately|the\s+past)|(?P<future>(?:the|in)\s+(?:(?:near|distant|foreseeable|immediate)\s+)?future|soon|the\s+(?:near|short|long)\s+term|the\s+long\s+run|the\s+coming\s+(?:days|weeks|months|years)|the\s+(?:days|weeks|months|years)\s+ahead)){B}"
             ),
         ),
         (Kind::YearNumber, format!(r"(?P<pre>(?i:fiscal|the|mid-|mid)\s*)?(?P<year>{YEAR})(?P<s>s|'s)?{B}")),
@@ -189,37 +208,73 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
     Grammar { combined, patterns }
 });
 
+/// What the text has said before an expression, for the ones that lean on it.
+#[derive(Debug, Clone, Copy)]
+struct Context<'a> {
+    dct: NaiveDate,
+    /// The day the narrative last named (TimeML's reference time), else the publication date.
+    reference: NaiveDate,
+    /// The value of the last dated expression nearby ("1989-Q3", "1998-10", "1998-10-12").
+    anchor: Option<&'a str>,
+    /// The value of the last dated expression nearby, of any grain ("1995", "1998-10").
+    dated: Option<&'a str>,
+    /// The last quarter the text named, however far back.
+    quarter: Option<(i32, u32)>,
+}
+
 /// Finds and resolves the time expressions of `text`, published on `dct`.
 pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
     let grammar = &*GRAMMAR;
     let mut out: Vec<Timex> = Vec::new();
+    let mut quarter = None;
+    let mut named: Option<(usize, String)> = None;
     for m in grammar.combined.find_iter(text) {
         // "a week later", "two days earlier" count from the day the narrative last named
         // (TimeML's reference time), not from the publication date; "ago" does.
-        let reference = out
-            .iter()
-            .rev()
-            .take_while(|t| m.start().saturating_sub(t.end) < 400)
+        let near = || out.iter().rev().take_while(|t| m.start().saturating_sub(t.end) < 400);
+        let reference = near()
             .find_map(|t| {
                 (t.kind == TimexType::Date && t.value.len() == 10)
                     .then(|| NaiveDate::parse_from_str(&t.value, "%Y-%m-%d").ok())
                     .flatten()
             })
             .unwrap_or(dct);
+        let anchor = named.as_ref().filter(|(at, _)| m.start().saturating_sub(*at) < 400).map(|(_, v)| v.as_str());
+        let dated = near()
+            .find(|t| t.kind == TimexType::Date && t.value.get(..4).is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit())))
+            .map(|t| t.value.as_str());
+        let cx = Context { dct, reference, anchor, dated, quarter };
         let rest = &text[m.start()..];
+        let mut found = None;
         for p in &grammar.patterns {
             let Some(caps) = p.anchored.captures(rest) else { continue };
             let whole = caps.get(0).map_or(0, |c| c.end());
             if whole != m.len() {
                 continue;
             }
-            if let Some(t) = resolve(p.kind, &caps, text, m.start(), dct, reference) {
-                out.push(t);
-            }
+            found = resolve(p.kind, &caps, text, m.start(), cx).map(|t| (p.kind, t));
             break;
+        }
+        if let Some((kind, t)) = found {
+            // What a report is about: the quarters and months it names itself, not the
+            // ones worked out from "a year earlier".
+            if matches!(kind, Kind::Quarter | Kind::QuarterRef) {
+                quarter = quarter_value(&t.value).or(quarter);
+            }
+            let month = t.value.len() == 7 && t.value.as_bytes()[4] == b'-' && t.value.as_bytes()[5].is_ascii_digit();
+            if kind != Kind::YearEarlier && (quarter_value(&t.value).is_some() || month) {
+                named = Some((t.end, t.value.clone()));
+            }
+            out.push(t);
         }
     }
     out
+}
+
+/// `(year, quarter)` of a value like "1989-Q3".
+fn quarter_value(v: &str) -> Option<(i32, u32)> {
+    let (y, q) = v.split_once("-Q")?;
+    Some((y.parse().ok()?, q.parse().ok().filter(|q| (1..=4).contains(q))?))
 }
 
 fn resolve(
@@ -227,9 +282,9 @@ fn resolve(
     c: &regex::Captures<'_>,
     text: &str,
     at: usize,
-    dct: NaiveDate,
-    reference: NaiveDate,
+    cx: Context<'_>,
 ) -> Option<Timex> {
+    let dct = cx.dct;
     let whole = c.get(0)?;
     let (mut start, mut end) = (at, at + whole.end());
     // A trailing space or newline matched only as a boundary is not part of the expression.
@@ -292,8 +347,37 @@ fn resolve(
             (TimexType::Date, date.format("%Y-%m-%d").to_string())
         }
         Kind::YearEarlier => {
-            let day = dct.checked_sub_months(Months::new(12))?;
-            (TimexType::Date, day.format("%Y-%m-%d").to_string())
+            let ago = g("e1").or(g("e2")).is_some_and(|e| e.eq_ignore_ascii_case("ago"));
+            let year = if ago { dct.year() } else { cx.reference.year() };
+            let value = match (g("ord"), g("unit").map(str::to_ascii_lowercase)) {
+                (Some(ord), _) => year_before(cx, year, Some(ordinal_quarter(ord))),
+                (None, Some(u)) if u == "quarter" => match cx.quarter {
+                    Some((y, q)) => format!("{}-Q{q}", y - 1),
+                    None => year_before(cx, year, None),
+                },
+                _ => year_before(cx, year, None),
+            };
+            (TimexType::Date, value)
+        }
+        Kind::QuarterRef => {
+            let rel = g("rel").map(|r| r.to_ascii_lowercase());
+            let det = g("det")?.to_ascii_lowercase();
+            let current = (dct.year(), quarter_of(dct));
+            let step = |(y, q): (i32, u32), by: i32| {
+                let i = y * 4 + q as i32 - 1 + by;
+                (i.div_euclid(4), i.rem_euclid(4) as u32 + 1)
+            };
+            let (y, q) = match rel.as_deref() {
+                Some("current") => current,
+                None if det == "this" => current,
+                Some("next" | "coming") => step(current, 1),
+                Some("last" | "past") => step(current, -1),
+                Some("previous" | "preceding") => step(cx.quarter.unwrap_or(current), -1),
+                // "the quarter", "the latest quarter", "that quarter": the one the report is
+                // about, else the last one ended.
+                _ => cx.quarter.unwrap_or_else(|| step(current, -1)),
+            };
+            (TimexType::Date, format!("{y:04}-Q{q}"))
         }
         Kind::Holiday => {
             let year = g("year").and_then(|y| y.parse().ok());
@@ -323,14 +407,17 @@ fn resolve(
             (TimexType::Date, date.format("%Y-%m-%d").to_string())
         }
         Kind::Quarter => {
-            let q = match g("ord")?.to_ascii_lowercase().as_str() {
-                "first" | "1st" => 1,
-                "second" | "2nd" => 2,
-                "third" | "3rd" => 3,
-                _ => 4,
-            };
-            let year = match g("year") {
+            let q = ordinal_quarter(g("ord")?);
+            let year = match g("year").or(g("yp")) {
                 Some(y) => y.parse().ok()?,
+                None if g("yrel").is_some() => {
+                    dct.year()
+                        + match g("yrel")?.to_ascii_lowercase().as_str() {
+                            "last" => -1,
+                            "next" => 1,
+                            _ => 0,
+                        }
+                }
                 // A quarter not yet begun is last year's.
                 None if q > quarter_of(dct) => dct.year() - 1,
                 None => dct.year(),
@@ -338,7 +425,7 @@ fn resolve(
             (TimexType::Date, format!("{year:04}-Q{q}"))
         }
         Kind::SeasonYear => (TimexType::Date, format!("{}-{}", g("year")?, season_code(g("season")?))),
-        Kind::Span => return span(c, text, start, end, dct, reference),
+        Kind::Span => return span(c, text, start, end, cx),
         Kind::VagueSpan => {
             let pre = g("pre")?.to_ascii_lowercase();
             if ["for", "over", "within", "in recent"]
@@ -359,6 +446,7 @@ fn resolve(
                 (TimexType::Duration, format!("PX{}", unit_code(g("unit")?)?))
             }
         }
+        Kind::Anaphoric => return anaphoric(c, text, start, end, cx),
         Kind::RelativePeriod => {
             let rel = g("rel")?.to_ascii_lowercase();
             let unit = g("unit")?.to_ascii_lowercase();
@@ -427,7 +515,14 @@ fn resolve(
             };
             (TimexType::Date, format!("{year:04}-{month:02}"))
         }
-        Kind::Recurring => (TimexType::Set, set_value(c)?),
+        Kind::Recurring => {
+            // "quarterly earnings", "a quarterly dividend" describe a thing, not a time.
+            let next = text[end..].trim_start();
+            if whole.as_str().eq_ignore_ascii_case("quarterly") && next.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                return None;
+            }
+            (TimexType::Set, set_value(c)?)
+        }
         Kind::Reference => {
             let value = if g("present").is_some() {
                 "PRESENT_REF"
@@ -462,15 +557,13 @@ fn resolve(
     Some(Timex { text: text[start..end].to_owned(), start, end, kind: kind_out, value })
 }
 
-fn span(
-    c: &regex::Captures<'_>,
-    text: &str,
-    mut start: usize,
-    end: usize,
-    dct: NaiveDate,
-    reference: NaiveDate,
-) -> Option<Timex> {
+fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: Context<'_>) -> Option<Timex> {
     let g = |name: &str| c.name(name).map(|m| m.as_str());
+    // "a 6-year-old", "52 years old" are ages, not times.
+    let after = text[end..].trim_start_matches([' ', '-']);
+    if after.len() >= 3 && after[..3].eq_ignore_ascii_case("old") {
+        return None;
+    }
     let unit = g("unit")?.to_ascii_lowercase();
     let code = unit_code(&unit)?;
     let n = number(g("num")?);
@@ -486,20 +579,34 @@ fn span(
         start += g("pre")?.len();
     }
     let whole = &text[start..end];
+    let date = |value: String| Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Date, value });
     if let Some(post) = post.as_deref()
         && matches!(post, "ago" | "earlier" | "later" | "from now")
-        && let Some(n) = n
     {
         let forward = matches!(post, "later" | "from now");
-        let from = if matches!(post, "later" | "earlier") { reference } else { dct };
-        let value = offset_date(code, n, forward, from)?;
-        return Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Date, value });
+        // "a few years ago", "several weeks later": somewhere back or ahead, no more.
+        let Some(n) = n.filter(|_| !g("num").is_some_and(is_vague)) else {
+            return date(if forward { "FUTURE_REF" } else { "PAST_REF" }.to_owned());
+        };
+        let from = if matches!(post, "later" | "earlier") { cx.reference } else { cx.dct };
+        // "a year ago" in a report on a quarter is that quarter a year before.
+        if code == "Y" && n == 1 && !forward {
+            return date(year_before(cx, from.year(), None));
+        }
+        return date(offset_date(code, n, forward, from)?);
     }
-    let amount = match (n, g("num2").and_then(number)) {
-        (Some(a), Some(b)) if b > a => format!("{a}"),
-        (Some(a), _) => format!("{a}"),
-        (None, _) => "X".to_owned(),
+    // "two to six days": the longer bound, as annotators mark "six days".
+    let n = match (n, g("num2").and_then(number)) {
+        (Some(a), Some(b)) if b > a => Some(b),
+        (a, _) => a,
     };
+    // Decades and centuries are counted in years: "two decades" is P20Y, "a century" P100Y.
+    let (code, n) = match (code, n) {
+        ("DE", Some(n)) => ("Y", Some(n * 10)),
+        ("CE", Some(n)) => ("Y", Some(n * 100)),
+        (c, n) => (c, n),
+    };
+    let amount = n.map_or_else(|| "X".to_owned(), |n| n.to_string());
     let half = g("num")?.contains("1/2");
     let value = match (code, half) {
         ("H", true) => format!("PT{amount}H30M"),
@@ -516,6 +623,80 @@ fn span(
         (c, _) => format!("P{amount}{c}"),
     };
     Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Duration, value })
+}
+
+/// "That day", "the following week", "later that year", "the weekend": times the text has
+/// set up before (TimeML's reference time), or the nearest ones to the publication date.
+fn anaphoric(c: &regex::Captures<'_>, text: &str, start: usize, end: usize, cx: Context<'_>) -> Option<Timex> {
+    let g = |name: &str| c.name(name).map(|m| m.as_str().to_ascii_lowercase());
+    let timex = |kind, value: String| Some(Timex { text: text[start..end].to_owned(), start, end, kind, value });
+    let r = cx.reference;
+    let shift_days = |d: NaiveDate, n: i64| d.checked_add_signed(chrono::Duration::days(n));
+    if g("weekend").is_some() {
+        // The weekend just past in a report, the coming one in a plan.
+        let saturday = match direction(text, start, end) {
+            Direction::Past => weekday_date(Weekday::Sat, None, Direction::Past, cx.dct),
+            Direction::Future => weekday_date(Weekday::Sat, None, Direction::Future, cx.dct),
+        };
+        let w = saturday.iso_week();
+        return timex(TimexType::Date, format!("{}-W{:02}-WE", w.year(), w.week()));
+    }
+    if let Some(season) = g("season") {
+        let starts = match season.as_str() {
+            "spring" => 3,
+            "summer" => 6,
+            "fall" | "autumn" => 9,
+            _ => 12,
+        };
+        let year = match direction(text, start, end) {
+            Direction::Past if starts > cx.dct.month() => cx.dct.year() - 1,
+            Direction::Future if starts + 2 < cx.dct.month() => cx.dct.year() + 1,
+            _ => cx.dct.year(),
+        };
+        return timex(TimexType::Date, format!("{year:04}-{}", season_code(&season)));
+    }
+    let (unit, word) = match (g("unit"), g("unit2")) {
+        (Some(u), _) => (u, g("pre")?),
+        (None, Some(u)) => (u, g("post")?),
+        _ => return None,
+    };
+    // "that year-end", "that day-to-day" are other words.
+    if text[end..].starts_with('-') {
+        return None;
+    }
+    let word = word.split_whitespace().next().unwrap_or("").to_owned();
+    let offset: i64 = match word.as_str() {
+        "following" | "next" | "after" => 1,
+        "previous" | "preceding" | "prior" | "before" => -1,
+        "earlier" | "later" if g("unit2").is_some() => if word == "later" { 1 } else { -1 },
+        _ => 0,
+    };
+    // The year or month the narrative is in: the last one it named, else the day it named.
+    let (year, month) = match cx.dated {
+        Some(v) => (v[..4].parse().unwrap_or(r.year()), v.get(5..7).and_then(|m| m.parse::<u32>().ok())),
+        None => (r.year(), Some(r.month())),
+    };
+    match unit.as_str() {
+        "day" => timex(TimexType::Date, shift_days(r, offset)?.format("%Y-%m-%d").to_string()),
+        "morning" | "afternoon" | "evening" | "night" => {
+            let day = shift_days(r, offset)?;
+            timex(TimexType::Time, format!("{}T{}", day.format("%Y-%m-%d"), tod_code(&unit)))
+        }
+        "week" => {
+            let w = shift_days(r, 7 * offset)?.iso_week();
+            timex(TimexType::Date, format!("{}-W{:02}", w.year(), w.week()))
+        }
+        "month" => {
+            let first = NaiveDate::from_ymd_opt(year, month.filter(|m| (1..=12).contains(m)).unwrap_or(r.month()), 1)?;
+            let d = if offset < 0 {
+                first.checked_sub_months(Months::new(1))?
+            } else {
+                first.checked_add_months(Months::new(offset as u32))?
+            };
+            timex(TimexType::Date, d.format("%Y-%m").to_string())
+        }
+        _ => timex(TimexType::Date, format!("{:04}", i64::from(year) + offset)),
+    }
 }
 
 /// The date of a named holiday, in the year nearest the publication date that fits the text.
@@ -708,6 +889,15 @@ fn season_code(text: &str) -> &'static str {
     }
 }
 
+fn ordinal_quarter(ord: &str) -> u32 {
+    match ord.to_ascii_lowercase().as_str() {
+        "first" | "1st" => 1,
+        "second" | "2nd" => 2,
+        "third" | "3rd" => 3,
+        _ => 4,
+    }
+}
+
 fn quarter_of(d: NaiveDate) -> u32 {
     (d.month() - 1) / 3 + 1
 }
@@ -782,23 +972,55 @@ fn month_year(month: u32, dir: Direction, this: bool, dct: NaiveDate) -> i32 {
     }
 }
 
-fn offset_date(code: &str, n: u32, forward: bool, dct: NaiveDate) -> Option<String> {
+/// The date `n` units before or after `from`, at the grain of the unit: "three days ago"
+/// is a day, "two weeks ago" a week, "five months ago" a month, "three years ago" a year.
+fn offset_date(code: &str, n: u32, forward: bool, from: NaiveDate) -> Option<String> {
     let months =
-        |m: u32| if forward { dct.checked_add_months(Months::new(m)) } else { dct.checked_sub_months(Months::new(m)) };
-    let days = |d: u64| if forward { dct.checked_add_days(Days::new(d)) } else { dct.checked_sub_days(Days::new(d)) };
-    // TimeBank resolves "two weeks ago", "a year earlier" to the day.
+        |m: u32| if forward { from.checked_add_months(Months::new(m)) } else { from.checked_sub_months(Months::new(m)) };
+    let days = |d: u64| if forward { from.checked_add_days(Days::new(d)) } else { from.checked_sub_days(Days::new(d)) };
+    let years = |y: i32| if forward { from.year() + y } else { from.year() - y };
     Some(match code {
         "D" => days(u64::from(n))?.format("%Y-%m-%d").to_string(),
-        "W" => days(7 * u64::from(n))?.format("%Y-%m-%d").to_string(),
-        "M" => months(n)?.format("%Y-%m-%d").to_string(),
+        "W" => {
+            let w = days(7 * u64::from(n))?.iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
+        "M" => months(n)?.format("%Y-%m").to_string(),
         "Q" => {
             let d = months(3 * n)?;
             format!("{}-Q{}", d.year(), quarter_of(d))
         }
-        "Y" => months(12 * n)?.format("%Y-%m-%d").to_string(),
-        "DE" => format!("{:03}", (if forward { dct.year() + 10 * n as i32 } else { dct.year() - 10 * n as i32 }) / 10),
+        "Y" => format!("{:04}", years(n as i32)),
+        "DE" => format!("{:03}", years(10 * n as i32) / 10),
+        "CE" => format!("{:02}", years(100 * n as i32) / 100),
         _ => return None,
     })
+}
+
+/// "A year earlier", "the year-ago quarter": a year before what the text is about. Next
+/// to a quarter ("third-quarter profit rose from a year earlier") it is that quarter a year
+/// before; next to a month, that month; otherwise the year.
+fn year_before(cx: Context<'_>, year: i32, quarter: Option<u32>) -> String {
+    if let Some(q) = quarter {
+        let y = cx.quarter.filter(|(_, cq)| *cq == q).map_or(year, |(y, _)| y);
+        return format!("{}-Q{q}", y - 1);
+    }
+    match cx.anchor {
+        Some(a) if quarter_value(a).is_some() => {
+            let (y, q) = quarter_value(a).unwrap_or((year, 1));
+            format!("{}-Q{q}", y - 1)
+        }
+        Some(a) if a.len() == 7 && a.as_bytes()[4] == b'-' => {
+            let y: i32 = a[..4].parse().unwrap_or(year);
+            format!("{}{}", y - 1, &a[4..])
+        }
+        _ => format!("{:04}", year - 1),
+    }
+}
+
+fn is_vague(num: &str) -> bool {
+    let n = num.trim().to_ascii_lowercase();
+    ["few", "a few", "several", "many", "some"].contains(&n.as_str())
 }
 
 /// A calendar period around the publication date: this/last/next week, month, year…
