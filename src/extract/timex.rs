@@ -60,6 +60,7 @@ enum Kind {
     QuarterRef,
     Holiday,
     YearEnd,
+    Century,
     Ordinal,
     Quarter,
     SeasonYear,
@@ -82,7 +83,7 @@ struct Pattern {
 
 fn patterns() -> Vec<(Kind, String)> {
     let clock = format!(
-        r"(?:(?P<h>2[0-3]|[01]?[0-9])(?::(?P<m>[0-5][0-9]))?\s?(?P<ap>[ap]\.m\.|[ap]\.m{B}|[ap]m{B}|[AP]M{B})|(?P<h2>2[0-3]|[01]?[0-9]):(?P<m2>[0-5][0-9]){B}|(?i:(?P<nm>noon|midnight)){B})"
+        r"(?:(?P<h>2[0-3]|[01]?[0-9])(?::(?P<m>[0-5][0-9]))?\s?(?P<ap>[ap]\.m\.|[ap]\.m{B}|[ap]m{B}|[AP]M{B})|(?P<h2>2[0-3]|[01]?[0-9]):(?P<m2>[0-5][0-9]){B}|(?P<h3>1[0-2]|0?[1-9])(?:\s+o'clock)?\s+in\s+the\s+(?P<ap3>morning|afternoon|evening|night){B}|(?i:(?P<nm>noon|midnight|midday)){B})"
     );
     vec![
         (
@@ -122,11 +123,17 @@ fn patterns() -> Vec<(Kind, String)> {
             ),
         ),
         (Kind::YearEnd, format!(r"(?i:(?:the\s+)?(?:year-end|end\s+of\s+the\s+year)){B}")),
+        (
+            Kind::Century,
+            format!(
+                r"(?i:(?:the\s+)?(?:(?P<n>[12]?[0-9])(?:st|nd|rd|th)|(?P<w>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first|twenty\s+first))[-\s]century){B}"
+            ),
+        ),
         (Kind::Ordinal, format!(r"(?:the|The)\s+(?P<d>3[01]|[12][0-9]|[1-9])(?:st|nd|rd|th){B}")),
         (
             Kind::Quarter,
             format!(
-                r"(?i:(?:the\s+)?(?:(?P<yp>{YEAR})(?:'s)?\s+|(?P<yrel>this|last|next)\s+year's\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)quarter)(?:\s+(?:of\s+)?(?P<year>{YEAR}))?{B}"
+                r"(?i:(?:the\s+)?(?:(?P<yp>{YEAR})(?:'s)?\s+|(?P<yrel>this|last|next)\s+year's\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)(?:fiscal\s+|calendar\s+)?quarter|(?-i:Q(?P<qn>[1-4]))))(?:,?\s+(?:of\s+)?(?:(?P<year>{YEAR})|(?i:(?P<yrel2>this|last|next)\s+year)|(?-i:FY|CY)?(?P<yshort>[0-9]{{2}}){B}))?{B}"
             ),
         ),
         (
@@ -178,7 +185,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::Recurring,
             format!(
-                r"(?i:(?P<adv>daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly)|(?:every|each)\s+(?:other\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNIT})|(?:every|each)\s+(?P<wd>{WD})|(?P<times>once|twice)\s+a\s+(?P<unit2>day|week|month|year)){B}"
+                r"(?i:(?P<adv>daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly)|(?:every|each)\s+(?P<other>other\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNIT})|(?:every|each)\s+(?P<wd>{WD})|(?:every|each)\s+(?P<mon>{MON})|(?-i:(?P<wds>Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))|(?P<times>once|twice)\s+a\s+(?P<unit2>day|week|month|year)){B}"
             ),
         ),
         (
@@ -187,7 +194,12 @@ fn patterns() -> Vec<(Kind, String)> {
                 r"(?i:(?P<present>now|currently|at\s+present|nowadays|presently|these\s+days|the\s+present|at\s+the\s+moment)|(?P<past>recently|lately|the\s+past)|(?P<future>(?:the|in)\s+(?:(?:near|distant|foreseeable|immediate)\s+)?future|soon|the\s+(?:near|short|long)\s+term|the\s+long\s+run|the\s+coming\s+(?:days|weeks|months|years)|the\s+(?:days|weeks|months|years)\s+ahead)){B}"
             ),
         ),
-        (Kind::YearNumber, format!(r"(?P<pre>(?i:fiscal|the|mid-|mid)\s*)?(?P<year>{YEAR})(?P<s>s|'s)?{B}")),
+        (
+            Kind::YearNumber,
+            format!(
+                r"(?:(?P<pre>(?i:fiscal(?:\s+year)?|the|mid-|mid)\s*)?(?P<year>{YEAR})(?P<s>s|'s)?|(?-i:FY|CY)\s?(?P<fy>{YEAR}|[0-9]{{2}})|(?P<pre2>(?i:the\s+|mid-|in\s+))?['\x{{2019}}](?P<short>[0-9]{{2}})(?P<s2>s)?){B}"
+            ),
+        ),
     ]
 }
 
@@ -228,10 +240,13 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
     let mut out: Vec<Timex> = Vec::new();
     let mut quarter = None;
     let mut named: Option<(usize, String)> = None;
+    let mut kinds: Vec<Kind> = Vec::new();
     for m in grammar.combined.find_iter(text) {
         // "a week later", "two days earlier" count from the day the narrative last named
         // (TimeML's reference time), not from the publication date; "ago" does.
-        let near = || out.iter().rev().take_while(|t| m.start().saturating_sub(t.end) < 400);
+        let near = || {
+            out.iter().zip(&kinds).rev().take_while(|(t, _)| m.start().saturating_sub(t.end) < 400).map(|(t, _)| t)
+        };
         let reference = near()
             .find_map(|t| {
                 (t.kind == TimexType::Date && t.value.len() == 10)
@@ -240,7 +255,13 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
             })
             .unwrap_or(dct);
         let anchor = named.as_ref().filter(|(at, _)| m.start().saturating_sub(*at) < 400).map(|(_, v)| v.as_str());
-        let dated = near()
+        let dated = out
+            .iter()
+            .zip(&kinds)
+            .rev()
+            .take_while(|(t, _)| m.start().saturating_sub(t.end) < 400)
+            .filter(|(_, k)| **k != Kind::YearEarlier)
+            .map(|(t, _)| t)
             .find(|t| t.kind == TimexType::Date && t.value.get(..4).is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit())))
             .map(|t| t.value.as_str());
         let cx = Context { dct, reference, anchor, dated, quarter };
@@ -266,6 +287,7 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
                 named = Some((t.end, t.value.clone()));
             }
             out.push(t);
+            kinds.push(kind);
         }
     }
     out
@@ -321,7 +343,9 @@ fn resolve(
             {
                 start += lead.len();
             }
-            (TimexType::Time, format!("{}T{hour:02}:{minute:02}", day.format("%Y-%m-%d")))
+            // A time stated in UTC carries "Z"; one in a named zone carries its offset.
+            let zone = g("z").map_or("", |z| zone_offset(z, day));
+            (TimexType::Time, format!("{}T{hour:02}:{minute:02}{zone}", day.format("%Y-%m-%d")))
         }
         Kind::FullDate => {
             let (mon, day) = match (g("mon"), g("mon2")) {
@@ -407,12 +431,16 @@ fn resolve(
             (TimexType::Date, date.format("%Y-%m-%d").to_string())
         }
         Kind::Quarter => {
-            let q = ordinal_quarter(g("ord")?);
+            let q = match g("qn") {
+                Some(n) => n.parse().ok()?,
+                None => ordinal_quarter(g("ord")?),
+            };
             let year = match g("year").or(g("yp")) {
                 Some(y) => y.parse().ok()?,
-                None if g("yrel").is_some() => {
+                None if g("yshort").is_some() => 2000 + g("yshort")?.parse::<i32>().ok()?,
+                None if g("yrel").or(g("yrel2")).is_some() => {
                     dct.year()
-                        + match g("yrel")?.to_ascii_lowercase().as_str() {
+                        + match g("yrel").or(g("yrel2"))?.to_ascii_lowercase().as_str() {
                             "last" => -1,
                             "next" => 1,
                             _ => 0,
@@ -532,6 +560,49 @@ fn resolve(
                 "FUTURE_REF"
             };
             (TimexType::Date, value.to_owned())
+        }
+        Kind::YearNumber if g("fy").is_some() => {
+            // "FY2024", "FY24": the fiscal year named by the year it ends in.
+            let y = g("fy")?;
+            let year = if y.len() == 2 { 2000 + y.parse::<i32>().ok()? } else { y.parse().ok()? };
+            (TimexType::Date, format!("{year:04}"))
+        }
+        Kind::YearNumber if g("short").is_some() => {
+            // "the '60s", "in '91": the century is the one nearest the publication date.
+            let n: i32 = g("short")?.parse().ok()?;
+            let century = dct.year() / 100 * 100;
+            let year = if century + n > dct.year() + 10 { century - 100 + n } else { century + n };
+            if let Some(pre) = g("pre2")
+                && pre.to_ascii_lowercase().starts_with("in")
+            {
+                start += pre.len();
+            }
+            if g("s2").is_some() {
+                (TimexType::Date, format!("{:03}", year / 10))
+            } else if g("pre2").is_some() {
+                (TimexType::Date, format!("{year:04}"))
+            } else {
+                // A bare "'91" may be a quotation mark and a number.
+                return None;
+            }
+        }
+        Kind::Century => {
+            let n: i32 = match g("n") {
+                Some(n) => n.parse().ok()?,
+                None => {
+                    let w = g("w")?.to_ascii_lowercase().replace(' ', "-");
+                    let list = [
+                        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                        "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                        "eighteenth", "nineteenth", "twentieth", "twenty-first",
+                    ];
+                    list.iter().position(|x| *x == w)? as i32 + 1
+                }
+            };
+            if !(1..=21).contains(&n) {
+                return None;
+            }
+            (TimexType::Date, format!("{:02}", n - 1))
         }
         Kind::YearNumber => {
             let pre = g("pre").map(str::to_ascii_lowercase);
@@ -738,9 +809,42 @@ fn holiday(name: &str, year: Option<i32>, dir: Option<Direction>, dct: NaiveDate
         .or_else(|| candidates.iter().copied().min_by_key(nearest))
 }
 
+/// The TIMEX3 suffix of a named zone on `day`: "Z" for UTC, else the offset ("-04:00");
+/// empty for "local time".
+fn zone_offset(zone: &str, day: NaiveDate) -> &'static str {
+    let nth = |month: u32, n: u8| NaiveDate::from_weekday_of_month_opt(day.year(), month, Weekday::Sun, n);
+    let last = |month: u32| (1..=5).rev().find_map(|n| nth(month, n));
+    let us_summer = matches!((nth(3, 2), nth(11, 1)), (Some(a), Some(b)) if day >= a && day < b);
+    let eu_summer = matches!((last(3), last(10)), (Some(a), Some(b)) if day >= a && day < b);
+    match zone.to_ascii_lowercase().as_str() {
+        "utc" | "gmt" => "Z",
+        "est" | "eastern standard time" => "-05:00",
+        "edt" | "eastern daylight time" => "-04:00",
+        "et" | "eastern time" | "washington time" => if us_summer { "-04:00" } else { "-05:00" },
+        "cst" => "-06:00",
+        "cdt" => "-05:00",
+        "ct" => if us_summer { "-05:00" } else { "-06:00" },
+        "pst" => "-08:00",
+        "pdt" => "-07:00",
+        "pt" => if us_summer { "-07:00" } else { "-08:00" },
+        "bst" => "+01:00",
+        "cet" => "+01:00",
+        "cest" => "+02:00",
+        "msk" | "moscow time" => "+03:00",
+        "kyiv time" => if eu_summer { "+03:00" } else { "+02:00" },
+        _ => "",
+    }
+}
+
 fn clock(c: &regex::Captures<'_>) -> Option<(u32, u32)> {
     if let Some(nm) = c.name("nm") {
-        return Some(if nm.as_str().eq_ignore_ascii_case("noon") { (12, 0) } else { (0, 0) });
+        return Some(if nm.as_str().eq_ignore_ascii_case("midnight") { (0, 0) } else { (12, 0) });
+    }
+    if let (Some(h), Some(part)) = (c.name("h3"), c.name("ap3")) {
+        // "4 in the morning", "8 in the evening".
+        let h: u32 = h.as_str().parse().ok()?;
+        let pm = part.as_str() != "morning" && !(part.as_str() == "night" && h < 5);
+        return Some((if pm && h < 12 { h + 12 } else if !pm && h == 12 { 0 } else { h }, 0));
     }
     if let Some(h) = c.name("h2") {
         return Some((h.as_str().parse().ok()?, c.name("m2")?.as_str().parse().ok()?));
@@ -774,14 +878,18 @@ fn set_value(c: &regex::Captures<'_>) -> Option<String> {
             .to_owned(),
         );
     }
-    if let Some(wd) = g("wd") {
+    if let Some(wd) = g("wd").or(g("wds")) {
         return Some(format!("XXXX-WXX-{}", parse_weekday(wd)?.number_from_monday()));
+    }
+    if let Some(mon) = g("mon") {
+        return Some(format!("XXXX-{:02}", month_number(mon)?));
     }
     if let Some(unit) = g("unit2") {
         return Some(format!("P1{}", unit_code(unit)?));
     }
     let unit = g("unit")?.to_ascii_lowercase();
-    let n = g("num").and_then(number).unwrap_or(1);
+    // "every other week" is every two weeks.
+    let n = g("num").and_then(number).unwrap_or(if g("other").is_some() { 2 } else { 1 });
     let code = unit_code(&unit)?;
     Some(if matches!(code, "H") && unit.starts_with('h') { format!("PT{n}H") } else { format!("P{n}{code}") })
 }
@@ -973,7 +1081,7 @@ fn month_year(month: u32, dir: Direction, this: bool, dct: NaiveDate) -> i32 {
 }
 
 /// The date `n` units before or after `from`, at the grain of the unit: "three days ago"
-/// is a day, "two weeks ago" a week, "five months ago" a month, "three years ago" a year.
+/// and "two weeks ago" are days, "five months ago" a month, "three years ago" a year.
 fn offset_date(code: &str, n: u32, forward: bool, from: NaiveDate) -> Option<String> {
     let months =
         |m: u32| if forward { from.checked_add_months(Months::new(m)) } else { from.checked_sub_months(Months::new(m)) };
@@ -981,10 +1089,8 @@ fn offset_date(code: &str, n: u32, forward: bool, from: NaiveDate) -> Option<Str
     let years = |y: i32| if forward { from.year() + y } else { from.year() - y };
     Some(match code {
         "D" => days(u64::from(n))?.format("%Y-%m-%d").to_string(),
-        "W" => {
-            let w = days(7 * u64::from(n))?.iso_week();
-            format!("{}-W{:02}", w.year(), w.week())
-        }
+        // Annotators resolve "two weeks ago" to the day; "five months ago" is a month.
+        "W" => days(7 * u64::from(n))?.format("%Y-%m-%d").to_string(),
         "M" => months(n)?.format("%Y-%m").to_string(),
         "Q" => {
             let d = months(3 * n)?;
