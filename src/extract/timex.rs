@@ -322,13 +322,13 @@ fn resolve(
                 weekday_date(parse_weekday(wd)?, None, dir(), dct)
             } else if let Some(mon) = g("mon2") {
                 let year = g("year2").and_then(|y| y.parse().ok());
-                month_day(month_number(mon)?, day_number(g("day2")?)?, year, direction_cue(text, start, end), dct)?
+                month_day(month_number(mon)?, day_number(g("day2")?)?, year, (direction_cue(text, start, end), lean(text, start, end)), dct)?
             } else if let Some(mon) = g("mon") {
                 month_day(
                     month_number(mon)?,
                     day_number(g("day")?)?,
                     g("year").and_then(|y| y.parse().ok()),
-                    direction_cue(text, start, end),
+                    (direction_cue(text, start, end), lean(text, start, end)),
                     dct,
                 )?
             } else if let Some(rel) = g("rel") {
@@ -353,7 +353,13 @@ fn resolve(
                 (None, Some(m)) => (m, g("day2")?),
                 _ => return None,
             };
-            let cue = direction_cue(text, start, end);
+            // "last Oct. 23", "next March 1" say which way themselves.
+            let said = g("rel").map(str::to_ascii_lowercase).and_then(|r| match r.as_str() {
+                "last" => Some(Direction::Past),
+                "next" => Some(Direction::Future),
+                _ => None,
+            });
+            let cue = (said.or_else(|| direction_cue(text, start, end)), lean(text, start, end));
             let date =
                 month_day(month_number(mon)?, day_number(day)?, g("year").and_then(|y| y.parse().ok()), cue, dct)?;
             (TimexType::Date, date.format("%Y-%m-%d").to_string())
@@ -1043,7 +1049,8 @@ fn weekday_date(wd: Weekday, rel: Option<&str>, dir: Direction, dct: NaiveDate) 
 
 /// A month and day without a year: the reading nearest the publication date, kept in the
 /// past or the future when the text says which.
-fn month_day(month: u32, day: u32, year: Option<i32>, dir: Option<Direction>, dct: NaiveDate) -> Option<NaiveDate> {
+fn month_day(month: u32, day: u32, year: Option<i32>, cue: (Option<Direction>, Option<Direction>), dct: NaiveDate) -> Option<NaiveDate> {
+    let (dir, lean) = cue;
     if let Some(y) = year {
         return NaiveDate::from_ymd_opt(y, month, day);
     }
@@ -1054,12 +1061,19 @@ fn month_day(month: u32, day: u32, year: Option<i32>, dir: Option<Direction>, dc
     let nearest = |list: &mut dyn Iterator<Item = NaiveDate>| list.min_by_key(|d| (*d - dct).num_days().abs());
     let pick = match dir {
         Some(Direction::Past) => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() <= 14)),
-        Some(Direction::Future) => nearest(&mut candidates.iter().copied().filter(|d| (*d - dct).num_days() >= -14)),
-        // News looks back: the past reading wins unless the future one is much nearer.
+        // Nobody writes "by Oct. 13" for a day eleven months off.
+        Some(Direction::Future) => nearest(
+            &mut candidates.iter().copied().filter(|d| (-14..=300).contains(&(*d - dct).num_days())),
+        ),
+        // News looks back: the past reading wins unless the future one is much nearer;
+        // a clause that speaks of the future turns that round.
         None => {
             let back = candidates.iter().copied().filter(|d| *d <= dct).max();
             let ahead = candidates.iter().copied().filter(|d| *d > dct).min();
             match (back, ahead) {
+                (Some(b), Some(a)) if lean == Some(Direction::Future) => {
+                    if (a - dct).num_days() * 2 <= (dct - b).num_days() * 3 { Some(a) } else { Some(b) }
+                }
                 (Some(b), Some(a)) if (dct - b).num_days() * 2 <= (a - dct).num_days() * 3 => Some(b),
                 (Some(_), Some(a)) => Some(a),
                 _ => None,
@@ -1273,9 +1287,92 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     None
 }
 
+/// Which way the clause around an expression leans, from its verbs: weaker than
+/// [`direction_cue`], enough to pick between last Friday and next Friday.
+fn lean(text: &str, start: usize, end: usize) -> Option<Direction> {
+    let lo = floor_char_boundary(text, start.saturating_sub(120));
+    let hi = ceil_char_boundary(text, (end + 60).min(text.len()));
+    let before = text[lo..start].rsplit(['.', '!', '?', '\n', ';']).next().unwrap_or("");
+    let after = text[end..hi].split(['.', '!', '?', '\n', ';']).next().unwrap_or("");
+    clause_tense(before, after)
+}
+
+/// Verbs whose past form does not end in "-ed".
+const IRREGULAR_PAST: [&str; 52] = [
+    "met", "said", "told", "began", "came", "went", "took", "gave", "made", "held", "left", "saw", "found", "got",
+    "sent", "spoke", "wrote", "won", "lost", "fell", "rose", "shot", "struck", "became", "brought", "bought", "sold",
+    "paid", "fled", "led", "ran", "chose", "broke", "built", "sought", "thought", "kept", "fought", "drew", "flew",
+    "grew", "knew", "threw", "stood", "sat", "withdrew", "was", "were", "had", "did", "heard", "felt",
+];
+/// Words that make a clause speak of what is to come.
+const FUTURE_WORDS: [&str; 22] = [
+    "will", "shall", "would", "going", "plans", "plan", "planned", "planning", "expected", "expects", "scheduled",
+    "slated", "due", "upcoming", "aims", "intends", "intend", "hopes", "wants", "next", "proposed", "seeks",
+];
+/// Words ending in "-ed" that are not past verbs.
+const NOT_PAST: [&str; 12] =
+    ["united", "based", "limited", "hundred", "indeed", "need", "speed", "red", "bed", "shed", "feed", "seed"];
+
+/// The tense of the clause an expression sits in, from the nearest verb before it ("met …
+/// on Friday", "will be named … for a mission in December"), else the first one after it
+/// ("On Friday, the council voted"). `None` for the present or when nothing says.
+fn clause_tense(before: &str, after: &str) -> Option<Direction> {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    let read = |w: &[String], ahead: bool| -> Option<Option<Direction>> {
+        let word = w.last()?.as_str();
+        let prev = w.len().checked_sub(2).map_or("", |i| w[i].as_str());
+        // After the expression only an auxiliary says the future: "On Friday, the Kenyan
+        // government planned to pay" is told after the fact.
+        let future = if ahead {
+            matches!(word, "will" | "shall" | "would")
+        } else {
+            FUTURE_WORDS.contains(&word)
+        };
+        if future || word.ends_with("'ll") {
+            return Some(Some(Direction::Future));
+        }
+        if matches!(word, "is" | "are" | "am" | "has" | "have" | "says" | "say") {
+            return Some(None);
+        }
+        let past = IRREGULAR_PAST.contains(&word)
+            || (word.len() > 4 && word.ends_with("ed") && !NOT_PAST.contains(&word));
+        // "will be named", "to be held": a participle; the verb before it decides.
+        if past && matches!(prev, "be" | "been" | "being" | "to") {
+            return None;
+        }
+        past.then_some(Some(Direction::Past))
+    };
+    let back = words(before);
+    let lo = back.len().saturating_sub(15);
+    for i in (lo..back.len()).rev() {
+        if let Some(found) = read(&back[lo..=i], false) {
+            return found;
+        }
+    }
+    let ahead = words(after);
+    for i in 0..ahead.len().min(8) {
+        if let Some(found) = read(&ahead[..=i], true) {
+            return found;
+        }
+    }
+    None
+}
+
 /// [`direction_cue`], with news' default of looking back.
 pub fn direction(text: &str, start: usize, end: usize) -> Direction {
-    direction_cue(text, start, end).unwrap_or(Direction::Past)
+    if let Some(d) = direction_cue(text, start, end) {
+        return d;
+    }
+    // "Wednesday's ruling" is a thing already done, whatever the clause goes on to plan.
+    if text[end..].starts_with("'s ") {
+        return Direction::Past;
+    }
+    lean(text, start, end).unwrap_or(Direction::Past)
 }
 
 /// The largest char boundary of `text` at or below `i`.
