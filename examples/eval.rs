@@ -108,7 +108,9 @@ fn score_corpus(path: &Path, split: Split, verbose: bool) -> Score {
             if gold.iter().any(|g| overlaps((g.0, g.1), (p.start, p.end))) {
                 s.predicted_right_span += 1;
             } else if verbose {
-                println!("  EXTRA {:?} {} [{}]", p.text, p.value, dct);
+                let lo = body.floor_char_boundary(p.start.saturating_sub(70));
+                let hi = body.floor_char_boundary((p.end + 40).min(body.len()));
+                println!("  EXTRA {:?} {} [{}] | {}", p.text, p.value, dct, body[lo..hi].replace('\n', " "));
             }
         }
         for g in &gold {

@@ -470,6 +470,18 @@ fn due_of(
         let last = first.checked_add_months(Months::new(1))? - Days::new(1);
         return Some((zone.end_of(last)?, "day"));
     }
+    // "by the end of the year", "by year-end": the year's last day.
+    if v.len() == 4 && v.bytes().all(|b| b.is_ascii_digit()) {
+        let before = text[s.start..t.start].to_ascii_lowercase();
+        let written = t.text.to_ascii_lowercase();
+        let end_of = before.trim_end().ends_with("end of")
+            || ["end of the year", "year-end", "year end", "year's end"].iter().any(|w| written.contains(w));
+        if !end_of {
+            return None;
+        }
+        let last = NaiveDate::from_ymd_opt(v.parse().ok()?, 12, 31)?;
+        return Some((zone.end_of(last)?, "day"));
+    }
     None
 }
 

@@ -60,6 +60,7 @@ enum Kind {
     QuarterRef,
     Holiday,
     YearEnd,
+    Decade,
     Century,
     Ordinal,
     Quarter,
@@ -122,7 +123,13 @@ fn patterns() -> Vec<(Kind, String)> {
                 r"(?i:(?P<det>the|that|this)\s+(?:(?P<rel>latest|most\s+recent|same|current|previous|last|past|comparable|recent|preceding|next|coming)\s+)?(?:fiscal\s+)?quarter){B}"
             ),
         ),
-        (Kind::YearEnd, format!(r"(?i:(?:the\s+)?(?:year-end|end\s+of\s+the\s+year)){B}")),
+        (Kind::YearEnd, format!(r"(?i:(?:the\s+)?(?:year-end|year\s+end|year's\s+end|end\s+of\s+the\s+year)){B}")),
+        (
+            Kind::Decade,
+            format!(
+                r"(?i:the\s+(?:(?:early|mid|late)[-\s])?(?:nineteen[-\s])?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){B}"
+            ),
+        ),
         (
             Kind::Century,
             format!(
@@ -163,7 +170,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::RelativePeriod,
             format!(
-                r"(?i:(?P<rel>last|next|this|coming|past|previous|current|following|the\s+past|the\s+next|the\s+coming|the\s+last|the\s+previous|the\s+following|the\s+current|earlier\s+this|later\s+this|early\s+(?:next|last|this)|late\s+(?:next|last|this)|(?:the\s+)?end\s+of\s+(?:next|last|this|the)|the)\s+(?P<unit>week|month|year|quarter|decade|century|weekend|spring|summer|fall|autumn|winter)){B}"
+                r"(?i:(?P<rel>last|next|this|coming|past|previous|current|following|the\s+past|the\s+next|the\s+coming|the\s+last|the\s+previous|the\s+following|the\s+current|earlier\s+this|later\s+this|early\s+(?:next|last|this)|late\s+(?:next|last|this)|(?:the\s+)?end\s+of\s+(?:next|last|this|the)|the\s+latest|the)\s+(?:(?:fiscal|full|calendar)\s+)?(?P<unit>week|month|year|quarter|decade|century|weekend|spring|summer|fall|autumn|winter)){B}"
             ),
         ),
         (
@@ -414,7 +421,13 @@ fn resolve(
             let day = holiday(g("h")?, year, direction_cue(text, start, end), dct)?;
             (TimexType::Date, day.format("%Y-%m-%d").to_string())
         }
-        Kind::YearEnd => (TimexType::Date, format!("{:04}-12-31", dct.year())),
+        // "The end of the year" is the year, at its end (TimeML's mod="END").
+        Kind::YearEnd => (TimexType::Date, format!("{:04}", dct.year())),
+        Kind::Decade => {
+            let tens = ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"];
+            let n = tens.iter().position(|w| g("dw").is_some_and(|d| d.eq_ignore_ascii_case(w)))? + 2;
+            (TimexType::Date, format!("19{n}"))
+        }
         Kind::Ordinal => {
             // "the 8th" alone is a day of this month (or the next, looking forward);
             // "the 20th century", "the 5th anniversary" are not days.
@@ -486,7 +499,7 @@ fn resolve(
             let unit = g("unit")?.to_ascii_lowercase();
             let rel = rel.split_whitespace().collect::<Vec<_>>().join(" ");
             let offset = match rel.as_str() {
-                "last" | "past" | "previous" | "the past" | "the last" | "the previous" | "late last"
+                "last" | "past" | "previous" | "the past" | "the last" | "the previous" | "late last" | "the latest"
                 | "end of last" | "the end of last" => -1,
                 "next" | "coming" | "following" | "the next" | "the coming" | "the following" | "early next"
                 | "end of next" | "the end of next" => 1,
@@ -535,6 +548,16 @@ fn resolve(
             {
                 return None;
             }
+            // "Jan Kavan": a short form without its dot is a month only with a year or a
+            // preposition before it.
+            if mon_text.len() <= 4
+                && !mon_text.ends_with('.')
+                && !matches!(mon_text, "June" | "July" | "May")
+                && g("year").is_none()
+                && !preceded_by_time_preposition(text, start)
+            {
+                return None;
+            }
             let month = month_number(mon_text)?;
             let year = match g("year") {
                 Some(y) => y.parse().ok()?,
@@ -555,9 +578,25 @@ fn resolve(
             if whole.as_str().eq_ignore_ascii_case("quarterly") && next.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 return None;
             }
+            // "the Communist Party daily Granma" is a newspaper.
+            if whole.as_str().eq_ignore_ascii_case("daily") && next.starts_with(|c: char| c.is_ascii_uppercase()) {
+                return None;
+            }
             (TimexType::Set, set_value(c)?)
         }
         Kind::Reference => {
+            // "as soon as the threats end", "soon after", "was soon released": a conjunction,
+            // or a time relative to something told, not to now.
+            if whole.as_str().eq_ignore_ascii_case("soon") {
+                let next = text[end..].trim_start().to_ascii_lowercase();
+                let prev = text[..start].trim_end().to_ascii_lowercase();
+                if ["after", "before", "as", "afterward", "thereafter"].iter().any(|w| next.starts_with(w))
+                    || prev.ends_with(" as")
+                    || lean(text, start, end) == Some(Direction::Past)
+                {
+                    return None;
+                }
+            }
             let value = if g("present").is_some() {
                 "PRESENT_REF"
             } else if g("past").is_some() {
@@ -638,7 +677,7 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
     let g = |name: &str| c.name(name).map(|m| m.as_str());
     // "a 6-year-old", "52 years old" are ages, not times.
     let after = text[end..].trim_start_matches([' ', '-']);
-    if after.len() >= 3 && after[..3].eq_ignore_ascii_case("old") {
+    if after.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("old")) {
         return None;
     }
     let unit = g("unit")?.to_ascii_lowercase();
@@ -657,6 +696,15 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
     }
     let whole = &text[start..end];
     let date = |value: String| Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Date, value });
+    // "the last few months", "the past several quarters": some time back, no more.
+    if post.is_none()
+        && g("num").is_some_and(is_vague)
+        && pre.as_deref().is_some_and(|p| {
+            matches!(p.trim(), "the past" | "the last" | "past" | "last" | "the previous" | "previous")
+        })
+    {
+        return date("PAST_REF".to_owned());
+    }
     if let Some(post) = post.as_deref()
         && matches!(post, "ago" | "earlier" | "later" | "from now")
     {
@@ -741,11 +789,14 @@ fn anaphoric(c: &regex::Captures<'_>, text: &str, start: usize, end: usize, cx: 
     if text[end..].starts_with('-') {
         return None;
     }
-    let word = word.split_whitespace().next().unwrap_or("").to_owned();
-    let offset: i64 = match word.as_str() {
+    // "the following week", "the day after": one on; "the previous day", "the day
+    // earlier": one back; "that day", "earlier that day", "later that year": the same one.
+    let after = g("unit2").is_some();
+    let offset: i64 = match word.split_whitespace().last().unwrap_or("") {
         "following" | "next" | "after" => 1,
+        "later" if after => 1,
         "previous" | "preceding" | "prior" | "before" => -1,
-        "earlier" | "later" if g("unit2").is_some() => if word == "later" { 1 } else { -1 },
+        "earlier" if after => -1,
         _ => 0,
     };
     // The year or month the narrative is in: the last one it named, else the day it named.
@@ -1414,7 +1465,7 @@ mod tests {
             got,
             pairs(&[
                 ("Monday", "2025-07-14"),
-                ("12:01 a.m. EDT on August 8", "2025-08-08T00:01"),
+                ("12:01 a.m. EDT on August 8", "2025-08-08T00:01-04:00"),
                 ("50 days", "P50D"),
                 ("last Tuesday", "2025-07-08"),
                 ("Aug. 1, 2024", "2024-08-01"),
@@ -1462,5 +1513,155 @@ mod tests {
     fn words_that_look_like_months_are_left_alone() {
         assert!(values("Officials may March on the capital, he said.", "2025-08-06").is_empty());
         assert_eq!(values("Talks began in May.", "2025-08-06"), pairs(&[("May", "2025-05")]));
+    }
+}
+
+/// One test per TIMEX3 category the extractor follows, each on sentences written for it.
+#[cfg(test)]
+mod categories {
+    use super::*;
+
+    fn values(text: &str, dct: &str) -> Vec<(String, String)> {
+        let dct = NaiveDate::parse_from_str(dct, "%Y-%m-%d").expect("date");
+        find(text, dct).into_iter().map(|t| (t.text, t.value)).collect()
+    }
+
+    fn value_of(text: &str, dct: &str, expr: &str) -> String {
+        values(text, dct)
+            .into_iter()
+            .find(|(t, _)| t == expr)
+            .unwrap_or_else(|| panic!("{expr:?} not found in {text:?}: {:?}", values(text, dct)))
+            .1
+    }
+
+    #[test]
+    fn values_keep_the_grain_of_the_expression() {
+        let dct = "2024-05-15";
+        assert_eq!(value_of("The plant closed three years ago.", dct, "three years ago"), "2021");
+        assert_eq!(value_of("Exports fell five months ago.", dct, "five months ago"), "2023-12");
+        assert_eq!(value_of("The envoy left three days ago.", dct, "three days ago"), "2024-05-12");
+        assert_eq!(value_of("Prices rose last month.", dct, "last month"), "2024-04");
+        assert_eq!(
+            value_of("Output shrank in the second quarter of last year.", dct, "the second quarter of last year"),
+            "2023-Q2"
+        );
+        assert_eq!(value_of("The dispute lasted a century.", dct, "a century"), "P100Y");
+        assert_eq!(value_of("Trade doubled over the past two decades.", dct, "the past two decades"), "P20Y");
+        assert_eq!(value_of("Rates will hold for the next three months.", dct, "the next three months"), "P3M");
+        assert_eq!(value_of("Talks stalled in the 1990s.", dct, "the 1990s"), "199");
+        assert_eq!(value_of("A craze of the '60s came back.", dct, "the '60s"), "196");
+        assert_eq!(value_of("The treaty was signed in '91.", dct, "'91"), "1991");
+        assert_eq!(value_of("It was rebuilt in the 11th century.", dct, "the 11th century"), "10");
+        assert_eq!(value_of("Memories of the nineties linger.", dct, "the nineties"), "199");
+    }
+
+    #[test]
+    fn a_year_earlier_follows_what_the_report_is_about() {
+        let text = "Third-quarter profit rose 8%. Sales fell from a year earlier. The loss in the quarter was small.";
+        let got = values(text, "1989-10-30");
+        assert_eq!(got[0].1, "1989-Q3");
+        assert_eq!(value_of(text, "1989-10-30", "a year earlier"), "1988-Q3");
+        assert_eq!(value_of(text, "1989-10-30", "the quarter"), "1989-Q3");
+        assert_eq!(value_of("Unemployment is lower than a year ago.", "1989-10-30", "a year ago"), "1988");
+    }
+
+    #[test]
+    fn zones_on_clock_times() {
+        let dct = "2011-03-04";
+        assert_eq!(value_of("The vote opens at 09:30 GMT today.", dct, "09:30 GMT today"), "2011-03-04T09:30Z");
+        assert_eq!(value_of("The vote opens at 9:30 a.m. UTC.", dct, "9:30 a.m. UTC"), "2011-03-04T09:30Z");
+        assert_eq!(value_of("Polls close at 8 p.m. EST Friday.", dct, "8 p.m. EST Friday"), "2011-03-04T20:00-05:00");
+        // Eastern Time is daylight time in July.
+        assert_eq!(value_of("Trading halts at 4 p.m. ET today.", "2011-07-05", "4 p.m. ET today"), "2011-07-05T16:00-04:00");
+        assert_eq!(value_of("He called at 4 in the morning.", dct, "4 in the morning"), "2011-03-04T04:00");
+    }
+
+    #[test]
+    fn anaphoric_and_relative_days() {
+        // Wednesday 10 April 2013.
+        let text = "The envoys met on March 12. That day, they agreed on a text. The day before, aides had \
+                    drafted it. The following week, they signed. Later that year they met again.";
+        let dct = "2013-04-10";
+        assert_eq!(value_of(text, dct, "That day"), "2013-03-12");
+        assert_eq!(value_of(text, dct, "The day before"), "2013-03-11");
+        assert_eq!(value_of(text, dct, "The following week"), "2013-W12");
+        assert_eq!(value_of(text, dct, "Later that year"), "2013");
+        let text = "Rebels struck on Monday, and the same day the army answered. Earlier in the day, talks had failed.";
+        assert_eq!(value_of(text, dct, "the same day"), "2013-04-08");
+        assert_eq!(value_of(text, dct, "Earlier in the day"), "2013-04-08");
+        assert_eq!(value_of("The ministers met over the weekend.", dct, "the weekend"), "2013-W14-WE");
+        assert_eq!(value_of("Fighting eased last weekend.", dct, "last weekend"), "2013-W14-WE");
+        assert_eq!(value_of("Rates rise later this year.", dct, "later this year"), "2013");
+        assert_eq!(value_of("Sales peaked in spring 2012.", dct, "spring 2012"), "2012-SP");
+        assert_eq!(value_of("Sales peaked last summer.", dct, "last summer"), "2012-SU");
+        assert_eq!(value_of("He spoke this morning.", dct, "this morning"), "2013-04-10TMO");
+        assert_eq!(value_of("He spoke Tuesday evening.", dct, "Tuesday evening"), "2013-04-09TEV");
+        assert_eq!(value_of("It left last night.", dct, "last night"), "2013-04-09TNI");
+    }
+
+    #[test]
+    fn fiscal_years_and_quarters() {
+        let dct = "2024-11-20";
+        assert_eq!(value_of("Revenue for fiscal 2023 grew.", dct, "fiscal 2023"), "2023");
+        assert_eq!(value_of("Guidance for FY2025 was cut.", dct, "FY2025"), "2025");
+        assert_eq!(value_of("Sales in Q3 2024 beat forecasts.", dct, "Q3 2024"), "2024-Q3");
+        assert_eq!(value_of("The third fiscal quarter ended.", dct, "The third fiscal quarter"), "2024-Q3");
+        assert_eq!(value_of("Costs rose in the current fiscal year.", dct, "the current fiscal year"), "2024");
+        assert_eq!(value_of("They met the target by year-end.", dct, "year-end"), "2024");
+    }
+
+    #[test]
+    fn sets() {
+        let dct = "2024-05-15";
+        assert_eq!(value_of("The index is published yearly.", dct, "yearly"), "P1Y");
+        assert_eq!(value_of("Dividends are paid each quarter.", dct, "each quarter"), "P1Q");
+        assert_eq!(value_of("The board meets twice a month.", dct, "twice a month"), "P1M");
+        assert_eq!(value_of("Inspectors visit every other week.", dct, "every other week"), "P2W");
+        assert_eq!(value_of("Marchers parade each July.", dct, "each July"), "XXXX-07");
+        assert_eq!(value_of("The market opens on Mondays.", dct, "Mondays"), "XXXX-WXX-1");
+        assert!(values("A quarterly dividend was declared.", dct).is_empty());
+        assert!(values("The party daily Granma said so.", dct).is_empty());
+    }
+
+    #[test]
+    fn direction_from_tense_and_context() {
+        // Wednesday 6 March 2024.
+        let dct = "2024-03-06";
+        assert_eq!(value_of("The council voted on Friday.", dct, "Friday"), "2024-03-01");
+        assert_eq!(value_of("The council will vote on Friday.", dct, "Friday"), "2024-03-08");
+        assert_eq!(
+            value_of("Colonel Ames will be named to command the flight in December.", dct, "December"),
+            "2024-12"
+        );
+        assert_eq!(value_of("Exports collapsed in December.", dct, "December"), "2023-12");
+        assert_eq!(value_of("Protesters planned a march on Saturday.", dct, "Saturday"), "2024-03-09");
+        // "Friday's ruling" is done, whatever the clause plans.
+        assert_eq!(
+            value_of("Lawyers said they would appeal Friday's ruling.", dct, "Friday"),
+            "2024-03-01"
+        );
+        // A date eleven months ahead is not what "by" means.
+        assert_eq!(value_of("Shares bought from Feb. 20 were sold.", dct, "Feb. 20"), "2024-02-20");
+        assert_eq!(value_of("The offer runs until March 20.", dct, "March 20"), "2024-03-20");
+        assert_eq!(value_of("He was shot last Oct. 23 at home.", dct, "last Oct. 23"), "2023-10-23");
+    }
+
+    #[test]
+    fn vague_references() {
+        let dct = "2024-03-06";
+        assert_eq!(value_of("Prices are high now.", dct, "now"), "PRESENT_REF");
+        assert_eq!(value_of("These days few buy.", dct, "These days"), "PRESENT_REF");
+        assert_eq!(value_of("Ties were warmer in the past.", dct, "the past"), "PAST_REF");
+        assert_eq!(value_of("The firm recently sold a unit.", dct, "recently"), "PAST_REF");
+        assert_eq!(value_of("It pays off in the long run.", dct, "the long run"), "FUTURE_REF");
+        assert_eq!(value_of("A ruling is expected soon.", dct, "soon"), "FUTURE_REF");
+        assert_eq!(value_of("Rates may fall in the near future.", dct, "the near future"), "FUTURE_REF");
+        assert_eq!(value_of("Plants closed several years ago.", dct, "several years ago"), "PAST_REF");
+        assert_eq!(value_of("Yields fell over the last few months.", dct, "the last few months"), "PAST_REF");
+        // Conjunctions and adjectives are not times.
+        assert!(values("Leave as soon as the road opens.", dct).is_empty());
+        assert!(values("Future contracts and recent gains and current talks.", dct).is_empty());
+        assert!(values("A 6-year-old and a man 52 years old.", dct).is_empty());
+        assert!(values("Czech minister Jan Kavan spoke.", dct).is_empty());
     }
 }
