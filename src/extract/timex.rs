@@ -64,6 +64,7 @@ enum Kind {
     Century,
     Ordinal,
     Quarter,
+    Half,
     SeasonYear,
     Span,
     VagueSpan,
@@ -90,7 +91,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::ClockTime,
             format!(
-                r"(?:(?i:around|about|at)\s+)?{clock}(?:\s+(?P<z>{ZONE}))?(?:,?\s+(?:on\s+)?(?:(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})(?:,?\s+(?P<year2>{YEAR}))?|(?P<rel>(?i:today|tonight|tomorrow|yesterday))))?{B}"
+                r"(?:(?i:around|about|at)\s+)?(?:{clock}(?:\s+(?P<z>{ZONE}))?|(?P<h4>[01][0-9]|2[0-3])(?P<m4>[0-5][0-9])\s*(?:hours\s+|hrs\s+)?(?P<z2>GMT|UTC|Z{B}))(?:,?\s+(?:on\s+)?(?:(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})(?:,?\s+(?P<year2>{YEAR}))?|(?P<rel>(?i:today|tonight|tomorrow|yesterday))))?{B}"
             ),
         ),
         (
@@ -144,6 +145,12 @@ fn patterns() -> Vec<(Kind, String)> {
             ),
         ),
         (
+            Kind::Half,
+            format!(
+                r"(?i:(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:(?P<year>{YEAR})|(?P<rel>this|last|next)\s+year|the\s+year))?){B}"
+            ),
+        ),
+        (
             Kind::SeasonYear,
             format!(
                 r"(?i:(?:early|late|mid)-?\s*)?(?P<season>(?i:spring|summer|fall|autumn|winter))\s+(?:of\s+)?(?P<year>{YEAR}){B}"
@@ -170,7 +177,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::RelativePeriod,
             format!(
-                r"(?i:(?P<rel>last|next|this|coming|past|previous|current|following|the\s+past|the\s+next|the\s+coming|the\s+last|the\s+previous|the\s+following|the\s+current|earlier\s+this|later\s+this|early\s+(?:next|last|this)|late\s+(?:next|last|this)|(?:the\s+)?end\s+of\s+(?:next|last|this|the)|the\s+latest|the)\s+(?:(?:fiscal|full|calendar)\s+)?(?P<unit>week|month|year|quarter|decade|century|weekend|spring|summer|fall|autumn|winter)){B}"
+                r"(?i:(?P<rel>last|next|this\s+past|this|coming|past|previous|current|following|the\s+past|the\s+next|the\s+coming|the\s+last|the\s+previous|the\s+following|the\s+current|earlier\s+this|later\s+this|early\s+(?:next|last|this)|late\s+(?:next|last|this)|(?:the\s+)?end\s+of\s+(?:next|last|this|the)|the\s+latest|the)\s+(?:(?:fiscal|full|calendar)\s+)?(?P<unit>week|month|year|quarter|decade|century|weekend|spring|summer|fall|autumn|winter)){B}"
             ),
         ),
         (
@@ -181,7 +188,9 @@ fn patterns() -> Vec<(Kind, String)> {
         ),
         (
             Kind::WeekdayName,
-            format!(r"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>{WD})(?:\s+(?P<tod>{TOD}))?{B}"),
+            format!(
+                r"(?:(?P<rel>(?i:last|next|this|coming|past|the\s+previous|the\s+following|the\s+next|the\s+preceding))\s+)?(?P<wd>{WD})(?:\s+(?P<tod>{TOD}))?{B}"
+            ),
         ),
         (
             Kind::MonthName,
@@ -351,7 +360,7 @@ fn resolve(
                 start += lead.len();
             }
             // A time stated in UTC carries "Z"; one in a named zone carries its offset.
-            let zone = g("z").map_or("", |z| zone_offset(z, day));
+            let zone = g("z").or(g("z2")).map_or("", |z| zone_offset(z, day));
             (TimexType::Time, format!("{}T{hour:02}:{minute:02}{zone}", day.format("%Y-%m-%d")))
         }
         Kind::FullDate => {
@@ -471,6 +480,18 @@ fn resolve(
             };
             (TimexType::Date, format!("{year:04}-Q{q}"))
         }
+        Kind::Half => {
+            let h = if g("h")?.to_ascii_lowercase().starts_with(['f', '1']) { 1 } else { 2 };
+            let year = match (g("year"), g("rel").map(str::to_ascii_lowercase).as_deref()) {
+                (Some(y), _) => y.parse().ok()?,
+                (None, Some("last")) => dct.year() - 1,
+                (None, Some("next")) => dct.year() + 1,
+                // "the second half" alone, told before it began, is last year's.
+                (None, None) if h == 2 && dct.month() <= 6 && dir() == Direction::Past => dct.year() - 1,
+                _ => dct.year(),
+            };
+            (TimexType::Date, format!("{year:04}-H{h}"))
+        }
         Kind::SeasonYear => (TimexType::Date, format!("{}-{}", g("year")?, season_code(g("season")?))),
         Kind::Span => return span(c, text, start, end, cx),
         Kind::VagueSpan => {
@@ -505,6 +526,34 @@ fn resolve(
                 | "end of next" | "the end of next" => 1,
                 _ => 0,
             };
+            // "for the year ended March 31": a twelve-month period, not a calendar year.
+            let next_word = text[end..].trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+            if rel == "the" && unit == "year" && matches!(next_word, "ended" | "ending" | "through" | "to") {
+                return Some(Timex {
+                    text: text[start..end].to_owned(),
+                    start,
+                    end,
+                    kind: TimexType::Duration,
+                    value: "P1Y".to_owned(),
+                });
+            }
+            // "this past spring": the one just gone, this year's if it has begun.
+            if rel == "this past" {
+                let value = match unit.as_str() {
+                    "spring" | "summer" | "fall" | "autumn" | "winter" => {
+                        let starts = match unit.as_str() {
+                            "spring" => 3,
+                            "summer" => 6,
+                            "fall" | "autumn" => 9,
+                            _ => 12,
+                        };
+                        let year = if starts <= dct.month() { dct.year() } else { dct.year() - 1 };
+                        format!("{year:04}-{}", season_code(&unit))
+                    }
+                    _ => period(&unit, -1, dct)?,
+                };
+                return Some(Timex { text: text[start..end].to_owned(), start, end, kind: TimexType::Date, value });
+            }
             // "the week", "the year" alone: only when the text treats it as a time.
             if rel == "the" && !matches!(unit.as_str(), "week" | "month" | "year" | "quarter") {
                 return None;
@@ -530,7 +579,15 @@ fn resolve(
         Kind::WeekdayName => {
             let wd = parse_weekday(g("wd")?)?;
             // "Mondays" is a set, handled by the caller's boundary: the plural fails `{B}`.
-            let day = weekday_date(wd, g("rel").map(str::to_ascii_lowercase).as_deref(), dir(), dct);
+            let rel = g("rel").map(|r| r.to_ascii_lowercase().split_whitespace().last().unwrap_or("").to_owned());
+            let day = match rel.as_deref() {
+                // "the following Monday", "the previous Friday": from the day the text is on.
+                Some("following" | "next") if g("rel")?.len() > 5 => {
+                    weekday_date(wd, Some("next"), Direction::Future, cx.reference)
+                }
+                Some("previous" | "preceding") => weekday_date(wd, Some("last"), Direction::Past, cx.reference),
+                r => weekday_date(wd, r, dir(), dct),
+            };
             match g("tod") {
                 Some(t) => (TimexType::Time, format!("{}T{}", day.format("%Y-%m-%d"), tod_code(t))),
                 None => (TimexType::Date, day.format("%Y-%m-%d").to_string()),
@@ -874,7 +931,7 @@ fn zone_offset(zone: &str, day: NaiveDate) -> &'static str {
     let us_summer = matches!((nth(3, 2), nth(11, 1)), (Some(a), Some(b)) if day >= a && day < b);
     let eu_summer = matches!((last(3), last(10)), (Some(a), Some(b)) if day >= a && day < b);
     match zone.to_ascii_lowercase().as_str() {
-        "utc" | "gmt" => "Z",
+        "utc" | "gmt" | "z" => "Z",
         "est" | "eastern standard time" => "-05:00",
         "edt" | "eastern daylight time" => "-04:00",
         "et" | "eastern time" | "washington time" => if us_summer { "-04:00" } else { "-05:00" },
@@ -902,6 +959,10 @@ fn clock(c: &regex::Captures<'_>) -> Option<(u32, u32)> {
         let h: u32 = h.as_str().parse().ok()?;
         let pm = part.as_str() != "morning" && !(part.as_str() == "night" && h < 5);
         return Some((if pm && h < 12 { h + 12 } else if !pm && h == 12 { 0 } else { h }, 0));
+    }
+    if let (Some(h), Some(m)) = (c.name("h4"), c.name("m4")) {
+        // "0600 GMT": military time, only ever written with its zone.
+        return Some((h.as_str().parse().ok()?, m.as_str().parse().ok()?));
     }
     if let Some(h) = c.name("h2") {
         return Some((h.as_str().parse().ok()?, c.name("m2")?.as_str().parse().ok()?));
@@ -1309,6 +1370,11 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     }
     // "has set Friday as the deadline" names the coming Friday; "had ruled … and set Friday
     // as the deadline" is told after the fact.
+    // "It had been due to expire Friday", "had been scheduled for March 3": a plan told after
+    // it changed.
+    if [" had been ", " had planned", " had been due", " had been set"].iter().any(|m| before.contains(m)) {
+        return Some(Direction::Past);
+    }
     let named_deadline =
         [" as the deadline", " as a deadline", " as its deadline"].iter().any(|c| after.starts_with(c))
             && [" has set", " have set", " will set", " is setting", " are setting"]
