@@ -195,7 +195,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::MonthName,
             format!(
-                r"(?:(?P<mod>(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end\s+of|last|next|this))[-\s]\s*)?(?P<mon>{MON})(?:,?\s+(?:of\s+)?(?P<year>{YEAR}))?(?:{B}|\s|$)"
+                r"(?:(?P<mod>(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end\s+of|last|next|this))[-\s]\s*)?(?P<mon>{MON})(?:,?\s+(?:of\s+)?(?P<year>{YEAR})|\s+(?P<yrel>(?i:this|last|next))\s+year)?(?:{B}|\s|$)"
             ),
         ),
         (
@@ -611,14 +611,19 @@ fn resolve(
                 && !mon_text.ends_with('.')
                 && !matches!(mon_text, "June" | "July" | "May")
                 && g("year").is_none()
+                && g("yrel").is_none()
                 && !preceded_by_time_preposition(text, start)
             {
                 return None;
             }
             let month = month_number(mon_text)?;
-            let year = match g("year") {
-                Some(y) => y.parse().ok()?,
-                None => {
+            let year = match (g("year"), g("yrel").map(str::to_ascii_lowercase).as_deref()) {
+                (Some(y), _) => y.parse().ok()?,
+                // "June last year", "April next year".
+                (None, Some("last")) => dct.year() - 1,
+                (None, Some("next")) => dct.year() + 1,
+                (None, Some(_)) => dct.year(),
+                (None, None) => {
                     let forward = match modifier.as_deref() {
                         Some("next") => Direction::Future,
                         Some("last") => Direction::Past,
