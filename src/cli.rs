@@ -17,6 +17,7 @@ use crate::daemon::{self, DaemonError, RunOptions};
 use crate::model::{Alert, Deadline, DeadlineStatus, TalkEvent, Tracking};
 use crate::schedule;
 use crate::store::{Store, StoreError};
+use crate::views::{self, millis};
 
 /// `println!` that returns an error instead of panicking when stdout is gone
 /// (`sanctiond alerts | head`).
@@ -348,13 +349,6 @@ fn show_time(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M:%S %Z").to_string()
 }
 
-fn rfc3339_in(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn millis(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
 
 fn print_deadlines(config: &Config, store: &Store, format: Format, which: Option<Tracking>) -> anyhow::Result<()> {
     let tz = config.daemon.timezone;
@@ -362,26 +356,7 @@ fn print_deadlines(config: &Config, store: &Store, format: Format, which: Option
     deadlines.retain(|d| which.is_none_or(|t| d.tracking == t));
     match format {
         Format::Json => {
-            let mut out = Vec::with_capacity(deadlines.len());
-            for d in &deadlines {
-                let revisions: Vec<_> = store
-                    .revisions(&d.id)?
-                    .iter()
-                    .map(|r| {
-                        json!({"revision": r.revision, "due": rfc3339_in(r.due, tz), "recorded": millis(r.recorded), "source": r.source})
-                    })
-                    .collect();
-                let talks: Vec<_> = store
-                    .talks(Some(&d.id), usize::MAX)?
-                    .iter()
-                    .map(|t| json!({"id": t.id, "status": t.status, "date": t.date, "participants": t.participants, "tone": t.tone}))
-                    .collect();
-                out.push(json!({
-                    "id": d.id, "title": d.title, "due": rfc3339_in(d.due, tz), "status": d.status,
-                    "sources": d.sources, "revisions": revisions, "tags": d.tags, "lead_times": d.lead_times,
-                    "tracking": d.tracking, "talks": talks,
-                }));
-            }
+            let out = deadlines.iter().map(|d| views::deadline(store, d, tz)).collect::<Result<Vec<_>, _>>()?;
             say!("{}", serde_json::to_string_pretty(&out)?);
         }
         Format::Human => {
@@ -409,7 +384,7 @@ fn print_deadlines(config: &Config, store: &Store, format: Format, which: Option
 
 fn print_talks(talks: &[TalkEvent], format: Format) -> anyhow::Result<()> {
     match format {
-        Format::Json => say!("{}", serde_json::to_string_pretty(talks)?),
+        Format::Json => say!("{}", serde_json::to_string_pretty(&talks.iter().map(views::talk).collect::<Vec<_>>())?),
         Format::Human => {
             let rows: Vec<Vec<String>> = talks
                 .iter()
@@ -541,31 +516,7 @@ fn fetch_page(url: &str) -> Result<String, InputError> {
 
 fn print_feeds(config: &Config, store: &Store, format: Format) -> anyhow::Result<()> {
     let tz = config.daemon.timezone;
-    let now = Utc::now();
-    let rows = store.feeds()?;
-    let mut out = Vec::new();
-    for feed in &config.feeds {
-        let row = rows.iter().find(|r| r.name == feed.name);
-        let next = match row {
-            Some(r) if r.gone => None,
-            Some(r) => crate::ingest::feed::next_poll(feed, tz, r.last_poll, r.not_before, now),
-            None => Some(now),
-        };
-        out.push(json!({
-            "name": feed.name,
-            "url": row.map_or(feed.url.as_str(), |r| r.url.as_str()),
-            "schedule": feed.schedule_text,
-            "last_poll": row.and_then(|r| r.last_poll).map(millis),
-            "last_success": row.and_then(|r| r.last_success).map(millis),
-            "last_new_entry": row.and_then(|r| r.last_new_entry).map(millis),
-            "last_error": row.and_then(|r| r.last_error.clone()),
-            "failures": row.map_or(0, |r| r.failures),
-            "entries_seen": row.map_or(0, |r| r.entries_seen),
-            "next_poll": next.map(millis),
-            "stale": row.is_some_and(|r| r.stale),
-            "gone": row.is_some_and(|r| r.gone),
-        }));
-    }
+    let out = views::feeds(config, store, Utc::now())?;
     match format {
         Format::Json => say!("{}", serde_json::to_string_pretty(&out)?),
         Format::Human => {
@@ -697,23 +648,9 @@ fn ack(config_path: &Path, id: &str, receiver: Option<&str>) -> anyhow::Result<(
 }
 
 fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
-    let about = |a: &Alert| if a.kind == crate::model::MessageKind::Alert { a.key.deadline.clone() } else { a.label() };
     match format {
         Format::Json => {
-            let out: Vec<_> = alerts
-                .iter()
-                .map(|a| {
-                    json!({
-                        "kind": a.kind, "deadline": (a.kind == crate::model::MessageKind::Alert).then_some(&a.key.deadline),
-                        "about": about(a), "lead": (a.kind == crate::model::MessageKind::Alert).then_some(&a.lead),
-                        "receiver": a.key.receiver, "recipient": a.recipient,
-                        "planned": millis(a.planned), "sent": a.sent.map(millis), "state": a.state,
-                        "attempts": a.attempts, "late": a.late, "revision": a.key.revision,
-                        "next_attempt": (a.state == crate::model::AlertState::Pending).then(|| millis(a.next_attempt)),
-                        "last_error": a.last_error, "cancel_reason": a.cancel_reason,
-                    })
-                })
-                .collect();
+            let out: Vec<_> = alerts.iter().map(views::alert).collect();
             say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Human => {
@@ -737,7 +674,7 @@ fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
                     };
                     vec![
                         a.kind.as_str().to_owned(),
-                        about(a),
+                        views::alert_about(a),
                         a.lead.clone(),
                         to,
                         millis(a.planned),

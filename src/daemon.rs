@@ -5,6 +5,7 @@
 use std::fs::{self, File, TryLockError};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -141,10 +142,20 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let store = Arc::new(Mutex::new(store));
     let changed = Arc::new(Notify::new());
     let (stop_tx, stop_rx) = watch::channel(false);
-    let heartbeat = sd_notify::watchdog_enabled().map(|interval| {
-        let beat: Arc<dyn Fn() + Send + Sync> = Arc::new(|| notify_systemd(&[NotifyState::Watchdog]));
-        (interval, beat)
-    });
+    // Each pass of the alert timer stamps the time (for /readyz) and pings the systemd
+    // watchdog when one is set.
+    let timer_pass = Arc::new(AtomicI64::new(clock.now().timestamp_millis()));
+    let heartbeat = {
+        let watchdog = sd_notify::watchdog_enabled();
+        let (pass, clock) = (Arc::clone(&timer_pass), Arc::clone(&clock));
+        let beat: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+            pass.store(clock.now().timestamp_millis(), Ordering::Relaxed);
+            if watchdog.is_some() {
+                notify_systemd(&[NotifyState::Watchdog]);
+            }
+        });
+        Some((watchdog.unwrap_or(schedule::MAX_SLEEP * 2), beat))
+    };
     let (notifiers_tx, notifiers_rx) = watch::channel(notifiers);
     let (config_tx, config_rx) = watch::channel(Arc::clone(&config));
     let dispatcher = tokio::spawn(pipeline::run(
@@ -181,6 +192,34 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
         },
         stop_rx.clone(),
     ));
+    let http = match &config.http {
+        None => None,
+        Some(h) => {
+            let token = match &h.token {
+                Some(source) => {
+                    Some(read_secret(source, "[http]", "token").map_err(|e| DaemonError::Setup(config.path.clone(), e))?)
+                }
+                None => None,
+            };
+            let listener = tokio::net::TcpListener::bind(h.listen).await.map_err(|source| DaemonError::Io {
+                what: "cannot listen for HTTP ([http] listen)",
+                path: PathBuf::from(h.listen.to_string()),
+                source,
+            })?;
+            let shared = Arc::new(crate::http::Shared {
+                ledger: ledger.clone(),
+                config: config_tx.subscribe(),
+                token,
+                timer_pass: Arc::clone(&timer_pass),
+                store: Arc::clone(&store),
+                changed: Arc::clone(&changed),
+                clock: Arc::clone(&clock),
+            });
+            let address = listener.local_addr().map_or_else(|_| h.listen.to_string(), |a| a.to_string());
+            tracing::info!(url = %format!("http://{address}/"), "status page and API listening");
+            Some(tokio::spawn(crate::http::serve(listener, shared, stop_rx.clone())))
+        }
+    };
     notify_systemd(&[NotifyState::Ready, NotifyState::Status("watching deadlines")]);
 
     let stop_after = async {
@@ -232,7 +271,14 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
                 tracing::error!(%error, "the spool stopped");
             }
         };
-        tokio::join!(dispatcher, feeds, spool);
+        let http = async {
+            if let Some(http) = http
+                && let Ok(Err(error)) = http.await
+            {
+                tracing::error!(%error, "the HTTP server stopped");
+            }
+        };
+        tokio::join!(dispatcher, feeds, spool, http);
     };
     if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
         tracing::warn!(

@@ -57,6 +57,8 @@ pub struct Config {
     pub spool: Option<Spool>,
     pub feeds: Vec<Feed>,
     pub time_intervals: Vec<quiet::TimeInterval>,
+    /// The HTTP face; none unless `[http] listen` is given.
+    pub http: Option<Http>,
 }
 
 /// A feed to poll (`[[feed]]`): RSS 0.9x/1.0/2.0, Atom or JSON Feed.
@@ -299,8 +301,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 14] = [
+const TOP_KEYS: [&str; 15] = [
     "actor",
+    "http",
     "digest",
     "daemon",
     "alerts",
@@ -317,6 +320,9 @@ const TOP_KEYS: [&str; 14] = [
 ];
 const FEED_KEYS: [&str; 7] = ["name", "url", "schedule", "fetch_article", "stale_after", "timeout", "receivers"];
 const SPOOL_KEYS: [&str; 4] = ["dir", "scan_interval", "settle", "max_bytes"];
+const HTTP_KEYS: [&str; 5] = ["listen", "token_file", "token_env", "token_credential", "timeout"];
+/// How long one HTTP request may take before the daemon answers 408.
+pub const HTTP_DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const TOPIC_KEYS: [&str; 3] = ["name", "phrases", "tags"];
 const ACTOR_KEYS: [&str; 4] = ["name", "aliases", "role", "country"];
 const DIGEST_KEYS: [&str; 4] = ["name", "schedule", "receivers", "horizon"];
@@ -326,6 +332,16 @@ const ALERTS_KEYS: [&str; 3] = ["lead_times", "catch_up", "late_after"];
 const DEADLINE_KEYS: [&str; 6] = ["id", "title", "due", "tags", "lead_times", "match"];
 const ROUTE_KEYS: [&str; 5] = ["tags", "deadlines", "receivers", "mute_time_intervals", "urgent_lead"];
 const ROUTING_KEYS: [&str; 1] = ["default"];
+
+/// `[http]`: where the status page, API, calendar and metrics listen, and the token that
+/// guards them beyond this machine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Http {
+    pub listen: std::net::SocketAddr,
+    /// Required unless `listen` is a loopback address; then every request needs it.
+    pub token: Option<PasswordSource>,
+    pub timeout: Duration,
+}
 
 /// Validates config `text`; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
@@ -353,6 +369,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let topics = read_topics(&mut r, root);
     let spool = read_spool(&mut r, root, path);
     let feeds = read_feeds(&mut r, root, &names);
+    let http = read_http(&mut r, root);
 
     if r.diagnostics.is_empty() {
         Ok(Config {
@@ -371,6 +388,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             spool,
             feeds,
             time_intervals,
+            http,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -559,6 +577,53 @@ fn read_spool(r: &mut Reader, root: &DeTable<'_>, config_path: &Path) -> Option<
         r.error(span, "[spool] scan_interval must be longer than 0s");
     }
     Some(Spool { dir, scan_interval, settle, max_bytes })
+}
+
+fn read_http(r: &mut Reader, root: &DeTable<'_>) -> Option<Http> {
+    let t = r.table(root, "http")?;
+    let span = root.get("http").map_or(0..0, |v| v.span());
+    r.check_keys(t, "[http]", &HTTP_KEYS);
+    let Some(listen) = r.string(t, "listen") else {
+        r.error(span, "[http] needs \"listen\", e.g. listen = \"127.0.0.1:9177\"");
+        return None;
+    };
+    let addr = match listen.get_ref().parse::<std::net::SocketAddr>() {
+        Ok(a) => a,
+        Err(_) => {
+            r.error(
+                listen.span(),
+                format!("\"{}\" is not an address and port: write it like \"127.0.0.1:9177\"", listen.get_ref()),
+            );
+            return None;
+        }
+    };
+    let mut sources = Vec::new();
+    for (key, make) in [
+        ("token_file", (|v: String| PasswordSource::File(PathBuf::from(v))) as fn(String) -> PasswordSource),
+        ("token_env", PasswordSource::Env),
+        ("token_credential", PasswordSource::Credential),
+    ] {
+        if let Some(v) = r.string(t, key) {
+            sources.push((v.span(), make(v.into_inner())));
+        }
+    }
+    if sources.len() > 1 {
+        r.error(sources[1].0.clone(), "give the token one way: token_file, token_env or token_credential");
+    }
+    let token = sources.into_iter().next().map(|(_, s)| s);
+    if !addr.ip().is_loopback() && token.is_none() {
+        r.error(
+            listen.span(),
+            format!(
+                "listening on {addr} opens the page and API beyond this machine: add token_file, token_env or token_credential, or listen on 127.0.0.1"
+            ),
+        );
+    }
+    let timeout = r.duration(t, "timeout").unwrap_or(HTTP_DEFAULT_TIMEOUT);
+    if timeout.is_zero() {
+        r.error(span, "[http] timeout must be longer than 0s");
+    }
+    Some(Http { listen: addr, token, timeout })
 }
 
 fn read_topics(r: &mut Reader, root: &DeTable<'_>) -> Vec<Topic> {

@@ -109,7 +109,7 @@ fn send_guard(config: &Config, receiver: &str) -> Duration {
 
 /// How long `receiver`'s failing rows are retried: its own `max_retry`, else for email
 /// `[smtp] max_retry`, else a day.
-fn max_retry(config: &Config, receiver: &str) -> Duration {
+pub fn max_retry(config: &Config, receiver: &str) -> Duration {
     let r = config.receiver(receiver);
     match r.map(|r| (&r.kind, r.max_retry)) {
         Some((_, Some(own))) => own,
@@ -120,9 +120,16 @@ fn max_retry(config: &Config, receiver: &str) -> Duration {
     }
 }
 
-/// Logs what a send came to, for the rows that did not simply go out.
-fn log_outcome(row: &Alert, outcome: &Outcome) {
+/// Logs what a send came to, for the rows that did not simply go out, and counts it.
+fn log_outcome(row: &Alert, outcome: &Outcome, now: DateTime<Utc>) {
     let what = if row.kind == crate::model::MessageKind::Alert { row.key.deadline.clone() } else { row.label() };
+    let name = match outcome {
+        Outcome::Sent => "sent",
+        Outcome::RetryAt { .. } => "retry",
+        Outcome::Failed { .. } => "failed",
+    };
+    let delay = (*outcome == Outcome::Sent).then(|| now - row.planned);
+    crate::metrics::record_send(&row.key.receiver, name, delay);
     match outcome {
         Outcome::Sent => {}
         Outcome::RetryAt { at, error } => tracing::warn!(
@@ -173,12 +180,12 @@ pub fn claim_and_build(
             Err(BuildError::Store(e)) => return Err(e),
             Err(BuildError::Gone(error)) => {
                 let outcome = Outcome::Failed { error };
-                log_outcome(&c.row, &outcome);
+                log_outcome(&c.row, &outcome, now);
                 store.settle(c.row.id, &outcome, now)?;
             }
             Err(BuildError::Render(e)) => {
                 let o = outcome(&c, &Err(NotifyError::retry(e)), now, max_retry(config, receiver));
-                log_outcome(&c.row, &o);
+                log_outcome(&c.row, &o, now);
                 store.settle(c.row.id, &o, now)?;
             }
         }
@@ -199,6 +206,7 @@ pub fn write_log_rows(
     let n = built.len();
     for (c, m) in built {
         store.settle_with(c.row.id, &Outcome::Sent, now, || log::write(&m))?;
+        crate::metrics::record_send(receiver, "sent", Some(now - c.row.planned));
     }
     Ok(n)
 }
@@ -438,7 +446,7 @@ async fn dispatch(
                     let (result, ahead) = tokio::join!(send, ahead);
                     let now = clock.now();
                     let outcome = outcome(&claimed, &result, now, max_retry);
-                    log_outcome(&claimed.row, &outcome);
+                    log_outcome(&claimed.row, &outcome, now);
                     let id = claimed.row.id;
                     let release = ahead.as_ref().filter(|_| *stopping.borrow()).map(|(c, _)| c.row.id);
                     let settled = with_store(&store, move |s| {

@@ -216,6 +216,44 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 
+    /// One page of deadlines in (due, id) order after `from`, optionally only those in one
+    /// tracking state or with one tag: what the API and the status page list.
+    pub fn deadlines_page(
+        &self,
+        tracking: Option<Tracking>,
+        tag: Option<&str>,
+        from: Option<(DateTime<Utc>, &str)>,
+        limit: usize,
+    ) -> Result<Vec<Deadline>> {
+        let sql = format!(
+            "{DEADLINE_SELECT} WHERE (?1 IS NULL OR d.tracking = ?1) \
+             AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = ?2)) \
+             AND (d.due_ms, d.id) > (?3, ?4) ORDER BY d.due_ms, d.id LIMIT ?5"
+        );
+        let (from_ms, from_id) = from.map_or((i64::MIN, ""), |(t, id)| (t.timestamp_millis(), id));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let rows = stmt
+            .query_map(params![tracking.map(Tracking::as_str), tag, from_ms, from_id, limit], deadline_from_row)
+            .map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    /// How many deadlines are in each tracking state, and the ledger's size in bytes.
+    pub fn counts(&self) -> Result<(Vec<(String, String, i64)>, i64)> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT tracking, status, count(*) FROM deadlines GROUP BY tracking, status")
+            .map_err(sqlite(&self.path))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sqlite(&self.path))?;
+        let counts = rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))?;
+        let size: i64 = self
+            .conn
+            .query_row("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", [], |r| r.get(0))
+            .map_err(sqlite(&self.path))?;
+        Ok((counts, size))
+    }
+
     /// Ids of all active deadlines due after `after`.
     pub fn active_deadline_ids(&self, after: DateTime<Utc>) -> Result<Vec<String>> {
         let mut stmt = self

@@ -425,6 +425,29 @@ impl Store {
         Ok(Some((revision, cancelled)))
     }
 
+    /// How many outbox rows there are of each kind in each state.
+    pub fn outbox_counts(&self) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, state, count(*) FROM outbox GROUP BY kind, state")
+            .map_err(sqlite(&self.path))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    /// For each receiver with messages still being retried, the planned time of the oldest.
+    pub fn retrying_since(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT receiver, min(planned_ms) FROM outbox WHERE state = 'pending' AND attempts > 0 GROUP BY receiver",
+            )
+            .map_err(sqlite(&self.path))?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get(0)?, from_ms(r.get(1)?)))).map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
     /// Active, tracked deadlines due after `after`, one page in (due, id) order past `from`.
     pub fn active_deadlines_page(
         &self,

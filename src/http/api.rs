@@ -1,0 +1,185 @@
+//! `/api/v1/…`: the same objects as the CLI's `--format json`, a page at a time, plus the
+//! calendar and the metrics.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{AppState, Problem, read};
+use crate::model::{AlertState, Tracking};
+use crate::views::{self, DeadlineFilter};
+
+/// Page size when the client gives none, and the most it may ask for.
+const DEFAULT_LIMIT: usize = 50;
+const MAX_LIMIT: usize = 500;
+
+#[derive(Debug, Deserialize)]
+pub struct DeadlinesQuery {
+    tracking: Option<String>,
+    tag: Option<String>,
+    cursor: Option<String>,
+    limit: Option<usize>,
+}
+
+fn limit(asked: Option<usize>) -> Result<usize, Problem> {
+    match asked {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(n) => Err(Problem::new(StatusCode::BAD_REQUEST, format!("limit {n} is out of range: ask for 1 to {MAX_LIMIT}"))),
+    }
+}
+
+/// `?tracking=` as the CLI spells the states; absent means tracked, `all` means any.
+pub(super) fn tracking(asked: Option<&str>) -> Result<Option<Tracking>, Problem> {
+    match asked {
+        None => Ok(Some(Tracking::Tracked)),
+        Some("all") => Ok(None),
+        Some(t) => Tracking::parse(t).map(Some).ok_or_else(|| {
+            Problem::new(StatusCode::BAD_REQUEST, format!("tracking {t:?} is not one of tracked, candidate, dismissed, all"))
+        }),
+    }
+}
+
+fn page(items: Vec<Value>, next: Option<String>) -> Json<Value> {
+    Json(json!({ "items": items, "next": next }))
+}
+
+pub async fn deadlines(State(shared): State<AppState>, Query(q): Query<DeadlinesQuery>) -> Result<Json<Value>, Problem> {
+    let filter = DeadlineFilter { tracking: tracking(q.tracking.as_deref())?, tag: q.tag };
+    let limit = limit(q.limit)?;
+    read(&shared, move |store, config, _| {
+        let page = views::deadlines_page(store, &filter, q.cursor.as_deref(), limit)?;
+        let items = page
+            .items
+            .iter()
+            .map(|d| views::deadline(store, d, config.daemon.timezone))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page_of(items, page.next))
+    })
+    .await
+}
+
+fn page_of(items: Vec<Value>, next: Option<String>) -> Json<Value> {
+    page(items, next)
+}
+
+pub async fn deadline(State(shared): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
+    read(&shared, move |store, config, _| match store.deadline(&id)? {
+        Some(d) => Ok(Json(views::deadline(store, &d, config.daemon.timezone)?)),
+        None => Err(Problem::not_found(format!("no deadline {id:?}"))),
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TalksQuery {
+    actor: Option<String>,
+    deadline: Option<String>,
+    cursor: Option<String>,
+    limit: Option<usize>,
+}
+
+pub async fn talks(State(shared): State<AppState>, Query(q): Query<TalksQuery>) -> Result<Json<Value>, Problem> {
+    let limit = limit(q.limit)?;
+    read(&shared, move |store, _, _| {
+        let mut talks = store.talks(q.deadline.as_deref(), usize::MAX)?;
+        if let Some(actor) = &q.actor {
+            talks.retain(|t| super::pages::involves(t, actor));
+        }
+        let page = views::page_of(talks, q.cursor.as_deref(), limit, |t| t.id.to_string())?;
+        Ok(page_of(page.items.iter().map(views::talk).collect(), page.next))
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AlertsQuery {
+    deadline: Option<String>,
+    state: Option<String>,
+    cursor: Option<String>,
+    limit: Option<usize>,
+}
+
+pub async fn alerts(State(shared): State<AppState>, Query(q): Query<AlertsQuery>) -> Result<Json<Value>, Problem> {
+    let limit = limit(q.limit)?;
+    let state = match q.state.as_deref() {
+        None => None,
+        Some(s) => Some(AlertState::parse(s).ok_or_else(|| {
+            Problem::new(StatusCode::BAD_REQUEST, format!("state {s:?} is not one of pending, sending, sent, failed, cancelled"))
+        })?),
+    };
+    read(&shared, move |store, _, _| {
+        let mut alerts = store.alerts(q.deadline.as_deref())?;
+        if let Some(state) = state {
+            alerts.retain(|a| a.state == state);
+        }
+        let page = views::page_of(alerts, q.cursor.as_deref(), limit, |a| a.id.to_string())?;
+        Ok(page_of(page.items.iter().map(views::alert).collect(), page.next))
+    })
+    .await
+}
+
+pub async fn feeds(State(shared): State<AppState>) -> Result<Json<Value>, Problem> {
+    read(&shared, |store, config, now| Ok(Json(json!({ "items": views::feeds(config, store, now)?, "next": null }))))
+        .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CalendarQuery {
+    tag: Option<String>,
+}
+
+pub async fn calendar(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<CalendarQuery>,
+) -> Result<Response, Problem> {
+    // Links in the calendar point back at the address the subscriber used.
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned);
+    let text = read(&shared, move |store, config, now| {
+        let base = host.or_else(|| config.http.as_ref().map(|h| h.listen.to_string())).map(|h| format!("http://{h}"));
+        Ok(calendar_text(store, config, q.tag.as_deref(), base.as_deref(), now)?)
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], text).into_response())
+}
+
+/// The ICS text of the tracked deadlines (with `tag`, only those), shared with
+/// `sanctiond export ics`.
+pub fn calendar_text(
+    store: &crate::store::Store,
+    config: &crate::config::Config,
+    tag: Option<&str>,
+    base: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, crate::store::StoreError> {
+    let mut out = Vec::new();
+    let mut from: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
+    loop {
+        let batch = store.deadlines_page(
+            Some(Tracking::Tracked),
+            tag,
+            from.as_ref().map(|(t, id)| (*t, id.as_str())),
+            1000,
+        )?;
+        let Some(last) = batch.last() else { break };
+        from = Some((last.due, last.id.clone()));
+        for d in batch {
+            if d.status != crate::model::DeadlineStatus::Active {
+                continue;
+            }
+            let talks = store.talks(Some(&d.id), 3)?;
+            let url = base.map(|b| format!("{b}/deadlines/{}", super::pages::path_segment(&d.id)));
+            out.push((d, crate::ics::Extras { talks, url }));
+        }
+    }
+    Ok(crate::ics::calendar(&out, &config.alerts.lead_times, config.daemon.timezone, now))
+}
+
+pub async fn metrics(State(shared): State<AppState>) -> Result<Response, Problem> {
+    let text = read(&shared, |store, config, now| Ok(crate::metrics::render(store, config, now)?)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response())
+}

@@ -1,0 +1,113 @@
+//! The tracked deadlines as an RFC 5545 calendar: one VEVENT per deadline, stable across
+//! moves (UID from the id, SEQUENCE the revision), with an alarm at each lead. Served at
+//! `/calendar.ics` and written by `sanctiond export ics`.
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono_tz::Tz;
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
+
+use crate::model::{Deadline, Lead, TalkEvent};
+
+/// What one deadline's event shows besides the deadline itself.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub talks: Vec<TalkEvent>,
+    /// The deadline's page, when the HTTP face is on.
+    pub url: Option<String>,
+}
+
+/// The calendar of `deadlines`, stamped `now`. A deadline due at the last second of a day
+/// in `tz` (a day-grain deadline) is that day; any other is an instant, in UTC.
+pub fn calendar(deadlines: &[(Deadline, Extras)], default_leads: &[Lead], tz: Tz, now: DateTime<Utc>) -> String {
+    let mut cal = Calendar::new();
+    cal.name("sanctiond deadlines");
+    for (d, extras) in deadlines {
+        cal.push(event(d, extras, default_leads, tz, now));
+    }
+    cal.done().to_string()
+}
+
+fn event(d: &Deadline, extras: &Extras, default_leads: &[Lead], tz: Tz, now: DateTime<Utc>) -> Event {
+    let mut e = Event::new();
+    e.uid(&format!("{}@sanctiond", d.id))
+        .timestamp(now)
+        .sequence(u32::try_from(d.revision.max(0)).unwrap_or(u32::MAX))
+        .summary(&d.title)
+        .description(&description(d, extras));
+    let local = d.due.with_timezone(&tz);
+    let whole_day = local.time() == NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default();
+    if whole_day {
+        e.all_day(local.date_naive());
+    } else {
+        e.starts(d.due).ends(d.due + Duration::minutes(15));
+    }
+    if let Some(url) = &extras.url {
+        e.url(url);
+    }
+    if !d.tags.is_empty() {
+        e.add_property("CATEGORIES", d.tags.join(","));
+    }
+    let leads: Vec<Lead> = match &d.lead_times {
+        Some(list) => list.iter().filter_map(|l| Lead::parse(l).ok()).collect(),
+        None => default_leads.to_vec(),
+    };
+    for lead in leads.iter().filter(|l| l.seconds() > 0) {
+        let span = Duration::seconds(lead.seconds());
+        // A whole-day deadline falls due at the day's end.
+        let trigger = if whole_day { Trigger::before_end(span) } else { Trigger::before_start(span) };
+        e.alarm(Alarm::display(&format!("{} before: {}", lead.as_str(), d.title), trigger));
+    }
+    e.done()
+}
+
+fn description(d: &Deadline, extras: &Extras) -> String {
+    let mut text = format!("Due {} (revision {}).", d.due.to_rfc3339(), d.revision);
+    if !d.sources.is_empty() {
+        text.push_str("\nSources: ");
+        text.push_str(&d.sources.join(", "));
+    }
+    for t in extras.talks.iter().take(3) {
+        text.push_str(&format!(
+            "\nTalks {} {}: {}{}",
+            t.status,
+            t.date.as_deref().unwrap_or("(undated)"),
+            t.participants.join(" & "),
+            t.place.as_deref().map(|p| format!(" in {p}")).unwrap_or_default()
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DeadlineStatus, Tracking};
+
+    fn deadline(due: &str) -> Deadline {
+        Deadline {
+            id: "russia-oil".into(),
+            title: "Secondary tariffs on buyers of Russian oil".into(),
+            due: DateTime::parse_from_rfc3339(due).expect("time").with_timezone(&Utc),
+            status: DeadlineStatus::Active,
+            tags: vec!["russia".into(), "oil".into()],
+            lead_times: None,
+            revision: 2,
+            sources: vec!["a1".into()],
+            tracking: Tracking::Tracked,
+        }
+    }
+
+    #[test]
+    fn a_day_grain_deadline_is_that_day_and_an_instant_is_utc() {
+        let tz: Tz = "America/New_York".parse().expect("zone");
+        let now = DateTime::parse_from_rfc3339("2025-08-01T00:00:00Z").expect("t").with_timezone(&Utc);
+        let leads = vec![Lead::parse("1d").expect("lead"), Lead::parse("6h").expect("lead")];
+        let day = calendar(&[(deadline("2025-08-08T23:59:59-04:00"), Extras::default())], &leads, tz, now);
+        assert!(day.contains("DTSTART;VALUE=DATE:20250808"), "{day}");
+        assert!(day.contains("UID:russia-oil@sanctiond") && day.contains("SEQUENCE:2"), "{day}");
+        assert_eq!(day.matches("BEGIN:VALARM").count(), 2, "{day}");
+        let at = calendar(&[(deadline("2025-08-08T00:01:00-04:00"), Extras::default())], &leads, tz, now);
+        assert!(at.contains("DTSTART:20250808T040100Z"), "{at}");
+        assert!(at.contains("DTSTAMP:20250801T000000Z"), "{at}");
+    }
+}

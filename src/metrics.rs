@@ -1,0 +1,140 @@
+//! Prometheus metrics. What happens in the process (sends and their delay, articles taken
+//! in or refused) is counted as it happens; what the ledger holds (outbox rows, deadlines,
+//! feeds, its size) is read from it at each scrape, so a restart loses no state.
+
+use std::sync::LazyLock;
+use std::sync::atomic::AtomicU64;
+
+use chrono::{DateTime, Utc};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::config::Config;
+use crate::store::{Store, StoreError};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SendLabels {
+    receiver: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReceiverLabel {
+    receiver: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ArticleLabels {
+    source: String,
+    result: String,
+}
+
+/// The counters the daemon keeps while it runs.
+struct Live {
+    sends: Family<SendLabels, Counter>,
+    delay: Family<ReceiverLabel, Histogram>,
+    articles: Family<ArticleLabels, Counter>,
+}
+
+static LIVE: LazyLock<Live> = LazyLock::new(|| Live {
+    sends: Family::default(),
+    // Sent − planned, in seconds: from on time to a day late.
+    delay: Family::new_with_constructor(|| {
+        Histogram::new([0.1, 0.5, 1.0, 2.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0, 21600.0, 86400.0])
+    }),
+    articles: Family::default(),
+});
+
+/// One send came to `outcome` (`sent`, `retry` or `failed`); a sent one `delay` after its
+/// planned time.
+pub fn record_send(receiver: &str, outcome: &str, delay: Option<chrono::Duration>) {
+    LIVE.sends.get_or_create(&SendLabels { receiver: receiver.to_owned(), outcome: outcome.to_owned() }).inc();
+    if let Some(d) = delay {
+        let seconds = d.num_milliseconds().max(0) as f64 / 1000.0;
+        LIVE.delay.get_or_create(&ReceiverLabel { receiver: receiver.to_owned() }).observe(seconds);
+    }
+}
+
+/// An article from `source` (`spool`, a feed's name) was stored, or refused.
+pub fn record_article(source: &str, stored: bool) {
+    let result = if stored { "ingested" } else { "rejected" };
+    LIVE.articles.get_or_create(&ArticleLabels { source: source.to_owned(), result: result.to_owned() }).inc();
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutboxLabels {
+    kind: String,
+    state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DeadlineLabels {
+    tracking: String,
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FeedLabel {
+    feed: String,
+}
+
+/// The OpenMetrics text of everything: the live counters and the ledger as it is now.
+pub fn render(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<String, StoreError> {
+    let mut registry = Registry::with_prefix("sanctiond");
+    registry.register("sends", "Messages handed to a receiver, by outcome", LIVE.sends.clone());
+    registry.register(
+        "delivery_delay_seconds",
+        "How long after its planned time a message went out",
+        LIVE.delay.clone(),
+    );
+    registry.register("articles", "Articles taken in or refused, by source", LIVE.articles.clone());
+
+    let outbox = Family::<OutboxLabels, Gauge>::default();
+    for (kind, state, n) in store.outbox_counts()? {
+        outbox.get_or_create(&OutboxLabels { kind, state }).set(n);
+    }
+    registry.register("outbox_rows", "Outbox rows by kind and state", outbox);
+
+    let (counts, size) = store.counts()?;
+    let deadlines = Family::<DeadlineLabels, Gauge>::default();
+    for (tracking, status, n) in counts {
+        deadlines.get_or_create(&DeadlineLabels { tracking, status }).set(n);
+    }
+    registry.register("deadlines", "Deadlines in the ledger by tracking state and status", deadlines);
+    let ledger = Gauge::<i64>::default();
+    ledger.set(size);
+    registry.register("ledger_bytes", "Size of the ledger file", ledger);
+
+    let next = Gauge::<f64, AtomicU64>::default();
+    match store.next_unsettled()? {
+        Some(at) => next.set(((at - now).num_milliseconds() as f64 / 1000.0).max(0.0)),
+        None => next.set(f64::NAN),
+    };
+    registry.register("next_message_seconds", "Seconds until the next message is due (NaN when none is)", next);
+
+    let failures = Family::<FeedLabel, Gauge>::default();
+    let last_success = Family::<FeedLabel, Gauge<f64, AtomicU64>>::default();
+    let last_poll = Family::<FeedLabel, Gauge<f64, AtomicU64>>::default();
+    let rows = store.feeds()?;
+    for feed in &config.feeds {
+        let label = FeedLabel { feed: feed.name.clone() };
+        let row = rows.iter().find(|r| r.name == feed.name);
+        failures.get_or_create(&label).set(row.map_or(0, |r| r.failures));
+        let seconds = |t: Option<DateTime<Utc>>| t.map_or(0.0, |t| t.timestamp_millis() as f64 / 1000.0);
+        last_success.get_or_create(&label).set(seconds(row.and_then(|r| r.last_success)));
+        last_poll.get_or_create(&label).set(seconds(row.and_then(|r| r.last_poll)));
+    }
+    registry.register("feed_failures", "Failed polls of a feed since its last success", failures);
+    registry.register("feed_last_success_timestamp_seconds", "When a feed was last read", last_success);
+    registry.register("feed_last_poll_timestamp_seconds", "When a feed was last polled", last_poll);
+
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = encode(&mut out, &registry);
+    Ok(out)
+}
