@@ -792,6 +792,10 @@ fn demo(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let dir = dir.canonicalize().with_context(|| format!("cannot resolve {}", dir.display()))?;
     let path = dir.join("sanctiond.toml");
+    // A free loopback port for the status page.
+    let listen = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_or_else(|_| "127.0.0.1:9177".to_owned(), |a| a.to_string());
     let text = format!(
         r#"# Written by `sanctiond demo` at {now}. Each run moves the near deadline to
 # {DEMO_DUE_IN} seconds after the start, which the ledger records as a new revision.
@@ -834,7 +838,12 @@ aliases = ["Putin"]
 [spool]
 dir = "{inbox}"
 settle = "1s"
+
+# The status page, JSON API, calendar and metrics, on this machine only.
+[http]
+listen = "{listen}"
 "#,
+        listen = listen,
         now = now.to_rfc3339_opts(SecondsFormat::Secs, true),
         state = dir.join("state").display().to_string().replace('\\', "\\\\").replace('"', "\\\""),
         due = due.to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -860,6 +869,7 @@ settle = "1s"
         "demo: wrote {}; the near deadline is due in {DEMO_DUE_IN} s, alerts at 20 s, 10 s and 0 s before it",
         path.display()
     );
+    eprintln!("demo: the status page counts down at http://{listen}/ while the demo runs");
     daemon::init_logging();
     daemon::run(RunOptions {
         config_path: path.clone(),

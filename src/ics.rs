@@ -51,11 +51,14 @@ fn event(d: &Deadline, extras: &Extras, default_leads: &[Lead], tz: Tz, now: Dat
         Some(list) => list.iter().filter_map(|l| Lead::parse(l).ok()).collect(),
         None => default_leads.to_vec(),
     };
-    for lead in leads.iter().filter(|l| l.seconds() > 0) {
+    for lead in &leads {
         let span = Duration::seconds(lead.seconds());
         // A whole-day deadline falls due at the day's end.
         let trigger = if whole_day { Trigger::before_end(span) } else { Trigger::before_start(span) };
-        e.alarm(Alarm::display(&format!("{} before: {}", lead.as_str(), d.title), trigger));
+        let mut alarm = Alarm::display(&format!("{} before: {}", lead.as_str(), d.title), trigger);
+        // The same alarm keeps its UID from one fetch to the next.
+        alarm.uid(&format!("{}-{}@sanctiond", d.id, lead.seconds())).timestamp(now);
+        e.alarm(alarm);
     }
     e.done()
 }

@@ -138,3 +138,42 @@ pub fn render(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Stri
     let _ = encode(&mut out, &registry);
     Ok(out)
 }
+
+/// The same metrics in Prometheus' classic text format (0.0.4), for scrapers and tools
+/// that do not ask for OpenMetrics (`promtool check metrics`): a counter is named by its
+/// samples (`_total`), and there is no `# EOF`.
+pub fn classic(openmetrics: &str) -> String {
+    let counters: Vec<&str> = openmetrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE ")?.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|p| {
+            let rest = line.strip_prefix(p)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters.contains(&name).then(|| format!("{p}{name}_total {tail}"))
+        });
+        out.push_str(renamed.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_classic_format_names_counters_by_their_samples() {
+        let om = "# HELP x_sends Sends.\n# TYPE x_sends counter\nx_sends_total{r=\"a\"} 2\n# TYPE x_g gauge\nx_g 1\n# EOF\n";
+        assert_eq!(
+            classic(om),
+            "# HELP x_sends_total Sends.\n# TYPE x_sends_total counter\nx_sends_total{r=\"a\"} 2\n# TYPE x_g gauge\nx_g 1\n"
+        );
+    }
+}
+

@@ -179,7 +179,17 @@ pub fn calendar_text(
     Ok(crate::ics::calendar(&out, &config.alerts.lead_times, config.daemon.timezone, now))
 }
 
-pub async fn metrics(State(shared): State<AppState>) -> Result<Response, Problem> {
+/// OpenMetrics for a scraper that asks for it (Prometheus does), else the classic text format.
+pub async fn metrics(State(shared): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
     let text = read(&shared, |store, config, now| Ok(crate::metrics::render(store, config, now)?)).await?;
-    Ok(([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response())
+    let open = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("application/openmetrics-text"));
+    Ok(if open {
+        ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], crate::metrics::classic(&text))
+            .into_response()
+    })
 }
