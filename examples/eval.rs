@@ -108,8 +108,8 @@ fn score_corpus(path: &Path, split: Split, verbose: bool) -> Score {
             if gold.iter().any(|g| overlaps((g.0, g.1), (p.start, p.end))) {
                 s.predicted_right_span += 1;
             } else if verbose {
-                let lo = body.floor_char_boundary(p.start.saturating_sub(70));
-                let hi = body.floor_char_boundary((p.end + 40).min(body.len()));
+                let lo = floor(body, p.start.saturating_sub(70));
+                let hi = floor(body, (p.end + 40).min(body.len()));
                 println!("  EXTRA {:?} {} [{}] | {}", p.text, p.value, dct, body[lo..hi].replace('\n', " "));
             }
         }
@@ -131,8 +131,8 @@ fn score_corpus(path: &Path, split: Split, verbose: bool) -> Score {
                     if p.value == g.2 {
                         s.values_right += 1;
                     } else if verbose {
-                        let lo = body.floor_char_boundary(g.0.saturating_sub(90));
-                        let hi = body.floor_char_boundary((g.1 + 50).min(body.len()));
+                        let lo = floor(body, g.0.saturating_sub(90));
+                        let hi = floor(body, (g.1 + 50).min(body.len()));
                         println!(
                             "  WRONG VALUE {:?} -> {:?}: {} want {} [{}] | {}",
                             g.3,
@@ -183,4 +183,12 @@ fn duckling(dir: &Path) {
         n - t,
         100.0 * (n - t) as f64 / n.max(1) as f64
     );
+}
+
+/// The largest char boundary of `text` at or below `i`.
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }

@@ -139,6 +139,11 @@ enum Command {
         #[arg(long, default_value_t = 5 * 1024 * 1024, value_name = "BYTES")]
         max_bytes: usize,
     },
+    /// Write the tracked deadlines elsewhere: `export ics` prints an RFC 5545 calendar.
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
     /// Render a sample alert and send it to one receiver through the real path.
     TestAlert {
         /// The receiver's name, as in [[receiver]] name.
@@ -151,6 +156,16 @@ enum Command {
         /// Where to put the demo config and its ledger.
         #[arg(long, default_value = "sanctiond-demo")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Export {
+    /// The tracked deadlines as an ICS calendar on stdout (as /calendar.ics serves it).
+    Ics {
+        /// Only the deadlines with this tag.
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
     },
 }
 
@@ -254,6 +269,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             print_alerts(&store.alerts(deadline.as_deref())?, format)
         }
         Command::Demo { dir } => demo(&dir),
+        Command::Export { what: Export::Ics { tag } } => {
+            let config = config::load(&path)?;
+            let store = open_ledger(&config)?;
+            let base = config.http.as_ref().map(|h| format!("http://{}", h.listen));
+            let text = crate::http::calendar_text(&store, &config, tag.as_deref(), base.as_deref(), Utc::now())?;
+            say_raw!("{text}");
+            Ok(())
+        }
         Command::TestAlert { receiver } => test_alert(&path, &receiver),
         Command::Extract { path: file, published, format, jsonl, max_bytes } => {
             let setup = extract_setup(cli_config.as_deref(), &path)?;
@@ -348,7 +371,6 @@ fn check_config(path: &Path) -> anyhow::Result<()> {
 fn show_time(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M:%S %Z").to_string()
 }
-
 
 fn print_deadlines(config: &Config, store: &Store, format: Format, which: Option<Tracking>) -> anyhow::Result<()> {
     let tz = config.daemon.timezone;

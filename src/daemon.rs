@@ -196,9 +196,9 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
         None => None,
         Some(h) => {
             let token = match &h.token {
-                Some(source) => {
-                    Some(read_secret(source, "[http]", "token").map_err(|e| DaemonError::Setup(config.path.clone(), e))?)
-                }
+                Some(source) => Some(
+                    read_secret(source, "[http]", "token").map_err(|e| DaemonError::Setup(config.path.clone(), e))?,
+                ),
                 None => None,
             };
             let listener = tokio::net::TcpListener::bind(h.listen).await.map_err(|source| DaemonError::Io {

@@ -100,14 +100,13 @@ pub fn render(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Stri
     }
     registry.register("outbox_rows", "Outbox rows by kind and state", outbox);
 
-    let (counts, size) = store.counts()?;
     let deadlines = Family::<DeadlineLabels, Gauge>::default();
-    for (tracking, status, n) in counts {
+    for (tracking, status, n) in store.deadline_counts()? {
         deadlines.get_or_create(&DeadlineLabels { tracking, status }).set(n);
     }
     registry.register("deadlines", "Deadlines in the ledger by tracking state and status", deadlines);
     let ledger = Gauge::<i64>::default();
-    ledger.set(size);
+    ledger.set(store.size()?);
     registry.register("ledger_bytes", "Size of the ledger file", ledger);
 
     let next = Gauge::<f64, AtomicU64>::default();
@@ -143,10 +142,8 @@ pub fn render(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Stri
 /// that do not ask for OpenMetrics (`promtool check metrics`): a counter is named by its
 /// samples (`_total`), and there is no `# EOF`.
 pub fn classic(openmetrics: &str) -> String {
-    let counters: Vec<&str> = openmetrics
-        .lines()
-        .filter_map(|l| l.strip_prefix("# TYPE ")?.strip_suffix(" counter"))
-        .collect();
+    let counters: Vec<&str> =
+        openmetrics.lines().filter_map(|l| l.strip_prefix("# TYPE ")?.strip_suffix(" counter")).collect();
     let mut out = String::with_capacity(openmetrics.len());
     for line in openmetrics.lines() {
         if line == "# EOF" || line.starts_with("# UNIT ") {
@@ -169,11 +166,11 @@ mod tests {
 
     #[test]
     fn the_classic_format_names_counters_by_their_samples() {
-        let om = "# HELP x_sends Sends.\n# TYPE x_sends counter\nx_sends_total{r=\"a\"} 2\n# TYPE x_g gauge\nx_g 1\n# EOF\n";
+        let om =
+            "# HELP x_sends Sends.\n# TYPE x_sends counter\nx_sends_total{r=\"a\"} 2\n# TYPE x_g gauge\nx_g 1\n# EOF\n";
         assert_eq!(
             classic(om),
             "# HELP x_sends_total Sends.\n# TYPE x_sends_total counter\nx_sends_total{r=\"a\"} 2\n# TYPE x_g gauge\nx_g 1\n"
         );
     }
 }
-

@@ -30,7 +30,9 @@ pub fn deadline(store: &Store, d: &Deadline, tz: Tz) -> Result<Value, StoreError
     let talks: Vec<Value> = store
         .talks(Some(&d.id), usize::MAX)?
         .iter()
-        .map(|t| json!({"id": t.id, "status": t.status, "date": t.date, "participants": t.participants, "tone": t.tone}))
+        .map(
+            |t| json!({"id": t.id, "status": t.status, "date": t.date, "participants": t.participants, "tone": t.tone}),
+        )
         .collect();
     Ok(json!({
         "id": d.id, "title": d.title, "due": rfc3339_in(d.due, tz), "status": d.status,
@@ -119,7 +121,12 @@ pub fn deadlines_page(
         None => None,
     };
     let mut items = store
-        .deadlines_page(filter.tracking, filter.tag.as_deref(), from.as_ref().map(|(t, id)| (*t, id.as_str())), limit + 1)
+        .deadlines_page(
+            filter.tracking,
+            filter.tag.as_deref(),
+            from.as_ref().map(|(t, id)| (*t, id.as_str())),
+            limit + 1,
+        )
         .map_err(CursorOr::Store)?;
     let next = (items.len() > limit).then(|| {
         items.truncate(limit);
@@ -139,7 +146,12 @@ pub enum CursorOr {
 
 /// A page of `items` (already in order) after the one whose key is `cursor`; `key` gives
 /// each item's position, unique and increasing along the list.
-pub fn page_of<T>(items: Vec<T>, cursor: Option<&str>, limit: usize, key: impl Fn(&T) -> String) -> Result<Page<T>, CursorOr> {
+pub fn page_of<T>(
+    items: Vec<T>,
+    cursor: Option<&str>,
+    limit: usize,
+    key: impl Fn(&T) -> String,
+) -> Result<Page<T>, CursorOr> {
     let after = match cursor {
         Some(c) => Some(decode_cursor(c).ok_or(CursorOr::BadCursor)?),
         None => None,
@@ -162,7 +174,7 @@ fn encode_cursor(position: &str) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> Option<String> {
-    if cursor.len() % 2 != 0 || cursor.len() > 2048 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 2048 {
         return None;
     }
     let bytes: Option<Vec<u8>> =

@@ -4,12 +4,15 @@
 #   systemd-analyze     checks systemd/sanctiond.service (tests/systemd.rs)
 #   openssl             makes the test CA for the TLS tests (tests/email.rs)
 #   python3 + aiosmtpd  the real SMTP server the email tests talk to (tests/support/smtp_sink.py)
+#   promtool            checks /metrics (tests/http.rs); Debian's prometheus package
+#   icalendar (pip)     parses /calendar.ics as calendar clients do (tests/http.rs)
 set -eu
 
 missing=""
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3 python3-pip"
+command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
 
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -26,5 +29,10 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     echo "tests/setup.sh: installing aiosmtpd for $(command -v python3)"
     python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 \
         || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd==1.4.6
+fi
+if ! python3 -c 'import icalendar' 2>/dev/null; then
+    echo "tests/setup.sh: installing icalendar for $(command -v python3)"
+    python3 -m pip install --quiet --disable-pip-version-check icalendar==6.1.0 \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages icalendar==6.1.0
 fi
 echo "tests/setup.sh: test dependencies present"

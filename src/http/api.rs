@@ -28,7 +28,9 @@ fn limit(asked: Option<usize>) -> Result<usize, Problem> {
     match asked {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(n) => Err(Problem::new(StatusCode::BAD_REQUEST, format!("limit {n} is out of range: ask for 1 to {MAX_LIMIT}"))),
+        Some(n) => {
+            Err(Problem::new(StatusCode::BAD_REQUEST, format!("limit {n} is out of range: ask for 1 to {MAX_LIMIT}")))
+        }
     }
 }
 
@@ -38,7 +40,10 @@ pub(super) fn tracking(asked: Option<&str>) -> Result<Option<Tracking>, Problem>
         None => Ok(Some(Tracking::Tracked)),
         Some("all") => Ok(None),
         Some(t) => Tracking::parse(t).map(Some).ok_or_else(|| {
-            Problem::new(StatusCode::BAD_REQUEST, format!("tracking {t:?} is not one of tracked, candidate, dismissed, all"))
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                format!("tracking {t:?} is not one of tracked, candidate, dismissed, all"),
+            )
         }),
     }
 }
@@ -47,7 +52,10 @@ fn page(items: Vec<Value>, next: Option<String>) -> Json<Value> {
     Json(json!({ "items": items, "next": next }))
 }
 
-pub async fn deadlines(State(shared): State<AppState>, Query(q): Query<DeadlinesQuery>) -> Result<Json<Value>, Problem> {
+pub async fn deadlines(
+    State(shared): State<AppState>,
+    Query(q): Query<DeadlinesQuery>,
+) -> Result<Json<Value>, Problem> {
     let filter = DeadlineFilter { tracking: tracking(q.tracking.as_deref())?, tag: q.tag };
     let limit = limit(q.limit)?;
     read(&shared, move |store, config, _| {
@@ -108,7 +116,10 @@ pub async fn alerts(State(shared): State<AppState>, Query(q): Query<AlertsQuery>
     let state = match q.state.as_deref() {
         None => None,
         Some(s) => Some(AlertState::parse(s).ok_or_else(|| {
-            Problem::new(StatusCode::BAD_REQUEST, format!("state {s:?} is not one of pending, sending, sent, failed, cancelled"))
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                format!("state {s:?} is not one of pending, sending, sent, failed, cancelled"),
+            )
         })?),
     };
     read(&shared, move |store, _, _| {
@@ -159,12 +170,8 @@ pub fn calendar_text(
     let mut out = Vec::new();
     let mut from: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
     loop {
-        let batch = store.deadlines_page(
-            Some(Tracking::Tracked),
-            tag,
-            from.as_ref().map(|(t, id)| (*t, id.as_str())),
-            1000,
-        )?;
+        let batch =
+            store.deadlines_page(Some(Tracking::Tracked), tag, from.as_ref().map(|(t, id)| (*t, id.as_str())), 1000)?;
         let Some(last) = batch.last() else { break };
         from = Some((last.due, last.id.clone()));
         for d in batch {

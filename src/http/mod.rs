@@ -10,6 +10,8 @@
 mod api;
 mod pages;
 
+pub use api::calendar_text;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -212,11 +214,13 @@ async fn authorize(State(shared): State<AppState>, request: Request, next: Next)
     if presented(request.headers()).is_some_and(|t| same(t.as_bytes(), token.expose().as_bytes())) {
         return next.run(request).await;
     }
-    let browser = request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    let browser =
+        request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
     if browser && request.method() == axum::http::Method::GET {
         return axum::response::Redirect::to("/login").into_response();
     }
-    let mut response = Problem::new(StatusCode::UNAUTHORIZED, "this needs the token: Authorization: Bearer <token>").into_response();
+    let mut response =
+        Problem::new(StatusCode::UNAUTHORIZED, "this needs the token: Authorization: Bearer <token>").into_response();
     response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     response
 }

@@ -87,7 +87,13 @@ fn talk_line(t: &TalkEvent) -> String {
 /// An id as one URL path segment: letters, digits and `-._~` as they are, the rest escaped.
 pub fn path_segment(id: &str) -> String {
     id.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -235,7 +241,10 @@ async fn act(
     tracking: Tracking,
 ) -> Result<Response, Problem> {
     let Some(token) = &shared.token else {
-        return Err(Problem::new(StatusCode::FORBIDDEN, "Track and Dismiss need [http] token_file (or _env, _credential)"));
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "Track and Dismiss need [http] token_file (or _env, _credential)",
+        ));
     };
     if !same(form.csrf.as_bytes(), csrf_token(token).as_bytes()) {
         return Err(Problem::new(StatusCode::FORBIDDEN, "the form is not one of this daemon's pages: reload the page"));

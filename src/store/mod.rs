@@ -239,19 +239,21 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 
-    /// How many deadlines are in each tracking state, and the ledger's size in bytes.
-    pub fn counts(&self) -> Result<(Vec<(String, String, i64)>, i64)> {
+    /// How many deadlines there are in each tracking state and status.
+    pub fn deadline_counts(&self) -> Result<Vec<(String, String, i64)>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT tracking, status, count(*) FROM deadlines GROUP BY tracking, status")
             .map_err(sqlite(&self.path))?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sqlite(&self.path))?;
-        let counts = rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))?;
-        let size: i64 = self
-            .conn
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    /// The ledger's size in bytes (its pages; the WAL aside).
+    pub fn size(&self) -> Result<i64> {
+        self.conn
             .query_row("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", [], |r| r.get(0))
-            .map_err(sqlite(&self.path))?;
-        Ok((counts, size))
+            .map_err(sqlite(&self.path))
     }
 
     /// Ids of all active deadlines due after `after`.

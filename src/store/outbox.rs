@@ -443,8 +443,7 @@ impl Store {
                 "SELECT receiver, min(planned_ms) FROM outbox WHERE state = 'pending' AND attempts > 0 GROUP BY receiver",
             )
             .map_err(sqlite(&self.path))?;
-        let rows =
-            stmt.query_map([], |r| Ok((r.get(0)?, from_ms(r.get(1)?)))).map_err(sqlite(&self.path))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_ms(r.get(1)?)))).map_err(sqlite(&self.path))?;
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 

@@ -6,6 +6,7 @@
 pub mod hooks;
 pub mod http;
 pub mod smtp;
+pub mod web;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
