@@ -60,10 +60,10 @@ pub fn record_send(receiver: &str, outcome: &str, delay: Option<chrono::Duration
     }
 }
 
-/// An article from `source` (`spool`, a feed's name) was stored, or refused.
-pub fn record_article(source: &str, stored: bool) {
+/// `n` articles from `source` (`spool`, a feed's name) were stored, or refused.
+pub fn record_articles(source: &str, stored: bool, n: u64) {
     let result = if stored { "ingested" } else { "rejected" };
-    LIVE.articles.get_or_create(&ArticleLabels { source: source.to_owned(), result: result.to_owned() }).inc();
+    LIVE.articles.get_or_create(&ArticleLabels { source: source.to_owned(), result: result.to_owned() }).inc_by(n);
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

@@ -345,6 +345,7 @@ pub async fn poll(
                         outcome.new_entries = new;
                         report.new_entries = new;
                         report.ingested = ingested;
+                        crate::metrics::record_articles(&feed.name, true, ingested as u64);
                     }
                 },
             }

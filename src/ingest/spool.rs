@@ -788,12 +788,15 @@ fn log_taken(path: &Path, taken: Result<Taken, String>) {
     let file = escaped(path.as_os_str());
     match taken {
         Ok(Taken::Ingested { moved_to, summary }) => {
+            crate::metrics::record_articles("spool", true, 1);
             tracing::info!(%file, done = %escaped(moved_to.as_os_str()), "spool: ingested: {summary}");
         }
         Ok(Taken::Rejected { moved_to, reason }) => {
+            crate::metrics::record_articles("spool", false, 1);
             tracing::warn!(%file, rejected = %escaped(moved_to.as_os_str()), "spool: rejected: {reason}");
         }
         Ok(Taken::LeftInPlace { reason, error }) => {
+            crate::metrics::record_articles("spool", false, 1);
             tracing::warn!(%file, %error, "spool: refused, and cannot be moved to rejected/, so it stays (logged once): {reason}");
         }
         Ok(Taken::Vanished) => {
