@@ -533,7 +533,8 @@ pub fn unreadable_secrets(config: &Config) -> Vec<String> {
             problems.push(e);
         }
     }
-    if let Some(Err(e)) = config.http.as_ref().and_then(|h| h.token.as_ref()).map(|t| read_secret(t, "[http]", "token")) {
+    if let Some(Err(e)) = config.http.as_ref().and_then(|h| h.token.as_ref()).map(|t| read_secret(t, "[http]", "token"))
+    {
         problems.push(e);
     }
     problems

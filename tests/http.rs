@@ -145,6 +145,10 @@ fn every_route_answers_and_the_api_pages_through_what_the_cli_shows() {
         let body = get(port, path, &[]).body;
         assert!(!body.contains("<script>alert"), "{path} runs the title: {body}");
         assert!(body.contains("&lt;script&gt;alert("), "{path}: {body}");
+        assert!(
+            !body.contains('\u{202e}') && body.contains("[U+202E]gnp.exe"),
+            "{path}: the RTL override is shown, not obeyed"
+        );
     }
     assert_eq!(get(port, "/api/v1/deadlines/hostile", &[]).json()["title"], HOSTILE);
 
@@ -319,4 +323,47 @@ fn a_public_address_is_refused_without_a_token() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("0.0.0.0:9177") && stderr.contains("token_file"), "{stderr}");
+}
+
+#[test]
+fn a_real_browser_signs_in_sees_the_countdown_move_and_tracks_a_candidate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let config = config(dir.path(), port, "token_env = \"SANCTIOND_TEST_HTTP_TOKEN\"");
+    let token = "browser-test-token";
+    let _daemon = start(&config, &[("SANCTIOND_TEST_HTTP_TOKEN", token)]);
+    ingest_candidate(dir.path(), &config);
+    // Screenshots are kept as test artifacts.
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(port.to_string())
+        .arg(token)
+        .arg(&shots)
+        .output()
+        .expect("python3 with selenium, chromium and chromium-driver (run tests/setup.sh)");
+    assert!(out.status.success(), "the browser run failed: {}", String::from_utf8_lossy(&out.stderr));
+    let seen: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(seen["asked_to_sign_in"], true);
+    assert_eq!(
+        seen["rows"],
+        serde_json::json!([
+            "Price cap on Russian oil reviewed",
+            HOSTILE.replace('\u{202e}', "[U+202E]"),
+            "General licence for port operations expires"
+        ]),
+        "the tracked deadlines, soonest first, the hostile title as text, its RTL override shown"
+    );
+    let countdown = seen["countdown"].as_array().expect("countdown");
+    assert!(countdown[0].as_str().is_some_and(|t| t.starts_with("in 4d ")), "{countdown:?}");
+    assert_ne!(countdown[0], countdown[1], "the countdown moves");
+    assert_eq!(seen["followed"]["h1"], seen["followed"]["title"]);
+    assert!(seen["followed"]["url"].as_str().is_some_and(|u| u.ends_with("/deadlines/oil-cap")));
+    assert!(seen["tracked"]["page"].as_str().is_some_and(|p| p.contains("tracked · active")), "{seen}");
+    let tracked = get(port, "/api/v1/deadlines?limit=10", &[("Authorization", &format!("Bearer {token}"))]).json();
+    assert_eq!(tracked["items"].as_array().map(Vec::len), Some(4), "the candidate is now tracked");
+    for shot in ["1-status-page.png", "2-deadline-page.png", "3-candidates.png", "4-tracked.png"] {
+        assert!(shots.join(shot).metadata().is_ok_and(|m| m.len() > 1000), "{shot}");
+    }
 }

@@ -6,6 +6,8 @@
 #   python3 + aiosmtpd  the real SMTP server the email tests talk to (tests/support/smtp_sink.py)
 #   promtool            checks /metrics (tests/http.rs); Debian's prometheus package
 #   icalendar (pip)     parses /calendar.ics as calendar clients do (tests/http.rs)
+#   chromium, chromium-driver, selenium (pip)
+#                       a real browser on the status page (tests/http.rs, tests/support/browser.py)
 set -eu
 
 missing=""
@@ -13,6 +15,8 @@ command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3 python3-pip"
 command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
 
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -34,5 +38,10 @@ if ! python3 -c 'import icalendar' 2>/dev/null; then
     echo "tests/setup.sh: installing icalendar for $(command -v python3)"
     python3 -m pip install --quiet --disable-pip-version-check icalendar==6.1.0 \
         || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages icalendar==6.1.0
+fi
+if ! python3 -c 'import selenium' 2>/dev/null; then
+    echo "tests/setup.sh: installing selenium for $(command -v python3)"
+    python3 -m pip install --quiet --disable-pip-version-check selenium==4.27.1 \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages selenium==4.27.1
 fi
 echo "tests/setup.sh: test dependencies present"

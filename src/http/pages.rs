@@ -63,7 +63,7 @@ fn row(store: &crate::store::Store, d: &Deadline, tz: Tz) -> Result<Row, crate::
     Ok(Row {
         id: d.id.clone(),
         href: format!("/deadlines/{}", path_segment(&d.id)),
-        title: d.title.clone(),
+        title: visible(&d.title),
         due_utc: d.due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         due_local: d.due.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string(),
         tags: d.tags.clone(),
@@ -72,6 +72,19 @@ fn row(store: &crate::store::Store, d: &Deadline, tz: Tz) -> Result<Row, crate::
         sources: d.sources.len(),
         latest_talk: latest,
     })
+}
+
+/// Text with its bidirectional controls shown, not obeyed: a title with U+202E cannot make
+/// "gnp.exe" read as "exe.png" on the page.
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {
+                format!("[U+{:04X}]", u32::from(c))
+            }
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn talk_line(t: &TalkEvent) -> String {
