@@ -1,0 +1,158 @@
+//! The HTTP face on a big ledger: 100,000 tracked deadlines and 1,000,000 alerts (quick
+//! mode: 1,000 and 10,000), served by the real daemon. Prints the latency of the API's
+//! first page, the status page and /metrics (median and 95th percentile over sequential
+//! requests), and the API's throughput with 4 clients on keep-alive connections.
+//!
+//! Targets (issue 14): API first page < 20 ms, `/` < 50 ms, `/metrics` < 20 ms, ≥ 2,000
+//! API requests/s on 2 cores.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use sanctiond::config;
+use sanctiond::store::{LEDGER_FILE, Store};
+
+mod common;
+
+const LEADS: [(&str, i64); 10] = [
+    ("30d", 2_592_000),
+    ("14d", 1_209_600),
+    ("7d", 604_800),
+    ("3d", 259_200),
+    ("2d", 172_800),
+    ("1d", 86_400),
+    ("12h", 43_200),
+    ("6h", 21_600),
+    ("1h", 3_600),
+    ("0s", 0),
+];
+
+fn main() {
+    let quick = common::quick();
+    common::announce("http", quick);
+    let (deadlines, rounds, seconds) = if quick { (1_000, 20, 1) } else { (100_000, 200, 5) };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let config_path = dir.path().join("sanctiond.toml");
+    let leads: Vec<String> = LEADS.iter().map(|(t, _)| format!("\"{t}\"")).collect();
+    let text = format!(
+        "[daemon]\nstate_dir = \"{}\"\n[alerts]\nlead_times = [{}]\n[[receiver]]\nname = \"log\"\ntype = \"log\"\n\
+         [http]\nlisten = \"127.0.0.1:{port}\"\n",
+        dir.path().display(),
+        leads.join(", ")
+    );
+    std::fs::write(&config_path, &text).expect("config");
+    let fingerprint = config::parse(&config_path, &text).expect("valid").plan_fingerprint();
+    let started = Instant::now();
+    build_ledger(&dir.path().join(LEDGER_FILE), &fingerprint, deadlines);
+    println!(
+        "ledger: {deadlines} tracked deadlines, {} alerts, built in {:.1?}",
+        deadlines * LEADS.len() as i64,
+        started.elapsed()
+    );
+
+    let daemon = common::Daemon::start(&config_path, &[]);
+    daemon.wait_for_line("status page and API listening", Duration::from_secs(120));
+    for (what, path, target_ms) in
+        [("API first page", "/api/v1/deadlines", 20.0), ("status page", "/", 50.0), ("metrics", "/metrics", 20.0)]
+    {
+        let mut times: Vec<f64> = (0..rounds)
+            .map(|_| {
+                let t = Instant::now();
+                let body = fetch(port, path);
+                assert!(body.len() > 100, "{path}: {body}");
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "GET {path:<20} {what:<15} median {:6.1} ms  p95 {:6.1} ms  (target < {target_ms} ms)",
+            times[times.len() / 2],
+            times[times.len() * 95 / 100]
+        );
+    }
+    let served = throughput(port, "/api/v1/deadlines?limit=10", 4, Duration::from_secs(seconds));
+    println!(
+        "API throughput: {:.0} requests/s with 4 keep-alive clients over {seconds} s (target ≥ 2,000)",
+        served as f64 / seconds as f64
+    );
+    assert!(daemon.lines().iter().all(|l| !l.contains("ERROR")), "{}", daemon.lines().join("\n"));
+}
+
+fn build_ledger(ledger: &Path, fingerprint: &str, deadlines: i64) {
+    let now_ms = Utc::now().timestamp_millis();
+    let mut store = Store::open(ledger).expect("create");
+    // Deadlines a minute apart from 40 days out, so every alert is ahead.
+    let base = now_ms + 40 * 86_400_000;
+    let leads: Vec<String> = LEADS.iter().map(|(t, s)| format!("('{t}', {s})")).collect();
+    let sql = format!(
+        "PRAGMA cache_size = -200000;
+         BEGIN;
+         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last})
+         INSERT INTO deadlines (id, title, due_ms, status, origin, tags, lead_times, match_phrases, revision,
+                                created_ms, updated_ms, tracking, config_due_ms, subject)
+         SELECT printf('d%07d', i), 'Deadline number ' || i, {base} + i * 60000, 'active', 'article',
+                CASE WHEN i % 10 = 0 THEN '[\"oil\"]' ELSE '[\"bench\"]' END,
+                NULL, '[]', 1, {now_ms}, {now_ms}, 'tracked', NULL, 'deadline number ' || i FROM n;
+         INSERT INTO revisions (deadline_id, revision, due_ms, recorded_ms, source)
+         SELECT id, 1, due_ms, {now_ms}, 'bench' FROM deadlines;
+         INSERT INTO outbox (kind, key, receiver, recipient, deadline_id, revision, lead_seconds, lead, planned_ms,
+                             state, late, next_attempt_ms)
+         SELECT 'alert', d.id || '/1/' || l.column2, 'log', '', d.id, 1, l.column2, l.column1,
+                d.due_ms - l.column2 * 1000, 'pending', NULL, d.due_ms - l.column2 * 1000
+         FROM deadlines d CROSS JOIN (VALUES {leads}) l;
+         COMMIT;",
+        last = deadlines - 1,
+        leads = leads.join(", ")
+    );
+    store.connection().execute_batch(&sql).expect("bulk load");
+    store.set_meta("plan_fingerprint", fingerprint).expect("meta");
+}
+
+/// One GET on a fresh connection; the body.
+fn fetch(port: u16, path: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("write");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    assert!(out.starts_with("HTTP/1.1 200"), "{path}: {}", out.lines().next().unwrap_or(""));
+    out
+}
+
+/// Requests served in `span` by `clients` threads, each on one keep-alive connection.
+fn throughput(port: u16, path: &str, clients: usize, span: Duration) -> usize {
+    let threads: Vec<_> = (0..clients)
+        .map(|_| {
+            let path = path.to_owned();
+            std::thread::spawn(move || {
+                let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut writer = stream;
+                let end = Instant::now() + span;
+                let mut served = 0;
+                while Instant::now() < end {
+                    write!(writer, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("write");
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        reader.read_line(&mut line).expect("read");
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                            length = v.trim().parse().expect("length");
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).expect("body");
+                    served += 1;
+                }
+                served
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().expect("client")).sum()
+}
