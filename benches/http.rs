@@ -115,7 +115,8 @@ fn build_ledger(ledger: &Path, fingerprint: &str, deadlines: i64) {
 /// One GET on a fresh connection; the body.
 fn fetch(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("write");
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
+        .expect("write");
     let mut out = String::new();
     s.read_to_string(&mut out).expect("read");
     assert!(out.starts_with("HTTP/1.1 200"), "{path}: {}", out.lines().next().unwrap_or(""));
@@ -129,12 +130,15 @@ fn throughput(port: u16, path: &str, clients: usize, span: Duration) -> usize {
             let path = path.to_owned();
             std::thread::spawn(move || {
                 let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                stream.set_nodelay(true).expect("nodelay");
+                let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
                 let mut reader = BufReader::new(stream.try_clone().expect("clone"));
                 let mut writer = stream;
                 let end = Instant::now() + span;
                 let mut served = 0;
                 while Instant::now() < end {
-                    write!(writer, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("write");
+                    // One write per request: a request in pieces waits on Nagle and delayed ACKs.
+                    writer.write_all(request.as_bytes()).expect("write");
                     let mut length = 0usize;
                     loop {
                         let mut line = String::new();

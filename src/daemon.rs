@@ -214,6 +214,8 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
                 store: Arc::clone(&store),
                 changed: Arc::clone(&changed),
                 clock: Arc::clone(&clock),
+                reading: Mutex::new(None),
+                readers: Mutex::new(Vec::new()),
             });
             let address = listener.local_addr().map_or_else(|_| h.listen.to_string(), |a| a.to_string());
             tracing::info!(url = %format!("http://{address}/"), "status page and API listening");

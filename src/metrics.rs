@@ -83,8 +83,46 @@ struct FeedLabel {
     feed: String,
 }
 
-/// The OpenMetrics text of everything: the live counters and the ledger as it is now.
-pub fn render(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<String, StoreError> {
+/// What the metrics read from the ledger: counted in one pass, kept for a short while by
+/// the HTTP side so that a scrape never waits on a million-row count.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LedgerReading {
+    outbox: Vec<(String, String, i64)>,
+    deadlines: Vec<(String, String, i64)>,
+    size: i64,
+    next_message: Option<DateTime<Utc>>,
+    /// Per feed: name, failures, last success and last poll (Unix seconds, 0 for never).
+    feeds: Vec<(String, i64, f64, f64)>,
+}
+
+/// Reads the ledger's side of the metrics.
+pub fn read_ledger(store: &Store, config: &Config) -> Result<LedgerReading, StoreError> {
+    let rows = store.feeds()?;
+    let seconds = |t: Option<DateTime<Utc>>| t.map_or(0.0, |t| t.timestamp_millis() as f64 / 1000.0);
+    let feeds = config
+        .feeds
+        .iter()
+        .map(|feed| {
+            let row = rows.iter().find(|r| r.name == feed.name);
+            (
+                feed.name.clone(),
+                row.map_or(0, |r| r.failures),
+                seconds(row.and_then(|r| r.last_success)),
+                seconds(row.and_then(|r| r.last_poll)),
+            )
+        })
+        .collect();
+    Ok(LedgerReading {
+        outbox: store.outbox_counts()?,
+        deadlines: store.deadline_counts()?,
+        size: store.size()?,
+        next_message: store.next_unsettled()?,
+        feeds,
+    })
+}
+
+/// The OpenMetrics text of everything: the live counters and `ledger` as read at its time.
+pub fn render(ledger: &LedgerReading, now: DateTime<Utc>) -> String {
     let mut registry = Registry::with_prefix("sanctiond");
     registry.register("sends", "Messages handed to a receiver, by outcome", LIVE.sends.clone());
     registry.register(
@@ -95,38 +133,30 @@ pub fn render(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Stri
     registry.register("articles", "Articles taken in or refused, by source", LIVE.articles.clone());
 
     let outbox = Family::<OutboxLabels, Gauge>::default();
-    for (kind, state, n) in store.outbox_counts()? {
-        outbox.get_or_create(&OutboxLabels { kind, state }).set(n);
+    for (kind, state, n) in &ledger.outbox {
+        outbox.get_or_create(&OutboxLabels { kind: kind.clone(), state: state.clone() }).set(*n);
     }
     registry.register("outbox_rows", "Outbox rows by kind and state", outbox);
-
     let deadlines = Family::<DeadlineLabels, Gauge>::default();
-    for (tracking, status, n) in store.deadline_counts()? {
-        deadlines.get_or_create(&DeadlineLabels { tracking, status }).set(n);
+    for (tracking, status, n) in &ledger.deadlines {
+        deadlines.get_or_create(&DeadlineLabels { tracking: tracking.clone(), status: status.clone() }).set(*n);
     }
     registry.register("deadlines", "Deadlines in the ledger by tracking state and status", deadlines);
-    let ledger = Gauge::<i64>::default();
-    ledger.set(store.size()?);
-    registry.register("ledger_bytes", "Size of the ledger file", ledger);
-
+    let size = Gauge::<i64>::default();
+    size.set(ledger.size);
+    registry.register("ledger_bytes", "Size of the ledger file", size);
     let next = Gauge::<f64, AtomicU64>::default();
-    match store.next_unsettled()? {
-        Some(at) => next.set(((at - now).num_milliseconds() as f64 / 1000.0).max(0.0)),
-        None => next.set(f64::NAN),
-    };
+    next.set(ledger.next_message.map_or(f64::NAN, |at| ((at - now).num_milliseconds() as f64 / 1000.0).max(0.0)));
     registry.register("next_message_seconds", "Seconds until the next message is due (NaN when none is)", next);
 
     let failures = Family::<FeedLabel, Gauge>::default();
     let last_success = Family::<FeedLabel, Gauge<f64, AtomicU64>>::default();
     let last_poll = Family::<FeedLabel, Gauge<f64, AtomicU64>>::default();
-    let rows = store.feeds()?;
-    for feed in &config.feeds {
-        let label = FeedLabel { feed: feed.name.clone() };
-        let row = rows.iter().find(|r| r.name == feed.name);
-        failures.get_or_create(&label).set(row.map_or(0, |r| r.failures));
-        let seconds = |t: Option<DateTime<Utc>>| t.map_or(0.0, |t| t.timestamp_millis() as f64 / 1000.0);
-        last_success.get_or_create(&label).set(seconds(row.and_then(|r| r.last_success)));
-        last_poll.get_or_create(&label).set(seconds(row.and_then(|r| r.last_poll)));
+    for (name, fails, success, poll) in &ledger.feeds {
+        let label = FeedLabel { feed: name.clone() };
+        failures.get_or_create(&label).set(*fails);
+        last_success.get_or_create(&label).set(*success);
+        last_poll.get_or_create(&label).set(*poll);
     }
     registry.register("feed_failures", "Failed polls of a feed since its last success", failures);
     registry.register("feed_last_success_timestamp_seconds", "When a feed was last read", last_success);
@@ -135,7 +165,7 @@ pub fn render(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Stri
     let mut out = String::new();
     // Writing to a String cannot fail.
     let _ = encode(&mut out, &registry);
-    Ok(out)
+    out
 }
 
 /// The same metrics in Prometheus' classic text format (0.0.4), for scrapers and tools

@@ -188,7 +188,11 @@ pub fn calendar_text(
 
 /// OpenMetrics for a scraper that asks for it (Prometheus does), else the classic text format.
 pub async fn metrics(State(shared): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
-    let text = read(&shared, |store, config, now| Ok(crate::metrics::render(store, config, now)?)).await?;
+    let reading = match shared.ledger_reading() {
+        Some(r) => r,
+        None => super::refresh_reading(&shared).await?,
+    };
+    let text = crate::metrics::render(&reading, shared.clock.now());
     let open = headers
         .get(header::ACCEPT)
         .and_then(|a| a.to_str().ok())

@@ -12,7 +12,6 @@ mod pages;
 
 pub use api::calendar_text;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,6 +23,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt as _;
 use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, watch};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -48,6 +48,29 @@ pub struct Shared {
     /// Woken after a write, so the timer plans at once.
     pub changed: Arc<Notify>,
     pub clock: Arc<dyn Clock>,
+    /// The ledger's side of `/metrics`, read every [`METRICS_EVERY`] in the background.
+    pub reading: Mutex<Option<Arc<crate::metrics::LedgerReading>>>,
+    /// Read-only ledger connections kept between requests (at most [`READERS`]).
+    pub readers: Mutex<Vec<Store>>,
+}
+
+/// How many read-only ledger connections are kept open between requests.
+pub const READERS: usize = 4;
+
+/// How often the ledger's counts behind `/metrics` are read again.
+pub const METRICS_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
+impl Shared {
+    fn ledger_reading(&self) -> Option<Arc<crate::metrics::LedgerReading>> {
+        self.reading.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+}
+
+/// Reads the ledger's counts now and keeps them for `/metrics`.
+async fn refresh_reading(shared: &AppState) -> Result<Arc<crate::metrics::LedgerReading>, Problem> {
+    let reading = Arc::new(read(shared, |store, config, _| Ok(crate::metrics::read_ledger(store, config)?)).await?);
+    *shared.reading.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&reading));
+    Ok(reading)
 }
 
 impl std::fmt::Debug for Shared {
@@ -95,8 +118,24 @@ pub async fn serve(
     shared: AppState,
     mut stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let app = router(shared).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    // The counts behind /metrics are read in the background, not by the scrape.
+    let refresher = {
+        let (shared, mut stop) = (Arc::clone(&shared), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                let _ = refresh_reading(&shared).await;
+                tokio::select! {
+                    () = tokio::time::sleep(METRICS_EVERY) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        })
+    };
+    // Answers go out at once, not after the peer's delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let served = axum::serve(listener, router(shared))
         .with_graceful_shutdown(async move {
             while !*stop.borrow() {
                 if stop.changed().await.is_err() {
@@ -104,7 +143,9 @@ pub async fn serve(
                 }
             }
         })
-        .await
+        .await;
+    refresher.abort();
+    served
 }
 
 /// Runs `f` on a blocking thread with the ledger opened read-only.
@@ -112,12 +153,22 @@ async fn read<T: Send + 'static>(
     shared: &AppState,
     f: impl FnOnce(&Store, &Config, DateTime<Utc>) -> Result<T, Problem> + Send + 'static,
 ) -> Result<T, Problem> {
-    let ledger = shared.ledger.clone();
     let config = Arc::clone(&shared.config.borrow());
     let now = shared.clock.now();
+    let shared = Arc::clone(shared);
     tokio::task::spawn_blocking(move || {
-        let store = Store::open_read_only(&ledger)?;
-        f(&store, &config, now)
+        // A kept connection if there is one; the lock is held only to take or return it.
+        let kept = shared.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        let store = match kept {
+            Some(s) => s,
+            None => Store::open_read_only(&shared.ledger)?,
+        };
+        let result = f(&store, &config, now);
+        let mut readers = shared.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if readers.len() < READERS {
+            readers.push(store);
+        }
+        result
     })
     .await
     .map_err(|_| Problem::internal("a ledger read stopped"))?
