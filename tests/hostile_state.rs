@@ -101,7 +101,7 @@ fn a_read_only_spool_is_one_fault_and_alerts_still_go_out() {
     assert!(during.iter().any(|l| l.contains("cannot take files now") && l.contains("Read-only")), "{during:#?}");
     // Writable again: every file goes through, and the log says the fault cleared.
     drop(read_only);
-    wait_until(Duration::from_secs(15), || {
+    wait_until(Duration::from_secs(40), || {
         (std::fs::read_dir(spool.join("done")).map(|d| d.count()).unwrap_or(0) == 20).then_some(())
     })
     .expect("every file done once the spool is writable");
