@@ -337,6 +337,11 @@ async fn reload(
                         if new.spool.as_ref().map(|s| &s.dir) != config_tx.borrow().spool.as_ref().map(|s| &s.dir) {
                             tracing::warn!("[spool] changed: the spool follows the new directory after a restart");
                         }
+                        if new.http != config_tx.borrow().http {
+                            tracing::warn!(
+                                "[http] changed: the status page and API keep their address and token until a restart"
+                            );
+                        }
                         let _ = notifiers_tx.send(Arc::new(notifiers));
                         let _ = config_tx.send(Arc::clone(&new));
                         changed.notify_one();
