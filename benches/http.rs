@@ -3,8 +3,11 @@
 //! first page, the status page and /metrics (median and 95th percentile over sequential
 //! requests), and the API's throughput with 4 clients on keep-alive connections.
 //!
+//! Then the alert timer's lateness (sent − planned, as the ledger records it) for one alert
+//! due while the daemon is idle and one due while the API is hammered.
+//!
 //! Targets (issue 14): API first page < 20 ms, `/` < 50 ms, `/metrics` < 20 ms, ≥ 2,000
-//! API requests/s on 2 cores.
+//! API requests/s on 2 cores, the timer's lateness unchanged while the page is hammered.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -38,13 +41,17 @@ fn main() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let config_path = dir.path().join("sanctiond.toml");
     let leads: Vec<String> = LEADS.iter().map(|(t, _)| format!("\"{t}\"")).collect();
-    let text = format!(
-        "[daemon]\nstate_dir = \"{}\"\n[alerts]\nlead_times = [{}]\n[[receiver]]\nname = \"log\"\ntype = \"log\"\n\
-         [http]\nlisten = \"127.0.0.1:{port}\"\n",
-        dir.path().display(),
-        leads.join(", ")
-    );
-    std::fs::write(&config_path, &text).expect("config");
+    let write = |extra: &str| {
+        let text = format!(
+            "[daemon]\nstate_dir = \"{}\"\n[alerts]\nlead_times = [{}]\n[[receiver]]\nname = \"log\"\ntype = \"log\"\n\
+             [http]\nlisten = \"127.0.0.1:{port}\"\n{extra}",
+            dir.path().display(),
+            leads.join(", ")
+        );
+        std::fs::write(&config_path, &text).expect("config");
+        text
+    };
+    let text = write("");
     let fingerprint = config::parse(&config_path, &text).expect("valid").plan_fingerprint();
     let started = Instant::now();
     build_ledger(&dir.path().join(LEDGER_FILE), &fingerprint, deadlines);
@@ -74,10 +81,38 @@ fn main() {
             times[times.len() * 95 / 100]
         );
     }
+    // Two alerts: one due while the daemon idles, one due in the middle of the hammering.
+    let t0 = Utc::now();
+    let idle_due = t0 + chrono::Duration::seconds(2);
+    let busy_due = t0 + chrono::Duration::seconds(4 + seconds as i64 / 2);
+    let declared = |id: &str, due: chrono::DateTime<Utc>| {
+        format!(
+            "[[deadline]]\nid = \"{id}\"\ntitle = \"{id}\"\ndue = \"{}\"\nlead_times = [\"0s\"]\n",
+            common::rfc3339(due)
+        )
+    };
+    write(&format!("{}{}", declared("bench-idle", idle_due), declared("bench-busy", busy_due)));
+    std::process::Command::new("kill").args(["-HUP", &daemon.pid().to_string()]).status().expect("kill -HUP");
+    daemon.wait_for_line("config reloaded", Duration::from_secs(60));
+    std::thread::sleep((idle_due + chrono::Duration::seconds(1) - Utc::now()).to_std().unwrap_or_default());
     let served = throughput(port, "/api/v1/deadlines?limit=10", 4, Duration::from_secs(seconds));
     println!(
         "API throughput: {:.0} requests/s with 4 keep-alive clients over {seconds} s (target ≥ 2,000)",
         served as f64 / seconds as f64
+    );
+    let alerts = common::alerts_json(&config_path);
+    let late = |id: &str| {
+        let a = alerts.iter().find(|a| a["deadline"] == id).unwrap_or_else(|| panic!("no alert for {id}"));
+        let at = |k: &str| {
+            chrono::DateTime::parse_from_rfc3339(a[k].as_str().unwrap_or_else(|| panic!("{id} {k}: {a}")))
+                .expect("time")
+        };
+        (at("sent") - at("planned")).num_microseconds().unwrap_or(0) as f64 / 1e3
+    };
+    println!(
+        "alert timer lateness: {:.1} ms idle, {:.1} ms while the API is hammered (sent − planned)",
+        late("bench-idle"),
+        late("bench-busy")
     );
     assert!(daemon.lines().iter().all(|l| !l.contains("ERROR")), "{}", daemon.lines().join("\n"));
 }

@@ -1,0 +1,196 @@
+//! The read commands: deadlines, talks, feeds and alerts as tables or JSON (the JSON
+//! objects come from `crate::views`, shared with the HTTP API).
+
+use super::*;
+
+pub(super) fn show_time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M:%S %Z").to_string()
+}
+
+pub(super) fn print_deadlines(
+    config: &Config,
+    store: &Store,
+    format: Format,
+    which: Option<Tracking>,
+) -> anyhow::Result<()> {
+    let tz = config.daemon.timezone;
+    let mut deadlines = store.deadlines()?;
+    deadlines.retain(|d| which.is_none_or(|t| d.tracking == t));
+    match format {
+        Format::Json => {
+            let out = deadlines.iter().map(|d| views::deadline(store, d, tz)).collect::<Result<Vec<_>, _>>()?;
+            say!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Format::Human => {
+            let rows: Vec<Vec<String>> = deadlines
+                .iter()
+                .map(|d| {
+                    let talks = store.talks(Some(&d.id), usize::MAX).map_or(0, |t| t.len());
+                    vec![
+                        d.id.clone(),
+                        show_time(d.due, tz),
+                        if d.tracking == Tracking::Tracked { d.status.as_str() } else { d.tracking.as_str() }
+                            .to_owned(),
+                        d.revision.to_string(),
+                        d.sources.len().to_string(),
+                        talks.to_string(),
+                        d.title.clone(),
+                    ]
+                })
+                .collect();
+            say_raw!("{}", table(&["ID", "DUE", "STATUS", "REV", "SOURCES", "TALKS", "TITLE"], &rows));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn print_talks(talks: &[TalkEvent], format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => say!("{}", serde_json::to_string_pretty(&talks.iter().map(views::talk).collect::<Vec<_>>())?),
+        Format::Human => {
+            let rows: Vec<Vec<String>> = talks
+                .iter()
+                .map(|t| {
+                    let reporters: Vec<&str> = t.sources.iter().filter_map(|s| s.reported_by.as_deref()).collect();
+                    vec![
+                        t.id.to_string(),
+                        t.date.clone().unwrap_or_else(|| "-".to_owned()),
+                        t.status.clone(),
+                        t.participants.join(" & "),
+                        t.place.clone().unwrap_or_else(|| "-".to_owned()),
+                        t.tone.join(", "),
+                        format!("{} ({})", t.sources.len(), reporters.join(", ")),
+                        t.deadlines.join(", "),
+                    ]
+                })
+                .collect();
+            say_raw!(
+                "{}",
+                table(&["ID", "DATE", "STATUS", "PARTICIPANTS", "PLACE", "TONE", "SOURCES", "DEADLINES"], &rows)
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn print_feeds(config: &Config, store: &Store, format: Format) -> anyhow::Result<()> {
+    let tz = config.daemon.timezone;
+    let out = views::feeds(config, store, Utc::now())?;
+    match format {
+        Format::Json => say!("{}", serde_json::to_string_pretty(&out)?),
+        Format::Human => {
+            let when = |v: &serde_json::Value| {
+                v.as_str()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .map_or_else(|| "-".to_owned(), |t| show_time(t.with_timezone(&Utc), tz))
+            };
+            let rows: Vec<Vec<String>> = out
+                .iter()
+                .map(|f| {
+                    let mut state = if f["gone"] == true {
+                        "gone"
+                    } else if f["stale"] == true {
+                        "stale"
+                    } else {
+                        "ok"
+                    }
+                    .to_owned();
+                    if f["last_poll"].is_null() {
+                        state = "new".to_owned();
+                    }
+                    vec![
+                        f["name"].as_str().unwrap_or("").to_owned(),
+                        state,
+                        when(&f["last_success"]),
+                        f["entries_seen"].to_string(),
+                        when(&f["next_poll"]),
+                        f["last_error"].as_str().unwrap_or("-").to_owned(),
+                    ]
+                })
+                .collect();
+            say_raw!("{}", table(&["FEED", "STATE", "LAST SUCCESS", "ENTRIES", "NEXT POLL", "LAST ERROR"], &rows));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            let out: Vec<_> = alerts.iter().map(views::alert).collect();
+            say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Human => {
+            let rows: Vec<Vec<String>> = alerts
+                .iter()
+                .map(|a| {
+                    let note = a
+                        .last_error
+                        .as_deref()
+                        .or(a.cancel_reason.as_deref())
+                        .map(crate::notify::render::one_line)
+                        .unwrap_or_default();
+                    let note = match note.char_indices().nth(80) {
+                        Some((cut, _)) => format!("{}…", &note[..cut]),
+                        None => note,
+                    };
+                    let to = if a.recipient.is_empty() {
+                        a.key.receiver.clone()
+                    } else {
+                        format!("{} <{}>", a.key.receiver, a.recipient)
+                    };
+                    vec![
+                        a.kind.as_str().to_owned(),
+                        views::alert_about(a),
+                        a.lead.clone(),
+                        to,
+                        millis(a.planned),
+                        a.state.as_str().to_owned(),
+                        if a.late { "late".to_owned() } else { String::new() },
+                        a.attempts.to_string(),
+                        a.sent.map(millis).unwrap_or_default(),
+                        note,
+                    ]
+                })
+                .collect();
+            say_raw!(
+                "{}",
+                table(
+                    &[
+                        "KIND",
+                        "ABOUT",
+                        "LEAD",
+                        "RECEIVER",
+                        "PLANNED",
+                        "STATE",
+                        "LATE",
+                        "TRIES",
+                        "SENT",
+                        "ERROR / REASON"
+                    ],
+                    &rows
+                )
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let parts: Vec<String> = cells.zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+    };
+    line(&mut header.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out
+}
