@@ -22,23 +22,36 @@ pub fn millis(t: DateTime<Utc>) -> String {
 
 /// A deadline with its revisions and the talks linked to it.
 pub fn deadline(store: &Store, d: &Deadline, tz: Tz) -> Result<Value, StoreError> {
-    let revisions: Vec<Value> = store
-        .revisions(&d.id)?
+    Ok(deadlines(store, std::slice::from_ref(d), tz)?.pop().unwrap_or(Value::Null))
+}
+
+/// Deadlines with their revisions and talks, read in two queries for all of them.
+pub fn deadlines(store: &Store, list: &[Deadline], tz: Tz) -> Result<Vec<Value>, StoreError> {
+    let ids: Vec<&str> = list.iter().map(|d| d.id.as_str()).collect();
+    let mut revisions = store.revisions_of(&ids)?;
+    let mut talks = store.talk_briefs_of(&ids)?;
+    Ok(list
         .iter()
-        .map(|r| json!({"revision": r.revision, "due": rfc3339_in(r.due, tz), "recorded": millis(r.recorded), "source": r.source}))
-        .collect();
-    let talks: Vec<Value> = store
-        .talks(Some(&d.id), usize::MAX)?
-        .iter()
-        .map(
-            |t| json!({"id": t.id, "status": t.status, "date": t.date, "participants": t.participants, "tone": t.tone}),
-        )
-        .collect();
-    Ok(json!({
-        "id": d.id, "title": d.title, "due": rfc3339_in(d.due, tz), "status": d.status,
-        "sources": d.sources, "revisions": revisions, "tags": d.tags, "lead_times": d.lead_times,
-        "tracking": d.tracking, "talks": talks,
-    }))
+        .map(|d| {
+            let revisions: Vec<Value> = revisions
+                .remove(&d.id)
+                .unwrap_or_default()
+                .iter()
+                .map(|r| json!({"revision": r.revision, "due": rfc3339_in(r.due, tz), "recorded": millis(r.recorded), "source": r.source}))
+                .collect();
+            let talks: Vec<Value> = talks
+                .remove(&d.id)
+                .unwrap_or_default()
+                .iter()
+                .map(|t| json!({"id": t.id, "status": t.status, "date": t.date, "participants": t.participants, "tone": t.tone}))
+                .collect();
+            json!({
+                "id": d.id, "title": d.title, "due": rfc3339_in(d.due, tz), "status": d.status,
+                "sources": d.sources, "revisions": revisions, "tags": d.tags, "lead_times": d.lead_times,
+                "tracking": d.tracking, "talks": talks,
+            })
+        })
+        .collect())
 }
 
 /// A talk event, every report of it included.

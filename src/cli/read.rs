@@ -18,7 +18,7 @@ pub(super) fn print_deadlines(
     deadlines.retain(|d| which.is_none_or(|t| d.tracking == t));
     match format {
         Format::Json => {
-            let out = deadlines.iter().map(|d| views::deadline(store, d, tz)).collect::<Result<Vec<_>, _>>()?;
+            let out = views::deadlines(store, &deadlines, tz)?;
             say!("{}", serde_json::to_string_pretty(&out)?);
         }
         Format::Human => {

@@ -60,12 +60,7 @@ pub async fn deadlines(
     let limit = limit(q.limit)?;
     read(&shared, move |store, config, _| {
         let page = views::deadlines_page(store, &filter, q.cursor.as_deref(), limit)?;
-        let items = page
-            .items
-            .iter()
-            .map(|d| views::deadline(store, d, config.daemon.timezone))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(page_of(items, page.next))
+        Ok(page_of(views::deadlines(store, &page.items, config.daemon.timezone)?, page.next))
     })
     .await
 }

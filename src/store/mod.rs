@@ -56,6 +56,16 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// A talk as a deadline's listing shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TalkBrief {
+    pub id: i64,
+    pub status: String,
+    pub date: Option<String>,
+    pub participants: Vec<String>,
+    pub tone: Vec<String>,
+}
+
 /// What syncing the declared deadlines changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SyncReport {
@@ -237,6 +247,71 @@ impl Store {
             .query_map(params![tracking.map(Tracking::as_str), tag, from_ms, from_id, limit], deadline_from_row)
             .map_err(sqlite(&self.path))?;
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
+    /// The revisions of each of `ids`, in one query: what a page of deadlines shows.
+    pub fn revisions_of(&self, ids: &[&str]) -> Result<HashMap<String, Vec<Revision>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT deadline_id, revision, due_ms, recorded_ms, source FROM revisions \
+                 WHERE deadline_id IN (SELECT value FROM json_each(?1)) ORDER BY deadline_id, revision",
+            )
+            .map_err(sqlite(&self.path))?;
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+        let mut out: HashMap<String, Vec<Revision>> = HashMap::new();
+        let rows = stmt
+            .query_map([list], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Revision {
+                        revision: r.get(1)?,
+                        due: from_ms(r.get(2)?),
+                        recorded: from_ms(r.get(3)?),
+                        source: r.get(4)?,
+                    },
+                ))
+            })
+            .map_err(sqlite(&self.path))?;
+        for row in rows {
+            let (id, revision) = row.map_err(sqlite(&self.path))?;
+            out.entry(id).or_default().push(revision);
+        }
+        Ok(out)
+    }
+
+    /// The talks linked to each of `ids`, latest first, in one query: id, status, day,
+    /// participants and tone, as a deadline's JSON lists them.
+    pub fn talk_briefs_of(&self, ids: &[&str]) -> Result<HashMap<String, Vec<TalkBrief>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT td.deadline_id, t.id, t.status, t.day, t.participants, t.tone FROM talk_deadlines td \
+                 JOIN talks t ON t.id = td.talk_id WHERE td.deadline_id IN (SELECT value FROM json_each(?1)) \
+                 ORDER BY td.deadline_id, coalesce(t.day, strftime('%Y-%m-%d', t.first_seen_ms / 1000, 'unixepoch')) DESC, t.id DESC",
+            )
+            .map_err(sqlite(&self.path))?;
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+        let mut out: HashMap<String, Vec<TalkBrief>> = HashMap::new();
+        let rows = stmt
+            .query_map([list], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    TalkBrief {
+                        id: r.get(1)?,
+                        status: r.get(2)?,
+                        date: r.get(3)?,
+                        participants: from_json(&r.get::<_, String>(4)?),
+                        tone: from_json(&r.get::<_, String>(5)?),
+                    },
+                ))
+            })
+            .map_err(sqlite(&self.path))?;
+        for row in rows {
+            let (id, brief) = row.map_err(sqlite(&self.path))?;
+            out.entry(id).or_default().push(brief);
+        }
+        Ok(out)
     }
 
     /// How many deadlines there are in each tracking state and status.
