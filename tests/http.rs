@@ -152,6 +152,33 @@ fn every_route_answers_and_the_api_pages_through_what_the_cli_shows() {
     }
     assert_eq!(get(port, "/api/v1/deadlines/hostile", &[]).json()["title"], HOSTILE);
 
+    // An article whose own title is hostile: it names the source of what it reported.
+    let published = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    let due = (Utc::now() + chrono::Duration::days(30)).format("%B %-d, %Y");
+    let file = dir.path().join("hostile.txt");
+    std::fs::write(
+        &file,
+        format!(
+            "Title: <img src=x onerror=alert(1)> \"Quoted\" \u{202e}fdp.exe\nPublished: {published}\n\n\
+             The shipping regulator set a deadline of {due} for comments on tanker insurance.\n\
+             Finance ministers Wang and Lavrov met in Beijing on Monday.\n"
+        ),
+    )
+    .expect("write");
+    let out = sanctiond().arg("--config").arg(&config).arg("ingest").arg(&file).output().expect("ingest");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tanker = get(port, "/api/v1/deadlines?tracking=candidate", &[]).json()["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|d| d["sources"].to_string().contains("fdp.exe")).cloned())
+        .expect("the tanker candidate");
+    let id = tanker["id"].as_str().expect("id");
+    for path in [format!("/deadlines/{id}"), "/talks".to_owned(), "/candidates".to_owned()] {
+        let body = get(port, &path, &[]).body;
+        assert!(!body.contains("<img src=x"), "{path} renders the article's title as markup: {body}");
+        assert!(!body.contains('\u{202e}'), "{path} obeys the RTL override");
+    }
+    assert!(get(port, &format!("/deadlines/{id}"), &[]).body.contains("&lt;img src=x onerror=alert(1)&gt;"));
+
     // The API's objects are the CLI's, a page at a time.
     let cli = cli_json(&config, &["deadlines", "--all"]);
     let mut seen = Vec::new();
@@ -171,7 +198,7 @@ fn every_route_answers_and_the_api_pages_through_what_the_cli_shows() {
     let tagged = get(port, "/api/v1/deadlines?tag=oil", &[]).json();
     assert_eq!(tagged["items"].as_array().map(Vec::len), Some(1));
     let candidates = get(port, "/api/v1/deadlines?tracking=candidate", &[]).json();
-    assert_eq!(candidates["items"].as_array().map(Vec::len), Some(1), "{candidates}");
+    assert_eq!(candidates["items"].as_array().map(Vec::len), Some(2), "the cod and tanker candidates: {candidates}");
     for bad in ["/api/v1/deadlines?cursor=zz", "/api/v1/deadlines?limit=0", "/api/v1/deadlines?tracking=maybe"] {
         let r = get(port, bad, &[]);
         assert_eq!(r.status, 400, "{bad}");

@@ -88,13 +88,13 @@ pub fn visible(text: &str) -> String {
 }
 
 fn talk_line(t: &TalkEvent) -> String {
-    format!(
+    visible(&format!(
         "{} {}: {}{}",
         t.status,
         t.date.as_deref().unwrap_or("(undated)"),
         t.participants.join(" & "),
         t.place.as_deref().map(|p| format!(" in {p}")).unwrap_or_default()
-    )
+    ))
 }
 
 /// An id as one URL path segment: letters, digits and `-._~` as they are, the rest escaped.
@@ -144,7 +144,7 @@ pub async fn deadline(State(shared): State<AppState>, Path(id): Path<String>) ->
             .map(|r| {
                 context! {
                     revision => r.revision, due => r.due.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string(),
-                    recorded => views::millis(r.recorded), source => r.source,
+                    recorded => views::millis(r.recorded), source => visible(&r.source),
                 }
             })
             .collect();
@@ -154,7 +154,10 @@ pub async fn deadline(State(shared): State<AppState>, Path(id): Path<String>) ->
             .map(|e| {
                 // Only web links become links: a `javascript:` URL in an article stays text.
                 let href = e.url.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-                context! { sentence => e.sentence, source => e.source, href => href, published => views::millis(e.published) }
+                context! {
+                    sentence => visible(&e.sentence), source => visible(&e.source), href => href,
+                    published => views::millis(e.published),
+                }
             })
             .collect();
         let talks: Vec<String> = store.talks(Some(&d.id), 50)?.iter().map(talk_line).collect();
@@ -192,11 +195,13 @@ pub async fn talks(State(shared): State<AppState>, Query(q): Query<TalksQuery>) 
         Ok(talks
             .into_iter()
             .map(|t| {
+                let all = |list: &[String]| list.iter().map(|x| visible(x)).collect::<Vec<_>>();
                 let sources: Vec<_> =
-                    t.sources.iter().map(|s| s.reported_by.clone().unwrap_or_else(|| s.article.clone())).collect();
+                    t.sources.iter().map(|s| visible(s.reported_by.as_deref().unwrap_or(&s.article))).collect();
                 context! {
-                    date => t.date, status => t.status, participants => t.participants, place => t.place,
-                    tone => t.tone, sources => sources, deadlines => t.deadlines,
+                    date => t.date, status => t.status, participants => all(&t.participants),
+                    place => t.place.as_deref().map(visible), tone => all(&t.tone), sources => sources,
+                    deadlines => t.deadlines,
                 }
             })
             .collect::<Vec<_>>())
