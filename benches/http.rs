@@ -63,9 +63,12 @@ fn main() {
 
     let daemon = common::Daemon::start(&config_path, &[]);
     daemon.wait_for_line("status page and API listening", Duration::from_secs(120));
-    for (what, path, target_ms) in
-        [("API first page", "/api/v1/deadlines", 20.0), ("status page", "/", 50.0), ("metrics", "/metrics", 20.0)]
-    {
+    for (what, path, target_ms) in [
+        ("API first page", "/api/v1/deadlines", 20.0),
+        ("alerts page", "/api/v1/alerts", 20.0),
+        ("status page", "/", 50.0),
+        ("metrics", "/metrics", 20.0),
+    ] {
         let mut times: Vec<f64> = (0..rounds)
             .map(|_| {
                 let t = Instant::now();

@@ -148,6 +148,31 @@ pub fn deadlines_page(
     Ok(Page { items, next: next.flatten() })
 }
 
+/// A page of outbox rows in planned order, after the one `cursor` names.
+pub fn alerts_page(
+    store: &Store,
+    deadline: Option<&str>,
+    state: Option<AlertState>,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<Page<Alert>, CursorOr> {
+    let from = match cursor {
+        Some(c) => {
+            let text = decode_cursor(c).ok_or(CursorOr::BadCursor)?;
+            let (ms, id) = text.split_once('\u{1f}').ok_or(CursorOr::BadCursor)?;
+            let at = ms.parse().ok().and_then(DateTime::from_timestamp_millis).ok_or(CursorOr::BadCursor)?;
+            Some((at, id.parse().map_err(|_| CursorOr::BadCursor)?))
+        }
+        None => None,
+    };
+    let mut items = store.alerts_page(deadline, state, from, limit + 1)?;
+    let next = (items.len() > limit).then(|| {
+        items.truncate(limit);
+        items.last().map(|a| encode_cursor(&format!("{}\u{1f}{}", a.planned.timestamp_millis(), a.id)))
+    });
+    Ok(Page { items, next: next.flatten() })
+}
+
 /// A list read failed: the ledger, or a cursor this list never gave.
 #[derive(Debug, thiserror::Error)]
 pub enum CursorOr {

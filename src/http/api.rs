@@ -118,11 +118,7 @@ pub async fn alerts(State(shared): State<AppState>, Query(q): Query<AlertsQuery>
         })?),
     };
     read(&shared, move |store, _, _| {
-        let mut alerts = store.alerts(q.deadline.as_deref())?;
-        if let Some(state) = state {
-            alerts.retain(|a| a.state == state);
-        }
-        let page = views::page_of(alerts, q.cursor.as_deref(), limit, |a| a.id.to_string())?;
+        let page = views::alerts_page(store, q.deadline.as_deref(), state, q.cursor.as_deref(), limit)?;
         Ok(page_of(page.items.iter().map(views::alert).collect(), page.next))
     })
     .await

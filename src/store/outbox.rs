@@ -342,6 +342,30 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
     }
 
+    /// One page of outbox rows in planned order after `from` (planned time, row id),
+    /// optionally of one deadline or in one state: what the API lists.
+    pub fn alerts_page(
+        &self,
+        deadline: Option<&str>,
+        state: Option<AlertState>,
+        from: Option<(DateTime<Utc>, i64)>,
+        limit: usize,
+    ) -> Result<Vec<Alert>> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM outbox o WHERE (?1 IS NULL OR o.deadline_id = ?1) AND (?2 IS NULL OR o.state = ?2) \
+             AND (o.planned_ms, o.id) > (?3, ?4) ORDER BY o.planned_ms, o.id LIMIT ?5"
+        );
+        let (from_ms, from_id) = from.map_or((i64::MIN, i64::MIN), |(t, id)| (t.timestamp_millis(), id));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let rows = stmt
+            .query_map(params![deadline, state.map(AlertState::as_str), from_ms, from_id, limit], |r| {
+                row_from(r).map(|c| c.row)
+            })
+            .map_err(sqlite(&self.path))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+    }
+
     /// The first alert of `deadline` to `receiver`, which later ones reply to so that a mail
     /// client threads them.
     pub fn thread_root(&self, deadline: &str, receiver: &str) -> Result<Option<AlertKey>> {
