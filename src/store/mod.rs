@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_articles.sql"),
     include_str!("migrations/0005_feeds.sql"),
     include_str!("migrations/0006_outbox.sql"),
+    include_str!("migrations/0007_outbox_listing.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
