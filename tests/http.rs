@@ -313,6 +313,9 @@ fn a_token_guards_every_request_and_the_page_tracks_a_candidate_with_it() {
     let cookie = login.header("set-cookie").expect("cookie").split(';').next().expect("pair").to_owned();
     assert!(login.header("set-cookie").is_some_and(|c| c.contains("HttpOnly") && c.contains("SameSite=Strict")));
     assert_eq!(get(port, "/", &[("Cookie", cookie.as_str())]).status, 200);
+    assert!(!cookie.contains(token), "the cookie is not the token itself: {cookie}");
+    let forged = format!("sanctiond_token={token}");
+    assert_eq!(get(port, "/api/v1/deadlines", &[("Cookie", forged.as_str())]).status, 401, "the token as a cookie");
     let wrong =
         request(port, "POST", "/login", &[("Content-Type", "application/x-www-form-urlencoded")], b"token=nope");
     assert_eq!(wrong.status, 401);

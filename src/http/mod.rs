@@ -262,7 +262,10 @@ async fn authorize(State(shared): State<AppState>, request: Request, next: Next)
     if path == "/healthz" || path == "/login" || path.starts_with("/static/") {
         return next.run(request).await;
     }
-    if presented(request.headers()).is_some_and(|t| same(t.as_bytes(), token.expose().as_bytes())) {
+    let (bearer, cookie) = presented(request.headers());
+    let by_header = bearer.is_some_and(|t| same(t.as_bytes(), token.expose().as_bytes()));
+    let by_cookie = cookie.is_some_and(|c| same(c.as_bytes(), session_value(token).as_bytes()));
+    if by_header || by_cookie {
         return next.run(request).await;
     }
     let browser =
@@ -276,17 +279,27 @@ async fn authorize(State(shared): State<AppState>, request: Request, next: Next)
     response
 }
 
-/// The token a request carries, as a bearer header or the login cookie.
-fn presented(headers: &HeaderMap) -> Option<String> {
-    if let Some(v) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
-        && let Some(t) = v.strip_prefix("Bearer ")
-    {
-        return Some(t.trim().to_owned());
-    }
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (name, value) = c.trim().split_once('=')?;
-        (name == TOKEN_COOKIE).then(|| value.to_owned())
-    })
+/// What a request carries: a bearer token, and the sign-in cookie.
+fn presented(headers: &HeaderMap) -> (Option<String>, Option<String>) {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    let cookie =
+        headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+            |c| {
+                let (name, value) = c.trim().split_once('=')?;
+                (name == TOKEN_COOKIE).then(|| value.to_owned())
+            },
+        );
+    (bearer, cookie)
+}
+
+/// What the sign-in cookie holds: derived from the token, so the cookie is not the secret
+/// itself, and changes when the token does.
+fn session_value(token: &Secret) -> String {
+    crate::ingest::sha256_hex(format!("sanctiond session\u{0}{}", token.expose()).as_bytes())
 }
 
 /// Compares secrets in time that does not depend on where they differ.

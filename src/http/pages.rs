@@ -12,7 +12,7 @@ use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, Value, context};
 use serde::{Deserialize, Serialize};
 
-use super::{AppState, Problem, TOKEN_COOKIE, csrf_token, read, same};
+use super::{AppState, Problem, TOKEN_COOKIE, csrf_token, read, same, session_value};
 use crate::model::{Deadline, TalkEvent, Tracking};
 use crate::views::{self, DeadlineFilter};
 
@@ -311,7 +311,7 @@ pub async fn login(State(shared): State<AppState>, Form(form): Form<LoginForm>) 
         let page = render("login.html", context! { failed => true })?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     }
-    let cookie = format!("{TOKEN_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", token.expose());
+    let cookie = format!("{TOKEN_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", session_value(token));
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }
 
