@@ -353,6 +353,12 @@ fn a_public_address_is_refused_without_a_token() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("0.0.0.0:9177") && stderr.contains("token_file"), "{stderr}");
+    // On loopback it is fine, and check-config says where the page will be.
+    let config = write_config(dir.path(), "[http]\nlisten = \"127.0.0.1:9177\"\n");
+    let out = sanctiond().arg("--config").arg(&config).arg("check-config").output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("http:      http://127.0.0.1:9177/ (no token: this machine only)"), "{stdout}");
 }
 
 #[test]

@@ -28,6 +28,10 @@ pub(super) fn check_config(path: &Path) -> anyhow::Result<()> {
     if let Some(spool) = &config.spool {
         say!("  spool:     {} (scan every {:?}, settle {:?})", spool.dir.display(), spool.scan_interval, spool.settle);
     }
+    if let Some(h) = &config.http {
+        let guard = if h.token.is_some() { "every request needs the token" } else { "no token: this machine only" };
+        say!("  http:      http://{}/ ({guard})", h.listen);
+    }
     // The places the daemon writes, looked at now: a fault here is what its log would say.
     let state = daemon::ledger_path(&config).parent().map(Path::to_owned);
     for problem in daemon::storage_problems(state.as_deref(), config.spool.as_ref().map(|s| s.dir.as_path())) {
