@@ -6,7 +6,9 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
 
-use crate::model::{Deadline, Lead, TalkEvent};
+use crate::config::Config;
+use crate::model::{Deadline, DeadlineStatus, Lead, TalkEvent, Tracking};
+use crate::store::{Store, StoreError};
 
 /// What one deadline's event shows besides the deadline itself.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +27,35 @@ pub fn calendar(deadlines: &[(Deadline, Extras)], default_leads: &[Lead], tz: Tz
         cal.push(event(d, extras, default_leads, tz, now));
     }
     cal.done().to_string()
+}
+
+/// The calendar of the ledger's tracked deadlines (with `tag`, only those): what
+/// `/calendar.ics` serves and `sanctiond export ics` prints; `base` makes each event link
+/// to its page.
+pub fn from_ledger(
+    store: &Store,
+    config: &Config,
+    tag: Option<&str>,
+    base: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let mut out = Vec::new();
+    let mut from: Option<(DateTime<Utc>, String)> = None;
+    loop {
+        let batch =
+            store.deadlines_page(Some(Tracking::Tracked), tag, from.as_ref().map(|(t, id)| (*t, id.as_str())), 1000)?;
+        let Some(last) = batch.last() else { break };
+        from = Some((last.due, last.id.clone()));
+        for d in batch {
+            if d.status != DeadlineStatus::Active {
+                continue;
+            }
+            let talks = store.talks(Some(&d.id), 3)?;
+            let url = base.map(|b| format!("{b}/deadlines/{}", crate::views::path_segment(&d.id)));
+            out.push((d, Extras { talks, url }));
+        }
+    }
+    Ok(calendar(&out, &config.alerts.lead_times, config.daemon.timezone, now))
 }
 
 fn event(d: &Deadline, extras: &Extras, default_leads: &[Lead], tz: Tz, now: DateTime<Utc>) -> Event {
@@ -70,13 +101,8 @@ fn description(d: &Deadline, extras: &Extras) -> String {
         text.push_str(&d.sources.join(", "));
     }
     for t in extras.talks.iter().take(3) {
-        text.push_str(&format!(
-            "\nTalks {} {}: {}{}",
-            t.status,
-            t.date.as_deref().unwrap_or("(undated)"),
-            t.participants.join(" & "),
-            t.place.as_deref().map(|p| format!(" in {p}")).unwrap_or_default()
-        ));
+        text.push_str("\nTalks ");
+        text.push_str(&crate::views::talk_line(t));
     }
     text
 }

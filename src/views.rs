@@ -59,6 +59,30 @@ pub fn talk(t: &TalkEvent) -> Value {
     serde_json::to_value(t).unwrap_or(Value::Null)
 }
 
+/// A talk in one line: "held 2025-08-06: Steve Witkoff & Vladimir Putin in Moscow".
+pub fn talk_line(t: &TalkEvent) -> String {
+    format!(
+        "{} {}: {}{}",
+        t.status,
+        t.date.as_deref().unwrap_or("(undated)"),
+        t.participants.join(" & "),
+        t.place.as_deref().map(|p| format!(" in {p}")).unwrap_or_default()
+    )
+}
+
+/// An id as one URL path segment: letters, digits and `-._~` as they are, the rest escaped.
+pub fn path_segment(id: &str) -> String {
+    id.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// What an outbox row is about: its deadline for an alert, else its label.
 pub fn alert_about(a: &Alert) -> String {
     if a.kind == MessageKind::Alert { a.key.deadline.clone() } else { a.label() }

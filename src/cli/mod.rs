@@ -285,7 +285,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let config = config::load(&path)?;
             let store = open_ledger(&config)?;
             let base = config.http.as_ref().map(|h| format!("http://{}", h.listen));
-            let text = crate::http::calendar_text(&store, &config, tag.as_deref(), base.as_deref(), Utc::now())?;
+            let text = crate::ics::from_ledger(&store, &config, tag.as_deref(), base.as_deref(), Utc::now())?;
             say_raw!("{text}");
             Ok(())
         }

@@ -544,13 +544,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
             if rel == "this past" {
                 let value = match unit.as_str() {
                     "spring" | "summer" | "fall" | "autumn" | "winter" => {
-                        let starts = match unit.as_str() {
-                            "spring" => 3,
-                            "summer" => 6,
-                            "fall" | "autumn" => 9,
-                            _ => 12,
-                        };
-                        let year = if starts <= dct.month() { dct.year() } else { dct.year() - 1 };
+                        let year = if season_start(&unit) <= dct.month() { dct.year() } else { dct.year() - 1 };
                         format!("{year:04}-{}", season_code(&unit))
                     }
                     _ => period(&unit, -1, dct)?,
@@ -857,12 +851,7 @@ fn anaphoric(c: &regex::Captures<'_>, text: &str, start: usize, end: usize, cx: 
         return timex(TimexType::Date, format!("{}-W{:02}-WE", w.year(), w.week()));
     }
     if let Some(season) = g("season") {
-        let starts = match season.as_str() {
-            "spring" => 3,
-            "summer" => 6,
-            "fall" | "autumn" => 9,
-            _ => 12,
-        };
+        let starts = season_start(&season);
         let year = match direction(text, start, end) {
             Direction::Past if starts > cx.dct.month() => cx.dct.year() - 1,
             Direction::Future if starts + 2 < cx.dct.month() => cx.dct.year() + 1,
@@ -1169,6 +1158,16 @@ fn tod_code(text: &str) -> &'static str {
         "afternoon" => "AF",
         "evening" => "EV",
         _ => "NI",
+    }
+}
+
+/// The month a season begins in (meteorological, northern hemisphere).
+fn season_start(text: &str) -> u32 {
+    match text.to_ascii_lowercase().as_str() {
+        "spring" => 3,
+        "summer" => 6,
+        "fall" | "autumn" => 9,
+        _ => 12,
     }
 }
 

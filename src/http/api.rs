@@ -48,7 +48,8 @@ pub(super) fn tracking(asked: Option<&str>) -> Result<Option<Tracking>, Problem>
     }
 }
 
-fn page(items: Vec<Value>, next: Option<String>) -> Json<Value> {
+/// A page of a list as the API answers it.
+fn listing(items: Vec<Value>, next: Option<String>) -> Json<Value> {
     Json(json!({ "items": items, "next": next }))
 }
 
@@ -60,13 +61,9 @@ pub async fn deadlines(
     let limit = limit(q.limit)?;
     read(&shared, move |store, config, _| {
         let page = views::deadlines_page(store, &filter, q.cursor.as_deref(), limit)?;
-        Ok(page_of(views::deadlines(store, &page.items, config.daemon.timezone)?, page.next))
+        Ok(listing(views::deadlines(store, &page.items, config.daemon.timezone)?, page.next))
     })
     .await
-}
-
-fn page_of(items: Vec<Value>, next: Option<String>) -> Json<Value> {
-    page(items, next)
 }
 
 pub async fn deadline(State(shared): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
@@ -93,7 +90,7 @@ pub async fn talks(State(shared): State<AppState>, Query(q): Query<TalksQuery>) 
             talks.retain(|t| super::pages::involves(t, actor));
         }
         let page = views::page_of(talks, q.cursor.as_deref(), limit, |t| t.id.to_string())?;
-        Ok(page_of(page.items.iter().map(views::talk).collect(), page.next))
+        Ok(listing(page.items.iter().map(views::talk).collect(), page.next))
     })
     .await
 }
@@ -119,7 +116,7 @@ pub async fn alerts(State(shared): State<AppState>, Query(q): Query<AlertsQuery>
     };
     read(&shared, move |store, _, _| {
         let page = views::alerts_page(store, q.deadline.as_deref(), state, q.cursor.as_deref(), limit)?;
-        Ok(page_of(page.items.iter().map(views::alert).collect(), page.next))
+        Ok(listing(page.items.iter().map(views::alert).collect(), page.next))
     })
     .await
 }
@@ -143,38 +140,10 @@ pub async fn calendar(
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned);
     let text = read(&shared, move |store, config, now| {
         let base = host.or_else(|| config.http.as_ref().map(|h| h.listen.to_string())).map(|h| format!("http://{h}"));
-        Ok(calendar_text(store, config, q.tag.as_deref(), base.as_deref(), now)?)
+        Ok(crate::ics::from_ledger(store, config, q.tag.as_deref(), base.as_deref(), now)?)
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], text).into_response())
-}
-
-/// The ICS text of the tracked deadlines (with `tag`, only those), shared with
-/// `sanctiond export ics`.
-pub fn calendar_text(
-    store: &crate::store::Store,
-    config: &crate::config::Config,
-    tag: Option<&str>,
-    base: Option<&str>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<String, crate::store::StoreError> {
-    let mut out = Vec::new();
-    let mut from: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
-    loop {
-        let batch =
-            store.deadlines_page(Some(Tracking::Tracked), tag, from.as_ref().map(|(t, id)| (*t, id.as_str())), 1000)?;
-        let Some(last) = batch.last() else { break };
-        from = Some((last.due, last.id.clone()));
-        for d in batch {
-            if d.status != crate::model::DeadlineStatus::Active {
-                continue;
-            }
-            let talks = store.talks(Some(&d.id), 3)?;
-            let url = base.map(|b| format!("{b}/deadlines/{}", super::pages::path_segment(&d.id)));
-            out.push((d, crate::ics::Extras { talks, url }));
-        }
-    }
-    Ok(crate::ics::calendar(&out, &config.alerts.lead_times, config.daemon.timezone, now))
 }
 
 /// OpenMetrics for a scraper that asks for it (Prometheus does), else the classic text format.

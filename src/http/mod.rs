@@ -10,8 +10,6 @@
 mod api;
 mod pages;
 
-pub use api::calendar_text;
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};

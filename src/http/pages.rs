@@ -59,10 +59,10 @@ struct Row {
 }
 
 fn row(store: &crate::store::Store, d: &Deadline, tz: Tz) -> Result<Row, crate::store::StoreError> {
-    let latest = store.talks(Some(&d.id), 1)?.into_iter().next().map(|t| talk_line(&t));
+    let latest = store.talks(Some(&d.id), 1)?.into_iter().next().map(|t| visible(&views::talk_line(&t)));
     Ok(Row {
         id: d.id.clone(),
-        href: format!("/deadlines/{}", path_segment(&d.id)),
+        href: format!("/deadlines/{}", views::path_segment(&d.id)),
         title: visible(&d.title),
         due_utc: d.due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         due_local: d.due.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string(),
@@ -83,29 +83,6 @@ pub fn visible(text: &str) -> String {
                 format!("[U+{:04X}]", u32::from(c))
             }
             c => c.to_string(),
-        })
-        .collect()
-}
-
-fn talk_line(t: &TalkEvent) -> String {
-    visible(&format!(
-        "{} {}: {}{}",
-        t.status,
-        t.date.as_deref().unwrap_or("(undated)"),
-        t.participants.join(" & "),
-        t.place.as_deref().map(|p| format!(" in {p}")).unwrap_or_default()
-    ))
-}
-
-/// An id as one URL path segment: letters, digits and `-._~` as they are, the rest escaped.
-pub fn path_segment(id: &str) -> String {
-    id.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
         })
         .collect()
 }
@@ -160,7 +137,7 @@ pub async fn deadline(State(shared): State<AppState>, Path(id): Path<String>) ->
                 }
             })
             .collect();
-        let talks: Vec<String> = store.talks(Some(&d.id), 50)?.iter().map(talk_line).collect();
+        let talks: Vec<String> = store.talks(Some(&d.id), 50)?.iter().map(|t| visible(&views::talk_line(t))).collect();
         let alerts: Vec<_> = store
             .alerts(Some(&d.id))?
             .iter()
@@ -289,7 +266,7 @@ async fn act(
         Ok(_) => {
             shared.changed.notify_one();
             tracing::info!(deadline = %id, tracking = tracking.as_str(), "set from the status page");
-            Ok(Redirect::to(&format!("/deadlines/{}", path_segment(&id))).into_response())
+            Ok(Redirect::to(&format!("/deadlines/{}", views::path_segment(&id))).into_response())
         }
         Err(message) => Err(Problem::new(StatusCode::BAD_REQUEST, message)),
     }
