@@ -123,30 +123,9 @@ fn main() {
 fn build_ledger(ledger: &Path, fingerprint: &str, deadlines: i64) {
     let now_ms = Utc::now().timestamp_millis();
     let mut store = Store::open(ledger).expect("create");
-    // Deadlines a minute apart from 40 days out, so every alert is ahead.
-    let base = now_ms + 40 * 86_400_000;
-    let leads: Vec<String> = LEADS.iter().map(|(t, s)| format!("('{t}', {s})")).collect();
-    let sql = format!(
-        "PRAGMA cache_size = -200000;
-         BEGIN;
-         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last})
-         INSERT INTO deadlines (id, title, due_ms, status, origin, tags, lead_times, match_phrases, revision,
-                                created_ms, updated_ms, tracking, config_due_ms, subject)
-         SELECT printf('d%07d', i), 'Deadline number ' || i, {base} + i * 60000, 'active', 'article',
-                CASE WHEN i % 10 = 0 THEN '[\"oil\"]' ELSE '[\"bench\"]' END,
-                NULL, '[]', 1, {now_ms}, {now_ms}, 'tracked', NULL, 'deadline number ' || i FROM n;
-         INSERT INTO revisions (deadline_id, revision, due_ms, recorded_ms, source)
-         SELECT id, 1, due_ms, {now_ms}, 'bench' FROM deadlines;
-         INSERT INTO outbox (kind, key, receiver, recipient, deadline_id, revision, lead_seconds, lead, planned_ms,
-                             state, late, next_attempt_ms)
-         SELECT 'alert', d.id || '/1/' || l.column2, 'log', '', d.id, 1, l.column2, l.column1,
-                d.due_ms - l.column2 * 1000, 'pending', NULL, d.due_ms - l.column2 * 1000
-         FROM deadlines d CROSS JOIN (VALUES {leads}) l;
-         COMMIT;",
-        last = deadlines - 1,
-        leads = leads.join(", ")
-    );
-    store.connection().execute_batch(&sql).expect("bulk load");
+    // Deadlines a minute apart from 40 days out, so every alert is ahead; one in ten tagged "oil".
+    let tags = "CASE WHEN i % 10 = 0 THEN '[\"oil\"]' ELSE '[\"bench\"]' END";
+    common::bulk_load(&mut store, deadlines, &LEADS, now_ms + 40 * 86_400_000, now_ms, tags);
     store.set_meta("plan_fingerprint", fingerprint).expect("meta");
 }
 

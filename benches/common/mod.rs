@@ -335,3 +335,39 @@ pub fn cpu_ticks(pid: u32) -> u64 {
     let num = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
     num(11) + num(12)
 }
+
+/// Loads `deadlines` tracked deadlines one minute apart from `base_ms`, each with one
+/// revision and a pending alert per lead in `leads` (text, seconds), straight into the
+/// ledger: the same rows planning would write, a million in seconds. Ids are zero-padded so
+/// that rows arrive in key order and the indexes grow at their end. `tags_sql` is the SQL
+/// expression (over the row number `i`) of each deadline's JSON tags.
+pub fn bulk_load(
+    store: &mut sanctiond::store::Store,
+    deadlines: i64,
+    leads: &[(&str, i64)],
+    base_ms: i64,
+    now_ms: i64,
+    tags_sql: &str,
+) {
+    let leads: Vec<String> = leads.iter().map(|(t, s)| format!("('{t}', {s})")).collect();
+    let sql = format!(
+        "PRAGMA cache_size = -1000000;
+         BEGIN;
+         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last})
+         INSERT INTO deadlines (id, title, due_ms, status, origin, tags, lead_times, match_phrases, revision,
+                                created_ms, updated_ms, tracking, config_due_ms, subject)
+         SELECT printf('d%07d', i), 'Deadline number ' || i, {base_ms} + i * 60000, 'active', 'article', {tags_sql},
+                NULL, '[]', 1, {now_ms}, {now_ms}, 'tracked', NULL, 'deadline number ' || i FROM n;
+         INSERT INTO revisions (deadline_id, revision, due_ms, recorded_ms, source)
+         SELECT id, 1, due_ms, {now_ms}, 'bench' FROM deadlines;
+         INSERT INTO outbox (kind, key, receiver, recipient, deadline_id, revision, lead_seconds, lead, planned_ms,
+                             state, late, next_attempt_ms)
+         SELECT 'alert', d.id || '/1/' || l.column2, 'log', '', d.id, 1, l.column2, l.column1,
+                d.due_ms - l.column2 * 1000, 'pending', NULL, d.due_ms - l.column2 * 1000
+         FROM deadlines d CROSS JOIN (VALUES {leads}) l;
+         COMMIT;",
+        last = deadlines - 1,
+        leads = leads.join(", ")
+    );
+    store.connection().execute_batch(&sql).expect("bulk load");
+}
