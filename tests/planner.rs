@@ -341,7 +341,7 @@ fn an_alert_left_sending_by_a_crash_is_sent_on_restart() {
     let mut store = Store::open(&h.dir.path().join("ledger.sqlite3")).expect("open");
     store
         .connection()
-        .execute("UPDATE outbox SET state = 'sending', late = 0, claimed_ms = planned_ms WHERE lead = '3d'", [])
+        .execute("UPDATE outbox SET state = 'sending', late = 0, claimed_ms = planned_ms WHERE lead = '3d'", ())
         .expect("update");
     drop(store);
     h.restart(BASIC, t("2025-08-05T12:00:02Z"));
@@ -479,7 +479,7 @@ fn a_row_is_checked_against_its_deadlines_revision_just_before_it_is_sent() {
     // Another writer moved the deadline in the ledger without replanning (a crash between).
     h.s()
         .connection()
-        .execute("UPDATE deadlines SET revision = revision + 1, due_ms = due_ms + 86400000 WHERE id = 'ru'", [])
+        .execute("UPDATE deadlines SET revision = revision + 1, due_ms = due_ms + 86400000 WHERE id = 'ru'", ())
         .expect("move");
     assert!(h.tick(t("2025-08-05T12:00:00Z")).is_empty(), "an alert of an old revision is not sent");
     let rows = h.s().alerts(Some("ru")).expect("alerts");

@@ -1,10 +1,10 @@
 //! Feed state in the ledger: the URL after permanent redirects, conditional-GET
 //! validators, errors and backoff, staleness, and the entries already seen.
 
+use super::db::{self, OptionalExtension, Row, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Fact, Result, Store, from_ms, sqlite};
+use super::{Fact, Result, Store, db_err, from_ms};
 
 /// One feed as the ledger knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +45,8 @@ pub struct FeedPoll {
 const FEED_COLUMNS: &str = "name, configured_url, url, etag, last_modified, last_poll_ms, last_success_ms, \
      last_new_entry_ms, last_error, failures, not_before_ms, entries_seen, stale, gone, created_ms";
 
-fn feed_from_row(r: &Row<'_>) -> rusqlite::Result<FeedRow> {
-    let time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> { Ok(r.get::<_, Option<i64>>(i)?.map(from_ms)) };
+fn feed_from_row(r: &Row<'_>) -> db::Result<FeedRow> {
+    let time = |i: usize| -> db::Result<Option<DateTime<Utc>>> { Ok(r.get::<Option<i64>>(i)?.map(from_ms)) };
     Ok(FeedRow {
         name: r.get(0)?,
         configured_url: r.get(1)?,
@@ -71,22 +71,22 @@ impl Store {
         self.conn
             .query_row(&format!("SELECT {FEED_COLUMNS} FROM feeds WHERE name = ?1"), [name], feed_from_row)
             .optional()
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     pub fn feeds(&self) -> Result<Vec<FeedRow>> {
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY name"))
-            .map_err(sqlite(&self.path))?;
-        let rows = stmt.query_map([], feed_from_row).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        let rows = stmt.query_map((), feed_from_row).map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// Makes sure the feed has a row. When the config gives it a new URL, the stored URL,
     /// validators, errors and backoff start over.
     pub fn register_feed(&mut self, name: &str, configured_url: &str, now: DateTime<Utc>) -> Result<FeedRow> {
-        (|| -> rusqlite::Result<()> {
+        (|| -> db::Result<()> {
             self.conn.execute(
                 "INSERT INTO feeds (name, configured_url, url, created_ms) VALUES (?1, ?2, ?2, ?3) ON CONFLICT (name) DO NOTHING",
                 params![name, configured_url, now.timestamp_millis()],
@@ -98,7 +98,7 @@ impl Store {
             )?;
             Ok(())
         })()
-        .map_err(sqlite(&self.path))?;
+        .map_err(db_err(&self.path))?;
         self.feed(name)?.ok_or_else(|| super::StoreError::Missing(self.path.clone()))
     }
 
@@ -126,7 +126,7 @@ impl Store {
                 ],
             )
             .map(drop)
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     /// Whether the feed's entry `key` was seen before.
@@ -134,7 +134,7 @@ impl Store {
         self.conn
             .prepare_cached("SELECT 1 FROM feed_entries WHERE feed = ?1 AND key = ?2")
             .and_then(|mut s| s.exists(params![feed, key]))
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     pub fn add_entry(&mut self, feed: &str, key: &str, article: Option<i64>, now: DateTime<Utc>) -> Result<()> {
@@ -144,7 +144,7 @@ impl Store {
             )
             .and_then(|mut s| s.execute(params![feed, key, article, now.timestamp_millis()]))
             .map(drop)
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     /// Marks the feed stale (or recovered) and writes the notice about it to `targets`,
@@ -158,12 +158,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        (|| -> rusqlite::Result<()> {
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
+        (|| -> db::Result<()> {
             tx.execute("UPDATE feeds SET stale = ?2 WHERE name = ?1", params![name, stale])?;
             super::outbox::add_notice(&tx, targets, &[fact], now.timestamp_millis())
         })()
-        .map_err(sqlite(&path))?;
-        tx.commit().map_err(sqlite(&path))
+        .map_err(db_err(&path))?;
+        tx.commit().map_err(db_err(&path))
     }
 }

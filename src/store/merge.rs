@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 
+use super::db::{self, OptionalExtension, Transaction, params};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::outbox::{add_notice, apply_plan_in};
-use super::{DEADLINE_SELECT, PlanCounts, Result, Store, deadline_from_row, from_json, from_ms, sqlite, to_json};
+use super::{DEADLINE_SELECT, PlanCounts, Result, Store, db_err, deadline_from_row, from_json, from_ms, to_json};
 use crate::model::{
     Deadline, DeadlineStatus, PlannedAlert, Talk, TalkEvent, TalkSource, Target, Tracking, content_words, overlap,
     subject_of,
@@ -169,9 +169,9 @@ impl Store {
     /// Merges one extracted article into the ledger (see the module docs).
     pub fn ingest(&mut self, article: &ArticleIn, policy: &dyn Policy, now: DateTime<Utc>) -> Result<IngestReport> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        let report = ingest_in(&tx, article, policy, now.timestamp_millis()).map_err(sqlite(&path))?;
-        tx.commit().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
+        let report = ingest_in(&tx, article, policy, now.timestamp_millis()).map_err(db_err(&path))?;
+        tx.commit().map_err(db_err(&path))?;
         Ok(report)
     }
 
@@ -185,11 +185,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<PlanCounts, String>> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
         let origin: Option<String> = tx
             .query_row("SELECT origin FROM deadlines WHERE id = ?1", [id], |r| r.get(0))
             .optional()
-            .map_err(sqlite(&path))?;
+            .map_err(db_err(&path))?;
         match origin.as_deref() {
             None => return Ok(Err(format!("no deadline {id:?} in the ledger (see sanctiond deadlines --candidates)"))),
             Some("config") if tracking != Tracking::Tracked => {
@@ -200,16 +200,16 @@ impl Store {
             Some(_) => {}
         }
         let mut counts = PlanCounts::default();
-        (|| -> rusqlite::Result<()> {
+        (|| -> db::Result<()> {
             tx.execute(
                 "UPDATE deadlines SET tracking = ?2, updated_ms = ?3 WHERE id = ?1",
                 params![id, tracking.as_str(), now.timestamp_millis()],
             )?;
-            let deadline = load(&tx, id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+            let deadline = load(&tx, id)?.ok_or(db::Error::NoRows)?;
             apply_plan_in(&tx, &deadline, &policy.plan(&deadline), now.timestamp_millis(), &mut counts)
         })()
-        .map_err(sqlite(&path))?;
-        tx.commit().map_err(sqlite(&path))?;
+        .map_err(db_err(&path))?;
+        tx.commit().map_err(db_err(&path))?;
         Ok(Ok(counts))
     }
 
@@ -232,7 +232,7 @@ impl Store {
                 params![name, planned.timestamp_millis()],
                 |r| r.get(0),
             )
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         Ok(ms.map(from_ms))
     }
 
@@ -244,7 +244,7 @@ impl Store {
     ) -> Result<Vec<TalkEvent>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let since = since.map(|t| t.timestamp_millis());
-        (|| -> rusqlite::Result<Vec<TalkEvent>> {
+        (|| -> db::Result<Vec<TalkEvent>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT t.id, t.participants, t.actors, t.status, t.day, t.place, t.tone, t.first_seen_ms FROM talks t \
                  WHERE (?1 IS NULL OR t.id IN (SELECT talk_id FROM talk_deadlines WHERE deadline_id = ?1)) \
@@ -255,18 +255,18 @@ impl Store {
                 .query_map(params![deadline, limit, since], |r| {
                     Ok(TalkEvent {
                         id: r.get(0)?,
-                        participants: from_json(&r.get::<_, String>(1)?),
-                        actors: from_json(&r.get::<_, String>(2)?),
+                        participants: from_json(&r.get::<String>(1)?),
+                        actors: from_json(&r.get::<String>(2)?),
                         status: r.get(3)?,
                         date: r.get(4)?,
                         place: r.get(5)?,
-                        tone: from_json(&r.get::<_, String>(6)?),
+                        tone: from_json(&r.get::<String>(6)?),
                         sources: Vec::new(),
                         deadlines: Vec::new(),
                         first_seen: from_ms(r.get(7)?),
                     })
                 })?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<db::Result<_>>()?;
             let mut sources = self.conn.prepare_cached(
                 "SELECT a.source, a.title, a.origin, s.reported_by, s.evidence FROM talk_sources s \
                  JOIN articles a ON a.id = s.article_id WHERE s.talk_id = ?1 ORDER BY a.published_ms, a.id",
@@ -277,17 +277,17 @@ impl Store {
                 t.sources = sources
                     .query_map([t.id], |r| {
                         Ok(TalkSource {
-                            article: label_of(r.get(0)?, r.get(1)?, &r.get::<_, String>(2)?),
+                            article: label_of(r.get(0)?, r.get(1)?, &r.get::<String>(2)?),
                             reported_by: r.get(3)?,
                             evidence: r.get(4)?,
                         })
                     })?
-                    .collect::<rusqlite::Result<_>>()?;
-                t.deadlines = links.query_map([t.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                    .collect::<db::Result<_>>()?;
+                t.deadlines = links.query_map([t.id], |r| r.get(0))?.collect::<db::Result<_>>()?;
             }
             Ok(talks)
         })()
-        .map_err(sqlite(&self.path))
+        .map_err(db_err(&self.path))
     }
 
     /// The facts of one notice.
@@ -296,7 +296,7 @@ impl Store {
             .conn
             .query_row("SELECT facts FROM notices WHERE id = ?1", [id], |r| r.get(0))
             .optional()
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         Ok(facts.and_then(|f| serde_json::from_str(&f).ok()).unwrap_or_default())
     }
 
@@ -311,14 +311,14 @@ impl Store {
                  WHERE m.deadline_id = ?1 AND m.superseded = 0 AND (m.due_ms IS NULL OR abs(m.due_ms - d.due_ms) <= ?3) \
                  ORDER BY m.due_ms IS NULL, a.published_ms DESC, m.id LIMIT ?2",
             )
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt
             .query_map(params![deadline, limit, SAME_DUE_MS], |r| {
                 Ok(Evidence { sentence: r.get(0)?, source: r.get(1)?, url: r.get(2)?, published: from_ms(r.get(3)?) })
             })
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 }
 
@@ -331,17 +331,25 @@ pub struct Evidence {
     pub published: DateTime<Utc>,
 }
 
-fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64) -> rusqlite::Result<IngestReport> {
+fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64) -> db::Result<IngestReport> {
     if let Some(id) = tx.query_row("SELECT id FROM articles WHERE hash = ?1", [&a.hash], |r| r.get(0)).optional()? {
         return Ok(IngestReport { article: id, duplicate: true, ..IngestReport::default() });
     }
     let published = a.published.timestamp_millis();
-    tx.execute(
-        "INSERT INTO articles (hash, origin, title, source, url, published_ms, published_estimated, ingested_ms, body) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![a.hash, a.origin, a.title, a.source, a.url, published, a.published_estimated, now, a.body],
-    )?;
-    let article = tx.last_insert_rowid();
+    // Two daemons on one PostgreSQL ledger may store the same article at once: the second
+    // waits for the first and finds it stored.
+    let inserted = tx
+        .query_row(
+            "INSERT INTO articles (hash, origin, title, source, url, published_ms, published_estimated, ingested_ms, body) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (hash) DO NOTHING RETURNING id",
+            params![a.hash, a.origin, a.title, a.source, a.url, published, a.published_estimated, now, a.body],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(article) = inserted else {
+        let id = tx.query_row("SELECT id FROM articles WHERE hash = ?1", [&a.hash], |r| r.get(0))?;
+        return Ok(IngestReport { article: id, duplicate: true, ..IngestReport::default() });
+    };
     let label = label_of(a.source.clone(), a.title.clone(), &a.origin);
     let mut report = IngestReport { article, ..IngestReport::default() };
     // The deadlines this article bears on, and those whose alerts must be planned again.
@@ -509,14 +517,14 @@ fn label_of(source: Option<String>, title: Option<String>, origin: &str) -> Stri
     }
 }
 
-fn load(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Deadline>> {
+fn load(tx: &Transaction<'_>, id: &str) -> db::Result<Option<Deadline>> {
     tx.prepare_cached(&format!("{DEADLINE_SELECT} WHERE d.id = ?1"))?.query_row([id], deadline_from_row).optional()
 }
 
 /// How strongly a mention is about a known deadline, 0 when not at all: the titles share
 /// a word, or the sentence shares two with the deadline's subject or (with `history`) with
 /// a sentence that reported it before.
-fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str, history: bool) -> rusqlite::Result<usize> {
+fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str, history: bool) -> db::Result<usize> {
     let title = overlap(&m.subject, subject);
     let sentence = overlap(&m.context, subject);
     if title >= 1 || sentence >= 2 {
@@ -527,7 +535,7 @@ fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str, histor
     }
     let mut stmt = tx.prepare_cached("SELECT evidence FROM mentions WHERE deadline_id = ?1 ORDER BY id LIMIT 20")?;
     let mut best = 0;
-    for evidence in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+    for evidence in stmt.query_map([id], |r| r.get::<String>(0))? {
         let shared = overlap(&m.context, &subject_of(&evidence?));
         if shared >= 2 {
             best = best.max(shared);
@@ -537,14 +545,14 @@ fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str, histor
 }
 
 /// The deadline due within a day of `due_ms` that `m` is about, nearest first.
-fn near_due(tx: &Transaction<'_>, due_ms: i64, m: &MentionIn) -> rusqlite::Result<Option<Deadline>> {
+fn near_due(tx: &Transaction<'_>, due_ms: i64, m: &MentionIn) -> db::Result<Option<Deadline>> {
     let mut stmt = tx.prepare_cached(
         "SELECT id, subject FROM deadlines WHERE due_ms BETWEEN ?1 AND ?2 \
          ORDER BY abs(due_ms - ?3), status = 'active' DESC, id",
     )?;
     let near: Vec<(String, String)> = stmt
         .query_map(params![due_ms - SAME_DUE_MS, due_ms + SAME_DUE_MS, due_ms], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<db::Result<_>>()?;
     for (id, subject) in near {
         if affinity(tx, m, &id, &subject, true)? > 0 {
             return load(tx, &id);
@@ -562,7 +570,7 @@ fn find_dated(
     article_declared: &[String],
     due_ms: i64,
     published: i64,
-) -> rusqlite::Result<Option<Deadline>> {
+) -> db::Result<Option<Deadline>> {
     for id in &m.declared {
         let Some(d) = load(tx, id)? else { continue };
         let same = (d.due.timestamp_millis() - due_ms).abs() <= SAME_DUE_MS;
@@ -592,7 +600,7 @@ fn find_dated(
 /// The known deadline an undated mention refers to: a declared one the sentence or the
 /// article names by its `match` phrases, else the soonest upcoming one whose subject is
 /// closest to the sentence.
-fn find_undated(tx: &Transaction<'_>, m: &MentionIn, a: &ArticleIn) -> rusqlite::Result<Option<String>> {
+fn find_undated(tx: &Transaction<'_>, m: &MentionIn, a: &ArticleIn) -> db::Result<Option<String>> {
     for id in m.declared.iter().chain(&a.declared) {
         if load(tx, id)?.is_some_and(|d| d.status == DeadlineStatus::Active) {
             return Ok(Some(id.clone()));
@@ -602,9 +610,8 @@ fn find_undated(tx: &Transaction<'_>, m: &MentionIn, a: &ArticleIn) -> rusqlite:
         "SELECT id, subject FROM deadlines WHERE status = 'active' AND tracking != 'dismissed' AND due_ms > ?1 \
          ORDER BY due_ms LIMIT 500",
     )?;
-    let rows =
-        stmt.query_map([a.published.timestamp_millis()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    let candidates: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([a.published.timestamp_millis()], |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)))?;
+    let candidates: Vec<(String, String)> = rows.collect::<db::Result<_>>()?;
     let mut best: Option<(usize, String)> = None;
     for (id, subject) in candidates {
         // Only the stored subject here: reading the history of hundreds would be slow.
@@ -618,7 +625,7 @@ fn find_undated(tx: &Transaction<'_>, m: &MentionIn, a: &ArticleIn) -> rusqlite:
 
 /// A readable, stable id for a new deadline: the words of its title and its day
 /// (`sanction-iranian-shipping-2025-09-30`), made unique with a suffix.
-fn new_id(tx: &Transaction<'_>, m: &MentionIn, due: DateTime<Utc>) -> rusqlite::Result<String> {
+fn new_id(tx: &Transaction<'_>, m: &MentionIn, due: DateTime<Utc>) -> db::Result<String> {
     let words: Vec<String> = content_words(&m.title).into_iter().take(4).collect();
     let stem = if words.is_empty() { "deadline".to_owned() } else { words.join("-") };
     let stem: String = stem.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
@@ -632,7 +639,7 @@ fn new_id(tx: &Transaction<'_>, m: &MentionIn, due: DateTime<Utc>) -> rusqlite::
     Ok(id)
 }
 
-fn add_source(tx: &Transaction<'_>, id: &str, label: &str, article: i64, now: i64) -> rusqlite::Result<()> {
+fn add_source(tx: &Transaction<'_>, id: &str, label: &str, article: i64, now: i64) -> db::Result<()> {
     tx.prepare_cached(
         "INSERT OR IGNORE INTO sources (deadline_id, source, first_seen_ms, article_id) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -648,7 +655,7 @@ fn revision_row(
     now: i64,
     label: &str,
     article: i64,
-) -> rusqlite::Result<()> {
+) -> db::Result<()> {
     tx.prepare_cached(
         "INSERT INTO revisions (deadline_id, revision, due_ms, recorded_ms, source, article_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
@@ -656,7 +663,7 @@ fn revision_row(
     .map(drop)
 }
 
-fn mention(tx: &Transaction<'_>, article: i64, deadline: Option<&str>, m: &MentionIn) -> rusqlite::Result<()> {
+fn mention(tx: &Transaction<'_>, article: i64, deadline: Option<&str>, m: &MentionIn) -> db::Result<()> {
     tx.prepare_cached(
         "INSERT INTO mentions (article_id, deadline_id, title, subject, due_ms, superseded, evidence, start, \"end\") \
          VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
@@ -700,7 +707,7 @@ fn talk_key(participants: &[String]) -> String {
 
 /// Adds one article's report of a talk: to the talk it describes (same people, same day,
 /// or undated within a month), else as a new talk. Returns the talk's id and whether it is new.
-fn merge_talk(tx: &Transaction<'_>, t: &Talk, article: i64, published: i64, now: i64) -> rusqlite::Result<(i64, bool)> {
+fn merge_talk(tx: &Transaction<'_>, t: &Talk, article: i64, published: i64, now: i64) -> db::Result<(i64, bool)> {
     let key = talk_key(&t.participants);
     let existing = tx
         .prepare_cached(
@@ -710,13 +717,13 @@ fn merge_talk(tx: &Transaction<'_>, t: &Talk, article: i64, published: i64, now:
         )?
         .query_row(params![key, t.date, published - TALK_WINDOW_MS], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                from_json(&r.get::<_, String>(1)?),
-                from_json(&r.get::<_, String>(2)?),
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                from_json(&r.get::<_, String>(6)?),
+                r.get::<i64>(0)?,
+                from_json(&r.get::<String>(1)?),
+                from_json(&r.get::<String>(2)?),
+                r.get::<String>(3)?,
+                r.get::<Option<String>>(4)?,
+                r.get::<Option<String>>(5)?,
+                from_json(&r.get::<String>(6)?),
             ))
         })
         .optional()?;
@@ -759,9 +766,9 @@ fn merge_talk(tx: &Transaction<'_>, t: &Talk, article: i64, published: i64, now:
             (id, false)
         }
         None => {
-            tx.execute(
+            let id = tx.query_row(
                 "INSERT INTO talks (key, participants, actors, status, day, place, tone, first_seen_ms, updated_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
                 params![
                     key,
                     to_json(&t.participants),
@@ -773,8 +780,9 @@ fn merge_talk(tx: &Transaction<'_>, t: &Talk, article: i64, published: i64, now:
                     published,
                     now
                 ],
+                |r| r.get(0),
             )?;
-            (tx.last_insert_rowid(), true)
+            (id, true)
         }
     };
     tx.prepare_cached(

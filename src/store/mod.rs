@@ -9,10 +9,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
+use rusqlite::OpenFlags;
+
+use db::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::model::{Deadline, DeadlineStatus, DeclaredDeadline, Revision, Tracking};
 
+pub mod db;
 mod feeds;
 mod merge;
 mod outbox;
@@ -37,7 +40,7 @@ const MIGRATIONS: &[&str] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("ledger {path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Db { path: PathBuf, source: db::Error },
     #[error(
         "ledger {path} has schema version {found}, newer than this sanctiond understands ({known}); upgrade sanctiond"
     )]
@@ -97,10 +100,93 @@ pub struct PlanCounts {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// The file, or the PostgreSQL address without its password: what errors name.
     path: PathBuf,
 }
 
+/// Where the ledger lives: an SQLite file (the default) or a PostgreSQL database.
+#[derive(Clone)]
+pub enum Location {
+    File(PathBuf),
+    Postgres(Box<PgTarget>),
+}
+
+/// A PostgreSQL database to connect to, with what errors and logs may show of it.
+#[derive(Clone)]
+pub struct PgTarget {
+    pub config: postgres::Config,
+    /// `postgres://user@host:port/db`, never the password.
+    pub label: String,
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+impl std::fmt::Debug for PgTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+impl Location {
+    /// The file path, or the database address without its password.
+    pub fn label(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Postgres(t) => t.label.clone(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Location::Postgres(_))
+    }
+}
+
+/// Serialises migrations between daemons starting at once on one PostgreSQL database.
+const PG_MIGRATION_LOCK: i64 = 0x5341_4e43_5449_4f4e; // "SANCTION"
+
 impl Store {
+    /// Opens the ledger wherever it lives, creating and migrating it as needed.
+    pub fn open_at(location: &Location) -> Result<Store> {
+        match location {
+            Location::File(path) => Store::open(path),
+            Location::Postgres(target) => Store::connect(target, false),
+        }
+    }
+
+    /// Opens an existing ledger for reading only.
+    pub fn open_read_only_at(location: &Location) -> Result<Store> {
+        match location {
+            Location::File(path) => Store::open_read_only(path),
+            Location::Postgres(target) => Store::connect(target, true),
+        }
+    }
+
+    /// Connects to a PostgreSQL ledger: for writing, the schema is created or migrated first
+    /// (one daemon at a time, under an advisory lock); for reading, it must be current.
+    fn connect(target: &PgTarget, read_only: bool) -> Result<Store> {
+        let label = PathBuf::from(&target.label);
+        let mut config = target.config.clone();
+        config.application_name("sanctiond");
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if read_only {
+            config.options("-c default_transaction_read_only=on");
+        }
+        let client =
+            config.connect(postgres::NoTls).map_err(|e| StoreError::Db { path: label.clone(), source: e.into() })?;
+        let mut store = Store { conn: Connection::postgres(client), path: label };
+        if !read_only {
+            store.migrate().map_err(db_err(&store.path.clone()))?;
+        }
+        store.check_version()?;
+        Ok(store)
+    }
+
     /// Opens (creating if needed) the ledger for writing and applies pending migrations.
     /// Only a missing file starts a new ledger: an empty or foreign one is refused.
     pub fn open(path: &Path) -> Result<Store> {
@@ -108,19 +194,23 @@ impl Store {
         if !path.exists() {
             create(path)?;
         }
-        let conn = Connection::open(path).map_err(sqlite(path))?;
-        let mut store = Store { conn, path: path.to_owned() };
+        let conn = rusqlite::Connection::open(path).map_err(|e| damaged_or(path, e.into()))?;
+        let mut store = Store { conn: Connection::sqlite(conn), path: path.to_owned() };
         store.configure().map_err(|e| damaged_or(path, e))?;
         store.migrate().map_err(|e| damaged_or(path, e))?;
         store.check_version()?;
         Ok(store)
     }
 
-    /// SQLite's integrity check over the whole file: `ok`, or what is wrong.
+    /// SQLite's integrity check over the whole file: `ok`, or what is wrong. PostgreSQL
+    /// checks its own pages; there it is always `ok`.
     pub fn integrity(&self) -> Result<Vec<String>> {
+        if self.conn.is_postgres() {
+            return Ok(vec!["ok".to_owned()]);
+        }
         let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| damaged_or(&self.path, e))?;
-        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| damaged_or(&self.path, e))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(|e| damaged_or(&self.path, e))
+        let rows = stmt.query_map((), |r| r.get(0)).map_err(|e| damaged_or(&self.path, e))?;
+        rows.collect::<db::Result<_>>().map_err(|e| damaged_or(&self.path, e))
     }
 
     /// Opens an existing ledger for reading only, alongside a running daemon.
@@ -130,46 +220,71 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         check_existing(path)?;
-        let conn = Connection::open_with_flags(path, flags).map_err(sqlite(path))?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite(path))?;
+        let sqlite = |e: rusqlite::Error| damaged_or(path, e.into());
+        let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(sqlite)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite)?;
         conn.set_prepared_statement_cache_capacity(64);
-        let store = Store { conn, path: path.to_owned() };
+        let store = Store { conn: Connection::sqlite(conn), path: path.to_owned() };
         store.check_version()?;
         Ok(store)
     }
 
+    /// The ledger file, or the PostgreSQL address (without password) as a path.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn configure(&self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(5))?;
+    pub fn is_postgres(&self) -> bool {
+        self.conn.is_postgres()
+    }
+
+    fn configure(&self) -> db::Result<()> {
+        let Some(conn) = self.conn.as_sqlite() else { return Ok(()) };
+        conn.busy_timeout(Duration::from_secs(5))?;
         // Every statement of the delivery path stays prepared (rusqlite keeps 16 by default).
-        self.conn.set_prepared_statement_cache_capacity(64);
-        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         debug_assert_eq!(mode, "wal");
         // NORMAL with WAL keeps every committed transaction across a crash of the process;
         // only a power cut can lose the last ones.
-        self.conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        Ok(conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?)
     }
 
-    fn migrate(&mut self) -> rusqlite::Result<()> {
-        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    fn version(&self) -> db::Result<i64> {
+        schema_version(&self.conn)
+    }
+
+    fn migrate(&mut self) -> db::Result<()> {
         let known = MIGRATIONS.len() as i64;
-        if version >= known {
+        let postgres = self.conn.is_postgres();
+        if !postgres && self.version()? >= known {
             return Ok(());
         }
         let tx = self.conn.transaction()?;
+        if postgres {
+            tx.query_row("SELECT pg_advisory_xact_lock(?1)", [PG_MIGRATION_LOCK], |_| Ok(()))?;
+            tx.execute_batch("CREATE TABLE IF NOT EXISTS sanctiond_schema (version BIGINT NOT NULL)")?;
+        }
+        let version = schema_version(&tx)?;
+        if version >= known {
+            return tx.commit();
+        }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
             tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            let next = i as i64 + 1;
+            match tx.as_sqlite() {
+                Some(conn) => conn.pragma_update(None, "user_version", next)?,
+                None => {
+                    tx.execute("DELETE FROM sanctiond_schema", ())?;
+                    tx.execute("INSERT INTO sanctiond_schema (version) VALUES (?1)", [next])?;
+                }
+            }
         }
         tx.commit()
     }
 
     fn check_version(&self) -> Result<()> {
-        let found: i64 =
-            self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| damaged_or(&self.path, e))?;
+        let found = self.version().map_err(|e| damaged_or(&self.path, e))?;
         let known = MIGRATIONS.len() as i64;
         match found.cmp(&known) {
             std::cmp::Ordering::Greater => Err(StoreError::TooNew { path: self.path.clone(), found, known }),
@@ -182,7 +297,7 @@ impl Store {
         self.conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
@@ -192,7 +307,7 @@ impl Store {
                 [key, value],
             )
             .map(drop)
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     /// Makes the config-declared deadlines in the ledger match `declared`: new ones are
@@ -205,9 +320,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<SyncReport> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
-        let report = sync_declared_in(&tx, declared, source, now.timestamp_millis()).map_err(sqlite(&path))?;
-        tx.commit().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
+        let report = sync_declared_in(&tx, declared, source, now.timestamp_millis()).map_err(db_err(&path))?;
+        tx.commit().map_err(db_err(&path))?;
         Ok(report)
     }
 
@@ -216,15 +331,15 @@ impl Store {
         self.conn
             .prepare_cached(&sql)
             .and_then(|mut s| s.query_row([id], deadline_from_row).optional())
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     /// Every deadline, soonest first.
     pub fn deadlines(&self) -> Result<Vec<Deadline>> {
         let sql = format!("{DEADLINE_SELECT} ORDER BY d.due_ms, d.id");
-        let mut stmt = self.conn.prepare(&sql).map_err(sqlite(&self.path))?;
-        let rows = stmt.query_map([], deadline_from_row).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+        let mut stmt = self.conn.prepare(&sql).map_err(db_err(&self.path))?;
+        let rows = stmt.query_map((), deadline_from_row).map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// One page of deadlines in (due, id) order after `from`, optionally only those in one
@@ -243,11 +358,11 @@ impl Store {
         );
         let (from_ms, from_id) = from.map_or((i64::MIN, ""), |(t, id)| (t.timestamp_millis(), id));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(db_err(&self.path))?;
         let rows = stmt
             .query_map(params![tracking.map(Tracking::as_str), tag, from_ms, from_id, limit], deadline_from_row)
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// The revisions of each of `ids`, in one query: what a page of deadlines shows.
@@ -258,13 +373,13 @@ impl Store {
                 "SELECT deadline_id, revision, due_ms, recorded_ms, source FROM revisions \
                  WHERE deadline_id IN (SELECT value FROM json_each(?1)) ORDER BY deadline_id, revision",
             )
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
         let mut out: HashMap<String, Vec<Revision>> = HashMap::new();
         let rows = stmt
             .query_map([list], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
+                    r.get::<String>(0)?,
                     Revision {
                         revision: r.get(1)?,
                         due: from_ms(r.get(2)?),
@@ -273,9 +388,9 @@ impl Store {
                     },
                 ))
             })
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         for row in rows {
-            let (id, revision) = row.map_err(sqlite(&self.path))?;
+            let (id, revision) = row.map_err(db_err(&self.path))?;
             out.entry(id).or_default().push(revision);
         }
         Ok(out)
@@ -291,25 +406,25 @@ impl Store {
                  JOIN talks t ON t.id = td.talk_id WHERE td.deadline_id IN (SELECT value FROM json_each(?1)) \
                  ORDER BY td.deadline_id, coalesce(t.day, strftime('%Y-%m-%d', t.first_seen_ms / 1000, 'unixepoch')) DESC, t.id DESC",
             )
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
         let mut out: HashMap<String, Vec<TalkBrief>> = HashMap::new();
         let rows = stmt
             .query_map([list], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
+                    r.get::<String>(0)?,
                     TalkBrief {
                         id: r.get(1)?,
                         status: r.get(2)?,
                         date: r.get(3)?,
-                        participants: from_json(&r.get::<_, String>(4)?),
-                        tone: from_json(&r.get::<_, String>(5)?),
+                        participants: from_json(&r.get::<String>(4)?),
+                        tone: from_json(&r.get::<String>(5)?),
                     },
                 ))
             })
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         for row in rows {
-            let (id, brief) = row.map_err(sqlite(&self.path))?;
+            let (id, brief) = row.map_err(db_err(&self.path))?;
             out.entry(id).or_default().push(brief);
         }
         Ok(out)
@@ -320,16 +435,24 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT tracking, status, count(*) FROM deadlines GROUP BY tracking, status")
-            .map_err(sqlite(&self.path))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// The ledger's size in bytes (its pages; the WAL aside).
     pub fn size(&self) -> Result<i64> {
         self.conn
-            .query_row("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", [], |r| r.get(0))
-            .map_err(sqlite(&self.path))
+            .query_row(
+                if self.conn.is_postgres() {
+                    "SELECT CAST(pg_database_size(current_database()) AS BIGINT)"
+                } else {
+                    "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+                },
+                (),
+                |r| r.get(0),
+            )
+            .map_err(db_err(&self.path))
     }
 
     /// Ids of all active deadlines due after `after`.
@@ -337,9 +460,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT id FROM deadlines WHERE status = 'active' AND tracking = 'tracked' AND due_ms > ?1 ORDER BY due_ms")
-            .map_err(sqlite(&self.path))?;
-        let rows = stmt.query_map([after.timestamp_millis()], |r| r.get(0)).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        let rows = stmt.query_map([after.timestamp_millis()], |r| r.get(0)).map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     pub fn revisions(&self, id: &str) -> Result<Vec<Revision>> {
@@ -348,7 +471,7 @@ impl Store {
             .prepare_cached(
                 "SELECT revision, due_ms, recorded_ms, source FROM revisions WHERE deadline_id = ?1 ORDER BY revision",
             )
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         let rows = stmt
             .query_map([id], |r| {
                 Ok(Revision {
@@ -358,8 +481,8 @@ impl Store {
                     source: r.get(3)?,
                 })
             })
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// Gives direct access for bulk loads in benchmarks and tests.
@@ -371,6 +494,21 @@ impl Store {
 /// Creates a new ledger beside `path` and renames it into place once its schema is
 /// written, so a crash during the very first start never leaves an empty file that the
 /// next start would have to refuse as damaged.
+/// The schema version: SQLite's `user_version`; on PostgreSQL, a one-row table.
+fn schema_version(conn: &Connection) -> db::Result<i64> {
+    match conn.as_sqlite() {
+        Some(conn) => Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?),
+        None => {
+            let exists: bool =
+                conn.query_row("SELECT to_regclass('sanctiond_schema') IS NOT NULL", (), |r| r.get(0))?;
+            if !exists {
+                return Ok(0);
+            }
+            conn.query_row("SELECT version FROM sanctiond_schema", (), |r| r.get(0))
+        }
+    }
+}
+
 fn create(path: &Path) -> Result<()> {
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(".new");
@@ -381,9 +519,9 @@ fn create(path: &Path) -> Result<()> {
         let _ = std::fs::remove_file(p);
     }
     {
-        let conn = Connection::open(&fresh).map_err(sqlite(&fresh))?;
-        let mut store = Store { conn, path: fresh.clone() };
-        store.configure().and_then(|()| store.migrate()).map_err(sqlite(&fresh))?;
+        let conn = rusqlite::Connection::open(&fresh).map_err(|e| damaged_or(&fresh, e.into()))?;
+        let mut store = Store { conn: Connection::sqlite(conn), path: fresh.clone() };
+        store.configure().and_then(|()| store.migrate()).map_err(db_err(&fresh))?;
         // Closing the last connection checkpoints the WAL into the file.
     }
     std::fs::rename(&fresh, path).map_err(|e| StoreError::Damaged {
@@ -419,18 +557,18 @@ fn check_existing(path: &Path) -> Result<()> {
 }
 
 /// A "not a database" or "malformed" error means the file is damaged; others stay SQLite's.
-fn damaged_or(path: &Path, e: rusqlite::Error) -> StoreError {
+fn damaged_or(path: &Path, e: db::Error) -> StoreError {
     use rusqlite::ErrorCode;
-    match e.sqlite_error_code() {
+    match e.sqlite_code() {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
             StoreError::Damaged { path: path.to_owned(), what: e.to_string() }
         }
-        _ => StoreError::Sqlite { path: path.to_owned(), source: e },
+        _ => StoreError::Db { path: path.to_owned(), source: e },
     }
 }
 
-fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-    move |source| StoreError::Sqlite { path: path.to_owned(), source }
+fn db_err(path: &Path) -> impl Fn(db::Error) -> StoreError + '_ {
+    move |source| StoreError::Db { path: path.to_owned(), source }
 }
 
 fn from_ms(ms: i64) -> DateTime<Utc> {
@@ -449,7 +587,7 @@ const DEADLINE_SELECT: &str = "SELECT d.id, d.title, d.due_ms, d.status, d.tags,
      (SELECT json_group_array(source) FROM (SELECT source FROM sources s WHERE s.deadline_id = d.id ORDER BY first_seen_ms, source)), \
      d.tracking FROM deadlines d";
 
-fn deadline_from_row(r: &Row<'_>) -> rusqlite::Result<Deadline> {
+fn deadline_from_row(r: &Row<'_>) -> db::Result<Deadline> {
     let status: String = r.get(3)?;
     let leads: Option<String> = r.get(5)?;
     Ok(Deadline {
@@ -457,11 +595,11 @@ fn deadline_from_row(r: &Row<'_>) -> rusqlite::Result<Deadline> {
         title: r.get(1)?,
         due: from_ms(r.get(2)?),
         status: DeadlineStatus::parse(&status).unwrap_or(DeadlineStatus::Active),
-        tags: from_json(&r.get::<_, String>(4)?),
+        tags: from_json(&r.get::<String>(4)?),
         lead_times: leads.as_deref().map(from_json),
         revision: r.get(6)?,
-        sources: from_json(&r.get::<_, String>(7)?),
-        tracking: Tracking::parse(&r.get::<_, String>(8)?).unwrap_or(Tracking::Tracked),
+        sources: from_json(&r.get::<String>(7)?),
+        tracking: Tracking::parse(&r.get::<String>(8)?).unwrap_or(Tracking::Tracked),
     })
 }
 
@@ -480,7 +618,7 @@ fn sync_declared_in(
     declared: &[DeclaredDeadline],
     source: &str,
     now: i64,
-) -> rusqlite::Result<SyncReport> {
+) -> db::Result<SyncReport> {
     let mut report = SyncReport::default();
     let mut stored: HashMap<String, Stored> = HashMap::new();
     {
@@ -494,7 +632,7 @@ fn sync_declared_in(
         let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
         let rows = stmt.query_map([ids], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<String>(0)?,
                 Stored {
                     due_ms: r.get(1)?,
                     status: r.get(2)?,
@@ -594,10 +732,10 @@ impl Store {
         let sql = format!(
             "{DEADLINE_SELECT} WHERE d.status = 'active' AND d.tracking = ?3 AND d.due_ms > ?1 AND d.due_ms <= ?2 ORDER BY d.due_ms, d.id"
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(db_err(&self.path))?;
         let rows = stmt
             .query_map(params![from.timestamp_millis(), to.timestamp_millis(), tracking.as_str()], deadline_from_row)
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 }

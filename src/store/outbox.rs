@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
+use super::db::{self, OptionalExtension, Row, Transaction, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-use super::{DEADLINE_SELECT, PlanCounts, Result, Store, deadline_from_row, from_ms, sqlite};
+use super::{DEADLINE_SELECT, PlanCounts, Result, Store, db_err, deadline_from_row, from_ms};
 use crate::model::{
     Alert, AlertKey, AlertState, CancelReason, Deadline, DeadlineStatus, MessageKind, PlannedAlert, Target, Tracking,
 };
@@ -58,26 +58,26 @@ const ROW_COLUMNS: &str = "o.id, o.kind, coalesce(o.deadline_id, ''), coalesce(o
      o.state, o.attempts, coalesce(o.late, 0), o.next_attempt_ms, o.last_error, o.cancel_reason, o.first_attempt_ms, \
      o.notice_id, o.digest";
 
-fn row_from(r: &Row<'_>) -> rusqlite::Result<Claimed> {
+fn row_from(r: &Row<'_>) -> db::Result<Claimed> {
     Ok(Claimed {
         row: Alert {
             id: r.get(0)?,
-            kind: MessageKind::parse(&r.get::<_, String>(1)?).unwrap_or(MessageKind::Alert),
+            kind: MessageKind::parse(&r.get::<String>(1)?).unwrap_or(MessageKind::Alert),
             key: AlertKey { deadline: r.get(2)?, revision: r.get(3)?, lead_seconds: r.get(4)?, receiver: r.get(5)? },
             recipient: r.get(6)?,
             notice: r.get(18)?,
             digest: r.get(19)?,
             lead: r.get(8)?,
             planned: from_ms(r.get(9)?),
-            sent: r.get::<_, Option<i64>>(10)?.map(from_ms),
-            state: AlertState::parse(&r.get::<_, String>(11)?).unwrap_or(AlertState::Failed),
+            sent: r.get::<Option<i64>>(10)?.map(from_ms),
+            state: AlertState::parse(&r.get::<String>(11)?).unwrap_or(AlertState::Failed),
             attempts: r.get(12)?,
             late: r.get(13)?,
             next_attempt: from_ms(r.get(14)?),
             last_error: r.get(15)?,
             cancel_reason: r.get(16)?,
         },
-        first_attempt: r.get::<_, Option<i64>>(17)?.map(from_ms),
+        first_attempt: r.get::<Option<i64>>(17)?.map(from_ms),
     })
 }
 
@@ -88,12 +88,12 @@ impl Store {
         I: IntoIterator<Item = (&'a Deadline, Vec<PlannedAlert>)>,
     {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
         let mut counts = PlanCounts::default();
         for (deadline, wanted) in plans {
-            apply_plan_in(&tx, deadline, &wanted, now.timestamp_millis(), &mut counts).map_err(sqlite(&path))?;
+            apply_plan_in(&tx, deadline, &wanted, now.timestamp_millis(), &mut counts).map_err(db_err(&path))?;
         }
-        tx.commit().map_err(sqlite(&path))?;
+        tx.commit().map_err(db_err(&path))?;
         Ok(counts)
     }
 
@@ -105,7 +105,7 @@ impl Store {
                 "UPDATE outbox SET state = 'pending', next_attempt_ms = ?1, claimed_ms = NULL WHERE state = 'sending'",
                 [now.timestamp_millis()],
             )
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     /// Alerts whose time came that catch-up has not settled: every such alert of the
@@ -121,39 +121,39 @@ impl Store {
                  WHERE state = 'pending' AND late IS NULL AND planned_ms <= ?1 ORDER BY planned_ms LIMIT ?2) \
                  ORDER BY deadline_id, planned_ms, id",
             )
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt
             .query_map(params![now.timestamp_millis(), limit], |r| {
                 Ok(Unsettled { id: r.get(0)?, deadline: r.get(1)?, planned: from_ms(r.get(2)?) })
             })
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// Records catch-up's decisions: on time, late, or cancelled. Only unsettled rows change.
     pub fn settle_due(&mut self, decisions: &[(i64, Settle)]) -> Result<()> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
         {
             let mut send = tx
                 .prepare_cached("UPDATE outbox SET late = ?2 WHERE id = ?1 AND state = 'pending' AND late IS NULL")
-                .map_err(sqlite(&path))?;
+                .map_err(db_err(&path))?;
             let mut skip = tx
                 .prepare_cached(
                     "UPDATE outbox SET state = 'cancelled', late = 1, cancel_reason = ?2 \
                      WHERE id = ?1 AND state = 'pending' AND late IS NULL",
                 )
-                .map_err(sqlite(&path))?;
+                .map_err(db_err(&path))?;
             for (id, decision) in decisions {
                 match decision {
                     Settle::Send { late } => send.execute(params![id, late]),
                     Settle::Skip => skip.execute(params![id, CancelReason::CatchUp.as_str()]),
                 }
-                .map_err(sqlite(&path))?;
+                .map_err(db_err(&path))?;
             }
         }
-        tx.commit().map_err(sqlite(&path))
+        tx.commit().map_err(db_err(&path))
     }
 
     /// When the earliest unsettled alert comes due.
@@ -161,8 +161,8 @@ impl Store {
         let ms: Option<i64> = self
             .conn
             .prepare_cached("SELECT MIN(planned_ms) FROM outbox WHERE state = 'pending' AND late IS NULL")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
-            .map_err(sqlite(&self.path))?;
+            .and_then(|mut s| s.query_row((), |r| r.get(0)))
+            .map_err(db_err(&self.path))?;
         Ok(ms.map(from_ms))
     }
 
@@ -172,7 +172,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'pending' AND receiver = ?1")
             .and_then(|mut s| s.query_row([receiver], |r| r.get(0)))
-            .map_err(sqlite(&self.path))?;
+            .map_err(db_err(&self.path))?;
         Ok(ms.map(from_ms))
     }
 
@@ -183,7 +183,7 @@ impl Store {
     pub fn claim(&mut self, receiver: &str, limit: usize, now: DateTime<Utc>) -> Result<(Vec<Claimed>, Vec<Stale>)> {
         let path = self.path.clone();
         let now_ms = now.timestamp_millis();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
         let mut claimed = Vec::new();
         let mut stale = Vec::new();
         {
@@ -193,20 +193,20 @@ impl Store {
                  WHERE o.state = 'pending' AND o.receiver = ?1 AND o.next_attempt_ms <= ?2 AND o.late IS NOT NULL \
                  ORDER BY o.next_attempt_ms, o.id LIMIT ?3"
             );
-            let mut select = tx.prepare_cached(&sql).map_err(sqlite(&path))?;
+            let mut select = tx.prepare_cached(&sql).map_err(db_err(&path))?;
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
             let rows = select
                 .query_map(params![receiver, now_ms, limit], |r| {
                     Ok((
                         row_from(r)?,
-                        r.get::<_, Option<i64>>(20)?,
-                        r.get::<_, Option<String>>(21)?,
-                        r.get::<_, Option<String>>(22)?,
+                        r.get::<Option<i64>>(20)?,
+                        r.get::<Option<String>>(21)?,
+                        r.get::<Option<String>>(22)?,
                     ))
                 })
-                .map_err(sqlite(&path))?;
+                .map_err(db_err(&path))?;
             for row in rows {
-                let (c, revision, status, tracking) = row.map_err(sqlite(&path))?;
+                let (c, revision, status, tracking) = row.map_err(db_err(&path))?;
                 let reason = if c.row.kind != MessageKind::Alert {
                     None
                 } else if status.as_deref() != Some(DeadlineStatus::Active.as_str()) {
@@ -225,19 +225,19 @@ impl Store {
             }
             let mut cancel = tx
                 .prepare_cached("UPDATE outbox SET state = 'cancelled', cancel_reason = ?2 WHERE id = ?1")
-                .map_err(sqlite(&path))?;
+                .map_err(db_err(&path))?;
             for s in &stale {
-                cancel.execute(params![s.id, s.reason.as_str()]).map_err(sqlite(&path))?;
+                cancel.execute(params![s.id, s.reason.as_str()]).map_err(db_err(&path))?;
             }
             let mut mark = tx
                 .prepare_cached("UPDATE outbox SET state = 'sending', claimed_ms = ?2 WHERE id = ?1")
-                .map_err(sqlite(&path))?;
+                .map_err(db_err(&path))?;
             for c in &mut claimed {
-                mark.execute(params![c.row.id, now_ms]).map_err(sqlite(&path))?;
+                mark.execute(params![c.row.id, now_ms]).map_err(db_err(&path))?;
                 c.row.state = AlertState::Sending;
             }
         }
-        tx.commit().map_err(sqlite(&path))?;
+        tx.commit().map_err(db_err(&path))?;
         Ok((claimed, stale))
     }
 
@@ -263,7 +263,7 @@ impl Store {
             Outcome::Failed { error } => (AlertState::Failed, None, Some(error.as_str()), now_ms),
         };
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
         let changed = tx
             .prepare_cached(
                 "UPDATE outbox SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
@@ -271,11 +271,11 @@ impl Store {
                  WHERE id = ?1 AND state = 'sending'",
             )
             .and_then(|mut s| s.execute(params![id, state.as_str(), sent, error, next, now_ms]))
-            .map_err(sqlite(&path))?;
+            .map_err(db_err(&path))?;
         if changed == 1 {
             effect();
         }
-        tx.commit().map_err(sqlite(&path))?;
+        tx.commit().map_err(db_err(&path))?;
         Ok(changed == 1)
     }
 
@@ -284,7 +284,7 @@ impl Store {
         self.conn
             .execute("UPDATE outbox SET state = 'pending', claimed_ms = NULL WHERE id = ?1 AND state = 'sending'", [id])
             .map(drop)
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     /// Puts a claimed row back, untried, until `until` (quiet hours); it will go out late.
@@ -296,7 +296,7 @@ impl Store {
                 params![id, until.timestamp_millis()],
             )
             .map(drop)
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     /// Fails every unsent row of a receiver that is no longer in the config. The receivers
@@ -305,7 +305,7 @@ impl Store {
     pub fn fail_unknown_receivers(&mut self, known: &[&str], now: DateTime<Utc>) -> Result<usize> {
         let known = serde_json::to_string(known).unwrap_or_else(|_| "[]".to_owned());
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
         let gone: Vec<String> = tx
             .prepare_cached(
                 "WITH RECURSIVE r(name) AS ( \
@@ -316,7 +316,7 @@ impl Store {
                  SELECT name FROM r WHERE name IS NOT NULL AND name NOT IN (SELECT value FROM json_each(?1))",
             )
             .and_then(|mut s| s.query_map([&known], |r| r.get(0))?.collect())
-            .map_err(sqlite(&path))?;
+            .map_err(db_err(&path))?;
         let mut failed = 0;
         for name in &gone {
             failed += tx
@@ -326,9 +326,9 @@ impl Store {
                      WHERE state IN ('pending', 'sending') AND receiver = ?1",
                     params![name, now.timestamp_millis()],
                 )
-                .map_err(sqlite(&path))?;
+                .map_err(db_err(&path))?;
         }
-        tx.commit().map_err(sqlite(&path))?;
+        tx.commit().map_err(db_err(&path))?;
         Ok(failed)
     }
 
@@ -337,9 +337,9 @@ impl Store {
         // Two statements, so that one deadline's rows come from its index.
         let filter = if deadline.is_some() { "WHERE o.deadline_id = ?1" } else { "WHERE ?1 IS NULL" };
         let sql = format!("SELECT {ROW_COLUMNS} FROM outbox o {filter} ORDER BY o.planned_ms, o.id");
-        let mut stmt = self.conn.prepare(&sql).map_err(sqlite(&self.path))?;
-        let rows = stmt.query_map([deadline], |r| row_from(r).map(|c| c.row)).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+        let mut stmt = self.conn.prepare(&sql).map_err(db_err(&self.path))?;
+        let rows = stmt.query_map([deadline], |r| row_from(r).map(|c| c.row)).map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// One page of outbox rows in planned order after `from` (planned time, row id),
@@ -357,13 +357,13 @@ impl Store {
         );
         let (from_ms, from_id) = from.map_or((i64::MIN, i64::MIN), |(t, id)| (t.timestamp_millis(), id));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(db_err(&self.path))?;
         let rows = stmt
             .query_map(params![deadline, state.map(AlertState::as_str), from_ms, from_id, limit], |r| {
                 row_from(r).map(|c| c.row)
             })
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// The first alert of `deadline` to `receiver`, which later ones reply to so that a mail
@@ -385,32 +385,32 @@ impl Store {
                 })
                 .optional()
             })
-            .map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))
     }
 
     /// Writes one run of digest `name` per target and moves its cursor, in one transaction.
     pub fn plan_digest(&mut self, name: &str, planned: DateTime<Utc>, targets: &[Target], late: bool) -> Result<()> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
         {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT OR IGNORE INTO outbox (kind, key, receiver, recipient, digest, planned_ms, state, late, \
                      next_attempt_ms) VALUES ('digest', ?1 || '/' || ?2, ?3, ?4, ?1, ?2, 'pending', ?5, ?2)",
                 )
-                .map_err(sqlite(&path))?;
+                .map_err(db_err(&path))?;
             for t in targets {
                 insert
                     .execute(params![name, planned.timestamp_millis(), t.receiver, t.recipient, late])
-                    .map_err(sqlite(&path))?;
+                    .map_err(db_err(&path))?;
             }
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 params![format!("digest:{name}"), planned.timestamp_millis().to_string()],
             )
-            .map_err(sqlite(&path))?;
+            .map_err(db_err(&path))?;
         }
-        tx.commit().map_err(sqlite(&path))
+        tx.commit().map_err(db_err(&path))
     }
 
     /// The last digest occurrence handled for `name` (or when counting started).
@@ -427,25 +427,25 @@ impl Store {
     /// `None` when there is no such deadline.
     pub fn ack(&mut self, deadline: &str, receiver: Option<&str>, now: DateTime<Utc>) -> Result<Option<(i64, usize)>> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sqlite(&path))?;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
         let revision: Option<i64> = tx
             .query_row("SELECT revision FROM deadlines WHERE id = ?1", [deadline], |r| r.get(0))
             .optional()
-            .map_err(sqlite(&path))?;
+            .map_err(db_err(&path))?;
         let Some(revision) = revision else { return Ok(None) };
         tx.execute(
             "INSERT OR IGNORE INTO acks (deadline_id, revision, receiver, acked_ms) VALUES (?1, ?2, ?3, ?4)",
             params![deadline, revision, receiver.unwrap_or("*"), now.timestamp_millis()],
         )
-        .map_err(sqlite(&path))?;
+        .map_err(db_err(&path))?;
         let cancelled = tx
             .execute(
                 "UPDATE outbox SET state = 'cancelled', cancel_reason = ?4 WHERE kind = 'alert' AND deadline_id = ?1 \
                  AND revision = ?2 AND state = 'pending' AND (?3 IS NULL OR receiver = ?3)",
                 params![deadline, revision, receiver, CancelReason::Acknowledged.as_str()],
             )
-            .map_err(sqlite(&path))?;
-        tx.commit().map_err(sqlite(&path))?;
+            .map_err(db_err(&path))?;
+        tx.commit().map_err(db_err(&path))?;
         Ok(Some((revision, cancelled)))
     }
 
@@ -454,9 +454,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT kind, state, count(*) FROM outbox GROUP BY kind, state")
-            .map_err(sqlite(&self.path))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// For each receiver with messages still being retried, the planned time of the oldest.
@@ -466,9 +466,9 @@ impl Store {
             .prepare_cached(
                 "SELECT receiver, min(planned_ms) FROM outbox WHERE state = 'pending' AND attempts > 0 GROUP BY receiver",
             )
-            .map_err(sqlite(&self.path))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_ms(r.get(1)?)))).map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        let rows = stmt.query_map((), |r| Ok((r.get(0)?, from_ms(r.get(1)?)))).map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// Active, tracked deadlines due after `after`, one page in (due, id) order past `from`.
@@ -484,27 +484,24 @@ impl Store {
         );
         let (from_ms, from_id) = from.map_or((i64::MIN, ""), |(t, id)| (t.timestamp_millis(), id));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(sqlite(&self.path))?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(db_err(&self.path))?;
         let rows = stmt
             .query_map(params![after.timestamp_millis(), from_ms, from_id, limit], deadline_from_row)
-            .map_err(sqlite(&self.path))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sqlite(&self.path))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 }
 
 /// Queues one notice of `facts` for each target, due at once.
-pub(super) fn add_notice(
-    tx: &Transaction<'_>,
-    targets: &[Target],
-    facts: &[&super::Fact],
-    now: i64,
-) -> rusqlite::Result<()> {
+pub(super) fn add_notice(tx: &Transaction<'_>, targets: &[Target], facts: &[&super::Fact], now: i64) -> db::Result<()> {
     if targets.is_empty() {
         return Ok(());
     }
-    tx.prepare_cached("INSERT INTO notices (created_ms, facts) VALUES (?1, ?2)")?
-        .execute(params![now, serde_json::to_string(facts).unwrap_or_else(|_| "[]".to_owned())])?;
-    let notice = tx.last_insert_rowid();
+    let notice: i64 = tx.query_row(
+        "INSERT INTO notices (created_ms, facts) VALUES (?1, ?2) RETURNING id",
+        params![now, serde_json::to_string(facts).unwrap_or_else(|_| "[]".to_owned())],
+        |r| r.get(0),
+    )?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO outbox (kind, key, receiver, recipient, notice_id, planned_ms, state, late, next_attempt_ms) \
          VALUES ('notice', CAST(?1 AS TEXT), ?2, ?3, ?1, ?4, 'pending', 0, ?4)",
@@ -533,7 +530,7 @@ pub(super) fn apply_plan_in(
     wanted: &[PlannedAlert],
     now: i64,
     counts: &mut PlanCounts,
-) -> rusqlite::Result<()> {
+) -> db::Result<()> {
     let mut existing: HashMap<(i64, i64, String, String), Existing> = HashMap::new();
     {
         let mut stmt = tx.prepare_cached(
@@ -560,7 +557,7 @@ pub(super) fn apply_plan_in(
     let acked: Vec<String> = tx
         .prepare_cached("SELECT receiver FROM acks WHERE deadline_id = ?1 AND revision = ?2")?
         .query_map(params![deadline.id, deadline.revision], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<db::Result<_>>()?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO outbox (kind, key, receiver, recipient, deadline_id, revision, lead_seconds, lead, planned_ms, \
          state, next_attempt_ms) VALUES ('alert', ?1 || '/' || ?2 || '/' || ?3, ?4, ?5, ?1, ?2, ?3, ?6, ?7, 'pending', ?7)",
