@@ -1,5 +1,9 @@
-//! The planner and catch-up against a real SQLite ledger, driven by an injected clock:
-//! each test says what time it is and checks which alerts exist and which go out.
+//! The planner and catch-up against a real ledger (SQLite, or PostgreSQL when the suite
+//! runs on it), driven by an injected clock: each test says what time it is and checks
+//! which alerts exist and which go out.
+
+#[path = "support/pg.rs"]
+mod pg;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,13 +14,14 @@ use sanctiond::config::{self, Config};
 use sanctiond::model::{AlertState, MessageKind};
 use sanctiond::notify::{Message, Notifiers, NotifyError, pipeline};
 use sanctiond::schedule;
-use sanctiond::store::Store;
+use sanctiond::store::{Location, Store};
 
 /// What a receiver got: (deadline or digest/notice, lead or planned, receiver, late).
 type Sent = Vec<(String, String, String, bool)>;
 
 struct Harness {
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
+    ledger: Location,
     store: Option<Store>,
     config: Arc<Config>,
     notifiers: Notifiers,
@@ -68,7 +73,8 @@ impl Harness {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = parse(config_text);
         let notifiers = notifiers(&config);
-        let mut h = Harness { dir, store: None, config, notifiers };
+        let ledger = pg::location(dir.path());
+        let mut h = Harness { _dir: dir, ledger, store: None, config, notifiers };
         h.restart(config_text, now);
         h
     }
@@ -79,7 +85,7 @@ impl Harness {
         self.store = None;
         self.config = parse(config_text);
         self.notifiers = notifiers(&self.config);
-        let mut store = Store::open(&self.dir.path().join("ledger.sqlite3")).expect("open ledger");
+        let mut store = Store::open_at(&self.ledger).expect("open ledger");
         schedule::sync(&mut store, &self.config, now).expect("sync");
         store.recover_in_flight(now).expect("recover");
         self.store = Some(store);
@@ -338,7 +344,7 @@ fn an_alert_left_sending_by_a_crash_is_sent_on_restart() {
     let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
     // Simulate a crash between writing `sending` and recording the delivery.
     h.store = None;
-    let mut store = Store::open(&h.dir.path().join("ledger.sqlite3")).expect("open");
+    let mut store = Store::open_at(&h.ledger).expect("open");
     store
         .connection()
         .execute("UPDATE outbox SET state = 'sending', late = 0, claimed_ms = planned_ms WHERE lead = '3d'", ())

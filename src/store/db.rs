@@ -23,6 +23,9 @@ pub enum Error {
     Type { column: usize, wanted: &'static str, found: String },
     #[error("the query returned no rows")]
     NoRows,
+    /// PostgreSQL refused a statement: a bug in its rewriting, or a schema not ours.
+    #[error("{} in: {sql}", pg_message(.source))]
+    Prepare { sql: String, source: postgres::Error },
 }
 
 impl Error {
@@ -38,7 +41,9 @@ impl Error {
     /// its timers and tries again, rather than treating it as a broken ledger.
     pub fn is_connection_lost(&self) -> bool {
         match self {
-            Error::Postgres(e) => e.is_closed() || e.as_db_error().is_none() && e.code().is_none(),
+            Error::Postgres(e) | Error::Prepare { source: e, .. } => {
+                e.is_closed() || e.as_db_error().is_none() && e.code().is_none()
+            }
             _ => false,
         }
     }
@@ -365,6 +370,12 @@ impl postgres::types::ToSql for PgArg<'_> {
             (Value::Real(f), &Type::FLOAT8) => f.to_sql(ty, out),
             (Value::Real(f), _) => f.to_string().as_str().to_sql(&Type::TEXT, out),
             (Value::Text(s), &Type::INT8) => s.parse::<i64>()?.to_sql(ty, out),
+            (Value::Text(s), &Type::JSONB) => {
+                // jsonb's binary form: a version byte, then the text.
+                out.extend_from_slice(&[1]);
+                out.extend_from_slice(s.as_bytes());
+                Ok(IsNull::No)
+            }
             (Value::Text(s), _) => s.to_sql(&Type::TEXT, out),
             (Value::Blob(b), _) => b.to_sql(&Type::BYTEA, out),
         }
@@ -447,7 +458,8 @@ impl Connection {
                 let stmt = match pg_ref.prepared.get(sql) {
                     Some(s) => s.clone(),
                     None => {
-                        let s = pg_ref.client.prepare(&pg_dialect(sql))?;
+                        let text = pg_dialect(sql);
+                        let s = pg_ref.client.prepare(&text).map_err(|source| Error::Prepare { sql: text, source })?;
                         pg_ref.prepared.insert(sql.to_owned(), s.clone());
                         s
                     }
@@ -660,6 +672,12 @@ pub fn pg_dialect(sql: &str) -> String {
             i += len;
             continue;
         }
+        if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            let end = sql[i..].find('\n').map_or(sql.len(), |n| i + n);
+            out.push_str(&sql[i..end]);
+            i = end;
+            continue;
+        }
         let rest = &sql[i..];
         let at_word = !out.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
         if c == b'?' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
@@ -674,9 +692,9 @@ pub fn pg_dialect(sql: &str) -> String {
         }
         if let Some(n) = keyword(rest, "json_each(").filter(|_| at_word) {
             let (arg, len) = balanced(&rest[n..]);
-            out.push_str("jsonb_array_elements_text(CAST(");
+            out.push_str("jsonb_array_elements_text(CAST(CAST(");
             out.push_str(&pg_dialect(arg));
-            out.push_str(" AS jsonb))");
+            out.push_str(" AS text) AS jsonb))");
             i += n + len + 1;
             continue;
         }
@@ -795,7 +813,7 @@ mod tests {
     fn json_and_days() {
         assert_eq!(
             pg_dialect("WHERE id IN (SELECT value FROM json_each(?1))"),
-            "WHERE id IN (SELECT value FROM jsonb_array_elements_text(CAST($1 AS jsonb)))"
+            "WHERE id IN (SELECT value FROM jsonb_array_elements_text(CAST(CAST($1 AS text) AS jsonb)))"
         );
         assert_eq!(
             pg_dialect("(SELECT json_group_array(source) FROM s)"),
@@ -815,5 +833,6 @@ mod tests {
         );
         assert_eq!(pg_dialect("AND +kind = 'alert' AND a + b"), "AND kind = 'alert' AND a + b");
         assert_eq!(pg_dialect("SELECT integers FROM t"), "SELECT integers FROM t");
+        assert_eq!(pg_dialect("-- the alert's key\nn INTEGER"), "-- the alert's key\nn BIGINT");
     }
 }

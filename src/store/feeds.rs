@@ -140,7 +140,7 @@ impl Store {
     pub fn add_entry(&mut self, feed: &str, key: &str, article: Option<i64>, now: DateTime<Utc>) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO feed_entries (feed, key, article_id, seen_ms) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO feed_entries (feed, key, article_id, seen_ms) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             )
             .and_then(|mut s| s.execute(params![feed, key, article, now.timestamp_millis()]))
             .map(drop)

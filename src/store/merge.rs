@@ -247,8 +247,8 @@ impl Store {
         (|| -> db::Result<Vec<TalkEvent>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT t.id, t.participants, t.actors, t.status, t.day, t.place, t.tone, t.first_seen_ms FROM talks t \
-                 WHERE (?1 IS NULL OR t.id IN (SELECT talk_id FROM talk_deadlines WHERE deadline_id = ?1)) \
-                 AND (?3 IS NULL OR t.updated_ms > ?3) \
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR t.id IN (SELECT talk_id FROM talk_deadlines WHERE deadline_id = ?1)) \
+                 AND (CAST(?3 AS INTEGER) IS NULL OR t.updated_ms > ?3) \
                  ORDER BY coalesce(t.day, strftime('%Y-%m-%d', t.first_seen_ms / 1000, 'unixepoch')) DESC, t.id DESC LIMIT ?2",
             )?;
             let mut talks: Vec<TalkEvent> = stmt
@@ -451,7 +451,8 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
             .map_or(published, |d| d.and_utc().timestamp_millis());
         talks.push((id, when, summary(t), t.evidence.clone()));
     }
-    let mut link = tx.prepare_cached("INSERT OR IGNORE INTO talk_deadlines (talk_id, deadline_id) VALUES (?1, ?2)")?;
+    let mut link =
+        tx.prepare_cached("INSERT INTO talk_deadlines (talk_id, deadline_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
     for id in &touched {
         let Some(d) = load(tx, id)? else { continue };
         let due = d.due.timestamp_millis();
@@ -641,7 +642,8 @@ fn new_id(tx: &Transaction<'_>, m: &MentionIn, due: DateTime<Utc>) -> db::Result
 
 fn add_source(tx: &Transaction<'_>, id: &str, label: &str, article: i64, now: i64) -> db::Result<()> {
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO sources (deadline_id, source, first_seen_ms, article_id) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO sources (deadline_id, source, first_seen_ms, article_id) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT DO NOTHING",
     )?
     .execute(params![id, label, now, article])
     .map(drop)
@@ -712,7 +714,7 @@ fn merge_talk(tx: &Transaction<'_>, t: &Talk, article: i64, published: i64, now:
     let existing = tx
         .prepare_cached(
             "SELECT id, participants, actors, status, day, place, tone FROM talks \
-             WHERE key = ?1 AND (day = ?2 OR ((day IS NULL OR ?2 IS NULL) AND first_seen_ms > ?3)) \
+             WHERE key = ?1 AND (day = ?2 OR ((day IS NULL OR CAST(?2 AS TEXT) IS NULL) AND first_seen_ms > ?3)) \
              ORDER BY day IS ?2 DESC, first_seen_ms DESC LIMIT 1",
         )?
         .query_row(params![key, t.date, published - TALK_WINDOW_MS], |r| {
@@ -786,8 +788,8 @@ fn merge_talk(tx: &Transaction<'_>, t: &Talk, article: i64, published: i64, now:
         }
     };
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO talk_sources (talk_id, article_id, reported_by, evidence, start, \"end\") \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO talk_sources (talk_id, article_id, reported_by, evidence, start, \"end\") \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
     )?
     .execute(params![id, article, t.reported_by, t.evidence, t.start as i64, t.end as i64])?;
     Ok((id, new))

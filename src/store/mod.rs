@@ -352,8 +352,8 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<Deadline>> {
         let sql = format!(
-            "{DEADLINE_SELECT} WHERE (?1 IS NULL OR d.tracking = ?1) \
-             AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = ?2)) \
+            "{DEADLINE_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR d.tracking = ?1) \
+             AND (CAST(?2 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = ?2)) \
              AND (d.due_ms, d.id) > (?3, ?4) ORDER BY d.due_ms, d.id LIMIT ?5"
         );
         let (from_ms, from_id) = from.map_or((i64::MIN, ""), |(t, id)| (t.timestamp_millis(), id));
@@ -504,7 +504,7 @@ fn schema_version(conn: &Connection) -> db::Result<i64> {
             if !exists {
                 return Ok(0);
             }
-            conn.query_row("SELECT version FROM sanctiond_schema", (), |r| r.get(0))
+            conn.query_row("SELECT coalesce(max(version), 0) FROM sanctiond_schema", (), |r| r.get(0))
         }
     }
 }
@@ -584,7 +584,7 @@ fn from_json(text: &str) -> Vec<String> {
 }
 
 const DEADLINE_SELECT: &str = "SELECT d.id, d.title, d.due_ms, d.status, d.tags, d.lead_times, d.revision, \
-     (SELECT json_group_array(source) FROM (SELECT source FROM sources s WHERE s.deadline_id = d.id ORDER BY first_seen_ms, source)), \
+     (SELECT json_group_array(source) FROM (SELECT source FROM sources s WHERE s.deadline_id = d.id ORDER BY first_seen_ms, source) AS ordered), \
      d.tracking FROM deadlines d";
 
 fn deadline_from_row(r: &Row<'_>) -> db::Result<Deadline> {
@@ -648,8 +648,9 @@ fn sync_declared_in(
             stored.insert(id, s);
         }
     }
-    let mut add_source =
-        tx.prepare_cached("INSERT OR IGNORE INTO sources (deadline_id, source, first_seen_ms) VALUES (?1, ?2, ?3)")?;
+    let mut add_source = tx.prepare_cached(
+        "INSERT INTO sources (deadline_id, source, first_seen_ms) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    )?;
     let mut add_revision = tx.prepare_cached(
         "INSERT INTO revisions (deadline_id, revision, due_ms, recorded_ms, source) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;

@@ -335,7 +335,7 @@ impl Store {
     /// Every outbox row of every kind, in planned order; with `deadline`, that deadline's alerts.
     pub fn alerts(&self, deadline: Option<&str>) -> Result<Vec<Alert>> {
         // Two statements, so that one deadline's rows come from its index.
-        let filter = if deadline.is_some() { "WHERE o.deadline_id = ?1" } else { "WHERE ?1 IS NULL" };
+        let filter = if deadline.is_some() { "WHERE o.deadline_id = ?1" } else { "WHERE CAST(?1 AS TEXT) IS NULL" };
         let sql = format!("SELECT {ROW_COLUMNS} FROM outbox o {filter} ORDER BY o.planned_ms, o.id");
         let mut stmt = self.conn.prepare(&sql).map_err(db_err(&self.path))?;
         let rows = stmt.query_map([deadline], |r| row_from(r).map(|c| c.row)).map_err(db_err(&self.path))?;
@@ -352,7 +352,7 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<Alert>> {
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM outbox o WHERE (?1 IS NULL OR o.deadline_id = ?1) AND (?2 IS NULL OR o.state = ?2) \
+            "SELECT {ROW_COLUMNS} FROM outbox o WHERE (CAST(?1 AS TEXT) IS NULL OR o.deadline_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR o.state = ?2) \
              AND (o.planned_ms, o.id) > (?3, ?4) ORDER BY o.planned_ms, o.id LIMIT ?5"
         );
         let (from_ms, from_id) = from.map_or((i64::MIN, i64::MIN), |(t, id)| (t.timestamp_millis(), id));
@@ -395,13 +395,20 @@ impl Store {
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO outbox (kind, key, receiver, recipient, digest, planned_ms, state, late, \
-                     next_attempt_ms) VALUES ('digest', ?1 || '/' || ?2, ?3, ?4, ?1, ?2, 'pending', ?5, ?2)",
+                    "INSERT INTO outbox (kind, key, receiver, recipient, digest, planned_ms, state, late, \
+                     next_attempt_ms) VALUES ('digest', ?6, ?3, ?4, ?1, ?2, 'pending', ?5, ?2) ON CONFLICT DO NOTHING",
                 )
                 .map_err(db_err(&path))?;
             for t in targets {
                 insert
-                    .execute(params![name, planned.timestamp_millis(), t.receiver, t.recipient, late])
+                    .execute(params![
+                        name,
+                        planned.timestamp_millis(),
+                        t.receiver,
+                        t.recipient,
+                        late,
+                        format!("{name}/{}", planned.timestamp_millis())
+                    ])
                     .map_err(db_err(&path))?;
             }
             tx.execute(
@@ -434,14 +441,14 @@ impl Store {
             .map_err(db_err(&path))?;
         let Some(revision) = revision else { return Ok(None) };
         tx.execute(
-            "INSERT OR IGNORE INTO acks (deadline_id, revision, receiver, acked_ms) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO acks (deadline_id, revision, receiver, acked_ms) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             params![deadline, revision, receiver.unwrap_or("*"), now.timestamp_millis()],
         )
         .map_err(db_err(&path))?;
         let cancelled = tx
             .execute(
                 "UPDATE outbox SET state = 'cancelled', cancel_reason = ?4 WHERE kind = 'alert' AND deadline_id = ?1 \
-                 AND revision = ?2 AND state = 'pending' AND (?3 IS NULL OR receiver = ?3)",
+                 AND revision = ?2 AND state = 'pending' AND (CAST(?3 AS TEXT) IS NULL OR receiver = ?3)",
                 params![deadline, revision, receiver, CancelReason::Acknowledged.as_str()],
             )
             .map_err(db_err(&path))?;
@@ -504,10 +511,10 @@ pub(super) fn add_notice(tx: &Transaction<'_>, targets: &[Target], facts: &[&sup
     )?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO outbox (kind, key, receiver, recipient, notice_id, planned_ms, state, late, next_attempt_ms) \
-         VALUES ('notice', CAST(?1 AS TEXT), ?2, ?3, ?1, ?4, 'pending', 0, ?4)",
+         VALUES ('notice', ?5, ?2, ?3, ?1, ?4, 'pending', 0, ?4)",
     )?;
     for t in targets {
-        insert.execute(params![notice, t.receiver, t.recipient, now])?;
+        insert.execute(params![notice, t.receiver, t.recipient, now, notice.to_string()])?;
     }
     Ok(())
 }
@@ -559,8 +566,9 @@ pub(super) fn apply_plan_in(
         .query_map(params![deadline.id, deadline.revision], |r| r.get(0))?
         .collect::<db::Result<_>>()?;
     let mut insert = tx.prepare_cached(
+        // Two daemons planning the same deadline at once make one row (the key is unique).
         "INSERT INTO outbox (kind, key, receiver, recipient, deadline_id, revision, lead_seconds, lead, planned_ms, \
-         state, next_attempt_ms) VALUES ('alert', ?1 || '/' || ?2 || '/' || ?3, ?4, ?5, ?1, ?2, ?3, ?6, ?7, 'pending', ?7)",
+         state, next_attempt_ms) VALUES ('alert', ?8, ?4, ?5, ?1, ?2, ?3, ?6, ?7, 'pending', ?7) ON CONFLICT DO NOTHING",
     )?;
     let mut update = tx.prepare_cached(
         "UPDATE outbox SET state = 'pending', planned_ms = ?2, next_attempt_ms = ?2, lead = ?3, late = NULL, \
@@ -575,16 +583,16 @@ pub(super) fn apply_plan_in(
         let planned_ms = p.planned.timestamp_millis();
         match existing.remove(&key) {
             None => {
-                insert.execute(params![
+                counts.planned += insert.execute(params![
                     p.key.deadline,
                     p.key.revision,
                     p.key.lead_seconds,
                     p.key.receiver,
                     p.recipient,
                     p.lead,
-                    planned_ms
+                    planned_ms,
+                    format!("{}/{}/{}", p.key.deadline, p.key.revision, p.key.lead_seconds)
                 ])?;
-                counts.planned += 1;
             }
             Some(row) => {
                 let revivable =

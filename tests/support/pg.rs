@@ -1,0 +1,131 @@
+#![allow(dead_code)]
+//! A real PostgreSQL for the tests: Debian's `postgresql` 15 binaries (`initdb`, `pg_ctl`)
+//! on a temporary directory and a loopback port, started once per test binary. Each test
+//! gets a database of its own.
+//!
+//! The suite runs on PostgreSQL when `SANCTIOND_TEST_BACKEND=postgres` (the README's test
+//! command runs it both ways); otherwise every ledger is an SQLite file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Whether this run of the suite puts its ledgers on PostgreSQL.
+pub fn enabled() -> bool {
+    std::env::var("SANCTIOND_TEST_BACKEND").is_ok_and(|v| v == "postgres")
+}
+
+/// The running test cluster.
+pub struct Cluster {
+    pub port: u16,
+    pub dir: PathBuf,
+}
+
+static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// The directory holding `initdb` and `pg_ctl`: `PG_BIN`, else Debian's newest.
+fn bin_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("PG_BIN") {
+        return PathBuf::from(dir);
+    }
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| d.flatten().map(|e| e.path().join("bin")).filter(|p| p.join("initdb").exists()).collect())
+        .unwrap_or_default();
+    versions.sort();
+    versions.pop().unwrap_or_else(|| panic!("no PostgreSQL under /usr/lib/postgresql: run tests/setup.sh"))
+}
+
+/// A command run as the `postgres` user when the tests run as root (initdb refuses root).
+fn as_owner(program: &Path) -> Command {
+    if rustix::process::geteuid().is_root() {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"]).arg(program);
+        cmd
+    } else {
+        Command::new(program)
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+}
+
+pub fn cluster() -> &'static Cluster {
+    CLUSTER.get_or_init(|| {
+        let bin = bin_dir();
+        let dir = std::env::temp_dir().join(format!("sanctiond-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("pg dir");
+        if rustix::process::geteuid().is_root() {
+            let status = Command::new("chown").arg("postgres:").arg(&dir).status().expect("chown");
+            assert!(status.success(), "chown {}", dir.display());
+        }
+        let data = dir.join("data");
+        let out = as_owner(&bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+            .output()
+            .expect("initdb");
+        assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
+        let port = free_port();
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=200",
+            dir.display()
+        );
+        let out = as_owner(&bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.join("log"))
+            .args(["-w", "-o", &options, "start"])
+            .output()
+            .expect("pg_ctl start");
+        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
+        // The cluster goes when this test binary does, however it ends. The watcher runs as
+        // the tests do (so it may look at this process) and stops the cluster as its owner.
+        let owner = if rustix::process::geteuid().is_root() { "runuser -u postgres -- " } else { "" };
+        let stopper = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {owner}{pg_ctl} -D {data} -m immediate stop; rm -rf {dir}",
+            pid = std::process::id(),
+            pg_ctl = bin.join("pg_ctl").display(),
+            data = data.display(),
+            dir = dir.display(),
+        );
+        Command::new("sh")
+            .args(["-c", &stopper])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("watcher");
+        Cluster { port, dir }
+    })
+}
+
+/// A fresh, empty database on the test cluster; its URL.
+pub fn database() -> String {
+    let cluster = cluster();
+    let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let admin = format!("host=127.0.0.1 port={} user=postgres dbname=postgres", cluster.port);
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to the test cluster");
+    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
+    format!("postgres://postgres@127.0.0.1:{}/{name}", cluster.port)
+}
+
+/// Where a test's ledger lives: a fresh database on the test cluster when the suite runs
+/// on PostgreSQL, else `ledger.sqlite3` in `state_dir`.
+pub fn location(state_dir: &Path) -> sanctiond::store::Location {
+    if enabled() {
+        let url = database();
+        sanctiond::store::Location::Postgres(Box::new(sanctiond::store::PgTarget {
+            config: url.parse().expect("url"),
+            label: url,
+        }))
+    } else {
+        sanctiond::store::Location::File(state_dir.join(sanctiond::store::LEDGER_FILE))
+    }
+}
