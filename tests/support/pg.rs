@@ -95,7 +95,9 @@ pub fn cluster() -> &'static Cluster {
             data = data.display(),
             dir = dir.display(),
         );
-        Command::new("sh")
+        // Left running on purpose: it outlives this process to stop the cluster.
+        #[allow(clippy::zombie_processes)]
+        let _watcher = Command::new("sh")
             .args(["-c", &stopper])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
