@@ -18,7 +18,7 @@ use crate::config::{self, Config, ConfigErrors, PasswordSource, ReceiverKind, Se
 use crate::notify::email::Mailer;
 use crate::notify::{Notifiers, Secrets, pipeline};
 use crate::schedule::{self, Clock};
-use crate::store::{LEDGER_FILE, Store, StoreError, SyncReport};
+use crate::store::{LEDGER_FILE, Location, PgTarget, Store, StoreError, SyncReport};
 
 /// How long running work may take to finish after SIGTERM before the process exits anyway.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
@@ -61,6 +61,23 @@ pub fn ledger_path(config: &Config) -> PathBuf {
     let systemd = std::env::var_os("STATE_DIRECTORY")
         .and_then(|v| v.to_str().and_then(|s| s.split(':').next()).map(PathBuf::from));
     config.state_dir(systemd.as_deref()).join(LEDGER_FILE)
+}
+
+fn current_store(config: &watch::Sender<Arc<Config>>) -> Option<config::StoreConfig> {
+    config.borrow().store.clone()
+}
+
+/// Where the ledger is: the PostgreSQL database of `[store]` (its password read now from
+/// its file, variable or credential), else the SQLite file in the state directory.
+pub fn ledger(config: &Config) -> Result<Location, String> {
+    let Some(store) = &config.store else { return Ok(Location::File(ledger_path(config))) };
+    let mut pg: postgres::Config =
+        store.url.parse().map_err(|e| format!("[store] url is not a PostgreSQL URL: {e}"))?;
+    if let Some(source) = &store.password {
+        let secret = read_secret(source, "[store]", "PostgreSQL password")?;
+        pg.password(secret.expose());
+    }
+    Ok(Location::Postgres(Box::new(PgTarget { config: pg, label: store.url.clone() })))
 }
 
 /// Logs to stderr: no colours unless stderr is a terminal, and no timestamps under
@@ -116,8 +133,9 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let mut terminate = signal(SignalKind::terminate()).map_err(DaemonError::Runtime)?;
     let mut interrupt = signal(SignalKind::interrupt()).map_err(DaemonError::Runtime)?;
     let mut hangup = signal(SignalKind::hangup()).map_err(DaemonError::Runtime)?;
-    let ledger = ledger_path(&config);
-    let state_dir = ledger.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+    let file = ledger_path(&config);
+    let state_dir = file.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+    let ledger = ledger(&config).map_err(|e| DaemonError::Setup(config.path.clone(), e))?;
     fs::create_dir_all(&state_dir).map_err(|source| DaemonError::Io {
         what: "cannot create the state directory",
         path: state_dir.clone(),
@@ -128,16 +146,20 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
     let notifiers = Arc::new(build_notifiers(&config).map_err(|e| DaemonError::Setup(config.path.clone(), e))?);
-    let mut store = Store::open(&ledger)?;
     let now = clock.now();
+    // Off the async threads: opening may connect to PostgreSQL and migrate the schema.
     let (store, report) = tokio::task::spawn_blocking({
-        let config = Arc::clone(&config);
-        move || schedule::sync(&mut store, &config, now).map(|report| (store, report))
+        let (config, ledger) = (Arc::clone(&config), ledger.clone());
+        move || -> Result<_, DaemonError> {
+            let mut store = Store::open_at(&ledger)?;
+            let report = schedule::sync(&mut store, &config, now)?;
+            Ok((store, report))
+        }
     })
     .await
     .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
     log_sync(&config, &report, "deadlines loaded");
-    tracing::info!(ledger = %ledger.display(), config = %config.path.display(), "sanctiond started");
+    tracing::info!(ledger = %ledger.label(), config = %config.path.display(), "sanctiond started");
 
     let store = Arc::new(Mutex::new(store));
     let changed = Arc::new(Notify::new());
@@ -178,6 +200,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
             let ctx = crate::ingest::spool::SpoolContext {
                 spool: spool.clone(),
                 ledger: ledger.clone(),
+                state_dir: state_dir.clone(),
                 config: config_rx,
                 changed: Arc::clone(&changed),
             };
@@ -239,7 +262,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
             () = &mut stop_after => break Ok(()),
-            _ = hangup.recv() => reload(&store, &changed, &clock, &options.config_path, &ledger, &config_tx, &notifiers_tx).await,
+            _ = hangup.recv() => reload(&store, &changed, &clock, &options.config_path, &file, &config_tx, &notifiers_tx).await,
             // `sanctiond ingest`, `track` or `dismiss` wrote the ledger: look at it again now.
             Ok(n) = wake.recv(&mut datagram) => {
                 if wakes.take(&datagram[..n], tokio::time::Instant::now()) {
@@ -310,6 +333,9 @@ async fn reload(
             for line in errors.to_string().lines() {
                 tracing::error!("reload refused, keeping the running config: {line}");
             }
+        }
+        Ok(new) if new.store != current_store(config_tx) => {
+            tracing::error!("reload refused, keeping the running config: [store] changed; restart sanctiond to move the ledger");
         }
         Ok(new) if ledger_path(&new) != ledger => {
             tracing::error!(

@@ -8,7 +8,10 @@ pub(super) fn check_config(path: &Path) -> anyhow::Result<()> {
     let tz = config.daemon.timezone;
     say!("{}: OK", path.display());
     say!("  timezone:  {tz}");
-    say!("  ledger:    {}", daemon::ledger_path(&config).display());
+    match &config.store {
+        Some(store) => say!("  ledger:    {} (PostgreSQL, lease {:?})", store.url, store.lease),
+        None => say!("  ledger:    {}", daemon::ledger_path(&config).display()),
+    }
     let leads: Vec<&str> = config.alerts.lead_times.iter().map(|l| l.as_str()).collect();
     say!("  leads:     {} (catch_up = {})", leads.join(", "), config.alerts.catch_up.as_str());
     let receivers: Vec<String> = config.receivers.iter().map(|r| format!("{} ({})", r.name, r.kind.as_str())).collect();

@@ -307,6 +307,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn open_ledger(config: &Config) -> Result<Store, StoreError> {
-    Store::open_read_only(&daemon::ledger_path(config))
+fn open_ledger(config: &Config) -> anyhow::Result<Store> {
+    let ledger = daemon::ledger(config).map_err(|e| anyhow::anyhow!("{}: {e}", config.path.display()))?;
+    Ok(Store::open_read_only_at(&ledger)?)
 }

@@ -3,14 +3,16 @@
 
 use super::*;
 
-/// Opens the ledger for writing alongside a running daemon (SQLite serialises writers),
-/// creating it on first use.
+/// Opens the ledger for writing alongside a running daemon (SQLite serialises writers;
+/// PostgreSQL takes many), creating it on first use.
 pub(super) fn open_ledger_rw(config: &Config) -> anyhow::Result<Store> {
-    let ledger = daemon::ledger_path(config);
-    if let Some(dir) = ledger.parent() {
+    let ledger = daemon::ledger(config).map_err(|e| anyhow::anyhow!("{}: {e}", config.path.display()))?;
+    if let crate::store::Location::File(file) = &ledger
+        && let Some(dir) = file.parent()
+    {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create the state directory {}", dir.display()))?;
     }
-    Ok(Store::open(&ledger)?)
+    Ok(Store::open_at(&ledger)?)
 }
 
 pub(super) fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_bytes: usize) -> anyhow::Result<()> {

@@ -59,6 +59,18 @@ pub struct Config {
     pub time_intervals: Vec<quiet::TimeInterval>,
     /// The HTTP face; none unless `[http] listen` is given.
     pub http: Option<Http>,
+    /// A PostgreSQL ledger shared by several daemons; none means SQLite in `state_dir`.
+    pub store: Option<StoreConfig>,
+}
+
+/// `[store]`: the ledger on PostgreSQL instead of the SQLite file in `state_dir`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreConfig {
+    /// `postgres://user@host[:port]/database[?options]`, never with a password in it.
+    pub url: String,
+    pub password: Option<PasswordSource>,
+    /// How long a claimed outbox row stays its claimer's before another daemon may take it.
+    pub lease: Duration,
 }
 
 /// A feed to poll (`[[feed]]`): RSS 0.9x/1.0/2.0, Atom or JSON Feed.
@@ -301,9 +313,10 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     parse(path, &text)
 }
 
-const TOP_KEYS: [&str; 15] = [
+const TOP_KEYS: [&str; 16] = [
     "actor",
     "http",
+    "store",
     "digest",
     "daemon",
     "alerts",
@@ -321,6 +334,9 @@ const TOP_KEYS: [&str; 15] = [
 const FEED_KEYS: [&str; 7] = ["name", "url", "schedule", "fetch_article", "stale_after", "timeout", "receivers"];
 const SPOOL_KEYS: [&str; 4] = ["dir", "scan_interval", "settle", "max_bytes"];
 const HTTP_KEYS: [&str; 5] = ["listen", "token_file", "token_env", "token_credential", "timeout"];
+const STORE_KEYS: [&str; 5] = ["url", "password_file", "password_env", "password_credential", "lease"];
+/// How long a claimed outbox row is its claimer's: past it, another daemon sends it.
+pub const STORE_DEFAULT_LEASE: Duration = Duration::from_secs(30);
 /// How long one HTTP request may take before the daemon answers 408.
 pub const HTTP_DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const TOPIC_KEYS: [&str; 3] = ["name", "phrases", "tags"];
@@ -370,6 +386,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
     let spool = read_spool(&mut r, root, path);
     let feeds = read_feeds(&mut r, root, &names);
     let http = read_http(&mut r, root);
+    let store = read_store(&mut r, root);
 
     if r.diagnostics.is_empty() {
         Ok(Config {
@@ -389,6 +406,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
             feeds,
             time_intervals,
             http,
+            store,
         })
     } else {
         Err(ConfigErrors::new(path, text, r.diagnostics))
@@ -624,6 +642,58 @@ fn read_http(r: &mut Reader, root: &DeTable<'_>) -> Option<Http> {
         r.error(span, "[http] timeout must be longer than 0s");
     }
     Some(Http { listen: addr, token, timeout })
+}
+
+fn read_store(r: &mut Reader, root: &DeTable<'_>) -> Option<StoreConfig> {
+    let t = r.table(root, "store")?;
+    let span = root.get("store").map_or(0..0, |v| v.span());
+    r.check_keys(t, "[store]", &STORE_KEYS);
+    let Some(url) = r.string(t, "url") else {
+        r.error(span, "[store] needs \"url\", e.g. url = \"postgres://sanctiond@db.example/sanctiond\"; leave [store] out to keep the ledger in SQLite");
+        return None;
+    };
+    let text = url.get_ref();
+    if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
+        r.error(url.span(), "[store] url must start with postgres:// (the SQLite ledger needs no [store]: it lives in [daemon] state_dir)");
+        return None;
+    }
+    match text.parse::<postgres::Config>() {
+        Err(e) => {
+            r.error(url.span(), format!("[store] url is not a PostgreSQL URL: {e}"));
+            return None;
+        }
+        Ok(c) if c.get_password().is_some() => {
+            r.error(
+                url.span(),
+                "[store] url holds a password, which anyone who can read the config would see: move it to password_file, password_env or password_credential",
+            );
+            return None;
+        }
+        Ok(c) if c.get_dbname().is_none() => {
+            r.error(url.span(), "[store] url names no database: end it with /DATABASE");
+            return None;
+        }
+        Ok(_) => {}
+    }
+    let mut sources = Vec::new();
+    for (key, make) in [
+        ("password_file", (|v: String| PasswordSource::File(PathBuf::from(v))) as fn(String) -> PasswordSource),
+        ("password_env", PasswordSource::Env),
+        ("password_credential", PasswordSource::Credential),
+    ] {
+        if let Some(v) = r.string(t, key) {
+            sources.push((v.span(), make(v.into_inner())));
+        }
+    }
+    if sources.len() > 1 {
+        r.error(sources[1].0.clone(), "give the password one way: password_file, password_env or password_credential");
+    }
+    let password = sources.into_iter().next().map(|(_, s)| s);
+    let lease = r.duration(t, "lease").unwrap_or(STORE_DEFAULT_LEASE);
+    if lease < Duration::from_secs(1) {
+        r.error(span, "[store] lease must be at least 1s");
+    }
+    Some(StoreConfig { url: url.into_inner(), password, lease })
 }
 
 fn read_topics(r: &mut Reader, root: &DeTable<'_>) -> Vec<Topic> {

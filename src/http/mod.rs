@@ -10,7 +10,6 @@
 mod api;
 mod pages;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -36,7 +35,7 @@ pub const MAX_BODY: usize = 16 * 1024;
 
 /// What the handlers share with the daemon.
 pub struct Shared {
-    pub ledger: PathBuf,
+    pub ledger: crate::store::Location,
     pub config: watch::Receiver<Arc<Config>>,
     pub token: Option<Secret>,
     /// When the alert timer last ran a pass, in Unix milliseconds.
@@ -159,11 +158,12 @@ async fn read<T: Send + 'static>(
         let kept = shared.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
         let store = match kept {
             Some(s) => s,
-            None => Store::open_read_only(&shared.ledger)?,
+            None => Store::open_read_only_at(&shared.ledger)?,
         };
         let result = f(&store, &config, now);
         let mut readers = shared.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if readers.len() < READERS {
+        // A connection that failed (PostgreSQL restarted…) is not kept: the next read opens anew.
+        if readers.len() < READERS && result.is_ok() {
             readers.push(store);
         }
         result

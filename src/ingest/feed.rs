@@ -523,7 +523,7 @@ fn merge_page(entry: &str, page: &str) -> String {
 /// What the feed poller needs from the daemon.
 #[derive(Debug)]
 pub struct FeedsContext {
-    pub ledger: std::path::PathBuf,
+    pub ledger: crate::store::Location,
     pub config: watch::Receiver<Arc<Config>>,
     /// Told after each poll that ingested something or raised a notice.
     pub changed: Arc<Notify>,
@@ -534,7 +534,7 @@ pub struct FeedsContext {
 /// makes that occurrence skipped, and logged.
 pub async fn run(ctx: FeedsContext, mut shutdown: watch::Receiver<bool>) -> Result<(), String> {
     let FeedsContext { ledger, mut config, changed } = ctx;
-    let store = Arc::new(Mutex::new(Store::open(&ledger).map_err(|e| e.to_string())?));
+    let store = Arc::new(Mutex::new(super::open_store(ledger).await?));
     let fetcher = Fetcher::new()?;
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
     let (done_tx, mut done) = mpsc::unbounded_channel::<(String, Option<DateTime<Utc>>)>();

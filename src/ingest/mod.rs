@@ -237,3 +237,11 @@ mod tests {
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }
+
+/// Opens the ledger for a source's task, off the async threads (opening may connect to
+/// PostgreSQL).
+pub(crate) async fn open_store(ledger: crate::store::Location) -> std::result::Result<Store, String> {
+    tokio::task::spawn_blocking(move || Store::open_at(&ledger).map_err(|e| e.to_string()))
+        .await
+        .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
+}

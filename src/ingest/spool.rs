@@ -579,7 +579,9 @@ pub fn create_dirs(spool: &Spool) -> Result<(), (PathBuf, std::io::Error)> {
 #[derive(Debug)]
 pub struct SpoolContext {
     pub spool: Spool,
-    pub ledger: PathBuf,
+    pub ledger: crate::store::Location,
+    /// Where the marker of the file being taken is kept.
+    pub state_dir: PathBuf,
     /// The config in force; a reload sends a new one.
     pub config: watch::Receiver<Arc<Config>>,
     /// Told after each ingest, so the timer sends notices and plans at once.
@@ -588,14 +590,14 @@ pub struct SpoolContext {
 
 /// Watches the spool until `shutdown` turns true.
 pub async fn run(ctx: SpoolContext, mut shutdown: watch::Receiver<bool>) -> Result<(), String> {
-    let SpoolContext { spool, ledger, mut config, changed } = ctx;
-    let store = Arc::new(Mutex::new(Store::open(&ledger).map_err(|e| e.to_string())?));
+    let SpoolContext { spool, ledger, state_dir, mut config, changed } = ctx;
+    let store = Arc::new(Mutex::new(super::open_store(ledger).await?));
     let (tx, mut events) = mpsc::unbounded_channel::<(PathBuf, bool)>();
     let watcher = watch_dir(&spool.dir, tx);
     if let Err(e) = &watcher {
         tracing::warn!(dir = %spool.dir.display(), error = %e, "no inotify on the spool; scanning every {:?} only", spool.scan_interval);
     }
-    let mut marker = Marker::new(ledger.parent().unwrap_or(Path::new(".")));
+    let mut marker = Marker::new(&state_dir);
     if let Some((path, taken)) = marker.recover(&spool) {
         log_taken(&path, Ok(taken));
     }

@@ -400,8 +400,37 @@ enum Engine {
 
 /// The PostgreSQL client and the statements prepared on it.
 pub struct Pg {
-    client: postgres::Client,
+    client: Client,
     prepared: HashMap<String, postgres::Statement>,
+}
+
+/// The synchronous client blocks on its own runtime, even to close: dropped on a thread
+/// that drives async tasks, it is handed to a thread of its own to close there.
+struct Client(Option<postgres::Client>);
+
+impl std::ops::Deref for Client {
+    type Target = postgres::Client;
+    fn deref(&self) -> &postgres::Client {
+        self.0.as_ref().unwrap_or_else(|| unreachable!("the client is only taken on drop"))
+    }
+}
+
+impl std::ops::DerefMut for Client {
+    fn deref_mut(&mut self) -> &mut postgres::Client {
+        self.0.as_mut().unwrap_or_else(|| unreachable!("the client is only taken on drop"))
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                std::thread::spawn(move || drop(client));
+            } else {
+                drop(client);
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Pg {
@@ -425,7 +454,7 @@ impl Connection {
     }
 
     pub fn postgres(client: postgres::Client) -> Connection {
-        Connection { engine: Engine::Pg(Box::new(RefCell::new(Pg { client, prepared: HashMap::new() }))) }
+        Connection { engine: Engine::Pg(Box::new(RefCell::new(Pg { client: Client(Some(client)), prepared: HashMap::new() }))) }
     }
 
     /// The SQLite connection underneath, for what only SQLite has (pragmas, file checks).
