@@ -63,6 +63,41 @@ pub fn ledger_path(config: &Config) -> PathBuf {
     config.state_dir(systemd.as_deref()).join(LEDGER_FILE)
 }
 
+/// This daemon's name in a shared ledger: its host and state directory, the same across
+/// restarts, so that `sanctiond instances` shows one row per daemon.
+fn owner(config: &Config, state_dir: &Path) -> crate::store::Owner {
+    let lease = config.store.as_ref().map_or(config::STORE_DEFAULT_LEASE, |s| s.lease);
+    crate::store::Owner {
+        id: format!("{}:{}", host_name(), state_dir.display()),
+        lease: chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(30)),
+    }
+}
+
+fn host_name() -> String {
+    rustix::system::uname().nodename().to_string_lossy().into_owned()
+}
+
+/// Stamps this daemon's row in a shared ledger and renews the leases of what it is
+/// sending, three times per lease; a failure is the dispatcher's to report.
+async fn heartbeat(store: Arc<Mutex<Store>>, clock: Arc<dyn Clock>) {
+    let started = clock.now();
+    let pid = std::process::id();
+    let host = host_name();
+    loop {
+        let (store2, host2, now) = (Arc::clone(&store), host.clone(), clock.now());
+        let every = tokio::task::spawn_blocking(move || {
+            let mut store = store2.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Err(error) = store.heartbeat(&host2, pid, started, now) {
+                tracing::debug!(%error, "heartbeat not recorded");
+            }
+            store.owner().map_or(Duration::from_secs(10), |o| (o.lease / 3).to_std().unwrap_or(Duration::from_secs(10)))
+        })
+        .await
+        .unwrap_or(Duration::from_secs(10));
+        tokio::time::sleep(every.max(Duration::from_millis(300))).await;
+    }
+}
+
 fn current_store(config: &watch::Sender<Arc<Config>>) -> Option<config::StoreConfig> {
     config.borrow().store.clone()
 }
@@ -149,9 +184,12 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let now = clock.now();
     // Off the async threads: opening may connect to PostgreSQL and migrate the schema.
     let (store, report) = tokio::task::spawn_blocking({
-        let (config, ledger) = (Arc::clone(&config), ledger.clone());
+        let (config, ledger, owner) = (Arc::clone(&config), ledger.clone(), owner(&config, &state_dir));
         move || -> Result<_, DaemonError> {
             let mut store = Store::open_at(&ledger)?;
+            if ledger.is_postgres() {
+                store.set_owner(Some(owner));
+            }
             let report = schedule::sync(&mut store, &config, now)?;
             Ok((store, report))
         }
@@ -163,6 +201,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
 
     let store = Arc::new(Mutex::new(store));
     let changed = Arc::new(Notify::new());
+    let heartbeat_task = ledger.is_postgres().then(|| tokio::spawn(heartbeat(Arc::clone(&store), Arc::clone(&clock))));
     let (stop_tx, stop_rx) = watch::channel(false);
     // Each pass of the alert timer stamps the time (for /readyz) and pings the systemd
     // watchdog when one is set.
@@ -277,6 +316,9 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     tracing::info!("stopping");
     let _ = fs::remove_file(state_dir.join(WAKE_SOCKET));
     let _ = stop_tx.send(true);
+    if let Some(task) = heartbeat_task {
+        task.abort();
+    }
     // Every task drains at once, within one deadline: the unit gives a stop 10 s.
     let drain = async {
         let dispatcher = async {
@@ -335,7 +377,9 @@ async fn reload(
             }
         }
         Ok(new) if new.store != current_store(config_tx) => {
-            tracing::error!("reload refused, keeping the running config: [store] changed; restart sanctiond to move the ledger");
+            tracing::error!(
+                "reload refused, keeping the running config: [store] changed; restart sanctiond to move the ledger"
+            );
         }
         Ok(new) if ledger_path(&new) != ledger => {
             tracing::error!(

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::model::{Alert, AlertState, Deadline, MessageKind, TalkEvent, Tracking};
-use crate::store::{Store, StoreError};
+use crate::store::{Instance, Store, StoreError};
 
 /// `t` in `tz`, to the second, with its offset.
 pub fn rfc3339_in(t: DateTime<Utc>, tz: Tz) -> String {
@@ -269,4 +269,19 @@ mod tests {
         assert_eq!((last.items, last.next), (vec![5], None));
         assert!(page_of((1..=5).collect::<Vec<i32>>(), Some(&encode_cursor("9")), 2, i32::to_string).is_err());
     }
+}
+
+/// A daemon sharing the ledger, as `sanctiond instances --format json`, `/readyz` and the
+/// API show it.
+pub fn instance(i: &Instance, now: DateTime<Utc>) -> Value {
+    json!({
+        "id": i.id,
+        "host": i.host,
+        "pid": i.pid,
+        "live": i.live(now),
+        "started": millis(i.started),
+        "heartbeat": millis(i.heartbeat),
+        "lease_seconds": i.lease.num_seconds(),
+        "sending": i.sending,
+    })
 }

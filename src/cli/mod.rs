@@ -16,7 +16,7 @@ use crate::config::{self, Config, ConfigErrors};
 use crate::daemon::{self, DaemonError, RunOptions};
 use crate::model::{Alert, Deadline, DeadlineStatus, TalkEvent, Tracking};
 use crate::schedule;
-use crate::store::{Store, StoreError};
+use crate::store::{Instance, Store, StoreError};
 use crate::views::{self, millis};
 
 /// `println!` that returns an error instead of panicking when stdout is gone
@@ -99,6 +99,11 @@ enum Command {
     },
     /// List the feeds: last success, last error, entries seen, next poll.
     Feeds {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// List the daemons sharing a PostgreSQL ledger: live or not, and what each is sending.
+    Instances {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
@@ -270,6 +275,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let config = config::load(&path)?;
             let store = open_ledger(&config)?;
             print_feeds(&config, &store, format)
+        }
+        Command::Instances { format } => {
+            let config = config::load(&path)?;
+            let store = open_ledger(&config)?;
+            print_instances(&store.instances()?, format, Utc::now())
         }
         Command::Poll { names } => poll(&path, &names),
         Command::Track { id } => set_tracking(&path, &id, Tracking::Tracked),

@@ -114,6 +114,35 @@ pub(super) fn print_feeds(config: &Config, store: &Store, format: Format) -> any
     Ok(())
 }
 
+pub(super) fn print_instances(instances: &[Instance], format: Format, now: DateTime<Utc>) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            let out: Vec<_> = instances.iter().map(|i| views::instance(i, now)).collect();
+            say!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Format::Human if instances.is_empty() => {
+            say!("no daemon has stamped this ledger: instances are listed on a PostgreSQL ledger ([store] url)");
+        }
+        Format::Human => {
+            let rows: Vec<Vec<String>> = instances
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.id.clone(),
+                        if i.live(now) { "live" } else { "gone" }.to_owned(),
+                        i.pid.to_string(),
+                        i.started.to_rfc3339_opts(SecondsFormat::Secs, true),
+                        i.heartbeat.to_rfc3339_opts(SecondsFormat::Millis, true),
+                        i.sending.to_string(),
+                    ]
+                })
+                .collect();
+            say_raw!("{}", table(&["INSTANCE", "STATE", "PID", "STARTED", "HEARTBEAT", "SENDING"], &rows));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn print_alerts(alerts: &[Alert], format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => {

@@ -17,15 +17,18 @@ use postgres::types::{IsNull, Type};
 pub enum Error {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    /// Not a `source`: its message is already whole, and a chain would repeat it.
     #[error("{}", pg_message(.0))]
-    Postgres(#[from] postgres::Error),
+    Postgres(postgres::Error),
     #[error("column {column}: expected {wanted}, found {found}")]
     Type { column: usize, wanted: &'static str, found: String },
     #[error("the query returned no rows")]
     NoRows,
+    #[error("the connection to PostgreSQL was lost during a transaction, which was not committed")]
+    Lost,
     /// PostgreSQL refused a statement: a bug in its rewriting, or a schema not ours.
-    #[error("{} in: {sql}", pg_message(.source))]
-    Prepare { sql: String, source: postgres::Error },
+    #[error("{} in: {sql}", pg_message(.error))]
+    Prepare { sql: String, error: postgres::Error },
 }
 
 impl Error {
@@ -41,11 +44,18 @@ impl Error {
     /// its timers and tries again, rather than treating it as a broken ledger.
     pub fn is_connection_lost(&self) -> bool {
         match self {
-            Error::Postgres(e) | Error::Prepare { source: e, .. } => {
+            Error::Lost => true,
+            Error::Postgres(e) | Error::Prepare { error: e, .. } => {
                 e.is_closed() || e.as_db_error().is_none() && e.code().is_none()
             }
             _ => false,
         }
+    }
+}
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Error {
+        Error::Postgres(e)
     }
 }
 
@@ -76,6 +86,9 @@ impl<T> OptionalExtension<T> for Result<T> {
         }
     }
 }
+
+/// The advisory lock key of planning and merging on PostgreSQL ("SANCTIOD" in ASCII).
+const LEDGER_LOCK: i64 = 0x5341_4e43_5449_4f44;
 
 /// A value bound to a parameter, borrowed from the caller.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -402,6 +415,27 @@ enum Engine {
 pub struct Pg {
     client: Client,
     prepared: HashMap<String, postgres::Statement>,
+    /// For connecting again after the server or the network dropped the connection.
+    config: postgres::Config,
+    /// A transaction is open: a lost connection then fails the rest of it rather than
+    /// reconnecting half-way through.
+    in_transaction: bool,
+}
+
+impl Pg {
+    /// Connects again if the connection was lost; the statements are prepared anew. The
+    /// caller sees the error of the call that found it lost, and the next call reconnects.
+    fn ensure_connected(&mut self) -> Result<()> {
+        if self.client.is_closed() {
+            if self.in_transaction {
+                return Err(Error::Lost);
+            }
+            let client = self.config.connect(postgres::NoTls)?;
+            self.client = Client(Some(client));
+            self.prepared.clear();
+        }
+        Ok(())
+    }
 }
 
 /// The synchronous client blocks on its own runtime, even to close: dropped on a thread
@@ -453,8 +487,9 @@ impl Connection {
         Connection { engine: Engine::Sqlite(conn) }
     }
 
-    pub fn postgres(client: postgres::Client) -> Connection {
-        Connection { engine: Engine::Pg(Box::new(RefCell::new(Pg { client: Client(Some(client)), prepared: HashMap::new() }))) }
+    pub fn postgres(client: postgres::Client, config: postgres::Config) -> Connection {
+        let pg = Pg { client: Client(Some(client)), prepared: HashMap::new(), config, in_transaction: false };
+        Connection { engine: Engine::Pg(Box::new(RefCell::new(pg))) }
     }
 
     /// The SQLite connection underneath, for what only SQLite has (pragmas, file checks).
@@ -484,11 +519,12 @@ impl Connection {
             Engine::Pg(pg) => {
                 let mut guard = pg.borrow_mut();
                 let pg_ref = &mut *guard;
+                pg_ref.ensure_connected()?;
                 let stmt = match pg_ref.prepared.get(sql) {
                     Some(s) => s.clone(),
                     None => {
                         let text = pg_dialect(sql);
-                        let s = pg_ref.client.prepare(&text).map_err(|source| Error::Prepare { sql: text, source })?;
+                        let s = pg_ref.client.prepare(&text).map_err(|error| Error::Prepare { sql: text, error })?;
                         pg_ref.prepared.insert(sql.to_owned(), s.clone());
                         s
                     }
@@ -519,7 +555,11 @@ impl Connection {
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Engine::Pg(pg) => Ok(pg.borrow_mut().client.batch_execute(&pg_dialect(sql))?),
+            Engine::Pg(pg) => {
+                let mut pg = pg.borrow_mut();
+                pg.ensure_connected()?;
+                Ok(pg.client.batch_execute(&pg_dialect(sql))?)
+            }
         }
     }
 
@@ -532,7 +572,24 @@ impl Connection {
             Engine::Pg(_) => "BEGIN",
         };
         self.execute_batch(begin)?;
+        self.set_in_transaction(true);
         Ok(Transaction { conn: self, done: false })
+    }
+
+    /// Inside a transaction: waits until no other daemon sharing the ledger is planning or
+    /// merging, so two never create the same deadline or plan the same row at once. SQLite
+    /// has one writer at a time already.
+    pub fn lock_ledger(&self) -> Result<()> {
+        if self.is_postgres() {
+            self.query_row("SELECT pg_advisory_xact_lock(?1)", [LEDGER_LOCK], |_| Ok(()))?;
+        }
+        Ok(())
+    }
+
+    fn set_in_transaction(&self, open: bool) {
+        if let Engine::Pg(pg) = &self.engine {
+            pg.borrow_mut().in_transaction = open;
+        }
     }
 }
 
@@ -546,7 +603,9 @@ pub struct Transaction<'c> {
 impl Transaction<'_> {
     pub fn commit(mut self) -> Result<()> {
         self.done = true;
-        self.conn.execute_batch("COMMIT")
+        let result = self.conn.execute_batch("COMMIT");
+        self.conn.set_in_transaction(false);
+        result
     }
 }
 
@@ -561,6 +620,7 @@ impl Drop for Transaction<'_> {
     fn drop(&mut self) {
         if !self.done {
             let _ = self.conn.execute_batch("ROLLBACK");
+            self.conn.set_in_transaction(false);
         }
     }
 }

@@ -170,6 +170,7 @@ impl Store {
     pub fn ingest(&mut self, article: &ArticleIn, policy: &dyn Policy, now: DateTime<Utc>) -> Result<IngestReport> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
+        tx.lock_ledger().map_err(db_err(&path))?;
         let report = ingest_in(&tx, article, policy, now.timestamp_millis()).map_err(db_err(&path))?;
         tx.commit().map_err(db_err(&path))?;
         Ok(report)
@@ -186,6 +187,7 @@ impl Store {
     ) -> Result<std::result::Result<PlanCounts, String>> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
+        tx.lock_ledger().map_err(db_err(&path))?;
         let origin: Option<String> = tx
             .query_row("SELECT origin FROM deadlines WHERE id = ?1", [id], |r| r.get(0))
             .optional()

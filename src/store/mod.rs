@@ -21,7 +21,7 @@ mod merge;
 mod outbox;
 pub use feeds::{FeedPoll, FeedRow};
 pub use merge::{ArticleIn, Evidence, Fact, IngestReport, MentionIn, Policy};
-pub use outbox::{Claimed, Outcome, Settle, Stale, Unsettled};
+pub use outbox::{Claimed, Instance, Outcome, Settle, Stale, Unsettled};
 
 /// The file name of the ledger inside the state directory.
 pub const LEDGER_FILE: &str = "ledger.sqlite3";
@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_feeds.sql"),
     include_str!("migrations/0006_outbox.sql"),
     include_str!("migrations/0007_outbox_listing.sql"),
+    include_str!("migrations/0008_claims.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +103,16 @@ pub struct Store {
     conn: Connection,
     /// The file, or the PostgreSQL address without its password: what errors name.
     path: PathBuf,
+    /// This daemon, when it shares the ledger with others: the rows it claims carry its
+    /// name and a lease.
+    owner: Option<Owner>,
+}
+
+/// A daemon sharing the ledger, as its claims name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub id: String,
+    pub lease: chrono::Duration,
 }
 
 /// Where the ledger lives: an SQLite file (the default) or a PostgreSQL database.
@@ -179,7 +190,7 @@ impl Store {
         }
         let client =
             config.connect(postgres::NoTls).map_err(|e| StoreError::Db { path: label.clone(), source: e.into() })?;
-        let mut store = Store { conn: Connection::postgres(client), path: label };
+        let mut store = Store { conn: Connection::postgres(client, config), path: label, owner: None };
         if !read_only {
             store.migrate().map_err(db_err(&store.path.clone()))?;
         }
@@ -195,7 +206,7 @@ impl Store {
             create(path)?;
         }
         let conn = rusqlite::Connection::open(path).map_err(|e| damaged_or(path, e.into()))?;
-        let mut store = Store { conn: Connection::sqlite(conn), path: path.to_owned() };
+        let mut store = Store { conn: Connection::sqlite(conn), path: path.to_owned(), owner: None };
         store.configure().map_err(|e| damaged_or(path, e))?;
         store.migrate().map_err(|e| damaged_or(path, e))?;
         store.check_version()?;
@@ -224,7 +235,7 @@ impl Store {
         let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(sqlite)?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite)?;
         conn.set_prepared_statement_cache_capacity(64);
-        let store = Store { conn: Connection::sqlite(conn), path: path.to_owned() };
+        let store = Store { conn: Connection::sqlite(conn), path: path.to_owned(), owner: None };
         store.check_version()?;
         Ok(store)
     }
@@ -321,6 +332,7 @@ impl Store {
     ) -> Result<SyncReport> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
+        tx.lock_ledger().map_err(db_err(&path))?;
         let report = sync_declared_in(&tx, declared, source, now.timestamp_millis()).map_err(db_err(&path))?;
         tx.commit().map_err(db_err(&path))?;
         Ok(report)
@@ -520,7 +532,7 @@ fn create(path: &Path) -> Result<()> {
     }
     {
         let conn = rusqlite::Connection::open(&fresh).map_err(|e| damaged_or(&fresh, e.into()))?;
-        let mut store = Store { conn: Connection::sqlite(conn), path: fresh.clone() };
+        let mut store = Store { conn: Connection::sqlite(conn), path: fresh.clone(), owner: None };
         store.configure().and_then(|()| store.migrate()).map_err(db_err(&fresh))?;
         // Closing the last connection checkpoints the WAL into the file.
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::db::{self, OptionalExtension, Row, Transaction, params};
 use chrono::{DateTime, Utc};
 
-use super::{DEADLINE_SELECT, PlanCounts, Result, Store, db_err, deadline_from_row, from_ms};
+use super::{DEADLINE_SELECT, Owner, PlanCounts, Result, Store, db_err, deadline_from_row, from_ms};
 use crate::model::{
     Alert, AlertKey, AlertState, CancelReason, Deadline, DeadlineStatus, MessageKind, PlannedAlert, Target, Tracking,
 };
@@ -43,6 +43,26 @@ pub struct Unsettled {
 pub struct Claimed {
     pub row: Alert,
     pub first_attempt: Option<DateTime<Utc>>,
+}
+
+/// A daemon sharing the ledger, as its heartbeat row says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instance {
+    pub id: String,
+    pub host: String,
+    pub pid: i64,
+    pub started: DateTime<Utc>,
+    pub heartbeat: DateTime<Utc>,
+    pub lease: chrono::Duration,
+    /// Rows it holds `sending`.
+    pub sending: i64,
+}
+
+impl Instance {
+    /// Alive while its heartbeat is younger than its lease.
+    pub fn live(&self, now: DateTime<Utc>) -> bool {
+        now - self.heartbeat <= self.lease
+    }
 }
 
 /// A row found stale when claimed: its deadline moved, was withdrawn or is no longer tracked.
@@ -89,6 +109,7 @@ impl Store {
     {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
+        tx.lock_ledger().map_err(db_err(&path))?;
         let mut counts = PlanCounts::default();
         for (deadline, wanted) in plans {
             apply_plan_in(&tx, deadline, &wanted, now.timestamp_millis(), &mut counts).map_err(db_err(&path))?;
@@ -99,13 +120,72 @@ impl Store {
 
     /// Rows a crash left `sending` were on the wire: they go out again now, under the same
     /// identity, so a receiver that got them can drop the duplicate.
+    /// Sharing the ledger, a daemon recovers only its own rows; those of a daemon that died
+    /// are taken back by whoever claims next, once their lease has run out.
     pub fn recover_in_flight(&mut self, now: DateTime<Utc>) -> Result<usize> {
-        self.conn
+        let sql = "UPDATE outbox SET state = 'pending', next_attempt_ms = ?1, claimed_ms = NULL, owner = NULL, \
+                   lease_until_ms = NULL WHERE state = 'sending' AND (CAST(?2 AS TEXT) IS NULL OR owner = ?2)";
+        let owner = self.owner.as_ref().map(|o| o.id.as_str());
+        self.conn.execute(sql, params![now.timestamp_millis(), owner]).map_err(db_err(&self.path))
+    }
+
+    /// Names this daemon in the rows it claims, with how long each claim holds unrenewed.
+    pub fn set_owner(&mut self, owner: Option<Owner>) {
+        self.owner = owner;
+    }
+
+    pub fn owner(&self) -> Option<&Owner> {
+        self.owner.as_ref()
+    }
+
+    /// Stamps this daemon's heartbeat and extends the lease of every row it is sending.
+    pub fn heartbeat(&mut self, host: &str, pid: u32, started: DateTime<Utc>, now: DateTime<Utc>) -> Result<usize> {
+        let Some(owner) = self.owner.clone() else { return Ok(0) };
+        let path = self.path.clone();
+        let now_ms = now.timestamp_millis();
+        let lease_ms = owner.lease.num_milliseconds();
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
+        tx.execute(
+            "INSERT INTO instances (id, host, pid, started_ms, heartbeat_ms, lease_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, started_ms = excluded.started_ms, \
+             heartbeat_ms = excluded.heartbeat_ms, lease_ms = excluded.lease_ms",
+            params![owner.id, host, pid, started.timestamp_millis(), now_ms, lease_ms],
+        )
+        .map_err(db_err(&path))?;
+        let renewed = tx
             .execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_ms = ?1, claimed_ms = NULL WHERE state = 'sending'",
-                [now.timestamp_millis()],
+                "UPDATE outbox SET lease_until_ms = ?2 WHERE state = 'sending' AND owner = ?1",
+                params![owner.id, now_ms + lease_ms],
             )
-            .map_err(db_err(&self.path))
+            .map_err(db_err(&path))?;
+        tx.commit().map_err(db_err(&path))?;
+        Ok(renewed)
+    }
+
+    /// The daemons that have stamped the ledger, with how many rows each is sending.
+    pub fn instances(&self) -> Result<Vec<Instance>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT i.id, i.host, i.pid, i.started_ms, i.heartbeat_ms, i.lease_ms, \
+                 (SELECT count(*) FROM outbox o WHERE o.state = 'sending' AND o.owner = i.id) \
+                 FROM instances i ORDER BY i.id",
+            )
+            .map_err(db_err(&self.path))?;
+        let rows = stmt
+            .query_map((), |r| {
+                Ok(Instance {
+                    id: r.get(0)?,
+                    host: r.get(1)?,
+                    pid: r.get(2)?,
+                    started: from_ms(r.get(3)?),
+                    heartbeat: from_ms(r.get(4)?),
+                    lease: chrono::Duration::milliseconds(r.get(5)?),
+                    sending: r.get(6)?,
+                })
+            })
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// Alerts whose time came that catch-up has not settled: every such alert of the
@@ -167,13 +247,23 @@ impl Store {
     }
 
     /// When `receiver`'s next row is due (a planned send or a retry).
+    /// Sharing the ledger, the lease of a row another daemon holds counts too: when it runs
+    /// out unrenewed, that daemon is gone and the row is this one's to send.
     pub fn next_due(&self, receiver: &str) -> Result<Option<DateTime<Utc>>> {
-        let ms: Option<i64> = self
+        let pending: Option<i64> = self
             .conn
             .prepare_cached("SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'pending' AND receiver = ?1")
             .and_then(|mut s| s.query_row([receiver], |r| r.get(0)))
             .map_err(db_err(&self.path))?;
-        Ok(ms.map(from_ms))
+        let Some(owner) = &self.owner else { return Ok(pending.map(from_ms)) };
+        let leased: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT MIN(lease_until_ms) FROM outbox WHERE state = 'sending' AND receiver = ?1 AND owner <> ?2",
+            )
+            .and_then(|mut s| s.query_row(params![receiver, owner.id], |r| r.get(0)))
+            .map_err(db_err(&self.path))?;
+        Ok(pending.into_iter().chain(leased).min().map(from_ms))
     }
 
     /// Claims up to `limit` of `receiver`'s rows due at `now`, oldest first: each becomes
@@ -183,15 +273,29 @@ impl Store {
     pub fn claim(&mut self, receiver: &str, limit: usize, now: DateTime<Utc>) -> Result<(Vec<Claimed>, Vec<Stale>)> {
         let path = self.path.clone();
         let now_ms = now.timestamp_millis();
+        let owner = self.owner.clone();
+        let postgres = self.conn.is_postgres();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
         let mut claimed = Vec::new();
         let mut stale = Vec::new();
         {
+            if owner.is_some() {
+                // Rows whose claimer stopped renewing them (it died, or lost the ledger) are
+                // taken back; they go out again under the same identity.
+                tx.execute(
+                    "UPDATE outbox SET state = 'pending', owner = NULL, lease_until_ms = NULL, claimed_ms = NULL \
+                     WHERE state = 'sending' AND lease_until_ms <= ?1 AND receiver = ?2",
+                    params![now_ms, receiver],
+                )
+                .map_err(db_err(&path))?;
+            }
+            // On PostgreSQL, rows another daemon is claiming right now are skipped, not waited for.
+            let lock = if postgres { " FOR UPDATE OF o SKIP LOCKED" } else { "" };
             let sql = format!(
                 "SELECT {ROW_COLUMNS}, d.revision, d.status, d.tracking FROM outbox o \
                  LEFT JOIN deadlines d ON d.id = o.deadline_id \
                  WHERE o.state = 'pending' AND o.receiver = ?1 AND o.next_attempt_ms <= ?2 AND o.late IS NOT NULL \
-                 ORDER BY o.next_attempt_ms, o.id LIMIT ?3"
+                 ORDER BY o.next_attempt_ms, o.id LIMIT ?3{lock}"
             );
             let mut select = tx.prepare_cached(&sql).map_err(db_err(&path))?;
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -230,10 +334,16 @@ impl Store {
                 cancel.execute(params![s.id, s.reason.as_str()]).map_err(db_err(&path))?;
             }
             let mut mark = tx
-                .prepare_cached("UPDATE outbox SET state = 'sending', claimed_ms = ?2 WHERE id = ?1")
+                .prepare_cached(
+                    "UPDATE outbox SET state = 'sending', claimed_ms = ?2, owner = ?3, lease_until_ms = ?4 WHERE id = ?1",
+                )
                 .map_err(db_err(&path))?;
+            let (owner, lease_until) = match &owner {
+                Some(o) => (Some(o.id.as_str()), Some(now_ms + o.lease.num_milliseconds())),
+                None => (None, None),
+            };
             for c in &mut claimed {
-                mark.execute(params![c.row.id, now_ms]).map_err(db_err(&path))?;
+                mark.execute(params![c.row.id, now_ms, owner, lease_until]).map_err(db_err(&path))?;
                 c.row.state = AlertState::Sending;
             }
         }
@@ -263,14 +373,17 @@ impl Store {
             Outcome::Failed { error } => (AlertState::Failed, None, Some(error.as_str()), now_ms),
         };
         let path = self.path.clone();
+        let owner = self.owner.as_ref().map(|o| o.id.clone());
         let tx = self.conn.transaction().map_err(db_err(&path))?;
+        // A row another daemon took back after this one's lease ran out is that one's now.
         let changed = tx
             .prepare_cached(
                 "UPDATE outbox SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
-                 next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), claimed_ms = NULL \
-                 WHERE id = ?1 AND state = 'sending'",
+                 next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), claimed_ms = NULL, \
+                 owner = NULL, lease_until_ms = NULL \
+                 WHERE id = ?1 AND state = 'sending' AND owner IS ?7",
             )
-            .and_then(|mut s| s.execute(params![id, state.as_str(), sent, error, next, now_ms]))
+            .and_then(|mut s| s.execute(params![id, state.as_str(), sent, error, next, now_ms, owner]))
             .map_err(db_err(&path))?;
         if changed == 1 {
             effect();
@@ -282,7 +395,11 @@ impl Store {
     /// Puts a claimed row that was never sent back as it was (a stop came first).
     pub fn release(&mut self, id: i64) -> Result<()> {
         self.conn
-            .execute("UPDATE outbox SET state = 'pending', claimed_ms = NULL WHERE id = ?1 AND state = 'sending'", [id])
+            .execute(
+                "UPDATE outbox SET state = 'pending', claimed_ms = NULL, owner = NULL, lease_until_ms = NULL \
+                 WHERE id = ?1 AND state = 'sending' AND owner IS ?2",
+                params![id, self.owner.as_ref().map(|o| o.id.as_str())],
+            )
             .map(drop)
             .map_err(db_err(&self.path))
     }
@@ -291,9 +408,9 @@ impl Store {
     pub fn defer(&mut self, id: i64, until: DateTime<Utc>) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_ms = ?2, claimed_ms = NULL, late = 1 \
-                 WHERE id = ?1 AND state = 'sending'",
-                params![id, until.timestamp_millis()],
+                "UPDATE outbox SET state = 'pending', next_attempt_ms = ?2, claimed_ms = NULL, late = 1, owner = NULL, \
+                 lease_until_ms = NULL WHERE id = ?1 AND state = 'sending' AND owner IS ?3",
+                params![id, until.timestamp_millis(), self.owner.as_ref().map(|o| o.id.as_str())],
             )
             .map(drop)
             .map_err(db_err(&self.path))
@@ -392,6 +509,7 @@ impl Store {
     pub fn plan_digest(&mut self, name: &str, planned: DateTime<Utc>, targets: &[Target], late: bool) -> Result<()> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
+        tx.lock_ledger().map_err(db_err(&path))?;
         {
             let mut insert = tx
                 .prepare_cached(
@@ -435,6 +553,7 @@ impl Store {
     pub fn ack(&mut self, deadline: &str, receiver: Option<&str>, now: DateTime<Utc>) -> Result<Option<(i64, usize)>> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
+        tx.lock_ledger().map_err(db_err(&path))?;
         let revision: Option<i64> = tx
             .query_row("SELECT revision FROM deadlines WHERE id = ?1", [deadline], |r| r.get(0))
             .optional()

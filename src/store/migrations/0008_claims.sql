@@ -1,0 +1,16 @@
+-- Several daemons on one PostgreSQL ledger: a claimed row is its claimer's until its lease
+-- runs out (the claimer renews it while it sends); past that, any daemon takes it back.
+-- On SQLite one daemon writes the ledger and these stay NULL.
+ALTER TABLE outbox ADD COLUMN owner TEXT;
+ALTER TABLE outbox ADD COLUMN lease_until_ms INTEGER;
+CREATE INDEX outbox_leased ON outbox (lease_until_ms) WHERE state = 'sending';
+
+-- The daemons sharing the ledger: each stamps its row while it runs (`sanctiond instances`).
+CREATE TABLE instances (
+    id           TEXT PRIMARY KEY,
+    host         TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    started_ms   INTEGER NOT NULL,
+    heartbeat_ms INTEGER NOT NULL,
+    lease_ms     INTEGER NOT NULL
+) STRICT;
