@@ -250,6 +250,22 @@ fn decode_deadline_cursor(cursor: &str) -> Option<(DateTime<Utc>, String)> {
     Some((DateTime::from_timestamp_millis(ms.parse().ok()?)?, id.to_owned()))
 }
 
+/// A daemon sharing the ledger, as `sanctiond instances --format json`, `/readyz` and the
+/// API show it.
+pub fn instance(i: &Instance, now: DateTime<Utc>) -> Value {
+    json!({
+        "id": i.id,
+        "host": i.host,
+        "pid": i.pid,
+        "live": i.live(now),
+        "started": millis(i.started),
+        "heartbeat": millis(i.heartbeat),
+        "lease_seconds": i.lease.num_seconds(),
+        "sending": i.sending,
+    })
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,19 +285,4 @@ mod tests {
         assert_eq!((last.items, last.next), (vec![5], None));
         assert!(page_of((1..=5).collect::<Vec<i32>>(), Some(&encode_cursor("9")), 2, i32::to_string).is_err());
     }
-}
-
-/// A daemon sharing the ledger, as `sanctiond instances --format json`, `/readyz` and the
-/// API show it.
-pub fn instance(i: &Instance, now: DateTime<Utc>) -> Value {
-    json!({
-        "id": i.id,
-        "host": i.host,
-        "pid": i.pid,
-        "live": i.live(now),
-        "started": millis(i.started),
-        "heartbeat": millis(i.heartbeat),
-        "lease_seconds": i.lease.num_seconds(),
-        "sending": i.sending,
-    })
 }

@@ -221,6 +221,15 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     })
 }
 
+/// Opens the ledger for a source's task, off the async threads (opening may connect to
+/// PostgreSQL).
+pub(crate) async fn open_store(ledger: crate::store::Location) -> std::result::Result<Store, String> {
+    tokio::task::spawn_blocking(move || Store::open_at(&ledger).map_err(|e| e.to_string()))
+        .await
+        .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,12 +245,4 @@ mod tests {
     fn content_hash_is_sha256() {
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
-}
-
-/// Opens the ledger for a source's task, off the async threads (opening may connect to
-/// PostgreSQL).
-pub(crate) async fn open_store(ledger: crate::store::Location) -> std::result::Result<Store, String> {
-    tokio::task::spawn_blocking(move || Store::open_at(&ledger).map_err(|e| e.to_string()))
-        .await
-        .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
 }
