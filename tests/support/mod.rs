@@ -5,6 +5,7 @@
 
 pub mod hooks;
 pub mod http;
+pub mod pg;
 pub mod smtp;
 pub mod web;
 

@@ -16,10 +16,12 @@ pub fn enabled() -> bool {
     std::env::var("SANCTIOND_TEST_BACKEND").is_ok_and(|v| v == "postgres")
 }
 
-/// The running test cluster.
+/// A test cluster: its port, directory and data directory.
 pub struct Cluster {
     pub port: u16,
     pub dir: PathBuf,
+    bin: PathBuf,
+    data: PathBuf,
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -37,9 +39,13 @@ fn bin_dir() -> PathBuf {
     versions.pop().unwrap_or_else(|| panic!("no PostgreSQL under /usr/lib/postgresql: run tests/setup.sh"))
 }
 
+fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
 /// A command run as the `postgres` user when the tests run as root (initdb refuses root).
 fn as_owner(program: &Path) -> Command {
-    if rustix::process::geteuid().is_root() {
+    if is_root() {
         let mut cmd = Command::new("runuser");
         cmd.args(["-u", "postgres", "--"]).arg(program);
         cmd
@@ -52,13 +58,15 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
 }
 
-pub fn cluster() -> &'static Cluster {
-    CLUSTER.get_or_init(|| {
+impl Cluster {
+    /// Creates and starts a cluster of its own, stopped and removed when this test binary
+    /// ends, however it ends.
+    pub fn start_new(name: &str) -> Cluster {
         let bin = bin_dir();
-        let dir = std::env::temp_dir().join(format!("sanctiond-pg-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("sanctiond-pg-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("pg dir");
-        if rustix::process::geteuid().is_root() {
+        if is_root() {
             let status = Command::new("chown").arg("postgres:").arg(&dir).status().expect("chown");
             assert!(status.success(), "chown {}", dir.display());
         }
@@ -70,30 +78,17 @@ pub fn cluster() -> &'static Cluster {
             .output()
             .expect("initdb");
         assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
-        let port = free_port();
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200",
-            dir.display()
-        );
-        let out = as_owner(&bin.join("pg_ctl"))
-            .arg("-D")
-            .arg(&data)
-            .arg("-l")
-            .arg(dir.join("log"))
-            .args(["-w", "-o", &options, "start"])
-            .output()
-            .expect("pg_ctl start");
-        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
-        // The cluster goes when this test binary does, however it ends. The watcher runs as
-        // the tests do (so it may look at this process) and stops the cluster as its owner.
-        let owner = if rustix::process::geteuid().is_root() { "runuser -u postgres -- " } else { "" };
+        let cluster = Cluster { port: free_port(), dir, bin, data };
+        cluster.start();
+        // The watcher runs as the tests do (so it may look at this process) and stops the
+        // cluster as its owner.
+        let owner = if is_root() { "runuser -u postgres -- " } else { "" };
         let stopper = format!(
             "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {owner}{pg_ctl} -D {data} -m immediate stop; rm -rf {dir}",
             pid = std::process::id(),
-            pg_ctl = bin.join("pg_ctl").display(),
-            data = data.display(),
-            dir = dir.display(),
+            pg_ctl = cluster.bin.join("pg_ctl").display(),
+            data = cluster.data.display(),
+            dir = cluster.dir.display(),
         );
         // Left running on purpose: it outlives this process to stop the cluster.
         #[allow(clippy::zombie_processes)]
@@ -104,18 +99,57 @@ pub fn cluster() -> &'static Cluster {
             .stderr(Stdio::null())
             .spawn()
             .expect("watcher");
-        Cluster { port, dir }
-    })
+        cluster
+    }
+
+    /// Starts the server (again), on the same port.
+    pub fn start(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=200",
+            self.port,
+            self.dir.display()
+        );
+        let out = as_owner(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&self.data)
+            .arg("-l")
+            .arg(self.dir.join("log"))
+            .args(["-w", "-o", &options, "start"])
+            .output()
+            .expect("pg_ctl start");
+        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Stops the server at once, dropping every connection (`-m immediate`, as a crash).
+    pub fn stop(&self) {
+        let out = as_owner(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-w", "-m", "immediate", "stop"])
+            .output()
+            .expect("pg_ctl stop");
+        assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// A fresh, empty database on this cluster; its URL.
+    pub fn database(&self) -> String {
+        let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let admin = format!("host=127.0.0.1 port={} user=postgres dbname=postgres", self.port);
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to the test cluster");
+        client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
 }
 
-/// A fresh, empty database on the test cluster; its URL.
+/// The cluster this test binary shares between its tests.
+pub fn cluster() -> &'static Cluster {
+    CLUSTER.get_or_init(|| Cluster::start_new("shared"))
+}
+
+/// A fresh, empty database on the shared cluster; its URL.
 pub fn database() -> String {
-    let cluster = cluster();
-    let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let admin = format!("host=127.0.0.1 port={} user=postgres dbname=postgres", cluster.port);
-    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to the test cluster");
-    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
-    format!("postgres://postgres@127.0.0.1:{}/{name}", cluster.port)
+    cluster().database()
 }
 
 /// Where a test's ledger lives: a fresh database on the test cluster when the suite runs

@@ -1,0 +1,245 @@
+//! Two daemons on one PostgreSQL ledger (`[store] url`), with the real binary, a real
+//! PostgreSQL (initdb + pg_ctl on loopback) and a real SMTP server: every alert sent once
+//! between them, a daemon killed with `kill -9` in a burst replaced by the other once its
+//! lease runs out, PostgreSQL unreachable at start or lost mid-run.
+//!
+//! These run on PostgreSQL whatever `SANCTIOND_TEST_BACKEND` says: sharing needs it.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use support::pg::{self, Cluster};
+use support::smtp::SmtpSink;
+use support::{Daemon, field, sanctiond, wait_until, write_config};
+
+const MAX_CONNECTIONS: usize = 4;
+const LEASE_SECONDS: i64 = 2;
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn alerts_json(config: &Path) -> Vec<serde_json::Value> {
+    let out = sanctiond().arg("--config").arg(config).args(["alerts", "--format", "json"]).output().expect("alerts");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// The config of one of the daemons: its own state directory, the shared ledger.
+fn shared_config(dir: &Path, name: &str, url: &str, smtp_port: u16, deadlines: usize, due: DateTime<Utc>) -> PathBuf {
+    let mut text = format!(
+        r#"
+[daemon]
+state_dir = "{state}"
+timezone = "UTC"
+[store]
+url = "{url}"
+lease = "{LEASE_SECONDS}s"
+[alerts]
+lead_times = ["6s", "3s", "0s"]
+catch_up = "all"
+late_after = "1h"
+[smtp]
+host = "127.0.0.1"
+port = {smtp_port}
+tls = "none"
+from = "sanctiond <alerts@example.org>"
+max_connections = {MAX_CONNECTIONS}
+timeout = "10s"
+[[receiver]]
+name = "desk"
+type = "email"
+to = ["desk@example.org"]
+[[receiver]]
+name = "journal"
+type = "log"
+[routing]
+default = ["desk", "journal"]
+"#,
+        state = dir.join(name).display()
+    );
+    for i in 0..deadlines {
+        text.push_str(&format!(
+            "[[deadline]]\nid = \"shared-{i:03}\"\ntitle = \"Shared deadline {i}\"\ndue = \"{}\"\n",
+            rfc3339(due)
+        ));
+    }
+    let home = dir.join(format!("{name}-config"));
+    std::fs::create_dir_all(&home).expect("config dir");
+    write_config(&home, &text)
+}
+
+/// (deadline, lead) of every log alert line.
+fn log_alerts(lines: &[String]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .filter(|l| l.contains("deadline alert"))
+        .map(|l| (field(l, "deadline").unwrap_or("?").to_owned(), field(l, "lead").unwrap_or("?").to_owned()))
+        .collect()
+}
+
+#[test]
+fn two_daemons_send_each_alert_once_and_one_takes_over_when_the_other_is_killed() {
+    const DEADLINES: usize = 60;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = pg::database();
+    let sink = SmtpSink::start("plain", 0, &dir.path().join("mail"), &["--delay-ms", "20"]);
+    let due = Utc::now() + chrono::Duration::seconds(14);
+    let a = shared_config(dir.path(), "a", &url, sink.port, DEADLINES, due);
+    let b = shared_config(dir.path(), "b", &url, sink.port, DEADLINES, due);
+    let expected = DEADLINES * 3;
+
+    let mut first = Daemon::start(&a, &[]);
+    let second = Daemon::start(&b, &[]);
+    first.wait_for_line("sanctiond started", Duration::from_secs(20));
+    second.wait_for_line("sanctiond started", Duration::from_secs(20));
+    let instances = sanctiond().arg("--config").arg(&a).args(["instances", "--format", "json"]).output().expect("run");
+    let instances: Vec<serde_json::Value> = serde_json::from_slice(&instances.stdout).expect("json");
+    assert_eq!(instances.len(), 2, "both daemons stamp the ledger: {instances:?}");
+    assert!(instances.iter().all(|i| i["live"] == true), "{instances:?}");
+
+    // Kill one in the middle of the second wave; the other carries on alone, and takes
+    // back what the dead one held once its lease runs out.
+    wait_until(Duration::from_secs(40), || (sink.received().len() >= DEADLINES + 20).then_some(()))
+        .expect("the burst reached its second wave");
+    let killed_at = Instant::now();
+    first.crash();
+    let settled = wait_until(Duration::from_secs(60), || {
+        let rows = alerts_json(&b);
+        rows.iter().all(|r| r["state"] == "sent").then_some(rows)
+    })
+    .expect("every row sent by the daemon left");
+    println!("the survivor finished the burst {:?} after the kill", killed_at.elapsed());
+    assert_eq!(settled.len(), expected * 2, "one row per alert and receiver, however many daemons planned it");
+
+    let received = sink.received();
+    let ids: BTreeSet<String> = received.iter().filter_map(|m| m.header("Message-ID")).collect();
+    let duplicates = received.len() - ids.len();
+    let lines: Vec<String> = first.lines().into_iter().chain(second.lines()).collect();
+    let logged = log_alerts(&lines);
+    let unique_logged: BTreeSet<_> = logged.iter().cloned().collect();
+    let by_first = log_alerts(&first.lines()).len();
+    println!(
+        "shared burst: {expected} emails + {expected} log alerts, 1 kill: {} emails ({} unique, {duplicates} duplicates); \
+         log alerts {} ({} by the killed daemon)",
+        received.len(),
+        ids.len(),
+        logged.len(),
+        by_first
+    );
+    assert_eq!(ids.len(), expected, "no email lost");
+    assert!(duplicates <= MAX_CONNECTIONS, "{duplicates} duplicate emails for one kill");
+    assert_eq!(unique_logged.len(), expected, "no log alert lost");
+    assert_eq!(logged.len(), expected, "no log alert written twice, by either daemon");
+
+    // Lateness: what the killed daemon held waits for its lease; nothing else waits.
+    let late: Vec<i64> = settled
+        .iter()
+        .filter_map(|r| {
+            let planned = DateTime::parse_from_rfc3339(r["planned"].as_str()?).ok()?;
+            let sent = DateTime::parse_from_rfc3339(r["sent"].as_str()?).ok()?;
+            Some((sent - planned).num_milliseconds())
+        })
+        .collect();
+    let worst = late.iter().copied().max().unwrap_or(0);
+    println!("worst lateness {worst} ms (lease {LEASE_SECONDS} s)");
+    assert!(worst <= (LEASE_SECONDS + 5) * 1000, "an alert went out {worst} ms late");
+
+    // The killed daemon's row stays, no longer live; a restart takes it up again.
+    let rows = sanctiond().arg("--config").arg(&a).args(["instances", "--format", "json"]).output().expect("run");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&rows.stdout).expect("json");
+    let live: BTreeMap<String, bool> =
+        rows.iter().map(|i| (i["id"].as_str().unwrap_or("").to_owned(), i["live"] == true)).collect();
+    assert_eq!(live.values().filter(|l| **l).count(), 1, "one daemon left alive: {live:?}");
+}
+
+#[test]
+fn postgresql_unreachable_at_start_is_a_clear_error_and_exit_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = support::smtp::free_port();
+    let config = write_config(
+        dir.path(),
+        &format!(
+            r#"
+[daemon]
+state_dir = "{}"
+[store]
+url = "postgres://sanctiond@127.0.0.1:{port}/ledger"
+password_env = "SANCTIOND_TEST_PG_PASSWORD"
+[[receiver]]
+name = "journal"
+type = "log"
+"#,
+            dir.path().join("state").display()
+        ),
+    );
+    let started = Instant::now();
+    let out = sanctiond()
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("SANCTIOND_TEST_PG_PASSWORD", "correct-horse-battery")
+        .env("RUST_LOG", "trace")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(15), "gave up after {:?}", started.elapsed());
+    assert!(stderr.contains(&format!("postgres://sanctiond@127.0.0.1:{port}/ledger")), "names the ledger: {stderr}");
+    assert!(!stderr.contains("correct-horse-battery"), "the password never reaches the log: {stderr}");
+}
+
+#[test]
+fn postgresql_lost_mid_run_delays_alerts_and_the_daemon_recovers_without_a_restart() {
+    let cluster = Cluster::start_new("outage");
+    let url = cluster.database();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let due = Utc::now() + chrono::Duration::seconds(10);
+    let config = write_config(
+        dir.path(),
+        &format!(
+            r#"
+[daemon]
+state_dir = "{}"
+[store]
+url = "{url}"
+[alerts]
+lead_times = ["0s"]
+[[deadline]]
+id = "after-the-outage"
+title = "Due while PostgreSQL is down"
+due = "{}"
+[[receiver]]
+name = "journal"
+type = "log"
+"#,
+            dir.path().join("state").display(),
+            rfc3339(due)
+        ),
+    );
+    let mut daemon = Daemon::start(&config, &[]);
+    daemon.wait_for_line("sanctiond started", Duration::from_secs(20));
+    // Down from before the alert's time until after it.
+    std::thread::sleep(Duration::from_secs(4));
+    cluster.stop();
+    let down = Instant::now();
+    wait_until(Duration::from_secs(20), || (Utc::now() > due + chrono::Duration::seconds(3)).then_some(()));
+    assert!(
+        !daemon.lines().iter().any(|l| l.contains("deadline alert")),
+        "nothing is sent that cannot be recorded as sent"
+    );
+    assert!(daemon.wait_exit_within(Duration::from_millis(10)).is_none(), "the daemon keeps running");
+    cluster.start();
+    println!("PostgreSQL was down {:?}", down.elapsed());
+    let line = daemon.wait_for_line("deadline alert", Duration::from_secs(45));
+    assert!(line.contains("after-the-outage"), "{line}");
+    let errors = daemon.lines().iter().filter(|l| l.contains("ERROR")).count();
+    println!("{errors} error line(s) for one outage");
+    assert!(errors <= 3, "an outage is logged, not once per pass: {:#?}", daemon.lines());
+    daemon.signal("TERM");
+    assert!(daemon.wait_exit(Duration::from_secs(15)).success());
+}
