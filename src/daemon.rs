@@ -5,7 +5,7 @@
 use std::fs::{self, File, TryLockError};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -95,6 +95,51 @@ async fn heartbeat(store: Arc<Mutex<Store>>, clock: Arc<dyn Clock>) {
         .await
         .unwrap_or(Duration::from_secs(10));
         tokio::time::sleep(every.max(Duration::from_millis(300))).await;
+    }
+}
+
+/// Wakes this daemon when another one sharing the PostgreSQL ledger changed it (an article
+/// ingested, a deadline tracked): LISTEN on a connection of its own, on a thread of its
+/// own. A lost connection is retried every few seconds and logged once; meanwhile the
+/// daemon still wakes on its own timers.
+fn listen_for_changes(target: &PgTarget, changed: &Notify, listening: &AtomicBool) {
+    use postgres::fallible_iterator::FallibleIterator as _;
+    let mut lost = false;
+    while listening.load(Ordering::Relaxed) {
+        let mut config = target.config.clone();
+        config.application_name("sanctiond-listen");
+        let connected = config.connect(postgres::NoTls).and_then(|mut client| {
+            client.batch_execute(&format!("LISTEN {}", crate::store::db::CHANGED_CHANNEL))?;
+            Ok(client)
+        });
+        let mut client = match connected {
+            Ok(client) => client,
+            Err(error) => {
+                if !lost {
+                    tracing::warn!(ledger = %target.label, %error, "cannot listen for other daemons' changes; retrying");
+                    lost = true;
+                }
+                std::thread::sleep(Duration::from_secs(3));
+                continue;
+            }
+        };
+        if lost {
+            tracing::info!(ledger = %target.label, "listening for other daemons' changes again");
+            lost = false;
+        }
+        // A change made while the connection was down is caught up by one pass now.
+        changed.notify_one();
+        while listening.load(Ordering::Relaxed) && !client.is_closed() {
+            let mut woke = false;
+            let mut notes = client.notifications();
+            let mut iter = notes.timeout_iter(Duration::from_secs(1));
+            while let Ok(Some(_)) = iter.next() {
+                woke = true;
+            }
+            if woke {
+                changed.notify_one();
+            }
+        }
     }
 }
 
@@ -202,6 +247,14 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let store = Arc::new(Mutex::new(store));
     let changed = Arc::new(Notify::new());
     let heartbeat_task = ledger.is_postgres().then(|| tokio::spawn(heartbeat(Arc::clone(&store), Arc::clone(&clock))));
+    let listening = Arc::new(AtomicBool::new(true));
+    if let Location::Postgres(target) = &ledger {
+        let (target, changed, listening) = ((**target).clone(), Arc::clone(&changed), Arc::clone(&listening));
+        std::thread::Builder::new()
+            .name("pg-listen".to_owned())
+            .spawn(move || listen_for_changes(&target, &changed, &listening))
+            .map_err(DaemonError::Runtime)?;
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     // Each pass of the alert timer stamps the time (for /readyz) and pings the systemd
     // watchdog when one is set.
@@ -319,6 +372,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     if let Some(task) = heartbeat_task {
         task.abort();
     }
+    listening.store(false, Ordering::Relaxed);
     // Every task drains at once, within one deadline: the unit gives a stop 10 s.
     let drain = async {
         let dispatcher = async {

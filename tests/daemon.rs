@@ -127,7 +127,7 @@ fn a_reload_with_a_bad_config_keeps_the_running_one() {
     assert!(refused.contains("sanctiond.toml:2:15: invalid duration \"3 dayz\""), "{refused}");
 
     let moved = due + chrono::Duration::days(1);
-    std::fs::write(&path, config(&state, moved, "latest")).expect("fix config");
+    write_config(dir.path(), &config(&state, moved, "latest"));
     daemon.signal("HUP");
     daemon.wait_for_line("deadline moved", Duration::from_secs(5));
 

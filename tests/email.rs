@@ -280,7 +280,8 @@ fn a_451_is_retried_and_a_550_fails_only_that_recipient() {
             smtp: plain(sink.port),
             to: &["ok@example.org", "reject@example.org", "tempfail@example.org"],
             title: "Partial",
-            due_in_ms: 500,
+            // Time for the daemon to start (and on PostgreSQL, to create its schema).
+            due_in_ms: 3000,
             leads: r#"["0s"]"#,
         }),
     );

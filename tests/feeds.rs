@@ -76,12 +76,12 @@ fn feeds_json(config: &Path) -> Vec<Value> {
     serde_json::from_slice::<Value>(&out.stdout).expect("json").as_array().cloned().expect("array")
 }
 
-fn ledger(dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(dir.join("state/ledger.sqlite3")).expect("ledger")
+fn ledger(dir: &Path) -> sanctiond::store::db::Connection {
+    support::ledger_sql(&dir.join("sanctiond.toml"))
 }
 
 fn count(dir: &Path, sql: &str) -> i64 {
-    ledger(dir).query_row(sql, [], |r| r.get(0)).expect("count")
+    ledger(dir).query_row(sql, (), |r| r.get(0)).expect("count")
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn a_feed_that_changes_is_read_once_per_entry_and_asked_conditionally() {
     assert_eq!(f["entries_seen"], 3);
     assert!(f["last_success"].is_string() && f["last_error"].is_null(), "{f}");
     let body: String = ledger(dir.path())
-        .query_row("SELECT body FROM articles WHERE origin = 'https://example.org/a2'", [], |r| r.get(0))
+        .query_row("SELECT body FROM articles WHERE origin = 'https://example.org/a2'", (), |r| r.get(0))
         .expect("a2");
     assert!(
         body.starts_with(
@@ -255,7 +255,7 @@ fn pages_are_read_with_or_without_metadata_and_fetch_article_follows_links() {
     let estimated: Vec<(String, bool)> = {
         let conn = ledger(dir.path());
         let mut stmt = conn.prepare("SELECT origin, published_estimated FROM articles ORDER BY id").expect("query");
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").collect::<Result<_, _>>().expect("rows")
+        stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").collect::<Result<_, _>>().expect("rows")
     };
     assert_eq!(
         estimated,
@@ -291,11 +291,18 @@ fn a_feed_gone_quiet_is_reported_stale_once_and_recovered_once() {
         let conn = ledger(dir.path());
         let mut stmt = conn
             .prepare(
-                "SELECT o.receiver || ':' || json_extract(n.facts, '$[0].kind') FROM outbox o \
-                 JOIN notices n ON n.id = o.notice_id WHERE o.kind = 'notice' ORDER BY n.id",
+                "SELECT o.receiver, n.facts FROM outbox o JOIN notices n ON n.id = o.notice_id \
+                 WHERE o.kind = 'notice' ORDER BY n.id",
             )
             .expect("query");
-        stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("rows")
+        let rows: Vec<(String, String)> =
+            stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").collect::<Result<_, _>>().expect("rows");
+        rows.iter()
+            .map(|(receiver, facts)| {
+                let facts: Value = serde_json::from_str(facts).expect("facts");
+                format!("{receiver}:{}", facts[0]["kind"].as_str().unwrap_or(""))
+            })
+            .collect()
     };
     assert_eq!(kinds, ["ops:source_stale", "ops:source_recovered"]);
 }
@@ -331,7 +338,7 @@ fn a_feed_entry_from_the_year_9999_counts_as_published_when_fetched_and_plans_no
     let (code, out) = poll(&config, "wire");
     assert_eq!(code, Some(0), "{out}");
     let (published, estimated): (i64, bool) = ledger(dir.path())
-        .query_row("SELECT published_ms, published_estimated FROM articles", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT published_ms, published_estimated FROM articles", (), |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("the entry is stored");
     assert!(estimated, "flagged as an estimate");
     assert!((published - before).abs() < 60_000, "published when fetched, not in 9999");

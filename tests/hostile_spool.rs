@@ -41,8 +41,16 @@ fn article(n: usize) -> String {
     )
 }
 
-/// The ledger's bytes, its write-ahead log included.
+/// The ledger's bytes, its write-ahead log included; on PostgreSQL, every text it stores
+/// about articles.
 fn ledger_bytes(dir: &Path) -> Vec<u8> {
+    if support::pg::enabled() {
+        let conn = support::ledger_sql(&dir.join("sanctiond.toml"));
+        let text: Option<String> = conn
+            .query_row("SELECT string_agg(origin || ' ' || body, ' ') FROM articles", (), |r| r.get(0))
+            .expect("articles");
+        return text.unwrap_or_default().into_bytes();
+    }
     let state = dir.join("state");
     ["ledger.sqlite3", "ledger.sqlite3-wal"]
         .iter()

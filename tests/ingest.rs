@@ -468,9 +468,9 @@ fn an_article_from_the_year_9999_is_read_as_published_now_and_its_far_dates_are_
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("implausible publication time"), "{stderr}");
     assert!(reports[0]["added"].as_array().is_some_and(Vec::is_empty), "no deadline in 9999: {reports:?}");
-    let ledger = rusqlite::Connection::open(dir.path().join("state/ledger.sqlite3")).expect("ledger");
+    let ledger = support::ledger_sql(&config);
     let (published, estimated): (i64, bool) = ledger
-        .query_row("SELECT published_ms, published_estimated FROM articles", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT published_ms, published_estimated FROM articles", (), |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("article");
     assert!(estimated, "flagged as an estimate");
     assert!((published - before.timestamp_millis()).abs() < 60_000, "taken as published when read");

@@ -3,6 +3,9 @@
 //! and chat forms; "Remaining" that agrees with the subject's lead; hostile article text
 //! that cannot break any of them.
 
+#[path = "support/pg.rs"]
+mod pg;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -35,7 +38,7 @@ tags = ["russia"]
 /// A ledger with one article ingested at `now`; returns it with its config.
 fn ledger(dir: &Path, article: &str, now: DateTime<Utc>) -> (Store, Arc<Config>) {
     let config = Arc::new(config::parse(Path::new("test.toml"), CONFIG).unwrap_or_else(|e| panic!("{e}")));
-    let mut store = Store::open(&dir.join("ledger.sqlite3")).expect("ledger");
+    let mut store = Store::open_at(&pg::location(dir)).expect("ledger");
     schedule::sync(&mut store, &config, now).expect("sync");
     let ingester = Ingester::new(&config);
     ingest_text(&mut store, &ingester, &config, "wire.txt", article, now).expect("ingest");

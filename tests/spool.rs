@@ -36,9 +36,9 @@ fn article(n: usize) -> String {
 }
 
 fn stored_bodies(dir: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(dir.join("state/ledger.sqlite3")).expect("ledger");
+    let conn = support::ledger_sql(&dir.join("sanctiond.toml"));
     let mut stmt = conn.prepare("SELECT body FROM articles ORDER BY id").expect("query");
-    stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("bodies")
+    stmt.query_map((), |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("bodies")
 }
 
 #[test]

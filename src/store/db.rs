@@ -87,6 +87,9 @@ impl<T> OptionalExtension<T> for Result<T> {
     }
 }
 
+/// The channel daemons sharing a PostgreSQL ledger are told of its changes on.
+pub const CHANGED_CHANNEL: &str = "sanctiond_ledger";
+
 /// The advisory lock key of planning and merging on PostgreSQL ("SANCTIOD" in ASCII).
 const LEDGER_LOCK: i64 = 0x5341_4e43_5449_4f44;
 
@@ -582,6 +585,16 @@ impl Connection {
     pub fn lock_ledger(&self) -> Result<()> {
         if self.is_postgres() {
             self.query_row("SELECT pg_advisory_xact_lock(?1)", [LEDGER_LOCK], |_| Ok(()))?;
+        }
+        Ok(())
+    }
+
+    /// Inside a transaction: tells the other daemons sharing the ledger, when it commits,
+    /// that it changed (LISTEN/NOTIFY); they look at it again at once. Nothing on SQLite,
+    /// where a local wake-up socket does this.
+    pub fn notify_changed(&self) -> Result<()> {
+        if self.is_postgres() {
+            self.execute_batch(&format!("NOTIFY {CHANGED_CHANNEL}"))?;
         }
         Ok(())
     }

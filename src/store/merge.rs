@@ -172,6 +172,9 @@ impl Store {
         let tx = self.conn.transaction().map_err(db_err(&path))?;
         tx.lock_ledger().map_err(db_err(&path))?;
         let report = ingest_in(&tx, article, policy, now.timestamp_millis()).map_err(db_err(&path))?;
+        if !report.duplicate {
+            tx.notify_changed().map_err(db_err(&path))?;
+        }
         tx.commit().map_err(db_err(&path))?;
         Ok(report)
     }
@@ -211,6 +214,7 @@ impl Store {
             apply_plan_in(&tx, &deadline, &policy.plan(&deadline), now.timestamp_millis(), &mut counts)
         })()
         .map_err(db_err(&path))?;
+        tx.notify_changed().map_err(db_err(&path))?;
         tx.commit().map_err(db_err(&path))?;
         Ok(Ok(counts))
     }

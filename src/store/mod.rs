@@ -297,6 +297,10 @@ impl Store {
     fn check_version(&self) -> Result<()> {
         let found = self.version().map_err(|e| damaged_or(&self.path, e))?;
         let known = MIGRATIONS.len() as i64;
+        if found == 0 && self.conn.is_postgres() {
+            // An empty database: no daemon has created the ledger in it yet.
+            return Err(StoreError::Missing(self.path.clone()));
+        }
         match found.cmp(&known) {
             std::cmp::Ordering::Greater => Err(StoreError::TooNew { path: self.path.clone(), found, known }),
             std::cmp::Ordering::Less => Err(StoreError::NotMigrated { path: self.path.clone(), found, known }),
@@ -334,6 +338,9 @@ impl Store {
         let tx = self.conn.transaction().map_err(db_err(&path))?;
         tx.lock_ledger().map_err(db_err(&path))?;
         let report = sync_declared_in(&tx, declared, source, now.timestamp_millis()).map_err(db_err(&path))?;
+        if report.to_plan().next().is_some() {
+            tx.notify_changed().map_err(db_err(&path))?;
+        }
         tx.commit().map_err(db_err(&path))?;
         Ok(report)
     }

@@ -130,10 +130,28 @@ pub fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     line[start..].split_whitespace().next()
 }
 
+/// Writes `sanctiond.toml` in `dir`. When the suite runs on PostgreSQL, a config without
+/// a `[store]` gets one: a database of its own per directory, the same on every rewrite.
 pub fn write_config(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("sanctiond.toml");
+    let text = if pg::enabled() && !text.contains("[store]") {
+        format!("{text}\n[store]\nurl = \"{}\"\n", database_for(dir))
+    } else {
+        text.to_owned()
+    };
     std::fs::write(&path, text).expect("write config");
     path
+}
+
+fn database_for(dir: &Path) -> String {
+    static DATABASES: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+    let mut known = DATABASES.lock().expect("lock");
+    if let Some((_, url)) = known.iter().find(|(d, _)| d == dir) {
+        return url.clone();
+    }
+    let url = pg::database();
+    known.push((dir.to_owned(), url.clone()));
+    url
 }
 
 /// A config with a log receiver and a spool directory `inbox` (not created) that settles
@@ -182,4 +200,19 @@ pub fn start_python(script: &str, args: &[&std::ffi::OsStr]) -> (Child, u16) {
         .and_then(|p| p.trim().parse().ok())
         .unwrap_or_else(|| panic!("{script} did not start: {line:?} (run tests/setup.sh)"));
     (child, port)
+}
+
+/// A SQL connection to the ledger of the config at `config`, on whichever engine it lives
+/// (the SQLite file, or the PostgreSQL database of `[store]`), for tests that look inside.
+pub fn ledger_sql(config: &Path) -> sanctiond::store::db::Connection {
+    let config = sanctiond::config::load(config).expect("config");
+    match sanctiond::daemon::ledger(&config).expect("ledger") {
+        sanctiond::store::Location::File(file) => {
+            sanctiond::store::db::Connection::sqlite(rusqlite::Connection::open(file).expect("ledger"))
+        }
+        sanctiond::store::Location::Postgres(target) => {
+            let client = target.config.connect(postgres::NoTls).expect("connect to the ledger");
+            sanctiond::store::db::Connection::postgres(client, target.config.clone())
+        }
+    }
 }

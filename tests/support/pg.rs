@@ -16,6 +16,16 @@ pub fn enabled() -> bool {
     std::env::var("SANCTIOND_TEST_BACKEND").is_ok_and(|v| v == "postgres")
 }
 
+/// True (and says so) when the suite runs on PostgreSQL and the test is about `what`, a
+/// property of the SQLite ledger only.
+pub fn sqlite_only(what: &str) -> bool {
+    let skip = enabled();
+    if skip {
+        eprintln!("skipped on PostgreSQL: this test is about {what}");
+    }
+    skip
+}
+
 /// A test cluster: its port, directory and data directory.
 pub struct Cluster {
     pub port: u16,
