@@ -243,3 +243,50 @@ type = "log"
     daemon.signal("TERM");
     assert!(daemon.wait_exit(Duration::from_secs(15)).success());
 }
+
+#[test]
+fn an_article_ingested_beside_one_daemon_wakes_the_other_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = pg::database();
+    let text = |name: &str| {
+        format!(
+            r#"
+[daemon]
+state_dir = "{}"
+[store]
+url = "{url}"
+[[receiver]]
+name = "journal"
+type = "log"
+[[topic]]
+name = "shipping"
+phrases = ["sanctions"]
+"#,
+            dir.path().join(name).display()
+        )
+    };
+    let home = |name: &str| {
+        let home = dir.path().join(format!("{name}-config"));
+        std::fs::create_dir_all(&home).expect("config dir");
+        write_config(&home, &text(name))
+    };
+    let (idle, other) = (home("idle"), home("other"));
+    let daemon = Daemon::start(&idle, &[]);
+    daemon.wait_for_line("sanctiond started", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_secs(1));
+    // Ingested through the other daemon's config: nothing pokes the idle daemon's own wake
+    // socket, and it has nothing due for the next minute; only the ledger can tell it.
+    let article = dir.path().join("article.txt");
+    std::fs::write(
+        &article,
+        "Title: Shipping line listed\nSource: Test Wire\n\nNew sanctions on the Example Shipping line take effect on \
+         March 3, 2031, the Treasury said.\n",
+    )
+    .expect("article");
+    let ingested = Instant::now();
+    let out = sanctiond().arg("--config").arg(&other).arg("ingest").arg(&article).output().expect("ingest");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line = daemon.wait_for_line("notice:", Duration::from_secs(10));
+    println!("the idle daemon told of the new deadline {:?} after the ingest: {line}", ingested.elapsed());
+    assert!(ingested.elapsed() < Duration::from_secs(10));
+}
