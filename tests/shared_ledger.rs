@@ -290,3 +290,24 @@ phrases = ["sanctions"]
     println!("the idle daemon told of the new deadline {:?} after the ingest: {line}", ingested.elapsed());
     assert!(ingested.elapsed() < Duration::from_secs(10));
 }
+
+#[test]
+fn one_daemon_polls_each_feed_at_each_of_its_times() {
+    use sanctiond::store::{Location, Owner, PgTarget, Store};
+    let url = pg::database();
+    let location = Location::Postgres(Box::new(PgTarget { config: url.parse().expect("url"), label: url }));
+    let open = |id: &str| {
+        let mut store = Store::open_at(&location).expect("ledger");
+        store.set_owner(Some(Owner { id: id.to_owned(), lease: chrono::Duration::seconds(30) }));
+        store
+    };
+    let (mut a, mut b) = (open("a"), open("b"));
+    let slot = DateTime::parse_from_rfc3339("2026-12-04T10:15:00Z").expect("time").to_utc();
+    let now = slot + chrono::Duration::milliseconds(3);
+    assert!(a.claim_slot("feed", "wire", slot, now).expect("claim"), "the first daemon polls");
+    assert!(!b.claim_slot("feed", "wire", slot, now).expect("claim"), "the second does not");
+    assert!(b.claim_slot("feed", "other", slot, now).expect("claim"), "another feed is its own");
+    let next = slot + chrono::Duration::minutes(15);
+    assert!(b.claim_slot("feed", "wire", next, next).expect("claim"), "the next time is anyone's");
+    assert!(!a.claim_slot("feed", "wire", next, next).expect("claim"));
+}

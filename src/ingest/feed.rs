@@ -586,7 +586,7 @@ pub async fn run(ctx: FeedsContext, mut shutdown: watch::Receiver<bool>) -> Resu
                 }
                 continue;
             }
-            due.remove(&name);
+            let slot = due.remove(&name).unwrap_or(now);
             let (fetcher, store, config, ingester, changed, limit, done_tx) = (
                 fetcher.clone(),
                 Arc::clone(&store),
@@ -597,6 +597,25 @@ pub async fn run(ctx: FeedsContext, mut shutdown: watch::Receiver<bool>) -> Resu
                 done_tx.clone(),
             );
             tokio::spawn(async move {
+                // Sharing a ledger, one daemon polls each feed at each of its times.
+                let claimed = with_store(&store, {
+                    let name = feed.name.clone();
+                    move |s| s.claim_slot("feed", &name, slot, now)
+                })
+                .await;
+                match claimed {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::debug!(feed = %feed.name, "polled by another daemon sharing the ledger");
+                        let _ = done_tx.send((feed.name.clone(), None));
+                        return;
+                    }
+                    Err(error) => {
+                        tracing::error!(feed = %feed.name, %error, "feed poll not claimed in the ledger");
+                        let _ = done_tx.send((feed.name.clone(), None));
+                        return;
+                    }
+                }
                 let _permit = limit.acquire_owned().await;
                 let started = Utc::now();
                 let late = (started - now).num_milliseconds();

@@ -162,6 +162,27 @@ impl Store {
         Ok(renewed)
     }
 
+    /// Claims one occurrence of scheduled work (`kind` "feed", a feed's `name`, its cron
+    /// time): true for the one daemon that should do it. Alone on the ledger, always true.
+    pub fn claim_slot(&mut self, kind: &str, name: &str, slot: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool> {
+        let Some(owner) = self.owner.clone() else { return Ok(true) };
+        let path = self.path.clone();
+        let slot_ms = slot.timestamp_millis();
+        let week_ago = slot_ms - 7 * 86_400_000;
+        let tx = self.conn.transaction().map_err(db_err(&path))?;
+        tx.execute("DELETE FROM slots WHERE kind = ?1 AND name = ?2 AND slot_ms < ?3", params![kind, name, week_ago])
+            .map_err(db_err(&path))?;
+        let won = tx
+            .execute(
+                "INSERT INTO slots (kind, name, slot_ms, owner, claimed_ms) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT DO NOTHING",
+                params![kind, name, slot_ms, owner.id, now.timestamp_millis()],
+            )
+            .map_err(db_err(&path))?;
+        tx.commit().map_err(db_err(&path))?;
+        Ok(won == 1)
+    }
+
     /// The daemons that have stamped the ledger, with how many rows each is sending.
     pub fn instances(&self) -> Result<Vec<Instance>> {
         let mut stmt = self

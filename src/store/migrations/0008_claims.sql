@@ -14,3 +14,14 @@ CREATE TABLE instances (
     heartbeat_ms INTEGER NOT NULL,
     lease_ms     INTEGER NOT NULL
 ) STRICT;
+
+-- Scheduled work that one daemon does for all (a feed's poll at one cron time): the first
+-- daemon to insert the slot does it. Slots older than a week are dropped as new ones come.
+CREATE TABLE slots (
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    slot_ms    INTEGER NOT NULL,
+    owner      TEXT NOT NULL,
+    claimed_ms INTEGER NOT NULL,
+    PRIMARY KEY (kind, name, slot_ms)
+) STRICT;
