@@ -265,7 +265,6 @@ pub fn instance(i: &Instance, now: DateTime<Utc>) -> Value {
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,9 @@
 #   icalendar (pip)     parses /calendar.ics as calendar clients do (tests/http.rs)
 #   chromium, chromium-driver, selenium (pip)
 #                       a real browser on the status page (tests/http.rs, tests/support/browser.py)
+#   postgresql          initdb + pg_ctl for a throwaway cluster on loopback: the shared ledger
+#                       (tests/shared_ledger.rs, benches/claims.rs) and the suite's PostgreSQL
+#                       pass (SANCTIOND_TEST_BACKEND=postgres); Debian's postgresql package
 set -eu
 
 missing=""
@@ -17,6 +20,7 @@ command -v python3 >/dev/null 2>&1 || missing="$missing python3 python3-pip"
 command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

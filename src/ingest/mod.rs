@@ -229,7 +229,6 @@ pub(crate) async fn open_store(ledger: crate::store::Location) -> std::result::R
         .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
