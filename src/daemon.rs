@@ -323,6 +323,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
             })?;
             let shared = Arc::new(crate::http::Shared {
                 ledger: ledger.clone(),
+                instance: ledger.is_postgres().then(|| owner(&config, &state_dir).id),
                 config: config_tx.subscribe(),
                 token,
                 timer_pass: Arc::clone(&timer_pass),

@@ -79,6 +79,11 @@ struct DeadlineLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct InstanceLabel {
+    instance: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct FeedLabel {
     feed: String,
 }
@@ -93,6 +98,8 @@ pub struct LedgerReading {
     next_message: Option<DateTime<Utc>>,
     /// Per feed: name, failures, last success and last poll (Unix seconds, 0 for never).
     feeds: Vec<(String, i64, f64, f64)>,
+    /// The daemons sharing a PostgreSQL ledger (none on SQLite).
+    instances: Vec<crate::store::Instance>,
 }
 
 /// Reads the ledger's side of the metrics.
@@ -118,6 +125,7 @@ pub fn read_ledger(store: &Store, config: &Config) -> Result<LedgerReading, Stor
         size: store.size()?,
         next_message: store.next_unsettled()?,
         feeds,
+        instances: if store.is_postgres() { store.instances()? } else { Vec::new() },
     })
 }
 
@@ -161,6 +169,22 @@ pub fn render(ledger: &LedgerReading, now: DateTime<Utc>) -> String {
     registry.register("feed_failures", "Failed polls of a feed since its last success", failures);
     registry.register("feed_last_success_timestamp_seconds", "When a feed was last read", last_success);
     registry.register("feed_last_poll_timestamp_seconds", "When a feed was last polled", last_poll);
+
+    if !ledger.instances.is_empty() {
+        let up = Family::<InstanceLabel, Gauge>::default();
+        let sending = Family::<InstanceLabel, Gauge>::default();
+        for i in &ledger.instances {
+            let label = InstanceLabel { instance: i.id.clone() };
+            up.get_or_create(&label).set(i64::from(i.live(now)));
+            sending.get_or_create(&label).set(i.sending);
+        }
+        registry.register(
+            "instance_up",
+            "Daemons sharing the ledger: 1 while their heartbeat is within their lease",
+            up,
+        );
+        registry.register("instance_sending", "Outbox rows each daemon sharing the ledger holds", sending);
+    }
 
     let mut out = String::new();
     // Writing to a String cannot fail.

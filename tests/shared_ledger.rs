@@ -248,6 +248,8 @@ type = "log"
 fn an_article_ingested_beside_one_daemon_wakes_the_other_at_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = pg::database();
+    let (idle_port, other_port) = (support::smtp::free_port(), support::smtp::free_port());
+    let ports = |name: &str| if name == "idle" { idle_port } else { other_port };
     let text = |name: &str| {
         format!(
             r#"
@@ -255,6 +257,8 @@ fn an_article_ingested_beside_one_daemon_wakes_the_other_at_once() {
 state_dir = "{}"
 [store]
 url = "{url}"
+[http]
+listen = "127.0.0.1:{}"
 [[receiver]]
 name = "journal"
 type = "log"
@@ -262,7 +266,8 @@ type = "log"
 name = "shipping"
 phrases = ["sanctions"]
 "#,
-            dir.path().join(name).display()
+            dir.path().join(name).display(),
+            ports(name)
         )
     };
     let home = |name: &str| {
@@ -289,6 +294,20 @@ phrases = ["sanctions"]
     let line = daemon.wait_for_line("notice:", Duration::from_secs(10));
     println!("the idle daemon told of the new deadline {:?} after the ingest: {line}", ingested.elapsed());
     assert!(ingested.elapsed() < Duration::from_secs(10));
+
+    // Membership: the idle daemon is ready while its heartbeat is fresh, and its metrics
+    // list the daemons that have stamped the shared ledger.
+    let ready = support::web::get(idle_port, "/readyz", &[]);
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    // (The ledger's side of the metrics is read every 15 s.)
+    let up = |body: &str| {
+        body.lines().any(|l| l.starts_with("sanctiond_instance_up{") && l.contains("idle") && l.ends_with(" 1"))
+    };
+    let metrics = wait_until(Duration::from_secs(20), || {
+        let body = support::web::get(idle_port, "/metrics", &[]).body;
+        up(&body).then_some(body)
+    });
+    assert!(metrics.is_some(), "{}", support::web::get(idle_port, "/metrics", &[]).body);
 }
 
 #[test]

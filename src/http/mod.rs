@@ -36,6 +36,8 @@ pub const MAX_BODY: usize = 16 * 1024;
 /// What the handlers share with the daemon.
 pub struct Shared {
     pub ledger: crate::store::Location,
+    /// This daemon's name in a shared ledger, whose heartbeat `/readyz` checks.
+    pub instance: Option<String>,
     pub config: watch::Receiver<Arc<Config>>,
     pub token: Option<Secret>,
     /// When the alert timer last ran a pass, in Unix milliseconds.
@@ -227,12 +229,19 @@ async fn healthz() -> &'static str {
 /// has been retrying a message for longer than its `max_retry`.
 async fn readyz(State(shared): State<AppState>) -> Response {
     let last_pass = shared.timer_pass.load(Ordering::Relaxed);
+    let instance = shared.instance.clone();
     let problems = read(&shared, move |store, config, now| {
         let mut problems = Vec::new();
         let grace = chrono::Duration::from_std(MAX_SLEEP).unwrap_or_default() + chrono::Duration::seconds(30);
         match DateTime::from_timestamp_millis(last_pass) {
             Some(at) if now - at <= grace => {}
             _ => problems.push("the alert timer has not run within its interval".to_owned()),
+        }
+        if let Some(id) = &instance {
+            let live = store.instances()?.iter().any(|i| &i.id == id && i.live(now));
+            if !live {
+                problems.push("this daemon's heartbeat in the shared ledger is older than its lease".to_owned());
+            }
         }
         for (receiver, since) in store.retrying_since()? {
             let limit = crate::notify::pipeline::max_retry(config, &receiver);
