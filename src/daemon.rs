@@ -78,23 +78,38 @@ fn host_name() -> String {
 }
 
 /// Stamps this daemon's row in a shared ledger and renews the leases of what it is
-/// sending, three times per lease; a failure is the dispatcher's to report.
-async fn heartbeat(store: Arc<Mutex<Store>>, clock: Arc<dyn Clock>) {
+/// sending, three times per lease, on a connection of its own: a dispatcher busy with
+/// the ledger never makes a lease run out. A failure is the dispatcher's to report.
+async fn heartbeat(ledger: Location, owner: crate::store::Owner, clock: Arc<dyn Clock>) {
     let started = clock.now();
     let pid = std::process::id();
     let host = host_name();
+    let every = (owner.lease / 3).to_std().unwrap_or(Duration::from_secs(10)).max(Duration::from_millis(300));
+    let mut store: Option<Store> = None;
     loop {
-        let (store2, host2, now) = (Arc::clone(&store), host.clone(), clock.now());
-        let every = tokio::task::spawn_blocking(move || {
-            let mut store = store2.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Err(error) = store.heartbeat(&host2, pid, started, now) {
+        let now = clock.now();
+        let (ledger2, owner2, host2) = (ledger.clone(), owner.clone(), host.clone());
+        let mut taken = store.take();
+        store = tokio::task::spawn_blocking(move || {
+            if taken.is_none() {
+                match Store::open_at(&ledger2) {
+                    Ok(mut s) => {
+                        s.set_owner(Some(owner2));
+                        taken = Some(s);
+                    }
+                    Err(error) => tracing::debug!(%error, "heartbeat cannot reach the ledger"),
+                }
+            }
+            if let Some(s) = taken.as_mut()
+                && let Err(error) = s.heartbeat(&host2, pid, started, now)
+            {
                 tracing::debug!(%error, "heartbeat not recorded");
             }
-            store.owner().map_or(Duration::from_secs(10), |o| (o.lease / 3).to_std().unwrap_or(Duration::from_secs(10)))
+            taken
         })
         .await
-        .unwrap_or(Duration::from_secs(10));
-        tokio::time::sleep(every.max(Duration::from_millis(300))).await;
+        .unwrap_or(None);
+        tokio::time::sleep(every).await;
     }
 }
 
@@ -246,7 +261,9 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
 
     let store = Arc::new(Mutex::new(store));
     let changed = Arc::new(Notify::new());
-    let heartbeat_task = ledger.is_postgres().then(|| tokio::spawn(heartbeat(Arc::clone(&store), Arc::clone(&clock))));
+    let heartbeat_task = ledger
+        .is_postgres()
+        .then(|| tokio::spawn(heartbeat(ledger.clone(), owner(&config, &state_dir), Arc::clone(&clock))));
     let listening = Arc::new(AtomicBool::new(true));
     if let Location::Postgres(target) = &ledger {
         let (target, changed, listening) = ((**target).clone(), Arc::clone(&changed), Arc::clone(&listening));

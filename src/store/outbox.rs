@@ -73,6 +73,9 @@ pub struct Stale {
     pub reason: CancelReason,
 }
 
+/// Planning this many rows at once is a bulk import (see [`Store::apply_plans`]).
+const BULK: usize = 1_000;
+
 const ROW_COLUMNS: &str = "o.id, o.kind, coalesce(o.deadline_id, ''), coalesce(o.revision, 0), \
      coalesce(o.lead_seconds, 0), o.receiver, o.recipient, o.key, coalesce(o.lead, ''), o.planned_ms, o.sent_ms, \
      o.state, o.attempts, coalesce(o.late, 0), o.next_attempt_ms, o.last_error, o.cancel_reason, o.first_attempt_ms, \
@@ -115,6 +118,12 @@ impl Store {
             apply_plan_in(&tx, deadline, &wanted, now.timestamp_millis(), &mut counts).map_err(db_err(&path))?;
         }
         tx.commit().map_err(db_err(&path))?;
+        // PostgreSQL plans its prepared statements from table statistics, which autovacuum
+        // refreshes only after a minute or so: after a large import, refresh them now, or
+        // the burst that follows runs on plans made for empty tables.
+        if counts.planned >= BULK && self.conn.is_postgres() {
+            self.conn.execute_batch("ANALYZE deadlines, revisions, outbox").map_err(db_err(&path))?;
+        }
         Ok(counts)
     }
 
@@ -233,27 +242,28 @@ impl Store {
     }
 
     /// Records catch-up's decisions: on time, late, or cancelled. Only unsettled rows change.
+    /// One statement per kind of decision: two daemons sharing a ledger settle the same
+    /// rows at once, and the second finds them settled.
     pub fn settle_due(&mut self, decisions: &[(i64, Settle)]) -> Result<()> {
+        let ids = |want: fn(&Settle) -> bool| {
+            let ids: Vec<i64> = decisions.iter().filter(|(_, d)| want(d)).map(|(id, _)| *id).collect();
+            serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned())
+        };
+        let on_time = ids(|d| matches!(d, Settle::Send { late: false }));
+        let late = ids(|d| matches!(d, Settle::Send { late: true }));
+        let skip = ids(|d| matches!(d, Settle::Skip));
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
-        {
-            let mut send = tx
-                .prepare_cached("UPDATE outbox SET late = ?2 WHERE id = ?1 AND state = 'pending' AND late IS NULL")
-                .map_err(db_err(&path))?;
-            let mut skip = tx
-                .prepare_cached(
-                    "UPDATE outbox SET state = 'cancelled', late = 1, cancel_reason = ?2 \
-                     WHERE id = ?1 AND state = 'pending' AND late IS NULL",
-                )
-                .map_err(db_err(&path))?;
-            for (id, decision) in decisions {
-                match decision {
-                    Settle::Send { late } => send.execute(params![id, late]),
-                    Settle::Skip => skip.execute(params![id, CancelReason::CatchUp.as_str()]),
-                }
-                .map_err(db_err(&path))?;
-            }
-        }
+        let send = "UPDATE outbox SET late = ?2 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) \
+                    AND state = 'pending' AND late IS NULL";
+        tx.execute(send, params![on_time, 0]).map_err(db_err(&path))?;
+        tx.execute(send, params![late, 1]).map_err(db_err(&path))?;
+        tx.execute(
+            "UPDATE outbox SET state = 'cancelled', late = 1, cancel_reason = ?2 \
+             WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND state = 'pending' AND late IS NULL",
+            params![skip, CancelReason::CatchUp.as_str()],
+        )
+        .map_err(db_err(&path))?;
         tx.commit().map_err(db_err(&path))
     }
 

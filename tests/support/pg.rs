@@ -100,6 +100,9 @@ impl Cluster {
             data = cluster.data.display(),
             dir = cluster.dir.display(),
         );
+        // SANCTIOND_PG_KEEP=1 keeps the directory (its log) for a look afterwards.
+        let keep = std::env::var_os("SANCTIOND_PG_KEEP").is_some();
+        let stopper = if keep { stopper.replace("; rm -rf", "; true") } else { stopper };
         // Left running on purpose: it outlives this process to stop the cluster.
         #[allow(clippy::zombie_processes)]
         let _watcher = Command::new("sh")
@@ -120,6 +123,11 @@ impl Cluster {
             self.port,
             self.dir.display()
         );
+        // Extra server settings for a look inside (`-c log_min_duration_statement=10`).
+        let options = match std::env::var("SANCTIOND_PG_OPTIONS") {
+            Ok(extra) => format!("{options} {extra}"),
+            Err(_) => options,
+        };
         let out = as_owner(&self.bin.join("pg_ctl"))
             .arg("-D")
             .arg(&self.data)
