@@ -7,11 +7,9 @@
 //! kills × max_connections (what can be on the wire at a kill).
 //! `cargo bench --bench outbox`; quick mode (`cargo test`): 60 rows, 2 kills.
 
-use std::fmt::Write as _;
-use std::path::Path;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 mod common;
 
@@ -19,45 +17,6 @@ use common::{Daemon, SmtpSink};
 
 const MAX_CONNECTIONS: usize = 4;
 const LEADS: usize = 3;
-
-fn burst_config(state: &Path, port: u16, deadlines: usize, due: DateTime<Utc>) -> String {
-    let mut text = format!(
-        r#"
-[daemon]
-state_dir = "{state}"
-timezone = "UTC"
-[alerts]
-lead_times = ["6s", "3s", "0s"]
-catch_up = "all"
-late_after = "1h"
-[smtp]
-host = "127.0.0.1"
-port = {port}
-tls = "none"
-from = "sanctiond <alerts@example.org>"
-max_connections = {MAX_CONNECTIONS}
-timeout = "10s"
-[[receiver]]
-name = "desk"
-type = "email"
-to = ["desk@example.org"]
-[[receiver]]
-name = "journal"
-type = "log"
-[routing]
-default = ["desk", "journal"]
-"#,
-        state = state.display()
-    );
-    for i in 0..deadlines {
-        let _ = write!(
-            text,
-            "[[deadline]]\nid = \"burst-{i:03}\"\ntitle = \"Burst deadline {i}\"\ndue = \"{}\"\n",
-            common::rfc3339(due)
-        );
-    }
-    text
-}
 
 fn main() {
     let quick = common::quick();
@@ -69,7 +28,8 @@ fn main() {
     // The first wave (the 6s lead) comes 6 s before `due`: after the daemon has planned it.
     let due = Utc::now() + chrono::Duration::seconds(if quick { 9 } else { 12 });
     let config = dir.path().join("sanctiond.toml");
-    std::fs::write(&config, burst_config(&dir.path().join("state"), sink.port, deadlines, due)).expect("config");
+    std::fs::write(&config, common::burst_config(&dir.path().join("state"), sink.port, deadlines, due, ""))
+        .expect("config");
 
     let mut runs = vec![Daemon::start(&config, &[])];
     runs[0].wait_for_line("sanctiond started", Duration::from_secs(30));

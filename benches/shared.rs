@@ -6,7 +6,6 @@
 //! max_connections, the worst lateness, and the email rate of the two together.
 //! `cargo bench --bench shared`; quick mode (`cargo test`): 60 rows, 1 kill.
 
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -21,47 +20,6 @@ const MAX_CONNECTIONS: usize = 4;
 const LEADS: usize = 3;
 const LEASE_SECONDS: i64 = 2;
 
-fn config(state: &Path, url: &str, port: u16, deadlines: usize, due: DateTime<Utc>) -> String {
-    let mut text = format!(
-        r#"
-[daemon]
-state_dir = "{state}"
-timezone = "UTC"
-[store]
-url = "{url}"
-lease = "{LEASE_SECONDS}s"
-[alerts]
-lead_times = ["6s", "3s", "0s"]
-catch_up = "all"
-late_after = "1h"
-[smtp]
-host = "127.0.0.1"
-port = {port}
-tls = "none"
-from = "sanctiond <alerts@example.org>"
-max_connections = {MAX_CONNECTIONS}
-timeout = "10s"
-[[receiver]]
-name = "desk"
-type = "email"
-to = ["desk@example.org"]
-[[receiver]]
-name = "journal"
-type = "log"
-[routing]
-default = ["desk", "journal"]
-"#,
-        state = state.display()
-    );
-    for i in 0..deadlines {
-        text.push_str(&format!(
-            "[[deadline]]\nid = \"shared-{i:05}\"\ntitle = \"Shared deadline {i}\"\ndue = \"{}\"\n",
-            common::rfc3339(due)
-        ));
-    }
-    text
-}
-
 fn main() {
     let quick = common::quick();
     common::announce("shared", quick);
@@ -74,7 +32,9 @@ fn main() {
     let due = Utc::now() + chrono::Duration::seconds(if quick { 12 } else { 25 });
     let path = |name: &str| {
         let p = dir.path().join(format!("{name}.toml"));
-        std::fs::write(&p, config(&dir.path().join(name), &url, sink.port, deadlines, due)).expect("config");
+        let store = format!("[store]\nurl = \"{url}\"\nlease = \"{LEASE_SECONDS}s\"");
+        std::fs::write(&p, common::burst_config(&dir.path().join(name), sink.port, deadlines, due, &store))
+            .expect("config");
         p
     };
     let (a, b) = (path("a"), path("b"));

@@ -38,44 +38,6 @@ fn log_alerts(lines: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn burst_config(dir: &Path, port: u16, deadlines: usize, due: DateTime<Utc>) -> String {
-    let mut text = format!(
-        r#"
-[daemon]
-state_dir = "{state}"
-timezone = "UTC"
-[alerts]
-lead_times = ["6s", "3s", "0s"]
-catch_up = "all"
-late_after = "1h"
-[smtp]
-host = "127.0.0.1"
-port = {port}
-tls = "none"
-from = "sanctiond <alerts@example.org>"
-max_connections = {MAX_CONNECTIONS}
-timeout = "10s"
-[[receiver]]
-name = "desk"
-type = "email"
-to = ["desk@example.org"]
-[[receiver]]
-name = "journal"
-type = "log"
-[routing]
-default = ["desk", "journal"]
-"#,
-        state = dir.join("state").display()
-    );
-    for i in 0..deadlines {
-        text.push_str(&format!(
-            "[[deadline]]\nid = \"burst-{i:03}\"\ntitle = \"Burst deadline {i}\"\ndue = \"{}\"\n",
-            rfc3339(due)
-        ));
-    }
-    text
-}
-
 #[test]
 fn kill_9_in_a_burst_loses_nothing_and_resends_at_most_what_was_on_the_wire() {
     const DEADLINES: usize = 100;
@@ -84,7 +46,8 @@ fn kill_9_in_a_burst_loses_nothing_and_resends_at_most_what_was_on_the_wire() {
     // 20 ms a message: with 4 connections a wave of 100 emails lasts about half a second.
     let sink = SmtpSink::start("plain", 0, &dir.path().join("mail"), &["--delay-ms", "20"]);
     let due = Utc::now() + chrono::Duration::seconds(12);
-    let path = write_config(dir.path(), &burst_config(dir.path(), sink.port, DEADLINES, due));
+    let path =
+        write_config(dir.path(), &support::burst_config(&dir.path().join("state"), sink.port, DEADLINES, due, ""));
     let expected = DEADLINES * 3;
 
     let mut runs: Vec<Daemon> = vec![Daemon::start(&path, &[])];

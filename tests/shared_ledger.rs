@@ -31,43 +31,8 @@ fn alerts_json(config: &Path) -> Vec<serde_json::Value> {
 
 /// The config of one of the daemons: its own state directory, the shared ledger.
 fn shared_config(dir: &Path, name: &str, url: &str, smtp_port: u16, deadlines: usize, due: DateTime<Utc>) -> PathBuf {
-    let mut text = format!(
-        r#"
-[daemon]
-state_dir = "{state}"
-timezone = "UTC"
-[store]
-url = "{url}"
-lease = "{LEASE_SECONDS}s"
-[alerts]
-lead_times = ["6s", "3s", "0s"]
-catch_up = "all"
-late_after = "1h"
-[smtp]
-host = "127.0.0.1"
-port = {smtp_port}
-tls = "none"
-from = "sanctiond <alerts@example.org>"
-max_connections = {MAX_CONNECTIONS}
-timeout = "10s"
-[[receiver]]
-name = "desk"
-type = "email"
-to = ["desk@example.org"]
-[[receiver]]
-name = "journal"
-type = "log"
-[routing]
-default = ["desk", "journal"]
-"#,
-        state = dir.join(name).display()
-    );
-    for i in 0..deadlines {
-        text.push_str(&format!(
-            "[[deadline]]\nid = \"shared-{i:03}\"\ntitle = \"Shared deadline {i}\"\ndue = \"{}\"\n",
-            rfc3339(due)
-        ));
-    }
+    let store = format!("[store]\nurl = \"{url}\"\nlease = \"{LEASE_SECONDS}s\"");
+    let text = support::burst_config(&dir.join(name), smtp_port, deadlines, due, &store);
     let home = dir.join(format!("{name}-config"));
     std::fs::create_dir_all(&home).expect("config dir");
     write_config(&home, &text)

@@ -615,20 +615,7 @@ fn read_http(r: &mut Reader, root: &DeTable<'_>) -> Option<Http> {
             return None;
         }
     };
-    let mut sources = Vec::new();
-    for (key, make) in [
-        ("token_file", (|v: String| PasswordSource::File(PathBuf::from(v))) as fn(String) -> PasswordSource),
-        ("token_env", PasswordSource::Env),
-        ("token_credential", PasswordSource::Credential),
-    ] {
-        if let Some(v) = r.string(t, key) {
-            sources.push((v.span(), make(v.into_inner())));
-        }
-    }
-    if sources.len() > 1 {
-        r.error(sources[1].0.clone(), "give the token one way: token_file, token_env or token_credential");
-    }
-    let token = sources.into_iter().next().map(|(_, s)| s);
+    let token = secret_source(r, t, "token");
     if !addr.ip().is_loopback() && token.is_none() {
         r.error(
             listen.span(),
@@ -642,6 +629,24 @@ fn read_http(r: &mut Reader, root: &DeTable<'_>) -> Option<Http> {
         r.error(span, "[http] timeout must be longer than 0s");
     }
     Some(Http { listen: addr, token, timeout })
+}
+
+/// Where a secret comes from: one of `{what}_file`, `{what}_env`, `{what}_credential`.
+fn secret_source(r: &mut Reader, t: &DeTable<'_>, what: &str) -> Option<PasswordSource> {
+    let mut sources = Vec::new();
+    for (suffix, make) in [
+        ("file", (|v: String| PasswordSource::File(PathBuf::from(v))) as fn(String) -> PasswordSource),
+        ("env", PasswordSource::Env),
+        ("credential", PasswordSource::Credential),
+    ] {
+        if let Some(v) = r.string(t, &format!("{what}_{suffix}")) {
+            sources.push((v.span(), make(v.into_inner())));
+        }
+    }
+    if sources.len() > 1 {
+        r.error(sources[1].0.clone(), format!("give the {what} one way: {what}_file, {what}_env or {what}_credential"));
+    }
+    sources.into_iter().next().map(|(_, s)| s)
 }
 
 fn read_store(r: &mut Reader, root: &DeTable<'_>) -> Option<StoreConfig> {
@@ -675,20 +680,7 @@ fn read_store(r: &mut Reader, root: &DeTable<'_>) -> Option<StoreConfig> {
         }
         Ok(_) => {}
     }
-    let mut sources = Vec::new();
-    for (key, make) in [
-        ("password_file", (|v: String| PasswordSource::File(PathBuf::from(v))) as fn(String) -> PasswordSource),
-        ("password_env", PasswordSource::Env),
-        ("password_credential", PasswordSource::Credential),
-    ] {
-        if let Some(v) = r.string(t, key) {
-            sources.push((v.span(), make(v.into_inner())));
-        }
-    }
-    if sources.len() > 1 {
-        r.error(sources[1].0.clone(), "give the password one way: password_file, password_env or password_credential");
-    }
-    let password = sources.into_iter().next().map(|(_, s)| s);
+    let password = secret_source(r, t, "password");
     let lease = r.duration(t, "lease").unwrap_or(STORE_DEFAULT_LEASE);
     if lease < Duration::from_secs(1) {
         r.error(span, "[store] lease must be at least 1s");
