@@ -15,27 +15,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use support::smtp::SmtpSink;
-use support::{Daemon, field, sanctiond, wait_until, write_config};
+use support::{Daemon, alerts_json, log_alerts, sanctiond, wait_until, write_config};
 
 const MAX_CONNECTIONS: usize = 4;
 
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn alerts_json(config: &Path) -> Vec<serde_json::Value> {
-    let out = sanctiond().arg("--config").arg(config).args(["alerts", "--format", "json"]).output().expect("alerts");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
-/// (deadline, lead) of every log alert line.
-fn log_alerts(lines: &[String]) -> Vec<(String, String)> {
-    lines
-        .iter()
-        .filter(|l| l.contains("deadline alert"))
-        .map(|l| (field(l, "deadline").unwrap_or("?").to_owned(), field(l, "lead").unwrap_or("?").to_owned()))
-        .collect()
 }
 
 #[test]

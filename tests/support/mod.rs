@@ -3,11 +3,15 @@
 
 #![allow(dead_code)]
 
+pub mod burst;
 pub mod hooks;
 pub mod http;
 pub mod pg;
 pub mod smtp;
 pub mod web;
+
+#[allow(unused_imports)]
+pub use burst::burst_config;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -217,50 +221,18 @@ pub fn ledger_sql(config: &Path) -> sanctiond::store::db::Connection {
     }
 }
 
-/// A config for a burst: `deadlines` declared deadlines all due at `due`, three leads
-/// (6 s, 3 s, 0 s) to an email receiver on the SMTP server at `port` (4 connections) and to
-/// the log; `store` is extra config (a `[store]` section) or empty.
-pub fn burst_config(
-    state: &Path,
-    port: u16,
-    deadlines: usize,
-    due: chrono::DateTime<chrono::Utc>,
-    store: &str,
-) -> String {
-    let mut text = format!(
-        r#"
-[daemon]
-state_dir = "{state}"
-timezone = "UTC"
-{store}
-[alerts]
-lead_times = ["6s", "3s", "0s"]
-catch_up = "all"
-late_after = "1h"
-[smtp]
-host = "127.0.0.1"
-port = {port}
-tls = "none"
-from = "sanctiond <alerts@example.org>"
-max_connections = 4
-timeout = "10s"
-[[receiver]]
-name = "desk"
-type = "email"
-to = ["desk@example.org"]
-[[receiver]]
-name = "journal"
-type = "log"
-[routing]
-default = ["desk", "journal"]
-"#,
-        state = state.display()
-    );
-    let due = due.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    for i in 0..deadlines {
-        text.push_str(&format!(
-            "[[deadline]]\nid = \"burst-{i:03}\"\ntitle = \"Burst deadline {i}\"\ndue = \"{due}\"\n"
-        ));
-    }
-    text
+/// Every outbox row, as `sanctiond alerts --format json` prints it.
+pub fn alerts_json(config: &Path) -> Vec<serde_json::Value> {
+    let out = sanctiond().arg("--config").arg(config).args(["alerts", "--format", "json"]).output().expect("alerts");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// (deadline, lead) of every log alert line.
+pub fn log_alerts(lines: &[String]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .filter(|l| l.contains("deadline alert"))
+        .map(|l| (field(l, "deadline").unwrap_or("?").to_owned(), field(l, "lead").unwrap_or("?").to_owned()))
+        .collect()
 }
