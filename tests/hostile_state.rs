@@ -43,8 +43,21 @@ impl Mount {
 }
 
 impl Drop for Mount {
+    /// Unmounts; while the daemon happens to hold the directory open (a scan), umount says
+    /// "busy", so it tries again, and in the end detaches it lazily.
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
+        for _ in 0..20 {
+            if Command::new("umount")
+                .arg(&self.0)
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
     }
 }
 
