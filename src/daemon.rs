@@ -242,9 +242,11 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
 
     let notifiers = Arc::new(build_notifiers(&config).map_err(|e| DaemonError::Setup(config.path.clone(), e))?);
     let now = clock.now();
+    // This daemon's name and lease in a shared ledger (its claims, heartbeat and /readyz).
+    let shared_as = owner(&config, &state_dir);
     // Off the async threads: opening may connect to PostgreSQL and migrate the schema.
     let (store, report) = tokio::task::spawn_blocking({
-        let (config, ledger, owner) = (Arc::clone(&config), ledger.clone(), owner(&config, &state_dir));
+        let (config, ledger, owner) = (Arc::clone(&config), ledger.clone(), shared_as.clone());
         move || -> Result<_, DaemonError> {
             let mut store = Store::open_at(&ledger)?;
             if ledger.is_postgres() {
@@ -261,9 +263,8 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
 
     let store = Arc::new(Mutex::new(store));
     let changed = Arc::new(Notify::new());
-    let heartbeat_task = ledger
-        .is_postgres()
-        .then(|| tokio::spawn(heartbeat(ledger.clone(), owner(&config, &state_dir), Arc::clone(&clock))));
+    let heartbeat_task =
+        ledger.is_postgres().then(|| tokio::spawn(heartbeat(ledger.clone(), shared_as.clone(), Arc::clone(&clock))));
     let listening = Arc::new(AtomicBool::new(true));
     if let Location::Postgres(target) = &ledger {
         let (target, changed, listening) = ((**target).clone(), Arc::clone(&changed), Arc::clone(&listening));
@@ -340,7 +341,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
             })?;
             let shared = Arc::new(crate::http::Shared {
                 ledger: ledger.clone(),
-                instance: ledger.is_postgres().then(|| owner(&config, &state_dir).id),
+                instance: ledger.is_postgres().then(|| shared_as.id.clone()),
                 config: config_tx.subscribe(),
                 token,
                 timer_pass: Arc::clone(&timer_pass),

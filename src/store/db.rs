@@ -39,18 +39,6 @@ impl Error {
             _ => None,
         }
     }
-
-    /// The connection to PostgreSQL is gone (server stopped, network cut): the daemon keeps
-    /// its timers and tries again, rather than treating it as a broken ledger.
-    pub fn is_connection_lost(&self) -> bool {
-        match self {
-            Error::Lost => true,
-            Error::Postgres(e) | Error::Prepare { error: e, .. } => {
-                e.is_closed() || e.as_db_error().is_none() && e.code().is_none()
-            }
-            _ => false,
-        }
-    }
 }
 
 impl From<postgres::Error> for Error {
@@ -505,14 +493,6 @@ impl Connection {
 
     pub fn is_postgres(&self) -> bool {
         matches!(self.engine, Engine::Pg(_))
-    }
-
-    /// Runs `f` on the PostgreSQL client (LISTEN, NOTIFY, advisory locks); `None` on SQLite.
-    pub fn with_pg<T>(&self, f: impl FnOnce(&mut postgres::Client) -> T) -> Option<T> {
-        match &self.engine {
-            Engine::Pg(pg) => Some(f(&mut pg.borrow_mut().client)),
-            Engine::Sqlite(_) => None,
-        }
     }
 
     /// A statement, prepared once and kept.

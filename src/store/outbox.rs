@@ -143,10 +143,6 @@ impl Store {
         self.owner = owner;
     }
 
-    pub fn owner(&self) -> Option<&Owner> {
-        self.owner.as_ref()
-    }
-
     /// Stamps this daemon's heartbeat and extends the lease of every row it is sending.
     pub fn heartbeat(&mut self, host: &str, pid: u32, started: DateTime<Utc>, now: DateTime<Utc>) -> Result<usize> {
         let Some(owner) = self.owner.clone() else { return Ok(0) };
