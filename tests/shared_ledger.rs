@@ -47,8 +47,13 @@ fn two_daemons_send_each_alert_once_and_one_takes_over_when_the_other_is_killed(
     let second = Daemon::start(&b, &[]);
     first.wait_for_line("sanctiond started", Duration::from_secs(20));
     second.wait_for_line("sanctiond started", Duration::from_secs(20));
-    let instances = sanctiond().arg("--config").arg(&a).args(["instances", "--format", "json"]).output().expect("run");
-    let instances: Vec<serde_json::Value> = serde_json::from_slice(&instances.stdout).expect("json");
+    // Each heartbeat has a connection of its own, opened just after the daemon starts.
+    let listed = || {
+        let out = sanctiond().arg("--config").arg(&a).args(["instances", "--format", "json"]).output().expect("run");
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("json")
+    };
+    let instances =
+        wait_until(Duration::from_secs(10), || Some(listed()).filter(|i| i.len() == 2)).unwrap_or_else(listed);
     assert_eq!(instances.len(), 2, "both daemons stamp the ledger: {instances:?}");
     assert!(instances.iter().all(|i| i["live"] == true), "{instances:?}");
 
