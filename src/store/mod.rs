@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_outbox.sql"),
     include_str!("migrations/0007_outbox_listing.sql"),
     include_str!("migrations/0008_claims.sql"),
+    include_str!("migrations/0009_ready.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
