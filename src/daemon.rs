@@ -245,15 +245,25 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     // This daemon's name and lease in a shared ledger (its claims, heartbeat and /readyz).
     let shared_as = owner(&config, &state_dir);
     // Off the async threads: opening may connect to PostgreSQL and migrate the schema.
-    let (store, report) = tokio::task::spawn_blocking({
+    let (store, report, senders) = tokio::task::spawn_blocking({
         let (config, ledger, owner) = (Arc::clone(&config), ledger.clone(), shared_as.clone());
         move || -> Result<_, DaemonError> {
             let mut store = Store::open_at(&ledger)?;
             if ledger.is_postgres() {
-                store.set_owner(Some(owner));
+                store.set_owner(Some(owner.clone()));
             }
             let report = schedule::sync(&mut store, &config, now)?;
-            Ok((store, report))
+            // On a shared ledger the send slots claim and settle on connections of their
+            // own: the dispatcher's (logging rows, planning) never holds them up.
+            let mut senders = Vec::new();
+            if ledger.is_postgres() {
+                for _ in 0..pipeline::SENDER_CONNECTIONS {
+                    let mut sender = Store::open_at(&ledger)?;
+                    sender.set_owner(Some(owner.clone()));
+                    senders.push(Arc::new(Mutex::new(sender)));
+                }
+            }
+            Ok((store, report, senders))
         }
     })
     .await
@@ -293,6 +303,7 @@ async fn serve(config: Arc<Config>, options: RunOptions) -> Result<(), DaemonErr
     let dispatcher = tokio::spawn(pipeline::run(
         pipeline::Context {
             store: Arc::clone(&store),
+            senders,
             config: config_tx.subscribe(),
             notifiers: notifiers_rx,
             clock: Arc::clone(&clock),

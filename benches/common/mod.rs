@@ -375,4 +375,4 @@ pub fn bulk_load(
 #[path = "../../tests/support/burst.rs"]
 mod burst;
 #[allow(unused_imports)]
-pub use burst::burst_config;
+pub use burst::{burst_config, spread_config};

@@ -106,6 +106,8 @@ pub struct Endpoint {
     pub notifier: Notifier,
     /// Shared by every email receiver (one relay, `[smtp] max_connections`).
     pub permits: Arc<Semaphore>,
+    /// Rows claimed for this receiver ahead of their sends.
+    pub(crate) ahead: pipeline::Ahead,
 }
 
 /// The receivers of one config, by name.
@@ -147,7 +149,7 @@ impl Notifiers {
                 ReceiverKind::Email { .. } => Arc::clone(&mail_permits),
                 _ => Arc::new(Semaphore::new(r.max_concurrent)),
             };
-            endpoints.insert(r.name.clone(), Arc::new(Endpoint { name: r.name.clone(), notifier, permits }));
+            endpoints.insert(r.name.clone(), Arc::new(Endpoint { name: r.name.clone(), notifier, permits, ahead: pipeline::Ahead::default() }));
         }
         Ok(Notifiers { endpoints, renderer: Some(Arc::new(renderer)) })
     }

@@ -24,16 +24,68 @@ use crate::store::{Claimed, Outcome, Store, StoreError};
 
 /// How many log rows one pass writes before the dispatcher looks around again.
 const LOG_BATCH: usize = 200;
+/// On a shared ledger each claim is a round trip to PostgreSQL: a receiver's slots claim
+/// this many rows at a time and take them in turn (they stay leased to this daemon).
+/// On SQLite a claim is a local call, and each slot claims one row ahead.
+const SHARED_CLAIM_BATCH: usize = 8;
+/// How many connections to a shared ledger the send slots take turns on.
+pub const SENDER_CONNECTIONS: usize = 4;
 /// After SIGTERM, how long sends on the wire may take to finish; the rest are abandoned
 /// (left `sending`) and go out again after the restart.
 pub const SEND_GRACE: Duration = Duration::from_millis(1500);
 /// The longest a row's retries go on when its receiver does not say.
 pub const MAX_RETRY: Duration = crate::config::email_defaults::MAX_RETRY;
 
+/// The rows a receiver's slots claimed ahead of their sends, taken in order; one slot at
+/// a time claims more when none is left. After a stop or a reload they are put back.
+#[derive(Default)]
+pub struct Ahead {
+    rows: Mutex<std::collections::VecDeque<(Claimed, Message)>>,
+    refill: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Ahead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ahead").field("rows", &self.lock().len()).finish_non_exhaustive()
+    }
+}
+
+impl Ahead {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<(Claimed, Message)>> {
+        self.rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The next row claimed ahead, else `claim`'s first, the rest kept for the other slots.
+    async fn next<F>(&self, claim: F) -> Option<(Claimed, Message)>
+    where
+        F: Future<Output = Option<Vec<(Claimed, Message)>>>,
+    {
+        if let Some(row) = self.lock().pop_front() {
+            return Some(row);
+        }
+        let _refilling = self.refill.lock().await;
+        if let Some(row) = self.lock().pop_front() {
+            return Some(row);
+        }
+        let mut rows = claim.await?.into_iter();
+        let first = rows.next();
+        self.lock().extend(rows);
+        first
+    }
+
+    /// Takes every row still waiting, to be put back.
+    fn drain(&self) -> Vec<i64> {
+        self.lock().drain(..).map(|(c, _)| c.row.id).collect()
+    }
+}
+
 /// What the dispatcher needs from the daemon.
 #[derive(Clone)]
 pub struct Context {
     pub store: Arc<Mutex<Store>>,
+    /// More connections to a shared ledger, for the send slots (none on SQLite, where
+    /// they use `store`).
+    pub senders: Vec<Arc<Mutex<Store>>>,
     pub config: watch::Receiver<Arc<Config>>,
     pub notifiers: watch::Receiver<Arc<Notifiers>>,
     pub clock: Arc<dyn Clock>,
@@ -328,6 +380,8 @@ struct Passes {
     config: Option<Arc<Config>>,
     /// When catch-up or a digest next has work: before then a pass skips them.
     prepare_at: Option<DateTime<Utc>>,
+    /// The sender connection the next slot's worker takes.
+    next_sender: usize,
 }
 
 /// One pass, in one hold of the ledger: catch-up and digests when their time has come,
@@ -362,7 +416,7 @@ async fn dispatch(
     let wanted: Vec<(String, bool, usize)> =
         slots.iter().map(|(e, p)| (e.name.clone(), matches!(e.notifier, Notifier::Log), p.len())).collect();
     let (config_c, notifiers_c) = (Arc::clone(config), Arc::clone(notifiers));
-    let (mut built, next, prepare_at) = with_store(&ctx.store, move |s| {
+    let (mut built, next, prepare_at, batch) = with_store(&ctx.store, move |s| {
         if fresh {
             let names: Vec<&str> = config_c.receivers.iter().map(|r| r.name.as_str()).collect();
             let failed = s.fail_unknown_receivers(&names, now)?;
@@ -394,7 +448,8 @@ async fn dispatch(
         }
         let prepare_at = [s.next_unsettled()?, schedule::next_digest(s, &config_c)].into_iter().flatten().min();
         soon(prepare_at);
-        Ok::<_, StoreError>((built, next, prepare_at))
+        let batch = if s.is_postgres() { SHARED_CLAIM_BATCH } else { 1 };
+        Ok::<_, StoreError>((built, next, prepare_at, batch))
     })
     .await?;
     passes.config = Some(Arc::clone(config));
@@ -402,7 +457,12 @@ async fn dispatch(
     for ((endpoint, permits), claimed) in slots.into_iter().zip(built.iter_mut()) {
         for ((claimed, message), permit) in claimed.drain(..).zip(permits) {
             let endpoint = Arc::clone(&endpoint);
-            let (store, clock, changed) = (Arc::clone(&ctx.store), Arc::clone(&ctx.clock), Arc::clone(&ctx.changed));
+            let store = match ctx.senders.get(passes.next_sender % ctx.senders.len().max(1)) {
+                Some(sender) => Arc::clone(sender),
+                None => Arc::clone(&ctx.store),
+            };
+            passes.next_sender = passes.next_sender.wrapping_add(1);
+            let (clock, changed) = (Arc::clone(&ctx.clock), Arc::clone(&ctx.changed));
             let (config, notifiers, stopping) = (Arc::clone(config), Arc::clone(notifiers), stopping.clone());
             let current_notifiers = ctx.notifiers.clone();
             let guard = send_guard(&config, &endpoint.name);
@@ -433,15 +493,20 @@ async fn dispatch(
                         }
                         let (config, notifiers, name) =
                             (Arc::clone(&config), Arc::clone(&notifiers), endpoint.name.clone());
+                        let store = Arc::clone(&store);
+                        let receiver = endpoint.name.clone();
                         let now = clock.now();
-                        match with_store(&store, move |s| claim_and_build(s, &config, &notifiers, &name, 1, now)).await
-                        {
-                            Ok(mut built) => built.pop(),
-                            Err(error) => {
-                                tracing::error!(%error, receiver = %endpoint.name, "cannot claim the next message");
-                                None
-                            }
-                        }
+                        let claim = async move {
+                            let claimed =
+                                with_store(&store, move |s| claim_and_build(s, &config, &notifiers, &name, batch, now));
+                            claimed
+                                .await
+                                .map_err(|error| {
+                                    tracing::error!(%error, %receiver, "cannot claim the next message");
+                                })
+                                .ok()
+                        };
+                        endpoint.ahead.next(claim).await
                     };
                     let (result, ahead) = tokio::join!(send, ahead);
                     let now = clock.now();
@@ -464,6 +529,16 @@ async fn dispatch(
                         tracing::error!(%error, row = id, "cannot record a delivery");
                     }
                     current = if release.is_some() { None } else { ahead };
+                }
+                // Stopping or reloaded: what the receiver's slots claimed ahead waits as it was.
+                if *stopping.borrow() || !Arc::ptr_eq(&current_notifiers.borrow(), &notifiers) {
+                    let waiting = endpoint.ahead.drain();
+                    if !waiting.is_empty() {
+                        let put_back = with_store(&store, move |s| waiting.iter().try_for_each(|id| s.release(*id)));
+                        if let Err(error) = put_back.await {
+                            tracing::error!(%error, receiver = %endpoint.name, "cannot put back the rows claimed ahead");
+                        }
+                    }
                 }
                 drop(permit);
                 changed.notify_one();
