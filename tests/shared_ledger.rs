@@ -25,7 +25,20 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 
 /// The config of one of the daemons: its own state directory, the shared ledger.
 fn shared_config(dir: &Path, name: &str, url: &str, smtp_port: u16, deadlines: usize, due: DateTime<Utc>) -> PathBuf {
-    let store = format!("[store]\nurl = \"{url}\"\nlease = \"{LEASE_SECONDS}s\"");
+    leased_config(dir, name, url, smtp_port, deadlines, due, LEASE_SECONDS)
+}
+
+/// Like [`shared_config`], with a lease of `lease` seconds.
+fn leased_config(
+    dir: &Path,
+    name: &str,
+    url: &str,
+    smtp_port: u16,
+    deadlines: usize,
+    due: DateTime<Utc>,
+    lease: i64,
+) -> PathBuf {
+    let store = format!("[store]\nurl = \"{url}\"\nlease = \"{lease}s\"");
     let text = support::burst_config(&dir.join(name), smtp_port, deadlines, due, &store);
     let home = dir.join(format!("{name}-config"));
     std::fs::create_dir_all(&home).expect("config dir");
@@ -110,6 +123,46 @@ fn two_daemons_send_each_alert_once_and_one_takes_over_when_the_other_is_killed(
     let live: BTreeMap<String, bool> =
         rows.iter().map(|i| (i["id"].as_str().unwrap_or("").to_owned(), i["live"] == true)).collect();
     assert_eq!(live.values().filter(|l| **l).count(), 1, "one daemon left alive: {live:?}");
+}
+
+#[test]
+fn a_daemon_stopped_mid_burst_puts_back_what_it_claimed_ahead_for_the_other_at_once() {
+    // Each send slot claims several rows at a time on PostgreSQL. A daemon told to stop
+    // puts back the ones it had not sent: the other daemon sends them at once, not after
+    // the lease (a minute here, longer than the whole test may take).
+    const DEADLINES: usize = 60;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = pg::database();
+    let sink = SmtpSink::start("plain", 0, &dir.path().join("mail"), &["--delay-ms", "30"]);
+    let due = Utc::now() + chrono::Duration::seconds(12);
+    let a = leased_config(dir.path(), "a", &url, sink.port, DEADLINES, due, 60);
+    let b = leased_config(dir.path(), "b", &url, sink.port, DEADLINES, due, 60);
+    let mut first = Daemon::start(&a, &[]);
+    let mut second = Daemon::start(&b, &[]);
+    first.wait_for_line("sanctiond started", Duration::from_secs(20));
+    second.wait_for_line("sanctiond started", Duration::from_secs(20));
+    wait_until(Duration::from_secs(40), || (sink.received().len() >= 20).then_some(()))
+        .expect("the burst began");
+    first.signal("TERM");
+    assert!(first.wait_exit(Duration::from_secs(10)).success(), "a clean stop");
+    let stopped_at = Instant::now();
+    let held: i64 = support::ledger_sql(&a)
+        .query_row("SELECT count(*) FROM outbox WHERE state = 'sending' AND owner LIKE '%/a'", (), |r| r.get::<i64>(0))
+        .expect("count");
+    assert_eq!(held, 0, "the stopped daemon left rows claimed");
+    let rows = wait_until(Duration::from_secs(30), || {
+        let rows = alerts_json(&b);
+        rows.iter().all(|r| r["state"] == "sent").then_some(rows)
+    })
+    .expect("the other daemon sends everything well within the lease");
+    println!("the other daemon finished {:?} after the stop", stopped_at.elapsed());
+    assert_eq!(rows.len(), DEADLINES * 3 * 2);
+    let received = sink.received();
+    let ids: BTreeSet<String> = received.iter().filter_map(|m| m.header("Message-ID")).collect();
+    assert_eq!(ids.len(), DEADLINES * 3, "no email lost");
+    assert_eq!(received.len(), ids.len(), "a clean stop sends nothing twice");
+    second.signal("TERM");
+    second.wait_exit(Duration::from_secs(10));
 }
 
 #[test]

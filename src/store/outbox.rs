@@ -360,17 +360,22 @@ impl Store {
             for s in &stale {
                 cancel.execute(params![s.id, s.reason.as_str()]).map_err(db_err(&path))?;
             }
-            let mut mark = tx
-                .prepare_cached(
-                    "UPDATE outbox SET state = 'sending', claimed_ms = ?2, owner = ?3, lease_until_ms = ?4 WHERE id = ?1",
-                )
-                .map_err(db_err(&path))?;
             let (owner, lease_until) = match &owner {
                 Some(o) => (Some(o.id.as_str()), Some(now_ms + o.lease.num_milliseconds())),
                 None => (None, None),
             };
+            if !claimed.is_empty() {
+                // One statement for the batch: on PostgreSQL each is a round trip.
+                let ids = serde_json::to_string(&claimed.iter().map(|c| c.row.id).collect::<Vec<_>>())
+                    .unwrap_or_else(|_| "[]".to_owned());
+                tx.prepare_cached(
+                    "UPDATE outbox SET state = 'sending', claimed_ms = ?2, owner = ?3, lease_until_ms = ?4 \
+                     WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1))",
+                )
+                .and_then(|mut s| s.execute(params![ids, now_ms, owner, lease_until]))
+                .map_err(db_err(&path))?;
+            }
             for c in &mut claimed {
-                mark.execute(params![c.row.id, now_ms, owner, lease_until]).map_err(db_err(&path))?;
                 c.row.state = AlertState::Sending;
             }
         }
