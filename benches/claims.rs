@@ -10,6 +10,7 @@ use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use sanctiond::store::db::Connector;
 use sanctiond::store::{Location, Outcome, Owner, PgTarget, Store};
 
 mod common;
@@ -80,7 +81,7 @@ fn main() {
     let cluster = pg::Cluster::start_new("bench");
     for (phase, settle) in [("claim + settle", true), ("claim only", false)] {
         let url = cluster.database();
-        let location = Location::Postgres(Box::new(PgTarget { config: url.parse().expect("url"), label: url }));
+        let location = Location::Postgres(Box::new(PgTarget { config: url.parse().expect("url"), connector: Connector::plain(), label: url }));
         let now = Utc::now();
         let mut store = Store::open_at(&location).expect("ledger");
         load(&mut store, rows, now);

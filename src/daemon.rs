@@ -18,6 +18,7 @@ use crate::config::{self, Config, ConfigErrors, PasswordSource, ReceiverKind, Se
 use crate::notify::email::Mailer;
 use crate::notify::{Notifiers, Secrets, pipeline};
 use crate::schedule::{self, Clock};
+use crate::store::db::Connector;
 use crate::store::{LEDGER_FILE, Location, PgTarget, Store, StoreError, SyncReport};
 
 /// How long running work may take to finish after SIGTERM before the process exits anyway.
@@ -123,7 +124,7 @@ fn listen_for_changes(target: &PgTarget, changed: &Notify, listening: &AtomicBoo
     while listening.load(Ordering::Relaxed) {
         let mut config = target.config.clone();
         config.application_name("sanctiond-listen");
-        let connected = config.connect(postgres::NoTls).and_then(|mut client| {
+        let connected = target.connector.connect(&config).and_then(|mut client| {
             client.batch_execute(&format!("LISTEN {}", crate::store::db::CHANGED_CHANNEL))?;
             Ok(client)
         });
@@ -166,13 +167,39 @@ fn current_store(config: &watch::Sender<Arc<Config>>) -> Option<config::StoreCon
 /// its file, variable or credential), else the SQLite file in the state directory.
 pub fn ledger(config: &Config) -> Result<Location, String> {
     let Some(store) = &config.store else { return Ok(Location::File(ledger_path(config))) };
-    let mut pg: postgres::Config =
-        store.url.parse().map_err(|e| format!("[store] url is not a PostgreSQL URL: {e}"))?;
+    let (url, _) = config::split_sslmode(&store.url);
+    let mut pg: postgres::Config = url.parse().map_err(|e| format!("[store] url is not a PostgreSQL URL: {e}"))?;
     if let Some(source) = &store.password {
         let secret = read_secret(source, "[store]", "PostgreSQL password")?;
         pg.password(secret.expose());
     }
-    Ok(Location::Postgres(Box::new(PgTarget { config: pg, label: store.url.clone() })))
+    let connector = if store.tls { Connector::tls(tls_config(store.ca_file.as_deref())?) } else { Connector::plain() };
+    Ok(Location::Postgres(Box::new(PgTarget { config: pg, connector, label: store.url.clone() })))
+}
+
+/// The TLS client config for PostgreSQL: the CA certificates of `ca_file` (PEM) when given,
+/// else the platform's verifier, as for SMTP and HTTPS.
+fn tls_config(ca_file: Option<&Path>) -> Result<rustls::ClientConfig, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("[store] TLS: {e}"))?;
+    let Some(path) = ca_file else {
+        let builder = builder.with_platform_verifier().map_err(|e| format!("[store] TLS: {e}"))?;
+        return Ok(builder.with_no_client_auth());
+    };
+    let unreadable = |e: &dyn std::fmt::Display| format!("[store] ca_file {}: {e}", path.display());
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(path).map_err(|e| unreadable(&e))? {
+        roots.add(cert.map_err(|e| unreadable(&e))?).map_err(|e| unreadable(&e))?;
+    }
+    if roots.is_empty() {
+        return Err(format!("[store] ca_file {}: no PEM certificate in it", path.display()));
+    }
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
 }
 
 /// Logs to stderr: no colours unless stderr is a terminal, and no timestamps under
@@ -695,6 +722,12 @@ pub fn unreadable_secrets(config: &Config) -> Vec<String> {
         }
     }
     if let Some(Err(e)) = config.http.as_ref().and_then(|h| h.token.as_ref()).map(|t| read_secret(t, "[http]", "token"))
+    {
+        problems.push(e);
+    }
+    // The [store] password and CA file, read as the daemon reads them.
+    if config.store.is_some()
+        && let Err(e) = ledger(config)
     {
         problems.push(e);
     }

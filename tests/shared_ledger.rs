@@ -201,6 +201,157 @@ type = "log"
     assert!(!stderr.contains("correct-horse-battery"), "the password never reaches the log: {stderr}");
 }
 
+/// A config with one log receiver and these deadlines (id, due) on the ledger at `url`;
+/// `store` is more of `[store]`.
+fn log_config(dir: &Path, url: &str, store: &str, deadlines: &[(&str, DateTime<Utc>)]) -> PathBuf {
+    use std::fmt::Write as _;
+    let mut text = format!(
+        "[daemon]\nstate_dir = \"{}\"\n[store]\nurl = \"{url}\"\n{store}\n[alerts]\nlead_times = [\"0s\"]\n\
+         [[receiver]]\nname = \"journal\"\ntype = \"log\"\n",
+        dir.join("state").display()
+    );
+    for (id, due) in deadlines {
+        let _ = write!(text, "[[deadline]]\nid = \"{id}\"\ntitle = \"Deadline {id}\"\ndue = \"{}\"\n", rfc3339(*due));
+    }
+    write_config(dir, &text)
+}
+
+/// A CA and a certificate for 127.0.0.1 that it signed, made with openssl in `dir`:
+/// `ca.pem`, `server.crt`, `server.key`.
+fn certificates(dir: &Path) {
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let ca = ["-x509", "-days", "2", "-subj", "/CN=sanctiond test CA", "-keyout", "ca.key", "-out", "ca.pem"];
+    let ca_ext = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
+    openssl(&[&["req"][..], &ec, &ca, &ca_ext].concat());
+    openssl(&[&["req"][..], &ec, &["-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"]].concat());
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").expect("ext");
+    openssl(&[
+        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+        "-extfile", "server.ext", "-out", "server.crt",
+    ]);
+}
+
+#[test]
+fn tls_to_postgresql_is_verified_and_plain_text_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    certificates(dir.path());
+    // The server takes TLS only, on TCP; the test harness itself uses the Unix socket.
+    let cluster = Cluster::start_new_with(
+        "tls",
+        |data| {
+            for f in ["server.crt", "server.key"] {
+                std::fs::copy(dir.path().join(f), data.join(f)).expect("certificate");
+            }
+            std::fs::set_permissions(data.join("server.key"), std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .expect("key mode");
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n",
+            )
+            .expect("pg_hba.conf");
+        },
+        "-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key",
+    );
+    let url = cluster.database();
+    let db = url.rsplit('/').next().expect("database name").to_owned();
+    let ca = dir.path().join("ca.pem");
+    let due = Utc::now() + chrono::Duration::seconds(8);
+
+    // Plain text: refused by the server, a clear error, exit 1.
+    let plain = tempfile::tempdir().expect("tempdir");
+    let config = log_config(plain.path(), &url, "", &[("over-tls", due)]);
+    let out = sanctiond().arg("--config").arg(&config).arg("run").output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&url) && err.contains("no encryption"), "{err}");
+
+    // TLS, but the server's certificate is not signed by anything the system trusts.
+    let untrusted = tempfile::tempdir().expect("tempdir");
+    let config = log_config(untrusted.path(), &format!("{url}?sslmode=verify-full"), "", &[("over-tls", due)]);
+    let out = sanctiond().arg("--config").arg(&config).arg("run").output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "the error says the certificate is not trusted: {err}");
+
+    // TLS verified by the CA file: the daemon runs, and every connection it holds is TLS.
+    let verified = tempfile::tempdir().expect("tempdir");
+    let store = format!("ca_file = \"{}\"", ca.display());
+    let config = log_config(verified.path(), &format!("{url}?sslmode=verify-full"), &store, &[("over-tls", due)]);
+    let check = sanctiond().arg("--config").arg(&config).arg("check-config").output().expect("check-config");
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success() && said.contains("TLS, verified by"), "{said}");
+    let mut daemon = Daemon::start(&config, &[]);
+    daemon.wait_for_line("sanctiond started", Duration::from_secs(20));
+    let line = daemon.wait_for_line("deadline alert", Duration::from_secs(30));
+    assert!(line.contains("over-tls"), "{line}");
+    let sessions: Vec<(String, bool)> = cluster
+        .admin()
+        .query(
+            "SELECT a.application_name, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) \
+             WHERE a.datname = $1 AND a.application_name LIKE 'sanctiond%'",
+            &[&db],
+        )
+        .expect("sessions")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(!sessions.is_empty(), "the daemon holds connections");
+    assert!(sessions.iter().all(|(_, ssl)| *ssl), "every connection is TLS: {sessions:?}");
+    daemon.signal("TERM");
+    assert!(daemon.wait_exit(Duration::from_secs(15)).success());
+}
+
+#[test]
+fn after_a_failover_to_the_standby_the_daemon_carries_on_there() {
+    let primary = Cluster::start_new("primary");
+    let url = primary.database();
+    let db = url.rsplit('/').next().expect("database name").to_owned();
+    let standby = primary.standby("standby");
+    // Both servers in the URL; only the one taking writes will do.
+    let url = url.replacen(
+        &format!("127.0.0.1:{}", primary.port),
+        &format!("127.0.0.1:{},127.0.0.1:{}", primary.port, standby.port),
+        1,
+    ) + "?target_session_attrs=read-write";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let now = Utc::now();
+    let (before, after) = (now + chrono::Duration::seconds(8), now + chrono::Duration::seconds(22));
+    let config = log_config(dir.path(), &url, "lease = \"3s\"", &[("before-failover", before), ("after-failover", after)]);
+    let mut daemon = Daemon::start(&config, &[]);
+    daemon.wait_for_line("sanctiond started", Duration::from_secs(20));
+    let line = daemon.wait_for_line("deadline alert", Duration::from_secs(30));
+    assert!(line.contains("before-failover"), "{line}");
+    // Once the standby has the first alert recorded as sent, the primary dies and the
+    // standby is promoted.
+    let mut replica = standby.connect(&db);
+    wait_until(Duration::from_secs(20), || {
+        let sent: i64 = replica
+            .query_one("SELECT count(*) FROM outbox WHERE deadline_id = 'before-failover' AND state = 'sent'", &[])
+            .expect("replica")
+            .get(0);
+        (sent == 1).then_some(())
+    })
+    .expect("the standby replays the primary");
+    drop(replica);
+    primary.stop();
+    standby.promote();
+    let promoted = Instant::now();
+    wait_until(Duration::from_secs(40), || {
+        daemon.lines().iter().any(|l| l.contains("deadline alert") && l.contains("after-failover")).then_some(())
+    })
+    .unwrap_or_else(|| panic!("no alert after the failover: {:#?}", daemon.lines()));
+    println!("the alert after the failover went out {:?} after the promotion", promoted.elapsed());
+    let rows = alerts_json(&config);
+    assert!(rows.iter().all(|r| r["state"] == "sent"), "the new primary records both: {rows:?}");
+    assert_eq!(log_alerts(&daemon.lines()).len(), 2, "each alert once");
+    daemon.signal("TERM");
+    assert!(daemon.wait_exit(Duration::from_secs(15)).success());
+}
+
 #[test]
 fn postgresql_lost_mid_run_delays_alerts_and_the_daemon_recovers_without_a_restart() {
     let cluster = Cluster::start_new("outage");
@@ -320,9 +471,10 @@ phrases = ["sanctions"]
 
 #[test]
 fn one_daemon_polls_each_feed_at_each_of_its_times() {
+    use sanctiond::store::db::Connector;
     use sanctiond::store::{Location, Owner, PgTarget, Store};
     let url = pg::database();
-    let location = Location::Postgres(Box::new(PgTarget { config: url.parse().expect("url"), label: url }));
+    let location = Location::Postgres(Box::new(PgTarget { config: url.parse().expect("url"), connector: Connector::plain(), label: url }));
     let open = |id: &str| {
         let mut store = Store::open_at(&location).expect("ledger");
         store.set_owner(Some(Owner { id: id.to_owned(), lease: chrono::Duration::seconds(30) }));

@@ -9,7 +9,14 @@ pub(super) fn check_config(path: &Path) -> anyhow::Result<()> {
     say!("{}: OK", path.display());
     say!("  timezone:  {tz}");
     match &config.store {
-        Some(store) => say!("  ledger:    {} (PostgreSQL, lease {:?})", store.url, store.lease),
+        Some(store) => {
+            let tls = match (&store.tls, &store.ca_file) {
+                (false, _) => "plain text".to_owned(),
+                (true, None) => "TLS, verified by the system's roots".to_owned(),
+                (true, Some(ca)) => format!("TLS, verified by {}", ca.display()),
+            };
+            say!("  ledger:    {} (PostgreSQL, {tls}, lease {:?})", store.url, store.lease);
+        }
         None => say!("  ledger:    {}", daemon::ledger_path(&config).display()),
     }
     let leads: Vec<&str> = config.alerts.lead_times.iter().map(|l| l.as_str()).collect();

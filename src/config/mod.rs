@@ -71,6 +71,30 @@ pub struct StoreConfig {
     pub password: Option<PasswordSource>,
     /// How long a claimed outbox row stays its claimer's before another daemon may take it.
     pub lease: Duration,
+    /// TLS to the server (`sslmode=require`, `verify-ca` or `verify-full` in the URL),
+    /// always with the server's certificate verified.
+    pub tls: bool,
+    /// The CA certificates (PEM) that verify the server instead of the platform's roots.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// The `sslmode` of a PostgreSQL URL, taken out of it (the driver knows fewer modes than
+/// libpq): the URL without it, and the mode if there was one.
+pub fn split_sslmode(url: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else { return (url.to_owned(), None) };
+    let mut mode = None;
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|pair| match pair.split_once('=') {
+            Some(("sslmode", value)) => {
+                mode = Some(value.to_owned());
+                false
+            }
+            _ => !pair.is_empty(),
+        })
+        .collect();
+    let url = if rest.is_empty() { base.to_owned() } else { format!("{base}?{}", rest.join("&")) };
+    (url, mode)
 }
 
 /// A feed to poll (`[[feed]]`): RSS 0.9x/1.0/2.0, Atom or JSON Feed.
@@ -334,7 +358,7 @@ const TOP_KEYS: [&str; 16] = [
 const FEED_KEYS: [&str; 7] = ["name", "url", "schedule", "fetch_article", "stale_after", "timeout", "receivers"];
 const SPOOL_KEYS: [&str; 4] = ["dir", "scan_interval", "settle", "max_bytes"];
 const HTTP_KEYS: [&str; 5] = ["listen", "token_file", "token_env", "token_credential", "timeout"];
-const STORE_KEYS: [&str; 5] = ["url", "password_file", "password_env", "password_credential", "lease"];
+const STORE_KEYS: [&str; 6] = ["url", "password_file", "password_env", "password_credential", "lease", "ca_file"];
 /// How long a claimed outbox row is its claimer's: past it, another daemon sends it.
 pub const STORE_DEFAULT_LEASE: Duration = Duration::from_secs(30);
 /// How long one HTTP request may take before the daemon answers 408.
@@ -662,7 +686,22 @@ fn read_store(r: &mut Reader, root: &DeTable<'_>) -> Option<StoreConfig> {
         r.error(url.span(), "[store] url must start with postgres:// (the SQLite ledger needs no [store]: it lives in [daemon] state_dir)");
         return None;
     }
-    match text.parse::<postgres::Config>() {
+    let (plain_url, sslmode) = split_sslmode(text);
+    let tls = match sslmode.as_deref() {
+        None | Some("disable") => false,
+        Some("require" | "verify-ca" | "verify-full") => true,
+        Some(other) => {
+            r.error(
+                url.span(),
+                format!(
+                    "[store] url: sslmode={other} is not supported: sanctiond either uses TLS with the server's certificate \
+                     verified (sslmode=verify-full) or plain text (sslmode=disable, the default), never a silent fallback"
+                ),
+            );
+            return None;
+        }
+    };
+    match plain_url.parse::<postgres::Config>() {
         Err(e) => {
             r.error(url.span(), format!("[store] url is not a PostgreSQL URL: {e}"));
             return None;
@@ -685,7 +724,13 @@ fn read_store(r: &mut Reader, root: &DeTable<'_>) -> Option<StoreConfig> {
     if lease < Duration::from_secs(1) {
         r.error(span, "[store] lease must be at least 1s");
     }
-    Some(StoreConfig { url: url.into_inner(), password, lease })
+    let ca_file = r.string(t, "ca_file").map(|f| {
+        if !tls {
+            r.error(f.span(), "[store] ca_file verifies a TLS connection: add ?sslmode=verify-full to the url");
+        }
+        PathBuf::from(f.into_inner())
+    });
+    Some(StoreConfig { url: url.into_inner(), password, lease, tls, ca_file })
 }
 
 fn read_topics(r: &mut Reader, root: &DeTable<'_>) -> Vec<Topic> {

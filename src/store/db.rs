@@ -54,7 +54,20 @@ fn pg_message(e: &postgres::Error) -> String {
             Some(detail) => format!("{}: {} ({detail})", db.severity(), db.message()),
             None => format!("{}: {}", db.severity(), db.message()),
         },
-        None => e.to_string(),
+        // The driver's own words ("error performing TLS handshake") with their causes
+        // ("invalid peer certificate: UnknownIssuer"), each said once.
+        None => {
+            let mut message = e.to_string();
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                let said = c.to_string();
+                if !message.ends_with(&said) {
+                    message = format!("{message}: {said}");
+                }
+                cause = c.source();
+            }
+            message
+        }
     }
 }
 
@@ -402,12 +415,55 @@ enum Engine {
     Pg(Box<RefCell<Pg>>),
 }
 
+/// How connections to PostgreSQL are made: in plain text, or over TLS (rustls) verified
+/// by a root store or the platform's verifier. Never TLS without verification.
+#[derive(Clone, Default)]
+pub struct Connector(Option<std::sync::Arc<rustls::ClientConfig>>);
+
+impl fmt::Debug for Connector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "tls" } else { "plain" })
+    }
+}
+
+impl Connector {
+    /// Plain text (`sslmode=disable`, or no `sslmode`).
+    pub fn plain() -> Connector {
+        Connector(None)
+    }
+
+    /// TLS required, the server's certificate verified by `config`.
+    pub fn tls(config: rustls::ClientConfig) -> Connector {
+        Connector(Some(std::sync::Arc::new(config)))
+    }
+
+    pub fn is_tls(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Connects as `config` says, over this transport. With TLS, the server must take it
+    /// (`sslmode=require` is set here whatever the URL said).
+    pub fn connect(&self, config: &postgres::Config) -> std::result::Result<postgres::Client, postgres::Error> {
+        match &self.0 {
+            None => config.connect(postgres::NoTls),
+            Some(tls) => {
+                let mut config = config.clone();
+                config.ssl_mode(postgres::config::SslMode::Require);
+                config.connect(tokio_postgres_rustls::MakeRustlsConnect::new((**tls).clone()))
+            }
+        }
+    }
+}
+
 /// The PostgreSQL client and the statements prepared on it.
 pub struct Pg {
     client: Client,
     prepared: HashMap<String, postgres::Statement>,
     /// For connecting again after the server or the network dropped the connection.
     config: postgres::Config,
+    connector: Connector,
+    /// Run on every new connection (`SET default_transaction_read_only = on`).
+    session: Option<String>,
     /// A transaction is open: a lost connection then fails the rest of it rather than
     /// reconnecting half-way through.
     in_transaction: bool,
@@ -421,7 +477,10 @@ impl Pg {
             if self.in_transaction {
                 return Err(Error::Lost);
             }
-            let client = self.config.connect(postgres::NoTls)?;
+            let mut client = self.connector.connect(&self.config)?;
+            if let Some(sql) = &self.session {
+                client.batch_execute(sql)?;
+            }
             self.client = Client(Some(client));
             self.prepared.clear();
         }
@@ -478,9 +537,26 @@ impl Connection {
         Connection { engine: Engine::Sqlite(conn) }
     }
 
-    pub fn postgres(client: postgres::Client, config: postgres::Config) -> Connection {
-        let pg = Pg { client: Client(Some(client)), prepared: HashMap::new(), config, in_transaction: false };
+    pub fn postgres(client: postgres::Client, config: postgres::Config, connector: Connector) -> Connection {
+        let pg = Pg {
+            client: Client(Some(client)),
+            prepared: HashMap::new(),
+            config,
+            connector,
+            session: None,
+            in_transaction: false,
+        };
         Connection { engine: Engine::Pg(Box::new(RefCell::new(pg))) }
+    }
+
+    /// On PostgreSQL: runs `sql` (session settings) now and on every reconnection.
+    pub fn set_session(&self, sql: &str) -> Result<()> {
+        if let Engine::Pg(pg) = &self.engine {
+            let mut pg = pg.borrow_mut();
+            pg.client.batch_execute(sql)?;
+            pg.session = Some(sql.to_owned());
+        }
+        Ok(())
     }
 
     /// The SQLite connection underneath, for what only SQLite has (pragmas, file checks).

@@ -127,6 +127,8 @@ pub enum Location {
 #[derive(Clone)]
 pub struct PgTarget {
     pub config: postgres::Config,
+    /// Plain or TLS (`sslmode` in the URL, `[store] ca_file`).
+    pub connector: db::Connector,
     /// `postgres://user@host:port/db`, never the password.
     pub label: String,
 }
@@ -186,12 +188,15 @@ impl Store {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
-        if read_only {
-            config.options("-c default_transaction_read_only=on");
-        }
         let client =
-            config.connect(postgres::NoTls).map_err(|e| StoreError::Db { path: label.clone(), source: e.into() })?;
-        let mut store = Store { conn: Connection::postgres(client, config), path: label, owner: None };
+            target.connector.connect(&config).map_err(|e| StoreError::Db { path: label.clone(), source: e.into() })?;
+        let connection = Connection::postgres(client, config, target.connector.clone());
+        if read_only {
+            // Set once connected, not as a startup option: `target_session_attrs=read-write`
+            // would find every server read-only and take none.
+            connection.set_session("SET default_transaction_read_only = on").map_err(db_err(&label))?;
+        }
+        let mut store = Store { conn: connection, path: label, owner: None };
         if !read_only {
             store.migrate().map_err(db_err(&store.path.clone()))?;
         }

@@ -215,8 +215,8 @@ pub fn ledger_sql(config: &Path) -> sanctiond::store::db::Connection {
             sanctiond::store::db::Connection::sqlite(rusqlite::Connection::open(file).expect("ledger"))
         }
         sanctiond::store::Location::Postgres(target) => {
-            let client = target.config.connect(postgres::NoTls).expect("connect to the ledger");
-            sanctiond::store::db::Connection::postgres(client, target.config.clone())
+            let client = target.connector.connect(&target.config).expect("connect to the ledger");
+            sanctiond::store::db::Connection::postgres(client, target.config.clone(), target.connector.clone())
         }
     }
 }

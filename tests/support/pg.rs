@@ -32,6 +32,8 @@ pub struct Cluster {
     pub dir: PathBuf,
     bin: PathBuf,
     data: PathBuf,
+    /// Server settings of this cluster's own (`-c ssl=on …`), given at every start.
+    extra: String,
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -72,6 +74,12 @@ impl Cluster {
     /// Creates and starts a cluster of its own, stopped and removed when this test binary
     /// ends, however it ends.
     pub fn start_new(name: &str) -> Cluster {
+        Cluster::start_new_with(name, |_| {}, "")
+    }
+
+    /// Like [`Cluster::start_new`]; `prepare` may write into the data directory (certificates,
+    /// `pg_hba.conf`) before the first start, and `extra` server settings go with every start.
+    pub fn start_new_with(name: &str, prepare: impl FnOnce(&Path), extra: &str) -> Cluster {
         let bin = bin_dir();
         let dir = std::env::temp_dir().join(format!("sanctiond-pg-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -88,8 +96,56 @@ impl Cluster {
             .output()
             .expect("initdb");
         assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
-        let cluster = Cluster { port: free_port(), dir, bin, data };
+        prepare(&data);
+        if is_root() {
+            let status = Command::new("chown").arg("-R").arg("postgres:").arg(&data).status().expect("chown");
+            assert!(status.success(), "chown {}", data.display());
+        }
+        let cluster = Cluster { port: free_port(), dir, bin, data, extra: extra.to_owned() };
         cluster.start();
+        cluster.watch();
+        cluster
+    }
+
+    /// A hot standby of this cluster (`pg_basebackup -R`), on a port of its own, started;
+    /// stopped and removed when this test binary ends.
+    pub fn standby(&self, name: &str) -> Cluster {
+        let dir = std::env::temp_dir().join(format!("sanctiond-pg-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("pg dir");
+        if is_root() {
+            let status = Command::new("chown").arg("postgres:").arg(&dir).status().expect("chown");
+            assert!(status.success(), "chown {}", dir.display());
+        }
+        let data = dir.join("data");
+        let out = as_owner(&self.bin.join("pg_basebackup"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-R", "-X", "stream", "-h", "127.0.0.1", "-U", "postgres", "-p", &self.port.to_string()])
+            .output()
+            .expect("pg_basebackup");
+        assert!(out.status.success(), "pg_basebackup: {}", String::from_utf8_lossy(&out.stderr));
+        let standby =
+            Cluster { port: free_port(), dir, bin: self.bin.clone(), data, extra: self.extra.clone() };
+        standby.start();
+        standby.watch();
+        standby
+    }
+
+    /// Makes a standby the primary (`pg_ctl promote`), waiting until it takes writes.
+    pub fn promote(&self) {
+        let out = as_owner(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-w", "promote"])
+            .output()
+            .expect("pg_ctl promote");
+        assert!(out.status.success(), "pg_ctl promote: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Stops the cluster and removes its directory once this test binary has ended.
+    fn watch(&self) {
+        let cluster = self;
         // The watcher runs as the tests do (so it may look at this process) and stops the
         // cluster as its owner.
         let owner = if is_root() { "runuser -u postgres -- " } else { "" };
@@ -112,16 +168,16 @@ impl Cluster {
             .stderr(Stdio::null())
             .spawn()
             .expect("watcher");
-        cluster
     }
 
     /// Starts the server (again), on the same port.
     pub fn start(&self) {
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200",
+             -c full_page_writes=off -c max_connections=200 {}",
             self.port,
-            self.dir.display()
+            self.dir.display(),
+            self.extra
         );
         // Extra server settings for a look inside (`-c log_min_duration_statement=10`).
         let options = match std::env::var("SANCTIOND_PG_OPTIONS") {
@@ -150,12 +206,22 @@ impl Cluster {
         assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// A client of this cluster's `postgres` database, over its Unix socket.
+    pub fn admin(&self) -> postgres::Client {
+        self.connect("postgres")
+    }
+
+    /// A client of database `name` on this cluster, over its Unix socket.
+    pub fn connect(&self, name: &str) -> postgres::Client {
+        let params = format!("host={} port={} user=postgres dbname={name}", self.dir.display(), self.port);
+        postgres::Client::connect(&params, postgres::NoTls).expect("connect to the test cluster")
+    }
+
     /// A fresh, empty database on this cluster; its URL.
     pub fn database(&self) -> String {
         let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        let admin = format!("host=127.0.0.1 port={} user=postgres dbname=postgres", self.port);
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to the test cluster");
-        client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
+        // Over the Unix socket: a cluster may refuse plain TCP (the TLS test's does).
+        self.admin().batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
 }
@@ -177,6 +243,7 @@ pub fn location(state_dir: &Path) -> sanctiond::store::Location {
         let url = database();
         sanctiond::store::Location::Postgres(Box::new(sanctiond::store::PgTarget {
             config: url.parse().expect("url"),
+            connector: sanctiond::store::db::Connector::plain(),
             label: url,
         }))
     } else {
