@@ -81,7 +81,11 @@ fn main() {
     let cluster = pg::Cluster::start_new("bench");
     for (phase, settle) in [("claim + settle", true), ("claim only", false)] {
         let url = cluster.database();
-        let location = Location::Postgres(Box::new(PgTarget { config: url.parse().expect("url"), connector: Connector::plain(), label: url }));
+        let location = Location::Postgres(Box::new(PgTarget {
+            config: url.parse().expect("url"),
+            connector: Connector::plain(),
+            label: url,
+        }));
         let now = Utc::now();
         let mut store = Store::open_at(&location).expect("ledger");
         load(&mut store, rows, now);

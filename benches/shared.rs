@@ -38,7 +38,8 @@ fn main() {
 fn config(dir: &Path, name: &str, port: u16, url: &str, shape: &Shape) -> PathBuf {
     let p = dir.join(format!("{name}.toml"));
     let store = format!("[store]\nurl = \"{url}\"\nlease = \"{LEASE_SECONDS}s\"");
-    let text = common::spread_config(&dir.join(name), port, shape.deadlines, shape.due, shape.spread, shape.leads, &store);
+    let text =
+        common::spread_config(&dir.join(name), port, shape.deadlines, shape.due, shape.spread, shape.leads, &store);
     std::fs::write(&p, text).expect("config");
     p
 }
@@ -117,11 +118,8 @@ fn minute(cluster: &pg::Cluster, quick: bool) {
     let logged = logged_alerts(killed.iter().chain([&other]));
     let unique_logged = common::distinct(&logged);
     let late = |held_rows: bool| {
-        let lateness: Vec<i64> = rows
-            .iter()
-            .filter(|r| held.contains(&r.0) == held_rows)
-            .map(|r| r.2.unwrap_or(r.1) - r.1)
-            .collect();
+        let lateness: Vec<i64> =
+            rows.iter().filter(|r| held.contains(&r.0) == held_rows).map(|r| r.2.unwrap_or(r.1) - r.1).collect();
         (lateness.len(), lateness.iter().copied().max().unwrap_or(0))
     };
     let ((n_held, worst_held), (n_rest, worst_rest)) = (late(true), late(false));

@@ -141,8 +141,7 @@ fn a_daemon_stopped_mid_burst_puts_back_what_it_claimed_ahead_for_the_other_at_o
     let mut second = Daemon::start(&b, &[]);
     first.wait_for_line("sanctiond started", Duration::from_secs(20));
     second.wait_for_line("sanctiond started", Duration::from_secs(20));
-    wait_until(Duration::from_secs(40), || (sink.received().len() >= 20).then_some(()))
-        .expect("the burst began");
+    wait_until(Duration::from_secs(40), || (sink.received().len() >= 20).then_some(())).expect("the burst began");
     first.signal("TERM");
     assert!(first.wait_exit(Duration::from_secs(10)).success(), "a clean stop");
     let stopped_at = Instant::now();
@@ -230,8 +229,21 @@ fn certificates(dir: &Path) {
     openssl(&[&["req"][..], &ec, &["-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"]].concat());
     std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").expect("ext");
     openssl(&[
-        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-        "-extfile", "server.ext", "-out", "server.crt",
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.crt",
     ]);
 }
 
@@ -320,7 +332,8 @@ fn after_a_failover_to_the_standby_the_daemon_carries_on_there() {
     let dir = tempfile::tempdir().expect("tempdir");
     let now = Utc::now();
     let (before, after) = (now + chrono::Duration::seconds(8), now + chrono::Duration::seconds(22));
-    let config = log_config(dir.path(), &url, "lease = \"3s\"", &[("before-failover", before), ("after-failover", after)]);
+    let config =
+        log_config(dir.path(), &url, "lease = \"3s\"", &[("before-failover", before), ("after-failover", after)]);
     let mut daemon = Daemon::start(&config, &[]);
     daemon.wait_for_line("sanctiond started", Duration::from_secs(20));
     let line = daemon.wait_for_line("deadline alert", Duration::from_secs(30));
@@ -474,7 +487,11 @@ fn one_daemon_polls_each_feed_at_each_of_its_times() {
     use sanctiond::store::db::Connector;
     use sanctiond::store::{Location, Owner, PgTarget, Store};
     let url = pg::database();
-    let location = Location::Postgres(Box::new(PgTarget { config: url.parse().expect("url"), connector: Connector::plain(), label: url }));
+    let location = Location::Postgres(Box::new(PgTarget {
+        config: url.parse().expect("url"),
+        connector: Connector::plain(),
+        label: url,
+    }));
     let open = |id: &str| {
         let mut store = Store::open_at(&location).expect("ledger");
         store.set_owner(Some(Owner { id: id.to_owned(), lease: chrono::Duration::seconds(30) }));

@@ -149,7 +149,10 @@ impl Notifiers {
                 ReceiverKind::Email { .. } => Arc::clone(&mail_permits),
                 _ => Arc::new(Semaphore::new(r.max_concurrent)),
             };
-            endpoints.insert(r.name.clone(), Arc::new(Endpoint { name: r.name.clone(), notifier, permits, ahead: pipeline::Ahead::default() }));
+            endpoints.insert(
+                r.name.clone(),
+                Arc::new(Endpoint { name: r.name.clone(), notifier, permits, ahead: pipeline::Ahead::default() }),
+            );
         }
         Ok(Notifiers { endpoints, renderer: Some(Arc::new(renderer)) })
     }

@@ -641,7 +641,13 @@ impl Store {
 /// Queues one notice of `facts` for each target, due at once.
 /// Marks row `id` with its send's outcome, if it is still `sending` and still `owner`'s: a
 /// row another daemon took back after this one's lease ran out is that one's now.
-fn settle_in(conn: &Connection, id: i64, outcome: &Outcome, now: DateTime<Utc>, owner: Option<&str>) -> db::Result<usize> {
+fn settle_in(
+    conn: &Connection,
+    id: i64,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+    owner: Option<&str>,
+) -> db::Result<usize> {
     let now_ms = now.timestamp_millis();
     let (state, sent, error, next) = match outcome {
         Outcome::Sent => (AlertState::Sent, Some(now_ms), None, now_ms),

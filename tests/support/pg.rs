@@ -121,12 +121,22 @@ impl Cluster {
         let out = as_owner(&self.bin.join("pg_basebackup"))
             .arg("-D")
             .arg(&data)
-            .args(["-R", "-X", "stream", "-h", "127.0.0.1", "-U", "postgres", "-p", &self.port.to_string()])
+            .args([
+                "-R",
+                "-X",
+                "stream",
+                "--checkpoint=fast",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-p",
+                &self.port.to_string(),
+            ])
             .output()
             .expect("pg_basebackup");
         assert!(out.status.success(), "pg_basebackup: {}", String::from_utf8_lossy(&out.stderr));
-        let standby =
-            Cluster { port: free_port(), dir, bin: self.bin.clone(), data, extra: self.extra.clone() };
+        let standby = Cluster { port: free_port(), dir, bin: self.bin.clone(), data, extra: self.extra.clone() };
         standby.start();
         standby.watch();
         standby
