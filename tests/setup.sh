@@ -2,7 +2,7 @@
 # Installs what the test suite needs beyond the Rust toolchain, on Debian (as root), or
 # says what is missing. Safe to run again: it installs only what is absent.
 #   systemd-analyze     checks systemd/sanctiond.service (tests/systemd.rs)
-#   openssl             makes the test CA for the TLS tests (tests/email.rs)
+#   openssl             makes the test CAs for the TLS tests (tests/email.rs, tests/shared_ledger.rs)
 #   python3 + aiosmtpd  the real SMTP server the email tests talk to (tests/support/smtp_sink.py)
 #   promtool            checks /metrics (tests/http.rs); Debian's prometheus package
 #   icalendar (pip)     parses /calendar.ics as calendar clients do (tests/http.rs)
