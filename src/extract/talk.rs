@@ -32,13 +32,37 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("trigger regex")
 });
 
-/// Things that look like talks and are not (GUIDELINES.md "Does not count").
+/// Sentences about something else that uses talk words (interviews, speeches, sport,
+/// commerce: GUIDELINES.md "Does not count"), or that call the talks off, wherever these
+/// are in the sentence.
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|match|tournament|league|head-to-head|meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open)\s+to\s+(?:meet|talk|hold|negotiate|resume)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|not\s+(?:now\s+)?go\s+ahead|hoping\s+for|hopes\s+for|rule\s+out|no\s+date|scrapped|cancel(?:l)?ed|called\s+off|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?|if|unless|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|tournament|league|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?)(?-u:\b)",
     )
     .expect("exclusion regex")
 });
+
+/// What makes the talk word itself no talk (a hope, a refusal, a habit), when it is in the talk word's own clause: "might meet" is no meeting, but
+/// "met on Tuesday, and said a deal might follow" is one.
+static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open)\s+to\s+(?:meet|talk|hold|negotiate|resume)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
+    )
+    .expect("exclusion regex")
+});
+
+/// A condition before the talk word: "if the two sides close a deal, he would meet Xi".
+static CONDITION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:if|unless|whether)(?-u:\b)").expect("condition regex"));
+
+/// The clause of `sentence` around the talk word at `start..end`: up to the nearest comma,
+/// semicolon, colon, dash or bracket on either side.
+fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
+    let is_break = |c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2014}' | '\u{2013}');
+    let from = sentence[..start].char_indices().rev().find(|&(_, c)| is_break(c)).map_or(0, |(i, c)| i + c.len_utf8());
+    let to = sentence[end..].find(is_break).map_or(sentence.len(), |i| end + i);
+    &sentence[from..to]
+}
 
 /// Talk is planned, not held.
 static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
@@ -669,7 +693,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         };
         // The talk word's offsets within the sentence.
         let (trigger_start, trigger_end) = (t0 - s.start, t1 - s.start);
-        if NOT_TALKS.is_match(sentence) {
+        if NOT_TALKS.is_match(sentence)
+            || NOT_THIS_TALK.is_match(clause_around(sentence, trigger_start, trigger_end))
+            || CONDITION.is_match(&sentence[..trigger_start])
+        {
             continue;
         }
         let trigger_at = s.start + trigger_start;
@@ -1014,6 +1041,33 @@ mod tests {
     fn talks(text: &str, published: &str) -> Vec<Talk> {
         let published = DateTime::parse_from_rfc3339(published).expect("time");
         extract(text, &Options { published, timezone: chrono_tz::Tz::UTC, actors: &NO_ACTORS }).talks
+    }
+
+    #[test]
+    fn a_hedge_or_condition_voids_its_own_talk_word_not_the_rest_of_the_sentence() {
+        let at = "2025-07-17T10:00:00Z";
+        // The hedge is in another clause: the meeting happened.
+        let t = talks("Lavrov met Wang in Beijing on Tuesday, and said a deal might follow if Kyiv agreed.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        let t = talks(
+            "Tehran answered a week later, after a letter from Washington, when an Emirati envoy held a meeting with Araghchi.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        // In the talk word's clause, or a condition before it: no talk.
+        assert!(talks("Lavrov said he might meet Wang in Beijing next week.", at).is_empty());
+        assert!(
+            talks("Trump said that if the two sides closed a deal, he would meet Xi Jinping in October.", at)
+                .is_empty()
+        );
+        // Called off anywhere in the sentence: no talk.
+        assert!(
+            talks(
+                "The sixth round of talks between Iran and the United States, set for Sunday, has been scrapped.",
+                at
+            )
+            .is_empty()
+        );
     }
 
     #[test]
