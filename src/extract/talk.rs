@@ -27,7 +27,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|received|receives|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|receive[sd]?|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -66,7 +66,7 @@ fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
 
 /// Talk is planned, not held.
 static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+to|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|resume|begin|start|take)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+to|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
         .expect("planned regex")
 });
 
@@ -621,7 +621,7 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let after_and = prev == "and" && i >= 2 && names::name_like(&ws[i - 2]) && ws[i - 2].capitalized();
     let object = matches!(
         prev.as_str(),
-        "met" | "with" | "hosted" | "received" | "called" | "phoned" | "meet" | "meets" | "between"
+        "met" | "with" | "hosted" | "received" | "receive" | "called" | "phoned" | "meet" | "meets" | "between"
     );
     let subject = matches!(
         next.as_str(),
@@ -652,6 +652,14 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
             | "has"
             | "had"
     ) && !ws[i].text.ends_with('s');
+    // "Lavrov said his talks with Choe…": the speaker of his own talks.
+    let after = ws.get(i + 2).map(Word::lower).unwrap_or_default();
+    let own_talks = matches!(next.as_str(), "said" | "says")
+        && matches!(after.as_str(), "his" | "her")
+        && !OUTLETS.iter().any(|o| ws[i].text.contains(o));
+    // "Trump is due to receive…", "Rubio is expected to meet…".
+    let due = next == "is" && matches!(after.as_str(), "due" | "expected" | "set" | "scheduled" | "to");
+    let subject = subject || due || own_talks;
     if initial { coordinated || subject } else { coordinated || after_and || object || subject }
 }
 
@@ -1068,6 +1076,20 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_speaker_of_his_own_talks_and_a_visitor_due_to_be_received() {
+        let at = "2025-07-13T10:00:00Z";
+        let t = talks("Lavrov said his talks with Wang Yi in Beijing had lasted three hours.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Lavrov", "Wang Yi"]);
+        let t = talks("On Friday Trump is due to receive Volodymyr Zelensky at the White House.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].status, "planned");
+        assert_eq!(t[0].date.as_deref(), Some("2025-07-18"));
+        // Receiving a thing is no talk.
+        assert!(talks("Iran will receive sanctions relief on Friday.", at).is_empty());
     }
 
     #[test]

@@ -1605,6 +1605,15 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
     }
     let ahead = words(after);
     for i in 0..ahead.len().min(8) {
+        // "On Friday Trump is due to receive…": a present auxiliary that plans.
+        let planned = matches!(ahead[i].as_str(), "is" | "are")
+            && ahead
+                .get(i + 1)
+                .is_some_and(|w| matches!(w.as_str(), "due" | "expected" | "scheduled" | "set" | "slated"))
+            && ahead.get(i + 2).is_some_and(|w| w == "to");
+        if planned {
+            return Some(Direction::Future);
+        }
         if let Some(found) = read(&ahead[..=i], true) {
             return found;
         }
