@@ -215,48 +215,17 @@ fn log_config(dir: &Path, url: &str, store: &str, deadlines: &[(&str, DateTime<U
     write_config(dir, &text)
 }
 
-/// A CA and a certificate for 127.0.0.1 that it signed, made with openssl in `dir`:
-/// `ca.pem`, `server.crt`, `server.key`.
-fn certificates(dir: &Path) {
-    let openssl = |args: &[&str]| {
-        let out = std::process::Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
-        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    let ca = ["-x509", "-days", "2", "-subj", "/CN=sanctiond test CA", "-keyout", "ca.key", "-out", "ca.pem"];
-    let ca_ext = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
-    openssl(&[&["req"][..], &ec, &ca, &ca_ext].concat());
-    openssl(&[&["req"][..], &ec, &["-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"]].concat());
-    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").expect("ext");
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-        "-out",
-        "server.crt",
-    ]);
-}
-
 #[test]
 fn tls_to_postgresql_is_verified_and_plain_text_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    certificates(dir.path());
+    // A CA of the test's own and a certificate for 127.0.0.1 it signed (openssl).
+    let (ca, cert, key) = support::smtp::test_certificates(dir.path());
     // The server takes TLS only, on TCP; the test harness itself uses the Unix socket.
     let cluster = Cluster::start_new_with(
         "tls",
         |data| {
-            for f in ["server.crt", "server.key"] {
-                std::fs::copy(dir.path().join(f), data.join(f)).expect("certificate");
+            for (from, to) in [(&cert, "server.crt"), (&key, "server.key")] {
+                std::fs::copy(from, data.join(to)).expect("certificate");
             }
             std::fs::set_permissions(data.join("server.key"), std::os::unix::fs::PermissionsExt::from_mode(0o600))
                 .expect("key mode");
@@ -270,7 +239,6 @@ fn tls_to_postgresql_is_verified_and_plain_text_is_refused() {
     );
     let url = cluster.database();
     let db = url.rsplit('/').next().expect("database name").to_owned();
-    let ca = dir.path().join("ca.pem");
     let due = Utc::now() + chrono::Duration::seconds(8);
 
     // Plain text: refused by the server, a clear error, exit 1.

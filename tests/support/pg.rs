@@ -66,6 +66,18 @@ fn as_owner(program: &Path) -> Command {
     }
 }
 
+/// An empty directory for cluster `name`, owned by the server's user.
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sanctiond-pg-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("pg dir");
+    if is_root() {
+        let status = Command::new("chown").arg("postgres:").arg(&dir).status().expect("chown");
+        assert!(status.success(), "chown {}", dir.display());
+    }
+    dir
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
 }
@@ -81,13 +93,7 @@ impl Cluster {
     /// `pg_hba.conf`) before the first start, and `extra` server settings go with every start.
     pub fn start_new_with(name: &str, prepare: impl FnOnce(&Path), extra: &str) -> Cluster {
         let bin = bin_dir();
-        let dir = std::env::temp_dir().join(format!("sanctiond-pg-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("pg dir");
-        if is_root() {
-            let status = Command::new("chown").arg("postgres:").arg(&dir).status().expect("chown");
-            assert!(status.success(), "chown {}", dir.display());
-        }
+        let dir = fresh_dir(name);
         let data = dir.join("data");
         let out = as_owner(&bin.join("initdb"))
             .arg("-D")
@@ -110,13 +116,7 @@ impl Cluster {
     /// A hot standby of this cluster (`pg_basebackup -R`), on a port of its own, started;
     /// stopped and removed when this test binary ends.
     pub fn standby(&self, name: &str) -> Cluster {
-        let dir = std::env::temp_dir().join(format!("sanctiond-pg-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("pg dir");
-        if is_root() {
-            let status = Command::new("chown").arg("postgres:").arg(&dir).status().expect("chown");
-            assert!(status.success(), "chown {}", dir.display());
-        }
+        let dir = fresh_dir(name);
         let data = dir.join("data");
         let out = as_owner(&self.bin.join("pg_basebackup"))
             .arg("-D")
