@@ -416,7 +416,7 @@ async fn dispatch(
     let wanted: Vec<(String, bool, usize)> =
         slots.iter().map(|(e, p)| (e.name.clone(), matches!(e.notifier, Notifier::Log), p.len())).collect();
     let (config_c, notifiers_c) = (Arc::clone(config), Arc::clone(notifiers));
-    let (mut built, next, prepare_at, batch) = with_store(&ctx.store, move |s| {
+    let (mut built, next, prepare_at) = with_store(&ctx.store, move |s| {
         if fresh {
             let names: Vec<&str> = config_c.receivers.iter().map(|r| r.name.as_str()).collect();
             let failed = s.fail_unknown_receivers(&names, now)?;
@@ -448,10 +448,11 @@ async fn dispatch(
         }
         let prepare_at = [s.next_unsettled()?, schedule::next_digest(s, &config_c)].into_iter().flatten().min();
         soon(prepare_at);
-        let batch = if s.is_postgres() { SHARED_CLAIM_BATCH } else { 1 };
-        Ok::<_, StoreError>((built, next, prepare_at, batch))
+        Ok::<_, StoreError>((built, next, prepare_at))
     })
     .await?;
+    // Sender connections exist on a shared ledger only, where claims come in batches.
+    let batch = if ctx.senders.is_empty() { 1 } else { SHARED_CLAIM_BATCH };
     passes.config = Some(Arc::clone(config));
     passes.prepare_at = prepare_at;
     for ((endpoint, permits), claimed) in slots.into_iter().zip(built.iter_mut()) {
@@ -473,6 +474,10 @@ async fn dispatch(
             // unrecorded message per slot (a row claimed ahead was never sent: it goes out
             // once after the restart).
             sends.spawn(async move {
+                // After a stop, or a reload (which may have changed or removed this
+                // receiver), the worker finishes its send and leaves the rest to the
+                // dispatcher's next pass under the new config.
+                let leaving = || *stopping.borrow() || !Arc::ptr_eq(&current_notifiers.borrow(), &notifiers);
                 let mut current = Some((claimed, message));
                 while let Some((claimed, message)) = current.take() {
                     let send = async {
@@ -485,16 +490,13 @@ async fn dispatch(
                         }
                     };
                     let ahead = async {
-                        // After a stop, or a reload (which may have changed or removed this
-                        // receiver), the worker finishes its send and leaves the rest to
-                        // the dispatcher's next pass under the new config.
-                        if *stopping.borrow() || !Arc::ptr_eq(&current_notifiers.borrow(), &notifiers) {
+                        if leaving() {
                             return None;
                         }
                         let (config, notifiers, name) =
                             (Arc::clone(&config), Arc::clone(&notifiers), endpoint.name.clone());
                         let store = Arc::clone(&store);
-                        let receiver = endpoint.name.clone();
+                        let receiver = name.clone();
                         let now = clock.now();
                         let claim = async move {
                             let claimed =
@@ -531,7 +533,7 @@ async fn dispatch(
                     current = if release.is_some() { None } else { ahead };
                 }
                 // Stopping or reloaded: what the receiver's slots claimed ahead waits as it was.
-                if *stopping.borrow() || !Arc::ptr_eq(&current_notifiers.borrow(), &notifiers) {
+                if leaving() {
                     let waiting = endpoint.ahead.drain();
                     if !waiting.is_empty() {
                         let put_back = with_store(&store, move |s| waiting.iter().try_for_each(|id| s.release(*id)));
