@@ -21,6 +21,7 @@
 //!   articles, talks, notices.
 //! - [`schedule`]: lead-time planning, catch-up after downtime, the timer loop.
 //! - [`notify`]: delivery of due alerts to receivers (the log today).
+//! - [`replay`]: the pipeline under a simulated clock over past articles, sending nothing.
 //! - [`daemon`]: wiring, signals, reload, sd_notify; the only reader of the wall clock.
 
 pub mod cli;
@@ -33,6 +34,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod notify;
+pub mod replay;
 pub mod schedule;
 pub mod store;
 pub mod views;

@@ -40,12 +40,14 @@ mod check;
 mod demo;
 mod extract;
 mod read;
+mod replay;
 mod write;
 
 use self::check::*;
 use self::demo::*;
 use self::extract::*;
 use self::read::*;
+use self::replay::*;
 use self::write::*;
 
 #[derive(Debug, Parser)]
@@ -152,6 +154,27 @@ enum Command {
         /// Read JSON lines {"id", "published", "text"} on stdin; write one result per line.
         #[arg(long, conflicts_with = "path")]
         jsonl: bool,
+        /// Refuse articles larger than this many bytes.
+        #[arg(long, default_value_t = 5 * 1024 * 1024, value_name = "BYTES")]
+        max_bytes: usize,
+    },
+    /// Run the whole pipeline over past articles under a simulated clock, in a scratch
+    /// ledger, sending nothing: print what would have been sent, and when.
+    Replay {
+        /// The first simulated instant: RFC 3339, or a date (its start in [daemon] timezone).
+        #[arg(long, value_name = "TIME")]
+        from: String,
+        /// The last simulated instant: RFC 3339, or a date (its end in [daemon] timezone).
+        #[arg(long, value_name = "TIME")]
+        to: String,
+        /// Article files (.txt, .md, .html, .json) or directories of them.
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human, conflicts_with = "html")]
+        format: Format,
+        /// Print the replay as a timeline page (one HTML document) instead.
+        #[arg(long)]
+        html: bool,
         /// Refuse articles larger than this many bytes.
         #[arg(long, default_value_t = 5 * 1024 * 1024, value_name = "BYTES")]
         max_bytes: usize,
@@ -291,6 +314,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             print_alerts(&store.alerts(deadline.as_deref())?, format)
         }
         Command::Demo { dir } => demo(&dir),
+        Command::Replay { from, to, paths, format, html, max_bytes } => {
+            let output = if html { ReplayOutput::Html } else { ReplayOutput::Format(format) };
+            replay(&path, &from, &to, &paths, output, max_bytes)
+        }
         Command::Export { what: Export::Ics { tag } } => {
             let config = config::load(&path)?;
             let store = open_ledger(&config)?;

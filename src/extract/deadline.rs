@@ -155,7 +155,14 @@ pub fn find(
             .collect();
         let moved = dated.len() >= 2 && MOVED.is_match(sentence);
         for (k, (t, (due, grain))) in dated.iter().enumerate() {
-            let before = clause_before(text, s, t.start);
+            // Only the words since the previous date speak of this one: "which had been due
+            // on August 8, was moved to August 22".
+            let before = match k.checked_sub(1).map(|p| &dated[p]) {
+                Some((prev, (prev_due, _))) if moved && prev.end <= t.start && prev_due != due => {
+                    text[prev.end..t.start].to_ascii_lowercase()
+                }
+                _ => clause_before(text, s, t.start),
+            };
             let former = FORMER.is_match(&before)
                 || (moved && dated.len() >= 2 && k == 0 && dated[1].1.0 != *due)
                 || text[t.end..s.end].trim_start().starts_with("deadline to");

@@ -37,7 +37,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// are in the sentence.
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|tournament|league|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|buyers?|shareholders?)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|tournament|league|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?)(?-u:\b)",
     )
     .expect("exclusion regex")
 });

@@ -219,6 +219,17 @@ impl Store {
         Ok(store)
     }
 
+    /// A ledger in memory, for `sanctiond replay`: nothing on disk, gone when dropped.
+    pub fn scratch() -> Result<Store> {
+        let path = PathBuf::from(":memory:");
+        let conn = rusqlite::Connection::open_in_memory().map_err(|e| damaged_or(&path, e.into()))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(|e| damaged_or(&path, e.into()))?;
+        let mut store = Store { conn: Connection::sqlite(conn), path, owner: None };
+        store.migrate().map_err(db_err(&store.path.clone()))?;
+        Ok(store)
+    }
+
     /// SQLite's integrity check over the whole file: `ok`, or what is wrong. PostgreSQL
     /// checks its own pages; there it is always `ok`.
     pub fn integrity(&self) -> Result<Vec<String>> {
@@ -508,6 +519,29 @@ impl Store {
             })
             .map_err(db_err(&self.path))?;
         rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
+    }
+
+    /// One revision of a deadline, with the origin (path or URL) of the article that
+    /// brought it, when an article did.
+    pub fn revision(&self, id: &str, revision: i64) -> Result<Option<(Revision, Option<String>)>> {
+        self.conn
+            .prepare_cached(
+                "SELECT r.revision, r.due_ms, r.recorded_ms, r.source, a.origin FROM revisions r \
+                 LEFT JOIN articles a ON a.id = r.article_id WHERE r.deadline_id = ?1 AND r.revision = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![id, revision], |r| {
+                    let found = Revision {
+                        revision: r.get(0)?,
+                        due: from_ms(r.get(1)?),
+                        recorded: from_ms(r.get(2)?),
+                        source: r.get(3)?,
+                    };
+                    Ok((found, r.get(4)?))
+                })
+                .optional()
+            })
+            .map_err(db_err(&self.path))
     }
 
     /// Gives direct access for bulk loads in benchmarks and tests.
