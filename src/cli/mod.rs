@@ -141,6 +141,14 @@ enum Command {
         #[arg(long, value_name = "ID")]
         deadline: Option<String>,
     },
+    /// What the ledger learned since a time: new and moved deadlines, withdrawals, new talks.
+    Changes {
+        /// RFC 3339, a date (its start in [daemon] timezone), or a span back from now (24h, 7d).
+        #[arg(long, value_name = "TIME")]
+        since: String,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Find the time expressions and deadlines of an article (no daemon, no ledger).
     Extract {
         /// The article: .txt/.md with an optional header block, or - for standard input.
@@ -314,6 +322,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             print_alerts(&store.alerts(deadline.as_deref())?, format)
         }
         Command::Demo { dir } => demo(&dir),
+        Command::Changes { since, format } => {
+            let config = config::load(&path)?;
+            let now = Utc::now();
+            let since = since_time(&since, config.daemon.timezone, now)?;
+            let store = open_ledger(&config)?;
+            print_changes(&store.changes(since)?, since, now, format)
+        }
         Command::Replay { from, to, paths, format, html, max_bytes } => {
             let output = if html { ReplayOutput::Html } else { ReplayOutput::Format(format) };
             replay(&path, &from, &to, &paths, output, max_bytes)

@@ -223,3 +223,69 @@ pub(super) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// `--since`: RFC 3339, a date (its start in `tz`), or a span back from `now` ("24h", "7d").
+pub(super) fn since_time(value: &str, tz: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        && let Some(t) = day.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(tz).earliest())
+    {
+        return Ok(t.with_timezone(&Utc));
+    }
+    humantime::parse_duration(value)
+        .ok()
+        .and_then(|d| chrono::Duration::from_std(d).ok())
+        .and_then(|d| now.checked_sub_signed(d))
+        .ok_or_else(|| {
+            InputError(format!(
+                "--since {value:?} is not a time: write RFC 3339, a date (2025-08-01) or a span (24h, 7d)"
+            ))
+        })
+}
+
+pub(super) fn print_changes(
+    changes: &[crate::store::Change],
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+    format: Format,
+) -> anyhow::Result<()> {
+    use crate::store::ChangeKind;
+    if format == Format::Json {
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"since": millis(since), "until": millis(now), "changes": changes}))?
+        );
+        return Ok(());
+    }
+    for c in changes {
+        let line = match &c.what {
+            ChangeKind::NewDeadline { deadline, title, due, tracking, source } => {
+                format!("new deadline  {deadline} \"{title}\" due {} ({tracking}) from {source}", millis(*due))
+            }
+            ChangeKind::Moved { deadline, title, revision, from, to, source } => format!(
+                "moved         {deadline} \"{title}\" revision {revision}: {} -> {} from {source}",
+                millis(*from),
+                millis(*to)
+            ),
+            ChangeKind::Withdrawn { deadline, title } => format!("withdrawn     {deadline} \"{title}\""),
+            ChangeKind::NewTalk { talk, participants, status, date, place, reported_by } => {
+                let mut line = format!("new talk      {talk}: {} ({status}", participants.join(" & "));
+                if let Some(d) = date {
+                    let _ = write!(line, ", {d}");
+                }
+                if let Some(p) = place {
+                    let _ = write!(line, ", in {p}");
+                }
+                line.push(')');
+                if let Some(r) = reported_by {
+                    let _ = write!(line, " reported by {r}");
+                }
+                line
+            }
+        };
+        say!("{}  {line}", millis(c.at));
+    }
+    Ok(())
+}

@@ -15,10 +15,12 @@ use db::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::model::{Deadline, DeadlineStatus, DeclaredDeadline, Revision, Tracking};
 
+mod changes;
 pub mod db;
 mod feeds;
 mod merge;
 mod outbox;
+pub use changes::{Change, ChangeKind};
 pub use feeds::{FeedPoll, FeedRow};
 pub use merge::{ArticleIn, Evidence, Fact, IngestReport, MentionIn, Policy};
 pub use outbox::{Claimed, Instance, Outcome, Settle, Stale, Unsettled};
