@@ -171,6 +171,7 @@ fn planning_throughput(count: i64) {
             revision: 1,
             sources: Vec::new(),
             tracking: Tracking::Tracked,
+            official: None,
         })
         .collect();
     let values: Vec<String> = deadlines

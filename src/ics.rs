@@ -123,6 +123,7 @@ mod tests {
             revision: 2,
             sources: vec!["a1".into()],
             tracking: Tracking::Tracked,
+            official: None,
         }
     }
 

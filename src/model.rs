@@ -206,6 +206,19 @@ pub struct Deadline {
     pub revision: i64,
     pub sources: Vec<String>,
     pub tracking: Tracking,
+    /// The official publication that gives its due time, when one does: that date drives
+    /// its alerts, and news reports confirm or contradict it.
+    pub official: Option<Official>,
+}
+
+/// An official source of a deadline: the Federal Register, OFAC, the EU Official Journal,
+/// OFSI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Official {
+    /// The source's name: "Federal Register".
+    pub source: String,
+    /// The document: its number and title, or its URL.
+    pub document: String,
 }
 
 /// Words that say nothing about what a deadline is about.

@@ -30,6 +30,7 @@ pub fn deadlines(store: &Store, list: &[Deadline], tz: Tz) -> Result<Vec<Value>,
     let ids: Vec<&str> = list.iter().map(|d| d.id.as_str()).collect();
     let mut revisions = store.revisions_of(&ids)?;
     let mut talks = store.talk_briefs_of(&ids)?;
+    let mut reports = store.reports_of(&ids)?;
     Ok(list
         .iter()
         .map(|d| {
@@ -45,10 +46,18 @@ pub fn deadlines(store: &Store, list: &[Deadline], tz: Tz) -> Result<Vec<Value>,
                 .iter()
                 .map(|t| json!({"id": t.id, "status": t.status, "date": t.date, "participants": t.participants, "tone": t.tone}))
                 .collect();
+            let reports = reports.remove(&d.id).unwrap_or_default();
+            let confirmed_by = d.official.as_ref().filter(|_| reports.news).map(|o| o.source.clone());
+            let contradicted_by: Vec<Value> = reports
+                .contradicted
+                .iter()
+                .map(|(source, due)| json!({"source": source, "due": rfc3339_in(*due, tz)}))
+                .collect();
             json!({
                 "id": d.id, "title": d.title, "due": rfc3339_in(d.due, tz), "status": d.status,
                 "sources": d.sources, "revisions": revisions, "tags": d.tags, "lead_times": d.lead_times,
-                "tracking": d.tracking, "talks": talks,
+                "tracking": d.tracking, "talks": talks, "official": d.official,
+                "confirmed_by": confirmed_by, "contradicted_by": contradicted_by,
             })
         })
         .collect())

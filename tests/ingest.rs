@@ -418,12 +418,12 @@ fn html_and_json_articles_are_decoded_and_other_types_refused() {
             "body": "Sanctions on Russian oil take effect on August 20, officials said."}"#,
     )
     .expect("write");
-    let pdf = dir.path().join("scan.pdf");
-    std::fs::write(&pdf, b"%PDF-1.7").expect("write");
+    let pdf = dir.path().join("scan.docx");
+    std::fs::write(&pdf, b"PK\x03\x04").expect("write");
     let (code, reports, stderr) =
         ingest(&config, &[page.display().to_string(), json_article.display().to_string(), pdf.display().to_string()]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("scan.pdf") && stderr.contains(".html or .json"), "{stderr}");
+    assert!(stderr.contains("scan.docx") && stderr.contains(".json or .pdf"), "{stderr}");
     let id = reports[0]["added"][0]["id"].as_str().expect("the page yields a deadline").to_owned();
     assert_eq!(strings(&reports[1]["merged"]), [id.as_str()], "{reports:?}");
     let talks = json(&config, &["talks"]);

@@ -60,7 +60,7 @@ fn files_dropped_in_are_ingested_once_complete_and_bad_ones_rejected_with_a_reas
     std::fs::write(inbox.join("binary.txt"), b"%PDF\x00\x01binary").expect("write");
     std::fs::write(inbox.join("latin1.txt"), b"Sanctions take effect on 3 ao\xfbt.").expect("write");
     std::fs::File::create(inbox.join("huge.txt")).and_then(|f| f.set_len(50 * 1024 * 1024)).expect("50 MiB");
-    std::fs::write(inbox.join("scan.pdf"), b"%PDF-1.7").expect("write");
+    std::fs::write(inbox.join("scan.docx"), b"PK\x03\x04").expect("write");
     std::fs::write(inbox.join("copy-1.txt"), article(3)).expect("write");
     std::fs::write(inbox.join("copy-2.txt"), article(3)).expect("write");
     let vanishing = inbox.join("vanishing.txt");
@@ -88,8 +88,8 @@ fn files_dropped_in_are_ingested_once_complete_and_bad_ones_rejected_with_a_reas
             "huge.txt.reason",
             "latin1.txt",
             "latin1.txt.reason",
-            "scan.pdf",
-            "scan.pdf.reason"
+            "scan.docx",
+            "scan.docx.reason"
         ]
     );
     let reason =
@@ -97,7 +97,7 @@ fn files_dropped_in_are_ingested_once_complete_and_bad_ones_rejected_with_a_reas
     assert!(reason("binary.txt").contains("looks binary"));
     assert!(reason("latin1.txt").contains("not UTF-8"));
     assert!(reason("huge.txt").contains("larger than"));
-    assert!(reason("scan.pdf").contains("not an article type"));
+    assert!(reason("scan.docx").contains("not an article type"));
     assert_eq!(names(&inbox), Vec::<String>::new(), "nothing is left behind, nothing deleted but the vanished file");
 
     let bodies = stored_bodies(dir.path());

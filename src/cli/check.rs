@@ -64,6 +64,7 @@ pub(super) fn check_config(path: &Path) -> anyhow::Result<()> {
             revision: 1,
             sources: Vec::new(),
             tracking: Tracking::Tracked,
+            official: None,
         };
         for alert in schedule::plan(&as_stored, &config, now) {
             if next.as_ref().is_none_or(|(t, _)| alert.planned < *t) {

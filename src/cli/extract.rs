@@ -69,7 +69,7 @@ pub(super) fn read_decoded(path: &Path, max_bytes: usize) -> Result<String, Inpu
         Kind::of_content(None, &bytes)
     } else {
         Kind::of_path(path).ok_or_else(|| {
-            InputError(format!("{name}: not an article type sanctiond reads; give .txt, .md, .html or .json"))
+            InputError(format!("{name}: not an article type sanctiond reads; give .txt, .md, .html, .json or .pdf"))
         })?
     };
     decode(&name, kind, bytes, max_bytes, None).map_err(InputError)
@@ -123,7 +123,9 @@ pub(super) fn extract_one(
 ) -> anyhow::Result<()> {
     // An .html or .json file is decoded first, so offsets index the text as ingest stores it.
     let text = match crate::ingest::decode::Kind::of_path(path) {
-        Some(crate::ingest::decode::Kind::Html | crate::ingest::decode::Kind::Json) => read_decoded(path, max_bytes)?,
+        Some(
+            crate::ingest::decode::Kind::Html | crate::ingest::decode::Kind::Json | crate::ingest::decode::Kind::Pdf,
+        ) => read_decoded(path, max_bytes)?,
         _ => read_article(path, max_bytes)?,
     };
     let result = extraction_json(&text, published, setup);

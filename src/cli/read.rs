@@ -22,10 +22,24 @@ pub(super) fn print_deadlines(
             say!("{}", serde_json::to_string_pretty(&out)?);
         }
         Format::Human => {
+            let ids: Vec<&str> = deadlines.iter().map(|d| d.id.as_str()).collect();
+            let reports = store.reports_of(&ids)?;
             let rows: Vec<Vec<String>> = deadlines
                 .iter()
                 .map(|d| {
                     let talks = store.talks(Some(&d.id), usize::MAX).map_or(0, |t| t.len());
+                    let mut title = d.title.clone();
+                    let r = reports.get(&d.id);
+                    if let Some(o) = &d.official {
+                        if r.is_some_and(|r| r.news) {
+                            title.push_str(&format!(" [confirmed by {}]", o.source));
+                        } else {
+                            title.push_str(&format!(" [official: {}]", o.source));
+                        }
+                    }
+                    if let Some(n) = r.map(|r| r.contradicted.len()).filter(|n| *n > 0) {
+                        title.push_str(&format!(" [{n} report(s) give another day]"));
+                    }
                     vec![
                         d.id.clone(),
                         show_time(d.due, tz),
@@ -34,7 +48,7 @@ pub(super) fn print_deadlines(
                         d.revision.to_string(),
                         d.sources.len().to_string(),
                         talks.to_string(),
-                        d.title.clone(),
+                        title,
                     ]
                 })
                 .collect();

@@ -105,6 +105,8 @@ pub struct Feed {
     /// Classic 5-field crontab, evaluated in `[daemon] timezone`.
     pub schedule: croner::Cron,
     pub schedule_text: String,
+    /// What the source is: a news feed, or an official source read in its own format.
+    pub kind: FeedKind,
     /// Follow each entry's link and read the page instead of the entry's summary.
     pub fetch_article: bool,
     /// Failing, or bringing nothing new, for longer than this makes the feed stale.
@@ -113,6 +115,51 @@ pub struct Feed {
     pub timeout: Duration,
     /// Who hears that the feed went stale or recovered; `[routing] default` when empty.
     pub receivers: Vec<String>,
+}
+
+/// `[[feed]] kind`: a news feed (`rss`, the default: RSS, Atom or JSON Feed), or an
+/// official source whose dates outrank the news.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    Rss,
+    /// The Federal Register API's document search (`documents.json`).
+    FederalRegister,
+    /// OFAC's recent actions: the listing, each action's page and its general licence PDFs.
+    Ofac,
+    /// The EU Official Journal: EUR-Lex RSS.
+    EuOj,
+    /// The UK's Office of Financial Sanctions Implementation: gov.uk Atom feeds.
+    Ofsi,
+}
+
+impl FeedKind {
+    pub const NAMES: [&str; 5] = ["rss", "federal_register", "ofac", "eu_oj", "ofsi"];
+
+    pub fn parse(text: &str) -> Option<FeedKind> {
+        Some(match text {
+            "rss" => FeedKind::Rss,
+            "federal_register" => FeedKind::FederalRegister,
+            "ofac" => FeedKind::Ofac,
+            "eu_oj" => FeedKind::EuOj,
+            "ofsi" => FeedKind::Ofsi,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// The official source's name, as deadlines show it; `None` for news.
+    pub fn official(self) -> Option<&'static str> {
+        match self {
+            FeedKind::Rss => None,
+            FeedKind::FederalRegister => Some("Federal Register"),
+            FeedKind::Ofac => Some("OFAC"),
+            FeedKind::EuOj => Some("EU Official Journal"),
+            FeedKind::Ofsi => Some("OFSI"),
+        }
+    }
 }
 
 pub const FEED_DEFAULT_STALE: Duration = Duration::from_secs(24 * 3600);
@@ -355,7 +402,8 @@ const TOP_KEYS: [&str; 16] = [
     "time_interval",
     "topic",
 ];
-const FEED_KEYS: [&str; 7] = ["name", "url", "schedule", "fetch_article", "stale_after", "timeout", "receivers"];
+const FEED_KEYS: [&str; 8] =
+    ["name", "url", "kind", "schedule", "fetch_article", "stale_after", "timeout", "receivers"];
 const SPOOL_KEYS: [&str; 4] = ["dir", "scan_interval", "settle", "max_bytes"];
 const HTTP_KEYS: [&str; 5] = ["listen", "token_file", "token_env", "token_credential", "timeout"];
 const STORE_KEYS: [&str; 6] = ["url", "password_file", "password_env", "password_credential", "lease", "ca_file"];
@@ -801,6 +849,16 @@ fn read_feeds(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<
                 None
             }
         });
+        let kind = match r.string(t, "kind") {
+            None => FeedKind::Rss,
+            Some(k) => FeedKind::parse(k.get_ref()).unwrap_or_else(|| {
+                r.error(
+                    k.span(),
+                    format!("[[feed]] kind {:?} is not one of: {}", k.get_ref(), FeedKind::NAMES.join(", ")),
+                );
+                FeedKind::Rss
+            }),
+        };
         let schedule = schedule(r, t, &span, "[[feed]]");
         let fetch_article = r.boolean(t, "fetch_article").unwrap_or(false);
         let stale_after = r.duration(t, "stale_after").unwrap_or(FEED_DEFAULT_STALE);
@@ -817,6 +875,7 @@ fn read_feeds(r: &mut Reader, root: &DeTable<'_>, names: &HashSet<&str>) -> Vec<
                 url,
                 schedule,
                 schedule_text,
+                kind,
                 fetch_article,
                 stale_after,
                 timeout,

@@ -1041,7 +1041,7 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     let is_head = |t: &str| t.len() <= 18 && HEADS.contains(&t.to_ascii_lowercase().as_str());
     static VERB: LazyLock<[(Regex, &str, &str); 3]> = LazyLock::new(|| {
         [
-            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended|wind[- ]?down|wound\s+down|remains?\s+valid)(?-u:\b)", "expires", "expire"),
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended|wind[- ]?down|wound\s+down|remains?\s+valid)(?-u:\b)", "expires", "expire"),
             (r"(?i)(?-u:\b)(?:tak(?:e|es|ing|en)\s+effect|took\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|kicks?\s+in|kicked\s+in|apply|applies|start(?:s|ed|ing)?|begins?|beginning|from|effective|imposed?)(?-u:\b)", "takes effect", "take effect"),
             (r"(?i)(?-u:\b)(?:(?:stay|stays|remain|remains|be|kept)\s+in\s+force|renew(?:al|ed)?|extended|prolonged)(?-u:\b)", "up for renewal", "up for renewal"),
         ]
@@ -1410,7 +1410,7 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
 fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> String {
     static CLASSES: LazyLock<[(Regex, &str); 3]> = LazyLock::new(|| {
         [
-            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended)(?-u:\b)", "expires"),
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended)(?-u:\b)", "expires"),
             (r"(?i)(?-u:\b)(?:tak(?:e|es|ing|en)\s+effect|took\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|kicks?\s+in|kicked\s+in|apply|applies|start(?:s|ed)?|begins?)(?-u:\b)", "takes effect"),
             (r"(?i)(?-u:\b)(?:(?:stay|stays|remain|remains|be|kept)\s+in\s+force|renew(?:al|ed)?|extended\s+(?:\S+\s+){0,3}until)(?-u:\b)", "up for renewal"),
         ]
@@ -1424,8 +1424,11 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
         return title.to_owned();
     }
     let mut out = title.to_owned();
+    // "shall apply until 24 February": the title keeps "apply" without its "until".
+    static APPLY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)appl(?:y|ies)(?-u:\b)").expect("apply regex"));
     if let Some((re, verb)) = CLASSES.iter().find(|(r, _)| r.is_match(sentence)) {
-        if let Some(m) = re.find(&out) {
+        if let Some(m) = re.find(&out).or_else(|| APPLY.find(&out)) {
             // Drop the verb group and what trails it in the title; the canonical verb ends it.
             let head = out[..m.start()].trim_end();
             let head =
@@ -1433,8 +1436,8 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
             let mut head: Vec<&str> = head;
             while head.last().is_some_and(|w| {
                 [
-                    "will", "would", "to", "is", "are", "was", "were", "has", "have", "had", "been", "be", "due",
-                    "set", "which", "that", "it", "they", "and", "not", "also", "now",
+                    "will", "would", "shall", "to", "is", "are", "was", "were", "has", "have", "had", "been", "be",
+                    "due", "set", "which", "that", "it", "they", "and", "not", "also", "now",
                 ]
                 .contains(&w.to_ascii_lowercase().as_str())
             }) {

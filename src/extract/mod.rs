@@ -5,6 +5,7 @@ pub mod article;
 pub mod deadline;
 pub mod gazetteer;
 pub mod names;
+pub mod refs;
 pub mod sentence;
 pub mod talk;
 pub mod timex;

@@ -29,6 +29,8 @@ pub enum Kind {
     Text,
     Html,
     Json,
+    /// A PDF document (a general licence): its text.
+    Pdf,
 }
 
 impl Kind {
@@ -39,6 +41,7 @@ impl Kind {
             Some("txt" | "md" | "text" | "markdown") => Some(Kind::Text),
             Some("html" | "htm" | "xhtml") => Some(Kind::Html),
             Some("json") => Some(Kind::Json),
+            Some("pdf") => Some(Kind::Pdf),
             _ => None,
         }
     }
@@ -46,6 +49,9 @@ impl Kind {
     /// By HTTP `Content-Type`, else by a look at the first bytes.
     pub fn of_content(content_type: Option<&str>, body: &[u8]) -> Kind {
         let ct = content_type.unwrap_or("").to_ascii_lowercase();
+        if ct.contains("pdf") || body.starts_with(b"%PDF-") {
+            return Kind::Pdf;
+        }
         if ct.contains("html") {
             return Kind::Html;
         }
@@ -79,12 +85,57 @@ pub fn check_text(name: &str, bytes: Vec<u8>, max_bytes: usize) -> Result<String
 /// Decodes one document into header-block text; `url` is where it came from, when it
 /// came from the web.
 pub fn decode(name: &str, kind: Kind, bytes: Vec<u8>, max_bytes: usize, url: Option<&str>) -> Result<String, String> {
+    if kind == Kind::Pdf {
+        return pdf(name, &bytes, max_bytes, url);
+    }
     let text = check_text(name, bytes, max_bytes)?;
     match kind {
         Kind::Text => Ok(text),
         Kind::Json => json(name, &text),
         Kind::Html => Ok(html(&text, url)),
+        Kind::Pdf => unreachable!("PDFs are read above"),
     }
+}
+
+/// The text of a PDF, as an article with its URL; a damaged or hostile file is refused with
+/// the reason, and never takes the process down.
+fn pdf(name: &str, bytes: &[u8], max_bytes: usize, url: Option<&str>) -> Result<String, String> {
+    if bytes.len() > max_bytes {
+        return Err(format!(
+            "{name}: larger than the {max_bytes}-byte limit for an article (raise it with --max-bytes)"
+        ));
+    }
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(format!("{name}: not a PDF (no %PDF- header)"));
+    }
+    // The extractor panics on some malformed files: a panic is a refusal, not a crash.
+    let extracted = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
+    let text = match extracted {
+        Ok(Ok(text)) => text,
+        Ok(Err(e)) => return Err(format!("{name}: cannot read the PDF: {e}")),
+        Err(_) => {
+            return Err(format!("{name}: cannot read the PDF: it is damaged or uses a form the reader does not know"));
+        }
+    };
+    // Lines broken for the page, joined back into paragraphs.
+    let mut body = String::with_capacity(text.len());
+    for para in text.split("\n\n") {
+        let joined = para.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !joined.is_empty() {
+            body.push_str(&joined);
+            body.push_str("\n\n");
+        }
+    }
+    if body.trim().is_empty() {
+        return Err(format!("{name}: the PDF has no text (a scan?); sanctiond does not read images"));
+    }
+    let mut out = String::new();
+    if let Some(url) = url {
+        out.push_str(&format!("URL: {url}\n\n"));
+    }
+    out.push_str(body.trim_end());
+    out.push('\n');
+    Ok(out)
 }
 
 fn json(name: &str, text: &str) -> Result<String, String> {
@@ -859,9 +910,27 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_or_hostile_pdf_is_refused_with_its_reason() {
+        for bytes in [
+            &b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"[..],
+            &b"%PDF-1.4\n\xff\xfe\x00\x01 garbage that is no PDF at all"[..],
+            &b"%PDF-"[..],
+        ] {
+            let e = decode("gl.pdf", Kind::Pdf, bytes.to_vec(), 1 << 20, None).expect_err("refused");
+            assert!(e.starts_with("gl.pdf: "), "{e}");
+        }
+        let e = decode("x.pdf", Kind::Pdf, b"not a pdf".to_vec(), 1 << 20, None).expect_err("refused");
+        assert!(e.contains("not a PDF"), "{e}");
+        let e = decode("big.pdf", Kind::Pdf, b"%PDF-1.7 ".repeat(100), 64, None).expect_err("refused");
+        assert!(e.contains("64-byte limit"), "{e}");
+    }
+
+    #[test]
     fn kinds_by_name_and_content() {
         assert_eq!(Kind::of_path(std::path::Path::new("a/b.HTML")), Some(Kind::Html));
-        assert_eq!(Kind::of_path(std::path::Path::new("a/b.pdf")), None);
+        assert_eq!(Kind::of_path(std::path::Path::new("a/b.pdf")), Some(Kind::Pdf));
+        assert_eq!(Kind::of_path(std::path::Path::new("a/b.docx")), None);
+        assert_eq!(Kind::of_content(Some("application/octet-stream"), b"%PDF-1.7\n"), Kind::Pdf);
         assert_eq!(Kind::of_content(Some("text/html; charset=utf-8"), b""), Kind::Html);
         assert_eq!(Kind::of_content(None, b"  <!DOCTYPE html><p>x"), Kind::Html);
         assert_eq!(Kind::of_content(None, b"Title: x\n\nbody"), Kind::Text);

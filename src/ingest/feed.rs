@@ -14,7 +14,7 @@ use tokio::sync::{Notify, Semaphore, mpsc, watch};
 
 use super::decode::{Kind, decode, html_text};
 use super::{Ingester, ingest_text, sha256_hex, with_store};
-use crate::config::{self, Config};
+use crate::config::{self, Config, FeedKind};
 use crate::store::{Fact, FeedPoll, FeedRow, Store};
 
 /// The largest feed or page read.
@@ -307,8 +307,12 @@ pub async fn poll(
         report.error = row.last_error.clone();
         return Ok(report);
     }
-    let fetched =
-        fetcher.get(&row.url, row.etag.as_deref(), row.last_modified.as_deref(), feed.timeout, MAX_BODY).await;
+    // The Federal Register's search answers with the fields the reader needs only when asked.
+    let target = match feed.kind {
+        FeedKind::FederalRegister => super::official::federal_register_url(&row.url),
+        _ => row.url.clone(),
+    };
+    let fetched = fetcher.get(&target, row.etag.as_deref(), row.last_modified.as_deref(), feed.timeout, MAX_BODY).await;
     let mut outcome = FeedPoll { url: row.url.clone(), ..FeedPoll::default() };
     match fetched {
         Err(error) => outcome.error = Some(error),
@@ -334,14 +338,14 @@ pub async fn poll(
                         humantime::format_duration(Duration::from_secs(wait.as_secs()))
                     ));
                 }
-                Got::Body { url, body, etag, last_modified, .. } => match parse_feed(&body, &url) {
+                Got::Body { url, body, etag, last_modified, .. } => match entries_of(feed, &body, &url) {
                     Err(error) => outcome.error = Some(error),
-                    Ok(parsed) => {
+                    Ok(entries) => {
                         outcome.success = true;
                         outcome.etag = etag;
                         outcome.last_modified = last_modified;
                         let (new, ingested) =
-                            ingest_entries(fetcher, store, config, ingester, feed, &parsed, now).await?;
+                            ingest_entries(fetcher, store, config, ingester, feed, entries, now).await?;
                         outcome.new_entries = new;
                         report.new_entries = new;
                         report.ingested = ingested;
@@ -434,24 +438,84 @@ pub fn entry_article(entry: &feed_rs::model::Entry, source: &str) -> String {
     text
 }
 
+/// One entry of a feed, whatever its format, ready to be checked against the seen ones.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: String,
+    /// Its link, or `feed:NAME`.
+    pub origin: String,
+    /// Header-block article text.
+    pub text: String,
+    /// The page to read for more (`fetch_article`; always for OFAC's actions).
+    pub link: Option<String>,
+    /// An official source's dates and document; `None` for news.
+    pub official: Option<super::official::Item>,
+}
+
+/// The entries of a fetched feed body in the feed's format, oldest first.
+pub fn entries_of(feed: &config::Feed, body: &[u8], url: &str) -> Result<Vec<Entry>, String> {
+    use super::official;
+    if feed.kind == FeedKind::FederalRegister {
+        let mut items = official::federal_register(body)?;
+        // The API lists the newest first.
+        items.reverse();
+        return Ok(items
+            .into_iter()
+            .map(|item| Entry {
+                key: item.key.clone(),
+                origin: item.origin.clone(),
+                text: item.text.clone(),
+                link: None,
+                official: Some(item),
+            })
+            .collect());
+    }
+    let parsed = match parse_feed(body, url) {
+        Ok(parsed) => parsed,
+        // OFAC's recent actions are an HTML listing since its RSS feed was retired.
+        Err(_) if feed.kind == FeedKind::Ofac && Kind::of_content(None, body) == Kind::Html => {
+            return Ok(official::ofac_listing(&String::from_utf8_lossy(body), url));
+        }
+        Err(error) => return Err(error),
+    };
+    let source = parsed.title.as_ref().map(|t| html_text(&t.content)).filter(|t| !t.trim().is_empty());
+    let source = match feed.kind.official() {
+        Some(name) => name.to_owned(),
+        None => source.unwrap_or_else(|| feed.name.clone()),
+    };
+    Ok(parsed
+        .entries
+        .iter()
+        .rev()
+        .map(|entry| {
+            let key = entry_key(entry);
+            let origin = entry.links.first().map_or_else(|| format!("feed:{}", feed.name), |l| l.href.clone());
+            let text = entry_article(entry, &source);
+            let link = entry.links.first().map(|l| l.href.clone());
+            let official = feed
+                .kind
+                .official()
+                .map(|_| official::from_entry(feed.kind, key.clone(), origin.clone(), text.clone()));
+            Entry { key, origin, text, link, official }
+        })
+        .collect())
+}
+
 async fn ingest_entries(
     fetcher: &Fetcher,
     store: &Arc<Mutex<Store>>,
     config: &Arc<Config>,
     ingester: &Arc<Ingester>,
     feed: &config::Feed,
-    parsed: &feed_rs::model::Feed,
+    entries: Vec<Entry>,
     now: DateTime<Utc>,
 ) -> Result<(usize, usize), String> {
-    let source = parsed.title.as_ref().map(|t| html_text(&t.content)).filter(|t| !t.trim().is_empty());
-    let source = source.unwrap_or_else(|| feed.name.clone());
     let mut new = 0;
     let mut ingested = 0;
     // Oldest first, so that a later entry's move of a date is a later revision.
-    for entry in parsed.entries.iter().rev() {
-        let key = entry_key(entry);
+    for entry in entries {
         let seen = with_store(store, {
-            let (name, key) = (feed.name.clone(), key.clone());
+            let (name, key) = (feed.name.clone(), entry.key.clone());
             move |s| s.entry_seen(&name, &key)
         })
         .await?;
@@ -459,21 +523,26 @@ async fn ingest_entries(
             continue;
         }
         new += 1;
-        let mut text = entry_article(entry, &source);
-        if feed.fetch_article
-            && let Some(link) = entry.links.first()
-        {
-            match page_article(fetcher, &link.href, feed.timeout).await {
+        let mut text = entry.text;
+        if let Some(link) = entry.link.as_deref().filter(|_| feed.fetch_article || feed.kind == FeedKind::Ofac) {
+            match read_page(fetcher, link, feed).await {
                 Ok(page) => text = merge_page(&text, &page),
                 Err(error) => {
-                    tracing::warn!(feed = %feed.name, url = %link.href, %error, "cannot read the entry's page; ingesting its summary")
+                    tracing::warn!(feed = %feed.name, url = %link, %error, "cannot read the entry's page; ingesting its summary")
                 }
             }
         }
-        let (config, ingester, name) = (Arc::clone(config), Arc::clone(ingester), feed.name.clone());
-        let origin = entry.links.first().map_or_else(|| format!("feed:{}", feed.name), |l| l.href.clone());
+        let (config, ingester, name, key) = (Arc::clone(config), Arc::clone(ingester), feed.name.clone(), entry.key);
+        let origin = entry.origin;
+        let official = entry.official;
         let article = with_store(store, move |s| {
-            let report = ingest_text(s, &ingester, &config, &origin, &text, now)?;
+            let report = match official {
+                Some(mut item) => {
+                    item.text = text;
+                    super::ingest_official(s, &ingester, &config, &item, now)?
+                }
+                None => ingest_text(s, &ingester, &config, &origin, &text, now)?,
+            };
             s.add_entry(&name, &key, Some(report.article), now)?;
             Ok(report.article)
         })
@@ -482,6 +551,38 @@ async fn ingest_entries(
         ingested += 1;
     }
     Ok((new, ingested))
+}
+
+/// The most documents (licence PDFs) read from one OFAC action's page.
+const MAX_DOCUMENTS: usize = 4;
+
+/// An entry's page as article text; for OFAC, with the text of the licences it links.
+async fn read_page(fetcher: &Fetcher, url: &str, feed: &config::Feed) -> Result<String, String> {
+    let (html, mut text) = match fetcher.get(url, None, None, feed.timeout, MAX_BODY).await?.got {
+        Got::Body { url, body, content_type, .. } => {
+            let kind = Kind::of_content(content_type.as_deref(), &body);
+            let html = (kind == Kind::Html).then(|| String::from_utf8_lossy(&body).into_owned());
+            (html.map(|h| (h, url.clone())), decode(&url, kind, body, MAX_BODY, Some(&url))?)
+        }
+        Got::NotModified => return Err("HTTP 304 to an unconditional request".to_owned()),
+        Got::Gone => return Err("HTTP 410 Gone".to_owned()),
+        Got::RetryAfter(_, status) => return Err(format!("HTTP {status}: the server asks to wait")),
+    };
+    let Some((html, base)) = html.filter(|_| feed.kind == FeedKind::Ofac) else { return Ok(text) };
+    for link in super::official::document_links(&html, &base).into_iter().take(MAX_DOCUMENTS) {
+        match page_article(fetcher, &link, feed.timeout).await {
+            Ok(document) => {
+                let body = &document[crate::extract::article::parse_header(&document).body_start..];
+                text.push_str("\n\n");
+                text.push_str(body.trim());
+                text.push('\n');
+            }
+            Err(error) => {
+                tracing::warn!(feed = %feed.name, url = %link, %error, "cannot read a document the action links")
+            }
+        }
+    }
+    Ok(text)
 }
 
 /// Fetches and decodes one page (`fetch_article`, `sanctiond ingest URL`).
@@ -706,6 +807,7 @@ mod tests {
             url: "http://127.0.0.1/feed".to_owned(),
             schedule: cron,
             schedule_text: schedule.to_owned(),
+            kind: FeedKind::Rss,
             fetch_article: false,
             stale_after: config::FEED_DEFAULT_STALE,
             timeout: config::FEED_DEFAULT_TIMEOUT,

@@ -5,6 +5,7 @@
 
 pub mod decode;
 pub mod feed;
+pub mod official;
 pub mod spool;
 
 use std::sync::{Arc, Mutex};
@@ -118,6 +119,7 @@ impl Ingester {
                 tracked: topical || article_actor || self.watch.names_any(&d.evidence) || !declared.is_empty(),
                 declared,
                 tags: tags.unwrap_or_default(),
+                refs: extract::refs::references(&d.evidence),
                 evidence: d.evidence.clone(),
                 start: d.start,
                 end: d.end,
@@ -135,7 +137,61 @@ impl Ingester {
             mentions,
             talks: found.talks,
             declared: article_declared,
+            official: None,
         }
+    }
+
+    /// Extracts an official document like any article, then adds the dates its source
+    /// gives in fields of their own (a Federal Register `effective_on`): each a deadline on
+    /// that day, over any the text gives for the same day. Every deadline in it is official.
+    pub fn prepare_official(
+        &self,
+        origin: &str,
+        text: &str,
+        official: crate::model::Official,
+        dates: &[official::OfficialDate],
+        now: DateTime<Utc>,
+    ) -> ArticleIn {
+        let mut article = self.prepare(origin, text, None, now);
+        let header = extract::article::parse_header(text);
+        let title_refs = header.title.as_deref().map(extract::refs::references).unwrap_or_default();
+        let body_lower = text[header.body_start..].to_lowercase();
+        let tracked = self.topic_tags(&body_lower).is_some()
+            || header.title.as_deref().is_some_and(|t| self.topic_tags(&t.to_lowercase()).is_some())
+            || self.watch.names_any(&text[header.body_start..])
+            || !article.declared.is_empty();
+        let tags = self.topic_tags(&format!("{}\n{body_lower}", header.title.as_deref().unwrap_or("").to_lowercase()));
+        article.mentions.retain(|m| !dates.iter().any(|d| m.day == Some(d.day)));
+        for d in dates {
+            let Some(due) = official::end_of_day(d.day, d.timezone) else { continue };
+            if !self.window.plausible(due, now) {
+                continue;
+            }
+            article.mentions.push(MentionIn {
+                subject: subject_of(&d.what),
+                context: subject_of(&d.what),
+                title: d.what.clone(),
+                due: Some(due),
+                day: Some(d.day),
+                moved_from: None,
+                tracked,
+                declared: Vec::new(),
+                tags: tags.clone().unwrap_or_default(),
+                refs: Vec::new(),
+                evidence: d.evidence.clone(),
+                start: 0,
+                end: 0,
+            });
+        }
+        for m in &mut article.mentions {
+            for r in &title_refs {
+                if !m.refs.contains(r) {
+                    m.refs.push(r.clone());
+                }
+            }
+        }
+        article.official = Some(official);
+        article
     }
 
     /// The tags of every topic whose phrases `lower` uses; `None` when none does.
@@ -192,6 +248,18 @@ pub fn ingest_text(
     now: DateTime<Utc>,
 ) -> Result<IngestReport> {
     let article = ingester.prepare(origin, text, None, now);
+    store.ingest(&article, &ConfigPolicy { config, now }, now)
+}
+
+/// Extracts and merges one official document (see [`Ingester::prepare_official`]).
+pub fn ingest_official(
+    store: &mut Store,
+    ingester: &Ingester,
+    config: &Config,
+    item: &official::Item,
+    now: DateTime<Utc>,
+) -> Result<IngestReport> {
+    let article = ingester.prepare_official(&item.origin, &item.text, item.official.clone(), &item.dates, now);
     store.ingest(&article, &ConfigPolicy { config, now }, now)
 }
 

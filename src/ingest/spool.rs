@@ -263,7 +263,7 @@ pub fn take(
         return set_aside(spool, path, &too_large(seen.len()));
     }
     let Some(kind) = Kind::of_path(path) else {
-        let reason = format!("{name}: not an article type sanctiond reads; give .txt, .md, .html or .json");
+        let reason = format!("{name}: not an article type sanctiond reads; give .txt, .md, .html, .json or .pdf");
         return set_aside(spool, path, &reason);
     };
     let file = match open_regular(path, &seen) {

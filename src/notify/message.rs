@@ -376,6 +376,8 @@ pub fn notice_subject(facts: &[Fact]) -> String {
         (count(|f| matches!(f, Fact::NewDeadline { .. })), "new deadline", "new deadlines"),
         (count(|f| matches!(f, Fact::Moved { .. })), "deadline moved", "deadlines moved"),
         (count(|f| matches!(f, Fact::NewTalk { .. })), "new talk", "new talks"),
+        (count(|f| matches!(f, Fact::Confirmed { .. })), "confirmed officially", "confirmed officially"),
+        (count(|f| matches!(f, Fact::Contradicted { .. })), "report contradicts", "reports contradict"),
         (count(|f| matches!(f, Fact::SourceStale { .. })), "source stale", "sources stale"),
         (count(|f| matches!(f, Fact::SourceRecovered { .. })), "source recovered", "sources recovered"),
     ] {
@@ -415,6 +417,25 @@ pub fn fact_line(fact: &Fact, tz: Tz) -> String {
         Fact::NewTalk { deadline, summary, source, evidence, url, .. } => {
             format!("new talk on {deadline}: {} ({})", render::one_line(summary), cite(source, evidence, url))
         }
+        Fact::Confirmed { deadline, title, due, official, document, url } => format!(
+            "confirmed by {}: {deadline}: {}, due {} ({}{})",
+            render::one_line(official),
+            render::one_line(title),
+            local_time(*due, tz),
+            render::one_line(document),
+            url.as_deref()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                .map(|u| format!(", {}", render::one_line(u)))
+                .unwrap_or_default()
+        ),
+        Fact::Contradicted { deadline, title, official_due, reported_due, official, source, evidence, url } => format!(
+            "report contradicts {}: {deadline}: {} is due {} officially, a report says {}; the official date stands ({})",
+            render::one_line(official),
+            render::one_line(title),
+            local_time(*official_due, tz),
+            local_time(*reported_due, tz),
+            cite(source, evidence, url)
+        ),
         Fact::SourceStale { feed, since, error } => format!(
             "source stale: feed {feed} has had no new entry since {}{}",
             local_time(*since, tz),

@@ -475,6 +475,7 @@ mod tests {
             revision: 1,
             sources: Vec::new(),
             tracking,
+            official: None,
         };
         let talk = TalkEvent {
             id: 1,

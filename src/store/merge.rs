@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::outbox::{add_notice, apply_plan_in};
 use super::{DEADLINE_SELECT, PlanCounts, Result, Store, db_err, deadline_from_row, from_json, from_ms, to_json};
 use crate::model::{
-    Deadline, DeadlineStatus, PlannedAlert, Talk, TalkEvent, TalkSource, Target, Tracking, content_words, overlap,
-    subject_of,
+    Deadline, DeadlineStatus, Official, PlannedAlert, Talk, TalkEvent, TalkSource, Target, Tracking, content_words,
+    overlap, subject_of,
 };
 
 /// How far apart two reports of one deadline's due time may be ("12:01 a.m. on August 8"
@@ -53,6 +53,9 @@ pub struct ArticleIn {
     pub talks: Vec<Talk>,
     /// Declared deadlines whose `match` phrases the article uses anywhere.
     pub declared: Vec<String>,
+    /// The official source that published it (a `[[feed]]` of an official kind): its dates
+    /// outrank the news.
+    pub official: Option<Official>,
 }
 
 /// One deadline the article mentions.
@@ -74,6 +77,8 @@ pub struct MentionIn {
     /// A `[[topic]]` or watched actor matched: tracked, with the topics' tags.
     pub tracked: bool,
     pub tags: Vec<String>,
+    /// Licence and regulation numbers the sentence names (`gl-124a`, `reg-833/2014`).
+    pub refs: Vec<String>,
     pub evidence: String,
     pub start: usize,
     pub end: usize,
@@ -116,6 +121,29 @@ pub enum Fact {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         url: Option<String>,
     },
+    /// An official source now gives the due time of a deadline the news reported.
+    Confirmed {
+        deadline: String,
+        title: String,
+        due: DateTime<Utc>,
+        official: String,
+        document: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    },
+    /// A report gives another day than the official source: the official date stands.
+    Contradicted {
+        deadline: String,
+        title: String,
+        official_due: DateTime<Utc>,
+        reported_due: DateTime<Utc>,
+        official: String,
+        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    },
     /// A feed has failed, or brought nothing new, for longer than its `stale_after`.
     SourceStale {
         feed: String,
@@ -131,9 +159,11 @@ impl Fact {
     /// The deadline the fact is about, for routing; `None` for a fact about a source.
     pub fn deadline(&self) -> Option<&str> {
         match self {
-            Fact::NewDeadline { deadline, .. } | Fact::Moved { deadline, .. } | Fact::NewTalk { deadline, .. } => {
-                Some(deadline)
-            }
+            Fact::NewDeadline { deadline, .. }
+            | Fact::Moved { deadline, .. }
+            | Fact::NewTalk { deadline, .. }
+            | Fact::Confirmed { deadline, .. }
+            | Fact::Contradicted { deadline, .. } => Some(deadline),
             Fact::SourceStale { .. } | Fact::SourceRecovered { .. } => None,
         }
     }
@@ -151,6 +181,12 @@ pub struct IngestReport {
     pub merged: Vec<String>,
     /// Known deadlines it gave a new due time.
     pub moved: Vec<String>,
+    /// Deadlines an official source now gives the due time of.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub confirmed: Vec<String>,
+    /// Deadlines whose official due time this article contradicts (nothing moved).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contradicted: Vec<String>,
     /// Known deadlines an undated mention was attached to.
     pub attached: Vec<String>,
     /// Undated mentions that matched no known deadline.
@@ -346,9 +382,20 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
     // waits for the first and finds it stored.
     let inserted = tx
         .query_row(
-            "INSERT INTO articles (hash, origin, title, source, url, published_ms, published_estimated, ingested_ms, body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (hash) DO NOTHING RETURNING id",
-            params![a.hash, a.origin, a.title, a.source, a.url, published, a.published_estimated, now, a.body],
+            "INSERT INTO articles (hash, origin, title, source, url, published_ms, published_estimated, ingested_ms, body, \
+             official) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (hash) DO NOTHING RETURNING id",
+            params![
+                a.hash,
+                a.origin,
+                a.title,
+                a.source,
+                a.url,
+                published,
+                a.published_estimated,
+                now,
+                a.body,
+                a.official.as_ref().map(|o| o.source.as_str())
+            ],
             |r| r.get(0),
         )
         .optional()?;
@@ -365,7 +412,7 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
     for m in &a.mentions {
         let Some(due) = m.due else {
             let target = find_undated(tx, m, a)?;
-            mention(tx, article, target.as_deref(), m)?;
+            mention(tx, article, target.as_deref(), m, false)?;
             match target {
                 Some(id) => {
                     add_source(tx, &id, &label, article, now)?;
@@ -377,9 +424,36 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
             continue;
         };
         let due_ms = due.timestamp_millis();
-        let id = match find_dated(tx, m, &a.declared, due_ms, published)? {
+        let official = a.official.as_ref();
+        let found = match find_dated(tx, m, &a.declared, due_ms, published)? {
+            Some(d) => Some(d),
+            None => match find_by_refs(tx, m, due_ms)? {
+                Some(d) => Some(d),
+                None => find_near(tx, m, due_ms, official.is_some())?,
+            },
+        };
+        let mut contradicts = false;
+        let id = match found {
             Some(d) => {
-                if (d.due.timestamp_millis() - due_ms).abs() > SAME_DUE_MS {
+                let differs = (d.due.timestamp_millis() - due_ms).abs() > SAME_DUE_MS;
+                let alerting = d.tracking == Tracking::Tracked && d.status == DeadlineStatus::Active;
+                if differs && official.is_none() && d.official.is_some() {
+                    // The official date stands: the report is kept, flagged, and moves nothing.
+                    contradicts = true;
+                    push_new(&mut report.contradicted, &d.id);
+                    if alerting {
+                        report.facts.push(Fact::Contradicted {
+                            deadline: d.id.clone(),
+                            title: d.title.clone(),
+                            official_due: d.due,
+                            reported_due: due,
+                            official: d.official.as_ref().map(|o| o.source.clone()).unwrap_or_default(),
+                            source: label.clone(),
+                            evidence: Some(m.evidence.clone()),
+                            url: a.url.clone(),
+                        });
+                    }
+                } else if differs {
                     let revision = d.revision + 1;
                     tx.execute(
                         "UPDATE deadlines SET due_ms = ?2, revision = ?3, updated_ms = ?4 WHERE id = ?1",
@@ -388,7 +462,7 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
                     revision_row(tx, &d.id, revision, due_ms, now, &label, article)?;
                     push_new(&mut report.moved, &d.id);
                     push_new(&mut replan, &d.id);
-                    if d.tracking == Tracking::Tracked && d.status == DeadlineStatus::Active {
+                    if alerting {
                         report.facts.push(Fact::Moved {
                             deadline: d.id.clone(),
                             title: d.title.clone(),
@@ -402,6 +476,23 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
                 } else if !report.added.iter().any(|(x, _)| *x == d.id) {
                     push_new(&mut report.merged, &d.id);
                 }
+                if let Some(o) = official
+                    && d.official.is_none()
+                {
+                    set_official(tx, &d.id, o, due_ms)?;
+                    push_new(&mut report.confirmed, &d.id);
+                    if alerting {
+                        report.facts.push(Fact::Confirmed {
+                            deadline: d.id.clone(),
+                            title: d.title.clone(),
+                            due,
+                            official: o.source.clone(),
+                            document: o.document.clone(),
+                            url: a.url.clone(),
+                        });
+                    }
+                }
+                add_refs(tx, &d.id, &m.refs)?;
                 d.id
             }
             None => {
@@ -410,9 +501,21 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
                 let revision = if m.moved_from.is_some() { 2 } else { 1 };
                 tx.execute(
                     "INSERT INTO deadlines (id, title, due_ms, status, origin, tags, lead_times, match_phrases, revision, \
-                     created_ms, updated_ms, tracking, subject) \
-                     VALUES (?1, ?2, ?3, 'active', 'article', ?4, NULL, '[]', ?5, ?6, ?6, ?7, ?8)",
-                    params![id, m.title, due_ms, to_json(&m.tags), revision, now, tracking.as_str(), m.subject],
+                     created_ms, updated_ms, tracking, subject, official, document, refs) \
+                     VALUES (?1, ?2, ?3, 'active', 'article', ?4, NULL, '[]', ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        id,
+                        m.title,
+                        due_ms,
+                        to_json(&m.tags),
+                        revision,
+                        now,
+                        tracking.as_str(),
+                        m.subject,
+                        official.map(|o| o.source.as_str()),
+                        official.map(|o| o.document.as_str()),
+                        to_json(&m.refs)
+                    ],
                 )?;
                 if let Some(from) = m.moved_from {
                     revision_row(tx, &id, 1, from.timestamp_millis(), now, &label, article)?;
@@ -434,7 +537,7 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
             }
         };
         add_source(tx, &id, &label, article, now)?;
-        mention(tx, article, Some(&id), m)?;
+        mention(tx, article, Some(&id), m, contradicts)?;
         push_new(&mut touched, &id);
     }
     for id in &a.declared {
@@ -604,6 +707,55 @@ fn find_dated(
     near_due(tx, due_ms, m)
 }
 
+/// How far apart the official date and a report of it may be and still be one deadline (a
+/// report that contradicts it, or the official date correcting the report).
+const CONTRADICTION_MS: i64 = 31 * 86_400_000;
+
+/// The active deadline known by a licence or regulation number the sentence names, when it
+/// is about the same thing or due within a month of the mention.
+fn find_by_refs(tx: &Transaction<'_>, m: &MentionIn, due_ms: i64) -> db::Result<Option<Deadline>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, subject, due_ms FROM deadlines WHERE status = 'active' AND refs LIKE ?1 ORDER BY due_ms DESC, id",
+    )?;
+    for r in &m.refs {
+        let pattern = format!("%\"{r}\"%");
+        let found: Vec<(String, String, i64)> =
+            stmt.query_map([pattern], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<db::Result<_>>()?;
+        for (id, subject, due) in found {
+            if (due - due_ms).abs() <= CONTRADICTION_MS || affinity(tx, m, &id, &subject, false)? > 0 {
+                return load(tx, &id);
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// A deadline within a month of the mention that is plainly the same one (its subject and
+/// the sentence share several words): for a news report, only one an official source gives
+/// (which the report then contradicts); for an official document, only one the news gave
+/// (which it corrects). Two official documents meet only by day or number.
+fn find_near(tx: &Transaction<'_>, m: &MentionIn, due_ms: i64, official: bool) -> db::Result<Option<Deadline>> {
+    let sql = if official {
+        "SELECT id, subject FROM deadlines WHERE status = 'active' AND official IS NULL \
+         AND due_ms BETWEEN ?1 AND ?2 ORDER BY abs(due_ms - ?3), id"
+    } else {
+        "SELECT id, subject FROM deadlines WHERE status = 'active' AND official IS NOT NULL \
+         AND due_ms BETWEEN ?1 AND ?2 ORDER BY abs(due_ms - ?3), id"
+    };
+    let mut stmt = tx.prepare_cached(sql)?;
+    let near: Vec<(String, String)> = stmt
+        .query_map(params![due_ms - CONTRADICTION_MS, due_ms + CONTRADICTION_MS, due_ms], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<db::Result<_>>()?;
+    for (id, subject) in near {
+        if affinity(tx, m, &id, &subject, true)? >= 3 {
+            return load(tx, &id);
+        }
+    }
+    Ok(None)
+}
+
 /// The known deadline an undated mention refers to: a declared one the sentence or the
 /// article names by its `match` phrases, else the soonest upcoming one whose subject is
 /// closest to the sentence.
@@ -671,10 +823,16 @@ fn revision_row(
     .map(drop)
 }
 
-fn mention(tx: &Transaction<'_>, article: i64, deadline: Option<&str>, m: &MentionIn) -> db::Result<()> {
+fn mention(
+    tx: &Transaction<'_>,
+    article: i64,
+    deadline: Option<&str>,
+    m: &MentionIn,
+    contradicts: bool,
+) -> db::Result<()> {
     tx.prepare_cached(
-        "INSERT INTO mentions (article_id, deadline_id, title, subject, due_ms, superseded, evidence, start, \"end\") \
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
+        "INSERT INTO mentions (article_id, deadline_id, title, subject, due_ms, superseded, evidence, start, \"end\", \
+         contradicts) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         article,
@@ -684,9 +842,43 @@ fn mention(tx: &Transaction<'_>, article: i64, deadline: Option<&str>, m: &Menti
         m.due.map(|d| d.timestamp_millis()),
         m.evidence,
         m.start as i64,
-        m.end as i64
+        m.end as i64,
+        contradicts
     ])
     .map(drop)
+}
+
+/// Marks a deadline as given by an official source; the reports of another day it had are
+/// contradicted from now on.
+fn set_official(tx: &Transaction<'_>, id: &str, official: &Official, due_ms: i64) -> db::Result<()> {
+    tx.execute(
+        "UPDATE deadlines SET official = ?2, document = ?3 WHERE id = ?1",
+        params![id, official.source, official.document],
+    )?;
+    tx.execute(
+        "UPDATE mentions SET contradicts = 1 WHERE deadline_id = ?1 AND due_ms IS NOT NULL AND abs(due_ms - ?2) > ?3",
+        params![id, due_ms, SAME_DUE_MS],
+    )
+    .map(drop)
+}
+
+/// Adds licence and regulation numbers to those a deadline is known by.
+fn add_refs(tx: &Transaction<'_>, id: &str, refs: &[String]) -> db::Result<()> {
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let known: String = tx.query_row("SELECT refs FROM deadlines WHERE id = ?1", [id], |r| r.get(0))?;
+    let mut all: Vec<String> = from_json(&known);
+    let before = all.len();
+    for r in refs {
+        if !all.contains(r) {
+            all.push(r.clone());
+        }
+    }
+    if all.len() == before {
+        return Ok(());
+    }
+    tx.execute("UPDATE deadlines SET refs = ?2 WHERE id = ?1", params![id, to_json(&all)]).map(drop)
 }
 
 /// "Steve Witkoff & Vladimir Putin in Moscow on 2025-08-06 (constructive)".

@@ -13,7 +13,7 @@ use rusqlite::OpenFlags;
 
 use db::{Connection, OptionalExtension, Row, Transaction, params};
 
-use crate::model::{Deadline, DeadlineStatus, DeclaredDeadline, Revision, Tracking};
+use crate::model::{Deadline, DeadlineStatus, DeclaredDeadline, Official, Revision, Tracking};
 
 mod changes;
 pub mod db;
@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_outbox_listing.sql"),
     include_str!("migrations/0008_claims.sql"),
     include_str!("migrations/0009_ready.sql"),
+    include_str!("migrations/0010_official.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +73,15 @@ pub struct TalkBrief {
     pub date: Option<String>,
     pub participants: Vec<String>,
     pub tone: Vec<String>,
+}
+
+/// What the news says of a deadline next to its official date.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Reports {
+    /// A news report backs it: with an official date, it is confirmed.
+    pub news: bool,
+    /// Reports that give another day than the official one: their source and due time.
+    pub contradicted: Vec<(String, DateTime<Utc>)>,
 }
 
 /// What syncing the declared deadlines changed.
@@ -523,6 +533,44 @@ impl Store {
         rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
+    /// For each deadline: whether a news report (an article from no official source) backs
+    /// it, and the reports that give another day than its official date (source, due).
+    pub fn reports_of(&self, ids: &[&str]) -> Result<HashMap<String, Reports>> {
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+        let mut out: HashMap<String, Reports> = HashMap::new();
+        let run = |out: &mut HashMap<String, Reports>| -> db::Result<()> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT DISTINCT s.deadline_id FROM sources s JOIN articles a ON a.id = s.article_id \
+                 WHERE a.official IS NULL AND s.deadline_id IN (SELECT value FROM json_each(?1))",
+            )?;
+            for id in stmt.query_map([&list], |r| r.get::<String>(0))? {
+                out.entry(id?).or_default().news = true;
+            }
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT m.deadline_id, a.source, a.title, a.origin, m.due_ms FROM mentions m \
+                 JOIN articles a ON a.id = m.article_id \
+                 WHERE m.contradicts = 1 AND m.due_ms IS NOT NULL AND m.deadline_id IN (SELECT value FROM json_each(?1)) \
+                 ORDER BY m.id",
+            )?;
+            let rows = stmt.query_map([&list], |r| {
+                let label = match (r.get::<Option<String>>(1)?, r.get::<Option<String>>(2)?) {
+                    (Some(s), Some(t)) => format!("{s}: {t}"),
+                    (Some(s), None) => s,
+                    (None, Some(t)) => t,
+                    (None, None) => r.get::<String>(3)?,
+                };
+                Ok((r.get::<String>(0)?, label, from_ms(r.get(4)?)))
+            })?;
+            for row in rows {
+                let (id, label, due) = row?;
+                out.entry(id).or_default().contradicted.push((label, due));
+            }
+            Ok(())
+        };
+        run(&mut out).map_err(db_err(&self.path))?;
+        Ok(out)
+    }
+
     /// One revision of a deadline, with the origin (path or URL) of the article that
     /// brought it, when an article did.
     pub fn revision(&self, id: &str, revision: i64) -> Result<Option<(Revision, Option<String>)>> {
@@ -646,7 +694,7 @@ fn from_json(text: &str) -> Vec<String> {
 
 const DEADLINE_SELECT: &str = "SELECT d.id, d.title, d.due_ms, d.status, d.tags, d.lead_times, d.revision, \
      (SELECT json_group_array(source) FROM (SELECT source FROM sources s WHERE s.deadline_id = d.id ORDER BY first_seen_ms, source) AS ordered), \
-     d.tracking FROM deadlines d";
+     d.tracking, d.official, d.document FROM deadlines d";
 
 fn deadline_from_row(r: &Row<'_>) -> db::Result<Deadline> {
     let status: String = r.get(3)?;
@@ -661,6 +709,10 @@ fn deadline_from_row(r: &Row<'_>) -> db::Result<Deadline> {
         revision: r.get(6)?,
         sources: from_json(&r.get::<String>(7)?),
         tracking: Tracking::parse(&r.get::<String>(8)?).unwrap_or(Tracking::Tracked),
+        official: match (r.get::<Option<String>>(9)?, r.get::<Option<String>>(10)?) {
+            (Some(source), document) => Some(Official { source, document: document.unwrap_or_default() }),
+            (None, _) => None,
+        },
     })
 }
 

@@ -12,6 +12,7 @@ server says between two polls:
   (or If-Modified-Since) matches gets 304 with no body.
 - "delay": seconds to wait before answering (a slow server).
 - "endless": stream the body forever (a hostile server).
+- "body_file": serve this file's bytes instead of "body" (a PDF).
 - "count": (optional) for a multi-feed benchmark, "/feed/<n>" matches "/feed/*".
 Every request is appended to the log as a JSON line: method, path, headers, time.
 Prints "READY <port>" on stdout once it listens.
@@ -87,7 +88,11 @@ class Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             except (BrokenPipeError, ConnectionResetError):
                 return
-        body = r.get("body", "").encode("utf-8")
+        if "body_file" in r:
+            with open(r["body_file"], "rb") as f:
+                body = f.read()
+        else:
+            body = r.get("body", "").encode("utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         try:
