@@ -139,6 +139,7 @@ pub fn sample(config: &Config, renderer: &Renderer, receiver: &str, now: DateTim
         revisions: &[],
         evidence: &[],
         talks: &[],
+        official: None,
         timezone: tz,
         now,
     });
@@ -212,6 +213,7 @@ fn alert(store: &Store, renderer: &Renderer, row: &Alert, tz: Tz, now: DateTime<
         revisions: &revisions,
         evidence: &evidence,
         talks: &talks,
+        official: deadline.official.as_ref(),
         timezone: tz,
         now,
     });
@@ -236,6 +238,7 @@ fn alert(store: &Store, renderer: &Renderer, row: &Alert, tz: Tz, now: DateTime<
             "revision": deadline.revision,
             "tags": deadline.tags,
             "sources": deadline.sources,
+            "official": deadline.official,
         },
         "lead": row.lead,
         "lead_words": view.alert.lead_words,

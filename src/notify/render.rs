@@ -50,6 +50,8 @@ pub struct DeadlinePart {
     pub revisions: Vec<RevisionPart>,
     /// The sentences behind the current due time, each with its source and URL.
     pub evidence: Vec<EvidencePart>,
+    /// "Federal Register: FR Doc. 2025-12790: …" when an official source gives the date.
+    pub official: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +90,8 @@ pub struct AlertFacts<'a> {
     pub evidence: &'a [crate::store::Evidence],
     /// The latest talks linked to the deadline.
     pub talks: &'a [crate::model::TalkEvent],
+    /// The official publication that gives its due time, if one does.
+    pub official: Option<&'a crate::model::Official>,
     pub timezone: Tz,
     pub now: DateTime<Utc>,
 }
@@ -117,6 +121,7 @@ impl AlertView {
                 title,
                 tags: f.tags.to_vec(),
                 sources: f.sources.to_vec(),
+                official: f.official.map(|o| one_line(&format!("{}: {}", o.source, o.document))),
                 revisions: f
                     .revisions
                     .iter()
@@ -512,6 +517,39 @@ mod tests {
         assert!(!text[..candidates_at].contains("cod-quota"), "a candidate is not listed as tracked: {text}");
         assert!(text.contains("2025-08-03: Steve Witkoff, Vladimir Putin in Moscow, reported by Wire"), "{text}");
         assert!(html.contains("Candidates (not tracked)") && html.contains("Steve Witkoff"), "{html}");
+    }
+
+    #[test]
+    fn an_alert_names_the_official_source_of_its_date_and_only_then() {
+        let now = DateTime::parse_from_rfc3339("2025-08-04T12:00:00Z").expect("time").to_utc();
+        let key = AlertKey { deadline: "gl-124a".into(), revision: 2, lead_seconds: 259_200, receiver: "desk".into() };
+        let official =
+            crate::model::Official { source: "OFAC".into(), document: "Russia-related General License 124A".into() };
+        let renderer = Renderer::new(&crate::config::Templates::default()).expect("templates");
+        let bodies = |official| {
+            let view = AlertView::new(&AlertFacts {
+                key: &key,
+                lead: "3d",
+                late: false,
+                planned: now,
+                title: "General License 124A expires",
+                due: now + chrono::Duration::days(3),
+                tags: &[],
+                sources: &[],
+                revisions: &[],
+                evidence: &[],
+                talks: &[],
+                official,
+                timezone: chrono_tz::UTC,
+                now,
+            });
+            renderer.bodies(&view).expect("render")
+        };
+        let (text, html) = bodies(Some(&official));
+        assert!(text.contains("Official:   OFAC: Russia-related General License 124A\n"), "{text}");
+        assert!(html.contains("<th align=\"left\">Official</th><td>OFAC: Russia-related General License 124A</td>"));
+        let (text, html) = bodies(None);
+        assert!(!text.contains("Official:") && !html.contains("Official"), "{text}");
     }
 
     #[test]
