@@ -78,6 +78,7 @@ fn routes(slot: usize, port: u16) -> String {
 fn main() {
     let quick = common::quick();
     common::announce("official", quick);
+    pdf_speed(if quick { 5 } else { 200 });
     let minutes: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(60);
     let dir = tempfile::tempdir().expect("tempdir");
     let script = dir.path().join("routes.json");
@@ -228,6 +229,21 @@ fn main() {
         rss.first().copied().unwrap_or(0.0),
         rss.last().copied().unwrap_or(0.0)
     );
+}
+
+/// The licence PDF (printed by Chromium from a licence written for the project): how long
+/// reading its text takes, and that the expiry sentence comes out whole.
+fn pdf_speed(times: usize) {
+    use sanctiond::ingest::decode::{Kind, decode};
+    let bytes = std::fs::read(fixture("general_license_124a.pdf")).expect("pdf");
+    let start = Instant::now();
+    let mut text = String::new();
+    for _ in 0..times {
+        text = decode("gl.pdf", Kind::Pdf, bytes.clone(), 5 << 20, None).expect("read the PDF");
+    }
+    let each = start.elapsed().as_secs_f64() * 1000.0 / times as f64;
+    assert!(text.contains("are authorized through 12:01 a.m. eastern daylight time, September 12, 2025."), "{text}");
+    println!("official: licence PDF ({} KB) to text in {each:.1} ms ({times} times)", bytes.len() / 1024);
 }
 
 /// How many deadlines in the ledger are official, read with `sanctiond deadlines --all`.

@@ -909,6 +909,53 @@ mod tests {
         }
     }
 
+    /// A PDF as a plain producer writes it: one page, Helvetica (a standard font, WinAnsi),
+    /// an uncompressed content stream, a cross-reference table with real offsets.
+    fn plain_pdf(lines: &[&str]) -> Vec<u8> {
+        let mut content = String::from("BT /F1 11 Tf 72 720 Td 14 TL\n");
+        for l in lines {
+            content.push_str(&format!("({}) Tj T*\n", l.replace('(', "\\(").replace(')', "\\)")));
+        }
+        content.push_str("ET\n");
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+                .to_owned(),
+            format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
+        ];
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for o in offsets {
+            pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        pdf.extend_from_slice(
+            format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        );
+        pdf
+    }
+
+    #[test]
+    fn a_licence_pdf_of_a_plain_producer_reads_as_its_text() {
+        let pdf = plain_pdf(&[
+            "GENERAL LICENSE NO. 25B",
+            "Transactions ordinarily incident and necessary to the wind down of",
+            "operations are authorized through 12:01 a.m. eastern daylight time,",
+            "October 3, 2025.",
+        ]);
+        let text = decode("gl25b.pdf", Kind::Pdf, pdf, 1 << 20, Some("https://ofac.example/gl25b.pdf")).expect("read");
+        assert!(text.starts_with("URL: https://ofac.example/gl25b.pdf\n\n"), "{text}");
+        assert!(text.contains("GENERAL LICENSE NO. 25B"), "{text}");
+        assert!(text.contains("authorized through 12:01 a.m. eastern daylight time, October 3, 2025."), "{text}");
+    }
+
     #[test]
     fn a_damaged_or_hostile_pdf_is_refused_with_its_reason() {
         for bytes in [
