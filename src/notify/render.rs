@@ -525,7 +525,7 @@ mod tests {
         let key = AlertKey { deadline: "gl-124a".into(), revision: 2, lead_seconds: 259_200, receiver: "desk".into() };
         let official =
             crate::model::Official { source: "OFAC".into(), document: "Russia-related General License 124A".into() };
-        let renderer = Renderer::new(&crate::config::Templates::default()).expect("templates");
+        let renderer = Renderer::new(&Templates::default()).expect("templates");
         let bodies = |official| {
             let view = AlertView::new(&AlertFacts {
                 key: &key,
