@@ -24,61 +24,25 @@ pub(super) fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_
     let ingester = crate::ingest::Ingester::new(&config);
     let mut failed = 0;
     let mut out = Vec::new();
+    // Progress on a terminal; each file's lines are printed above the bar.
+    let bar = progress_bar(paths.len(), "ingesting");
     for path in paths {
+        bar.inc(1);
         let name = path.display().to_string();
         let text = match read_decoded(path, max_bytes) {
             Ok(text) => text,
             Err(InputError(error)) => {
                 failed += 1;
-                eprintln!("sanctiond: {error} (skipped; nothing stored)");
+                bar.suspend(|| eprintln!("sanctiond: {error} (skipped; nothing stored)"));
                 out.push(json!({ "path": name, "error": error }));
                 continue;
             }
         };
         let origin = if path == Path::new("-") { "stdin".to_owned() } else { name.clone() };
         let report = crate::ingest::ingest_text(&mut store, &ingester, &config, &origin, &text, Utc::now())?;
-        match format {
-            Format::Json => {
-                let mut v = serde_json::to_value(&report)?;
-                v["path"] = json!(name);
-                v["added"] =
-                    json!(report.added.iter().map(|(id, t)| json!({"id": id, "tracking": t})).collect::<Vec<_>>());
-                out.push(v);
-            }
-            Format::Human if report.duplicate => {
-                say!("{name}: already ingested (article {}); nothing changed", report.article)
-            }
-            Format::Human => {
-                say!("{name}: article {}", report.article);
-                for (id, tracking) in &report.added {
-                    say!("  added     {id} ({})", tracking.as_str());
-                }
-                for id in &report.merged {
-                    say!("  merged    {id} (one more source)");
-                }
-                for id in &report.moved {
-                    say!("  moved     {id} (new due time; alerts replanned)");
-                }
-                for id in &report.attached {
-                    say!("  attached  {id} (undated mention)");
-                }
-                if report.undated > 0 {
-                    say!("  undated   {} mention(s) matching no known deadline", report.undated);
-                }
-                if !report.talks_added.is_empty() || !report.talks_merged.is_empty() {
-                    say!(
-                        "  talks     {} new, {} merged, {} linked to deadlines",
-                        report.talks_added.len(),
-                        report.talks_merged.len(),
-                        report.links
-                    );
-                }
-                if report.notices > 0 {
-                    say!("  notices   {} receiver(s) to tell about {} new fact(s)", report.notices, report.facts.len());
-                }
-            }
-        }
+        bar.suspend(|| print_ingested(&name, &report, format, &mut out))?;
     }
+    bar.finish_and_clear();
     if let Some(dir) = store.path().parent() {
         daemon::wake(dir);
     }
@@ -91,6 +55,56 @@ pub(super) fn ingest(config_path: &Path, paths: &[PathBuf], format: Format, max_
             paths.len()
         ))
         .into());
+    }
+    Ok(())
+}
+
+/// What one ingest did: lines for a reader, or a JSON object kept for the end.
+fn print_ingested(
+    name: &str,
+    report: &crate::store::IngestReport,
+    format: Format,
+    out: &mut Vec<serde_json::Value>,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            let mut v = serde_json::to_value(&report)?;
+            v["path"] = json!(name);
+            v["added"] = json!(report.added.iter().map(|(id, t)| json!({"id": id, "tracking": t})).collect::<Vec<_>>());
+            out.push(v);
+        }
+        Format::Human if report.duplicate => {
+            say!("{name}: already ingested (article {}); nothing changed", report.article)
+        }
+        Format::Human => {
+            say!("{name}: article {}", report.article);
+            for (id, tracking) in &report.added {
+                say!("  added     {id} ({})", tracking.as_str());
+            }
+            for id in &report.merged {
+                say!("  merged    {id} (one more source)");
+            }
+            for id in &report.moved {
+                say!("  moved     {id} (new due time; alerts replanned)");
+            }
+            for id in &report.attached {
+                say!("  attached  {id} (undated mention)");
+            }
+            if report.undated > 0 {
+                say!("  undated   {} mention(s) matching no known deadline", report.undated);
+            }
+            if !report.talks_added.is_empty() || !report.talks_merged.is_empty() {
+                say!(
+                    "  talks     {} new, {} merged, {} linked to deadlines",
+                    report.talks_added.len(),
+                    report.talks_merged.len(),
+                    report.links
+                );
+            }
+            if report.notices > 0 {
+                say!("  notices   {} receiver(s) to tell about {} new fact(s)", report.notices, report.facts.len());
+            }
+        }
     }
     Ok(())
 }
@@ -123,26 +137,18 @@ pub(super) fn poll(config_path: &Path, names: &[String]) -> anyhow::Result<()> {
     runtime.block_on(async {
         let fetcher = crate::ingest::feed::Fetcher::new().map_err(|e| anyhow::anyhow!(e))?;
         let ingester = Arc::new(crate::ingest::Ingester::new(&config));
-        for feed in config.feeds.iter().filter(|f| names.is_empty() || names.contains(&f.name)) {
+        let chosen: Vec<&config::Feed> =
+            config.feeds.iter().filter(|f| names.is_empty() || names.contains(&f.name)).collect();
+        let bar = progress_bar(chosen.len(), "polling");
+        for feed in chosen {
             let report = crate::ingest::feed::poll(&fetcher, &store, &config, &ingester, feed, Utc::now())
                 .await
                 .map_err(|e| anyhow::anyhow!(e))?;
-            match &report.error {
-                None if report.not_modified => say!("{}: not modified", feed.name),
-                None => say!("{}: {} new entries, {} ingested", feed.name, report.new_entries, report.ingested),
-                Some(error) => {
-                    failed += 1;
-                    say!("{}: failed: {error}", feed.name);
-                }
-            }
-            if let Some(url) = &report.moved_to {
-                say!("{}: moved for good to {url}", feed.name);
-            }
-            if let Some(notice) = report.notice {
-                let to = if feed.receivers.is_empty() { &config.default_receivers } else { &feed.receivers };
-                say!("{}: source {notice}; notice sent to {}", feed.name, to.join(", "));
-            }
+            bar.inc(1);
+            failed += usize::from(report.error.is_some());
+            bar.suspend(|| poll_lines(&config, feed, &report))?;
         }
+        bar.finish_and_clear();
         anyhow::Ok(())
     })?;
     if let Some(dir) = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner).path().parent() {
@@ -150,6 +156,23 @@ pub(super) fn poll(config_path: &Path, names: &[String]) -> anyhow::Result<()> {
     }
     if failed > 0 {
         anyhow::bail!("{failed} feed(s) could not be polled");
+    }
+    Ok(())
+}
+
+/// What one poll did, a line each.
+fn poll_lines(config: &Config, feed: &config::Feed, report: &crate::ingest::feed::PollReport) -> anyhow::Result<()> {
+    match &report.error {
+        None if report.not_modified => say!("{}: not modified", feed.name),
+        None => say!("{}: {} new entries, {} ingested", feed.name, report.new_entries, report.ingested),
+        Some(error) => say!("{}: failed: {error}", feed.name),
+    }
+    if let Some(url) = &report.moved_to {
+        say!("{}: moved for good to {url}", feed.name);
+    }
+    if let Some(notice) = report.notice {
+        let to = if feed.receivers.is_empty() { &config.default_receivers } else { &feed.receivers };
+        say!("{}: source {notice}; notice sent to {}", feed.name, to.join(", "));
     }
     Ok(())
 }

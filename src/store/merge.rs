@@ -558,6 +558,8 @@ fn ingest_in(tx: &Transaction<'_>, a: &ArticleIn, policy: &dyn Policy, now: i64)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .and_then(|d| d.and_hms_opt(12, 0, 0))
             .map_or(published, |d| d.and_utc().timestamp_millis());
+        // A talk reported as held happened by the time of the report, whatever its day's noon.
+        let when = if t.status == "held" { when.min(published) } else { when };
         talks.push((id, when, summary(t), t.evidence.clone()));
     }
     let mut link =
