@@ -68,7 +68,7 @@ fn print_ingested(
 ) -> anyhow::Result<()> {
     match format {
         Format::Json => {
-            let mut v = serde_json::to_value(&report)?;
+            let mut v = serde_json::to_value(report)?;
             v["path"] = json!(name);
             v["added"] = json!(report.added.iter().map(|(id, t)| json!({"id": id, "tracking": t})).collect::<Vec<_>>());
             out.push(v);
