@@ -158,3 +158,47 @@ fn bad_arguments_and_unreadable_files_are_named() {
     assert!(stderr.contains("licence.pdf") && stderr.contains("(skipped)"), "{stderr}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 11, "the rest were replayed");
 }
+
+#[test]
+fn progress_shows_on_a_terminal_and_never_in_a_pipe() {
+    // Standard error on a pseudo-terminal (Python's pty), standard output a pipe.
+    const ON_A_TTY: &str = r#"
+import os, pty, subprocess, sys
+master, slave = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=slave)
+os.close(slave)
+seen = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+out = p.stdout.read()
+p.wait()
+sys.stdout.write(str(len(out.splitlines())) + "\n")
+sys.stdout.write(seen.decode("utf-8", "replace"))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", ON_A_TTY, env!("CARGO_BIN_EXE_sanctiond"), "--config"])
+        .arg(fixture("config.toml"))
+        .args(["replay", "--from", "2025-07-14", "--to", "2025-07-28"])
+        .arg(fixture("articles"))
+        .output()
+        .expect("python3");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (lines, terminal) = text.split_once('\n').expect("two parts");
+    assert_eq!(lines, "11", "standard output keeps its lines: {text}");
+    assert!(
+        terminal.contains("replaying") || terminal.contains("reading"),
+        "a progress bar on the terminal: {terminal:?}"
+    );
+    assert!(terminal.contains("nothing was sent"), "{terminal:?}");
+
+    // Piped, standard error carries the summary lines and no drawing.
+    let piped = replay(&[]);
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains("replaying"), "{stderr:?}");
+}
