@@ -982,7 +982,7 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
 /// Where: "in Geneva", "at the White House", nearest after the trigger, else before it.
 fn place_of(text: &str, s: &Sentence, trigger_at: usize, parties: &[Party]) -> Option<String> {
     static PLACE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)(?:in|at)\s+(?:the\s+)?((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|of|de|al-[A-Z][\p{L}]+)){0,3}?)(?:'s|’s)?(?:[\s,.;:)]|$)")
+        Regex::new(r"(?-u:\b)(?:in|at)\s+(?:the\s+)?((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|of|de|al-[A-Z][\p{L}]+)){0,3})(?:'s|’s)?(?:[\s,.;:)]|$)")
             .expect("place regex")
     });
     const NOT_PLACES: [&str; 11] =
@@ -991,7 +991,25 @@ fn place_of(text: &str, s: &Sentence, trigger_at: usize, parties: &[Party]) -> O
     let mut best: Option<(usize, String)> = None;
     for c in PLACE.captures_iter(sentence) {
         let Some(m) = c.get(1) else { continue };
-        let place = m.as_str().trim_end_matches(['.', ',']);
+        // "in New York", "in Abu Dhabi", but "in Moscow President Putin": the name ends at a
+        // title, a day or month, or a word that starts a new clause.
+        let mut end = m.as_str().len();
+        let mut offset: usize = 0;
+        for (i, w) in m.as_str().split(' ').enumerate() {
+            let lower = w.to_lowercase();
+            let stop = i > 0
+                && (names::CALENDAR.contains(&w)
+                    || super::gazetteer::BUILTIN.titles.iter().any(|t| t.split(' ').next() == Some(lower.as_str()))
+                    || ["on", "after", "before", "last", "this", "next", "and", "with", "for"].contains(&lower.as_str())
+                    || (w != "of" && w != "de" && !w.starts_with(char::is_uppercase)));
+            if stop {
+                end = offset.saturating_sub(1);
+                break;
+            }
+            offset += w.len() + 1;
+        }
+        let place = m.as_str()[..end].trim_end_matches(['.', ',']).trim_end_matches([' ']);
+        let place = place.strip_suffix(" of").or_else(|| place.strip_suffix(" de")).unwrap_or(place);
         let first = place.split_whitespace().next().unwrap_or("");
         if NOT_PLACES.contains(&first) || names::CALENDAR.contains(&first) || OUTLETS.contains(&place) {
             continue;
@@ -1090,6 +1108,17 @@ mod tests {
         assert_eq!(t[0].date.as_deref(), Some("2025-07-18"));
         // Receiving a thing is no talk.
         assert!(talks("Iran will receive sanctions relief on Friday.", at).is_empty());
+    }
+
+    #[test]
+    fn a_place_of_several_words_ends_at_a_title_day_or_lower_case_word() {
+        let at = "2025-09-24T20:00:00Z";
+        let place = |text: &str| talks(text, at).first().and_then(|t| t.place.clone());
+        assert_eq!(place("Lavrov and Rubio held talks in New York after roughly an hour.").as_deref(), Some("New York"));
+        assert_eq!(place("The leaders met in Saint Petersburg Friday.").as_deref(), Some("Saint Petersburg"));
+        assert_eq!(place("Witkoff met in Moscow President Vladimir Putin on Wednesday.").as_deref(), Some("Moscow"));
+        assert_eq!(place("Putin and Trump met in Anchorage, Alaska, on Friday.").as_deref(), Some("Anchorage"));
+        assert_eq!(place("Araghchi met Witkoff in Abu Dhabi on Monday.").as_deref(), Some("Abu Dhabi"));
     }
 
     #[test]
