@@ -27,7 +27,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|receive[sd]?|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|receive[sd]?|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their)))(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -126,6 +126,13 @@ fn clauses(text: &str, sentences: &[Sentence], triggers: &[(usize, usize)]) -> V
 }
 
 /// A day named before, referred to again.
+/// Told as it happens or just after: talks that "finished", "have come to an end", "are
+/// meeting" happened on the day of the report when the sentence names no other time.
+static JUST_NOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:finished|wrapped\s+up|(?:have|has)\s+(?:come\s+to\s+an\s+end|ended|concluded)|(?:are|is)\s+(?:meeting|holding\s+talks|in\s+talks))(?-u:\b)")
+        .expect("just-now regex")
+});
+
 static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)(?-u:\b)")
         .expect("same-day regex")
@@ -718,6 +725,14 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
             found.retain(|p| !p.sayer);
         }
+        // "Tajani saw Grossi" is a meeting; "analysts saw Moscow and Beijing drawing closer"
+        // is not: "saw" tells a talk only between people on either side of it.
+        if text[t0..t1].starts_with("saw")
+            && !(found.iter().any(|p| p.person && p.end <= trigger_at)
+                && found.iter().any(|p| p.person && p.start > trigger_at + 3))
+        {
+            continue;
+        }
         // No party, no talks just told, no "he": nothing more to read here.
         let near_event = last.is_some_and(|(_, at)| index <= at + 3);
         if found.is_empty() && !near_event && !PRONOUN.is_match(&sentence[..trigger_start]) {
@@ -755,6 +770,17 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             {
                 found.insert(0, p);
             }
+        }
+        if days.is_empty()
+            && JUST_NOW.is_match(sentence)
+            && !here.iter().any(|t| {
+                t.start >= s.start
+                    && t.end <= s.end
+                    && matches!(t.kind, TimexType::Date | TimexType::Time)
+                    && !t.value.ends_with("_REF")
+            })
+        {
+            days.push(published.to_string());
         }
         let date = days.first().cloned();
         let place = place_of(text, s, trigger_at, &found);
@@ -1000,7 +1026,8 @@ fn place_of(text: &str, s: &Sentence, trigger_at: usize, parties: &[Party]) -> O
             let stop = i > 0
                 && (names::CALENDAR.contains(&w)
                     || super::gazetteer::BUILTIN.titles.iter().any(|t| t.split(' ').next() == Some(lower.as_str()))
-                    || ["on", "after", "before", "last", "this", "next", "and", "with", "for"].contains(&lower.as_str())
+                    || ["on", "after", "before", "last", "this", "next", "and", "with", "for"]
+                        .contains(&lower.as_str())
                     || (w != "of" && w != "de" && !w.starts_with(char::is_uppercase)));
             if stop {
                 end = offset.saturating_sub(1);
@@ -1114,11 +1141,30 @@ mod tests {
     fn a_place_of_several_words_ends_at_a_title_day_or_lower_case_word() {
         let at = "2025-09-24T20:00:00Z";
         let place = |text: &str| talks(text, at).first().and_then(|t| t.place.clone());
-        assert_eq!(place("Lavrov and Rubio held talks in New York after roughly an hour.").as_deref(), Some("New York"));
+        assert_eq!(
+            place("Lavrov and Rubio held talks in New York after roughly an hour.").as_deref(),
+            Some("New York")
+        );
         assert_eq!(place("The leaders met in Saint Petersburg Friday.").as_deref(), Some("Saint Petersburg"));
         assert_eq!(place("Witkoff met in Moscow President Vladimir Putin on Wednesday.").as_deref(), Some("Moscow"));
         assert_eq!(place("Putin and Trump met in Anchorage, Alaska, on Friday.").as_deref(), Some("Anchorage"));
         assert_eq!(place("Araghchi met Witkoff in Abu Dhabi on Monday.").as_deref(), Some("Abu Dhabi"));
+    }
+
+    #[test]
+    fn saw_tells_a_meeting_only_between_people_and_talks_just_ended_are_of_the_report_day() {
+        let at = "2025-09-24T20:00:00Z";
+        let t = talks("Antonio Tajani saw Rafael Grossi on Monday.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Antonio Tajani", "Rafael Grossi"]);
+        assert!(talks("Analysts saw Moscow and Beijing drawing closer.", at).is_empty());
+        assert!(talks("The year saw Russia's economy shrink.", at).is_empty());
+        let t = talks("Sergey Lavrov and Marco Rubio finished their talks in New York after roughly an hour.", at);
+        assert_eq!(t[0].date.as_deref(), Some("2025-09-24"), "{t:?}");
+        let t = talks("Sergey Lavrov and Marco Rubio held talks in New York.", at);
+        assert_eq!(t[0].date, None, "no day given or implied: {t:?}");
+        let t = talks("Lavrov and Wang concluded talks last week.", at);
+        assert_ne!(t[0].date.as_deref(), Some("2025-09-24"), "a time of its own: {t:?}");
     }
 
     #[test]
