@@ -1251,6 +1251,48 @@ const ASIDE: [&str; 14] = [
 /// prepositions that tie the dates ("OFAC general licence for Chevron's Venezuela
 /// operations expires", "Russia to agree a ceasefire or face tariffs").
 fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor_end: usize, topic: &Topic) -> String {
+    let title = title_words(text, s, times, anchor_start, anchor_end, topic);
+    with_licence(title, &text[s.start..s.end], anchor_start.saturating_sub(s.start))
+}
+
+/// A licence the sentence names by number, in place of the bare word in the title: "Syria
+/// license expires" in "…General License 24, which expires on July 7" is "Syria General
+/// License 24 expires". Of several, the one nearest the date.
+fn with_licence(title: String, sentence: &str, anchor: usize) -> String {
+    static LICENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:general\s+licen[cs]e|GL)\s+(?:no\.?\s*)?(\d{1,4}[A-Z]{0,2})(?-u:\b)")
+            .expect("licence regex")
+    });
+    static HEAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:general\s+)?(?:licen[cs]e|authori[sz]ation|permit|waiver)(?-u:\b)")
+            .expect("head regex")
+    });
+    let Some(c) =
+        LICENCE.captures_iter(sentence).min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start().abs_diff(anchor)))
+    else {
+        return title;
+    };
+    let (Some(whole), Some(number)) = (c.get(0), c.get(1)) else { return title };
+    if title
+        .split_whitespace()
+        .any(|w| w.trim_matches(|ch: char| !ch.is_alphanumeric()).eq_ignore_ascii_case(number.as_str()))
+    {
+        return title;
+    }
+    match HEAD.find(&title) {
+        Some(h) => format!("{}{}{}", &title[..h.start()], whole.as_str(), &title[h.end()..]),
+        None => title,
+    }
+}
+
+fn title_words(
+    text: &str,
+    s: &Sentence,
+    times: &[&Timex],
+    anchor_start: usize,
+    anchor_end: usize,
+    topic: &Topic,
+) -> String {
     if let Some(t) = ultimatum_title(text, s, times) {
         return t;
     }
@@ -1661,6 +1703,16 @@ mod tests {
         assert!(found.iter().all(|(due, _, _)| due.as_deref() != Some("2025-03-31T23:59:59+00:00")), "{found:?}");
         let found = deadlines("Treasury announced the designations on Monday.", "2025-05-01T10:00:00Z");
         assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn a_licence_named_by_number_keeps_its_number_in_the_title() {
+        let title = |t: &str| with_licence(t.to_owned(), "OFAC said Syria General License 24 expires on July 7.", 30);
+        assert_eq!(title("Syria license expires"), "Syria General License 24 expires");
+        assert_eq!(title("Syria General License 24 expires"), "Syria General License 24 expires");
+        assert_eq!(title("tariffs take effect"), "tariffs take effect", "no licence word to replace");
+        let two = "GL 8E lapses on May 27, and GL 8F on June 27.";
+        assert_eq!(with_licence("authorization expires".into(), two, two.find("June").unwrap_or(0)), "GL 8F expires");
     }
 
     #[test]
