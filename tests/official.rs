@@ -266,3 +266,39 @@ fn a_kind_that_does_not_exist_is_a_config_error_naming_the_kinds() {
         "{stderr}"
     );
 }
+
+#[test]
+fn hostile_official_sources_fail_by_name_and_hold_nothing_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = HttpServer::start(dir.path(), &json!({}));
+    let mut routes = routes(&server.url(""));
+    // JSON nested past any sane depth; a listing of 20,000 anchors that never close inside
+    // 140 KB of nested tags; an action page linking a "PDF" that is garbage.
+    routes["/api/v1/documents.json"]["body"] = json!(format!("{{\"results\":{}", "[".repeat(50_000)));
+    routes["/api/v1/documents.json"]["etag"] = json!("\"nested\"");
+    let anchors = "<a href=\"/recent-actions/20250715\">".repeat(20_000);
+    let nested = format!("{}{}", "<div><span>".repeat(7_000), "</span></div>".repeat(7_000));
+    routes["/recent-actions"]["body"] = json!(format!(
+        "<!DOCTYPE html><html><body>{nested}{anchors}<a href=\"/recent-actions/20250710_33\">Iran-related Designations</a></body></html>"
+    ));
+    routes["/media/934512/download"] = json!({"headers": {"Content-Type": "application/pdf"}, "body": "%PDF-1.7\n%garbage\u{1}\u{2} 9 0 obj << /Length 99999999 >> stream\nxx"});
+    routes["/recent-actions/20250710_33"]["body"] = json!(read("ofac_recent_action_page.html"));
+    server.set(&routes);
+    let config = setup(dir.path(), &server.url(""));
+
+    let started = std::time::Instant::now();
+    let out = sanctiond().arg("--config").arg(&config).args(["poll", "fr"]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("fr: failed: not a Federal Register documents.json page"), "{stdout}");
+
+    // The one well-formed action is read; its garbage licence is skipped with a warning.
+    let out = sanctiond().arg("--config").arg(&config).args(["poll", "ofac"]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("ofac: 1 new entries, 1 ingested"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read a document the action links"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    // What was stored before is intact and readable.
+    assert!(deadlines(&config).iter().all(|d| d["official"].is_null() || d["official"]["source"] == "OFAC"));
+}

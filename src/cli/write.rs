@@ -125,6 +125,8 @@ pub(super) fn fetch_page(url: &str) -> Result<String, InputError> {
 /// `sanctiond poll`: each named feed (or all) once, now.
 pub(super) fn poll(config_path: &Path, names: &[String]) -> anyhow::Result<()> {
     use std::sync::{Arc, Mutex};
+    // Warnings (a page or licence that cannot be read) go to stderr.
+    daemon::init_logging_at("warn");
     let config = Arc::new(config::load(config_path)?);
     for name in names {
         if !config.feeds.iter().any(|f| &f.name == name) {

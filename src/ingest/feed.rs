@@ -562,7 +562,7 @@ async fn read_page(fetcher: &Fetcher, url: &str, feed: &config::Feed) -> Result<
         Got::Body { url, body, content_type, .. } => {
             let kind = Kind::of_content(content_type.as_deref(), &body);
             let html = (kind == Kind::Html).then(|| String::from_utf8_lossy(&body).into_owned());
-            (html.map(|h| (h, url.clone())), decode(&url, kind, body, MAX_BODY, Some(&url))?)
+            (html.map(|h| (h, url.clone())), decode_aside(url, kind, body, feed.timeout).await?)
         }
         Got::NotModified => return Err("HTTP 304 to an unconditional request".to_owned()),
         Got::Gone => return Err("HTTP 410 Gone".to_owned()),
@@ -590,11 +590,25 @@ pub async fn page_article(fetcher: &Fetcher, url: &str, timeout: Duration) -> Re
     match fetcher.get(url, None, None, timeout, MAX_BODY).await?.got {
         Got::Body { url, body, content_type, .. } => {
             let kind = Kind::of_content(content_type.as_deref(), &body);
-            decode(&url, kind, body, MAX_BODY, Some(&url))
+            decode_aside(url, kind, body, timeout).await
         }
         Got::NotModified => Err("HTTP 304 to an unconditional request".to_owned()),
         Got::Gone => Err("HTTP 410 Gone".to_owned()),
         Got::RetryAfter(_, status) => Err(format!("HTTP {status}: the server asks to wait")),
+    }
+}
+
+/// Decodes a fetched page or document on a blocking thread, within `limit`: a PDF or a
+/// huge page never holds up the async threads, and one that takes too long is given up.
+async fn decode_aside(url: String, kind: Kind, body: Vec<u8>, limit: Duration) -> Result<String, String> {
+    let name = url.clone();
+    let work = tokio::task::spawn_blocking(move || decode(&url, kind, body, MAX_BODY, Some(&url)));
+    match tokio::time::timeout(limit, work).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => Err(format!("{name}: the document could not be read ({join})")),
+        Err(_) => {
+            Err(format!("{name}: reading the document took longer than {}; skipped", humantime::format_duration(limit)))
+        }
     }
 }
 

@@ -231,7 +231,7 @@ pub fn document_links(html: &str, base: &str) -> Vec<String> {
 }
 
 static ACTION_LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r#"(?s)<a\s[^>]*?href\s*=\s*["'](?P<href>(?:https?://[^"'/]+)?/recent-actions/(?P<day>\d{8})(?:_\d+)?)["'][^>]*>(?P<text>.*?)</a>"#)
+    regex::Regex::new(r#"(?s)<a\s[^>]*?href\s*=\s*["'](?P<href>(?:https?://[^"'/]+)?/recent-actions/(?P<day>\d{8})(?:_\d+)?)["'][^>]*>(?P<text>.{0,600}?)</a>"#)
         .expect("action link regex")
 });
 
