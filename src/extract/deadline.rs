@@ -261,11 +261,35 @@ fn name_the_demand<'a>(
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)(?-u:\b)(?:deadline|cut-?off|ultimatum|window)(?-u:\b)").expect("bare regex")
     });
+    // A title that names nothing but the deadline ("set the deadline", "US UN deadline",
+    // "Moscow deadline he had set expires"): the demand the article makes says more.
+    let vague = |title: &str| {
+        const EMPTY: [&str; 16] = [
+            "deadline",
+            "cutoff",
+            "cut-off",
+            "set",
+            "sets",
+            "moves",
+            "moved",
+            "expires",
+            "new",
+            "previous",
+            "original",
+            "earlier",
+            "first",
+            "due",
+            "ultimatum",
+            "window",
+        ];
+        crate::model::content_words(title).iter().filter(|w| !EMPTY.contains(&w.as_str())).count() <= 2
+    };
     let needs = |d: &FoundDeadline| {
         BARE.is_match(&d.title)
-            && !(d.title.contains(" to ")
-                && d.title.chars().next().is_some_and(char::is_uppercase)
-                && !d.title.starts_with("The "))
+            && (vague(&d.title)
+                || !(d.title.contains(" to ")
+                    && d.title.chars().next().is_some_and(char::is_uppercase)
+                    && !d.title.starts_with("The ")))
     };
     let mut found: Vec<&mut FoundDeadline> = found.into_iter().filter(|d| needs(d)).collect();
     if found.is_empty() {
@@ -878,7 +902,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
     if !MAYBE.is_match(&text[s.start..s.end]) {
         return None;
     }
-    static PATTERNS: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+    static PATTERNS: LazyLock<[Regex; 5]> = LazyLock::new(|| {
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
         let vp = r"(?P<vp>[a-z][^,;:.!?()]{2,90})";
         [
@@ -888,6 +912,10 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
             )),
             Regex::new(&format!(
                 r"{who}\s+(?i:must|has\s+to|have\s+to|had\s+to|needs?\s+to|should|is\s+required\s+to|are\s+required\s+to|was\s+told\s+to|were\s+told\s+to|has\s+until|have\s+until|had\s+until)\s+(?:to\s+)?{vp}"
+            )),
+            // "Russia has 10 days from today to stop its war".
+            Regex::new(&format!(
+                r"{who}\s+(?i:has|have|had|was\s+given|were\s+given)\s+(?:(?i:only|just|another)\s+)?(?:[\w-]+\s+){{0,2}}?(?i:days?|weeks?|months?|hours?)\s+(?:(?i:from\s+\w+|left)\s+)?to\s+{vp}"
             )),
             Regex::new(&format!(
                 r"(?i:unless|if)\s+{who}\s+(?P<verb>agrees?|stops?|ends?|resumes?|accepts?|reach(?:es)?|halts?|signs?|releases?|frees?|complies|comply|returns?|withdraws?|pulls?)\s+(?P<rest>[^,;:.!?()]{{0,80}})"
@@ -932,7 +960,15 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
     }
     clean.push_str(&text[at..s.end]);
     let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
-    let face = FACE.find(&clean).map(|m| m.as_str().trim().to_owned());
+    // "…would be hit with heavy new tariffs unless Putin agrees…": the penalty told before
+    // the condition is what the party faces.
+    static PENALTY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:hit\s+with|face|faces|facing|impose[sd]?|imposing|slap(?:ped)?\s+with)\s+(?P<p>[^,;:.!?()]{3,60}?),?\s+(?:unless|if)(?-u:\b)")
+            .expect("penalty regex")
+    });
+    let face = FACE.find(&clean).map(|m| m.as_str().trim().to_owned()).or_else(|| {
+        PENALTY.captures(&clean).and_then(|c| c.name("p")).map(|p| format!("or face {}", p.as_str().trim()))
+    });
     for (i, re) in PATTERNS.iter().enumerate() {
         let Some(c) = re.captures(&clean) else { continue };
         let who = c.name("who")?.as_str().trim();
@@ -942,7 +978,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         {
             continue;
         }
-        let vp = if i == 3 {
+        let vp = if i == 4 {
             let verb = c.name("verb")?.as_str();
             let base = base_form(verb);
             format!("{base} {}", c.name("rest").map_or("", |r| r.as_str()))
@@ -1703,6 +1739,21 @@ mod tests {
         assert!(found.iter().all(|(due, _, _)| due.as_deref() != Some("2025-03-31T23:59:59+00:00")), "{found:?}");
         let found = deadlines("Treasury announced the designations on Monday.", "2025-05-01T10:00:00Z");
         assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn an_ultimatum_title_says_who_must_do_what_or_face_what() {
+        let at = "2025-07-29T15:00:00Z";
+        let found = deadlines(
+            "Trump said on Tuesday that Russia has 10 days from today to stop its war in Ukraine or face American penalties.",
+            at,
+        );
+        assert_eq!(found[0].2, "Russia to stop its war in Ukraine or face American penalties", "{found:?}");
+        let found = deadlines(
+            "Trump warned that Russia would be hit with heavy new tariffs unless Putin agrees to a ceasefire within 50 days.",
+            "2025-07-14T15:00:00Z",
+        );
+        assert_eq!(found[0].2, "Putin to agree to a ceasefire or face heavy new tariffs", "{found:?}");
     }
 
     #[test]
