@@ -731,11 +731,19 @@ fn finish(
         None => 0,
     };
     let mut out: Vec<(FoundDeadline, Option<Anchor>)> = Vec::new();
-    let mut by_day: std::collections::HashMap<NaiveDate, usize> = std::collections::HashMap::new();
+    // Per day, the entries and the licence each names: "General License 126 … until 12:01
+    // a.m. on 21 November" and "General License 127 … also until" are two deadlines.
+    let mut by_day: std::collections::HashMap<NaiveDate, Vec<(usize, Option<String>)>> =
+        std::collections::HashMap::new();
     for (d, anchor) in found.iter().filter(|(d, _)| d.due.is_some()) {
         let Some(day) = d.due.map(|t| t.date_naive()) else { continue };
-        match by_day.get(&day) {
-            Some(&i) => {
+        let licence =
+            anchor.and_then(|a| licence_near(&text[a.sentence.start..a.sentence.end], a.start - a.sentence.start));
+        let same = by_day.get(&day).and_then(|entries| {
+            entries.iter().find(|(_, l)| l.is_none() || licence.is_none() || *l == licence).map(|(i, _)| *i)
+        });
+        match same {
+            Some(i) => {
                 // The most precise mention of the day; current if any mention is.
                 let status = if out[i].0.status.is_none() || d.status.is_none() { None } else { d.status };
                 if rank(d.grain) > rank(out[i].0.grain) {
@@ -744,7 +752,7 @@ fn finish(
                 out[i].0.status = status;
             }
             None => {
-                by_day.insert(day, out.len());
+                by_day.entry(day).or_default().push((out.len(), licence));
                 out.push((d.clone(), *anchor));
             }
         }
@@ -1291,14 +1299,25 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
     with_licence(title, &text[s.start..s.end], anchor_start.saturating_sub(s.start))
 }
 
+/// "General License 24", "GL 8F": a licence named by its number.
+static LICENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:general\s+licen[cs]e|GL)\s+(?:no\.?\s*)?(\d{1,4}[A-Z]{0,2})(?-u:\b)")
+        .expect("licence regex")
+});
+
+/// The number of the licence the sentence names nearest `anchor`, upper case.
+fn licence_near(sentence: &str, anchor: usize) -> Option<String> {
+    LICENCE
+        .captures_iter(sentence)
+        .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start().abs_diff(anchor)))
+        .and_then(|c| c.get(1))
+        .map(|n| n.as_str().to_ascii_uppercase())
+}
+
 /// A licence the sentence names by number, in place of the bare word in the title: "Syria
 /// license expires" in "…General License 24, which expires on July 7" is "Syria General
 /// License 24 expires". Of several, the one nearest the date.
 fn with_licence(title: String, sentence: &str, anchor: usize) -> String {
-    static LICENCE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:general\s+licen[cs]e|GL)\s+(?:no\.?\s*)?(\d{1,4}[A-Z]{0,2})(?-u:\b)")
-            .expect("licence regex")
-    });
     static HEAD: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)(?-u:\b)(?:general\s+)?(?:licen[cs]e|authori[sz]ation|permit|waiver)(?-u:\b)")
             .expect("head regex")
@@ -1754,6 +1773,19 @@ mod tests {
             "2025-07-14T15:00:00Z",
         );
         assert_eq!(found[0].2, "Putin to agree to a ceasefire or face heavy new tariffs", "{found:?}");
+    }
+
+    #[test]
+    fn two_licences_due_the_same_day_are_two_deadlines() {
+        let found = deadlines(
+            "General License 126 authorizes the wind down until 12:01 a.m. EST on 21 November 2025. \
+             General License 127 separately authorizes certain debt transactions, also until 12:01 a.m. EST on 21 November 2025. \
+             The licences expire on November 21.",
+            "2025-10-22T20:00:00Z",
+        );
+        let titles: Vec<&str> = found.iter().map(|d| d.2.as_str()).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(titles.iter().any(|t| t.contains("126")) && titles.iter().any(|t| t.contains("127")), "{titles:?}");
     }
 
     #[test]
