@@ -141,6 +141,18 @@ pub fn find(
         let evidence = sentence.trim().to_owned();
         let mut found_here = 0;
 
+        // "suspended for one year as of November 10", "on hold for 180 days", "a 90-day
+        // pause": the suspension ends that long after its start (the date it runs from,
+        // else the day it was said): that end is the deadline, not the start.
+        if let Some((day, at)) = suspension_end(text, s, &here, published.date_naive())
+            && let Some(due) = zone.end_of(day)
+        {
+            let mut found = pending(s, &evidence, due, "day", None, at).0;
+            found.title = suspension_title(&title(text, s, &here, at.0, at.1, &topic));
+            out.push((found, None));
+            continue;
+        }
+
         // Dates the sentence ties to something falling due.
         let dated: Vec<(&Timex, (DateTime<FixedOffset>, &'static str))> = here
             .iter()
@@ -676,11 +688,75 @@ fn count(word: &str) -> Option<u64> {
     }
 }
 
+/// A suspension, pause or waiver for a stated time: "suspended for one year as of …",
+/// "on hold for 180 days", "a new 180-day suspension".
+static SUSPENDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:(?:suspend(?:s|ed|ing)?|paused?|on\s+hold|waived?|exempted|frozen|halted)\s+(?:[^.;:]{0,40}?\s)?for\s+(?:(?:a|an|another|the\s+next)\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|years?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|year)\s+(?:suspension|pause|waiver|exemption|reprieve|extension\s+of\s+the\s+suspension))(?-u:\b)")
+        .expect("suspended regex")
+});
+
+/// "USTR action be suspended" → "USTR action suspension ends": what ends is the pause.
+fn suspension_title(title: &str) -> String {
+    static VERBS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:\s+(?:be|is|are|was|were|been|will|to))*\s+(?:suspended|paused|put\s+on\s+hold|on\s+hold|waived|frozen|halted|takes?\s+effect|expires?)(?:\s+.*)?$")
+            .expect("suspension verbs regex")
+    });
+    let head = VERBS.replace(title, "");
+    let head = head.trim();
+    if head.to_ascii_lowercase().contains("suspension") || head.to_ascii_lowercase().contains("pause") {
+        format!("{head} ends")
+    } else {
+        format!("{head} suspension ends")
+    }
+}
+
+/// Where a suspension the sentence tells ends, and the words that tell it.
+fn suspension_end(
+    text: &str,
+    s: &Sentence,
+    here: &[&Timex],
+    published: NaiveDate,
+) -> Option<(NaiveDate, (usize, usize))> {
+    static FROM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:as\s+of|starting(?:\s+on)?|beginning(?:\s+on)?|from|effective(?:\s+on)?)\s*(?:(?:12:01|midnight)[^,]{0,40}?\s+on\s+)?$")
+            .expect("from regex")
+    });
+    let sentence = &text[s.start..s.end];
+    let c = SUSPENDED.captures(sentence)?;
+    let m = c.get(0)?;
+    let n = c.name("n1").or_else(|| c.name("n2")).and_then(|n| count(n.as_str()))?;
+    let unit = c.name("u1").or_else(|| c.name("u2"))?.as_str().to_ascii_lowercase();
+    // Only a date it runs from, or the day the sentence says it was told.
+    let dates: Vec<(&Timex, NaiveDate)> = here
+        .iter()
+        .filter(|t| matches!(t.kind, TimexType::Date | TimexType::Time))
+        .filter_map(|t| day_value(&t.value).map(|d| (*t, d)))
+        .collect();
+    // "for two weeks in 2019": a time that is no day says it is not running from now.
+    if here.iter().any(|t| t.kind == TimexType::Date && day_value(&t.value).is_none() && !t.value.ends_with("_REF")) {
+        return None;
+    }
+    let start = match dates.iter().find(|(t, _)| FROM.is_match(&text[s.start..t.start])) {
+        Some((t, day)) => refit(&t.text, *day, published, Tense::Future),
+        None if dates.is_empty() => published,
+        None => {
+            let (t, day) = dates.iter().find(|(t, _)| !tied(text, s, t))?;
+            let day = refit(&t.text, *day, published, Tense::Past);
+            if day > published + Days::new(1) {
+                return None;
+            }
+            day
+        }
+    };
+    Some((add_span(start, n, &unit)?, (s.start + m.start(), s.start + m.end())))
+}
+
 fn add_span(from: NaiveDate, n: u64, unit: &str) -> Option<NaiveDate> {
     match unit.trim_end_matches('s') {
         "day" => from.checked_add_days(Days::new(n)),
         "week" => from.checked_add_days(Days::new(7 * n)),
         "month" => from.checked_add_months(Months::new(u32::try_from(n).ok()?)),
+        "year" => from.checked_add_months(Months::new(u32::try_from(n.checked_mul(12)?).ok()?)),
         "hour" => from.checked_add_days(Days::new(n.div_ceil(24))),
         _ => None,
     }
@@ -1773,6 +1849,22 @@ mod tests {
             "2025-07-14T15:00:00Z",
         );
         assert_eq!(found[0].2, "Putin to agree to a ceasefire or face heavy new tariffs", "{found:?}");
+    }
+
+    #[test]
+    fn a_suspension_for_a_time_ends_that_long_after_its_start() {
+        let at = "2025-11-10T18:00:00Z";
+        let found =
+            deadlines("USTR said the action will be suspended for one year as of 12:01 a.m. on November 10, 2025.", at);
+        assert_eq!(found.len(), 1, "the start is no deadline: {found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2026-11-10T23:59:59+00:00"));
+        assert!(found[0].2.ends_with("suspension ends"), "{found:?}");
+        let found =
+            deadlines("Washington put its Caesar Act sanctions on hold for 180 days, the Treasury said on Monday.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2026-05-09T23:59:59+00:00"), "180 days from Monday the 10th");
+        let found = deadlines("The tariffs will be paused for 90 days starting May 14.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2026-08-12T23:59:59+00:00"));
+        assert!(deadlines("The court suspended the case for two weeks in 2019.", at).is_empty());
     }
 
     #[test]
