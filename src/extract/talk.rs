@@ -827,6 +827,22 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         {
             found = out[event].1.clone();
         }
+        // "The third round, again facilitated by Oman's foreign minister, is to take place in
+        // Muscat on April 26": a round of the talks the article told, however far back,
+        // between their parties (with whoever this sentence adds).
+        if found.len() <= 1
+            && text[t0..t1].to_ascii_lowercase().contains("round")
+            && (!days.is_empty() || PLANNED.is_match(sentence))
+            && let Some((_, parties)) = out.iter().rev().find(|(_, p)| p.len() >= 2)
+        {
+            let mut all = parties.clone();
+            for p in found {
+                if !all.iter().any(|a| a.key == p.key) {
+                    all.push(p);
+                }
+            }
+            found = all;
+        }
         // "After the two leaders talked by phone, Trump announced … Xi": "the two leaders" are
         // the people the whole sentence names.
         if found.iter().any(|p| p.name.to_ascii_lowercase().starts_with("the two ")) {
@@ -1165,6 +1181,20 @@ mod tests {
         assert_eq!(t[0].date, None, "no day given or implied: {t:?}");
         let t = talks("Lavrov and Wang concluded talks last week.", at);
         assert_ne!(t[0].date.as_deref(), Some("2025-09-24"), "a time of its own: {t:?}");
+    }
+
+    #[test]
+    fn a_later_round_is_between_the_parties_the_article_told() {
+        let t = talks(
+            "Abbas Araghchi and Steve Witkoff held a second round of talks in Rome on Saturday. Both sides called it \
+             constructive. Officials gave no details. Oman said more work was needed. The third round, again facilitated \
+             by the Omani foreign minister, is to take place in Muscat on April 26.",
+            "2025-04-19T20:00:00Z",
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[1].status, "planned");
+        assert_eq!(t[1].date.as_deref(), Some("2025-04-26"));
+        assert!(t[1].participants.starts_with(&["Abbas Araghchi".to_owned(), "Steve Witkoff".to_owned()]), "{t:?}");
     }
 
     #[test]
