@@ -133,6 +133,9 @@ fn each_official_kind_is_read_from_its_real_format_into_official_deadlines() {
     server.set(&routes(&server.url("")));
     let config = setup(dir.path(), &server.url(""));
 
+    let out = sanctiond().arg("--config").arg(&config).arg("check-config").output().expect("run");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("feeds:     fr (Federal Register, official), ofac (OFAC, official)"), "{summary}");
     assert!(poll(&config, "fr").contains("3 new entries, 3 ingested"));
     assert!(poll(&config, "ofac").contains("3 new entries, 3 ingested"));
     assert!(poll(&config, "eu").contains("3 new entries, 3 ingested"));

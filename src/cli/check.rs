@@ -50,6 +50,17 @@ pub(super) fn check_config(path: &Path) -> anyhow::Result<()> {
     if !config.topics.is_empty() || !config.actors.is_empty() {
         say!("  tracking:  {} topic(s), {} watched actor(s)", config.topics.len(), config.actors.len());
     }
+    if !config.feeds.is_empty() {
+        let feeds: Vec<String> = config
+            .feeds
+            .iter()
+            .map(|f| match f.kind.official() {
+                Some(source) => format!("{} ({source}, official)", f.name),
+                None => f.name.clone(),
+            })
+            .collect();
+        say!("  feeds:     {}", feeds.join(", "));
+    }
     say!("  deadlines: {}", config.deadlines.len());
     let mut next: Option<(DateTime<Utc>, String)> = None;
     for d in &config.deadlines {
