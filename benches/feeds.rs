@@ -7,9 +7,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -41,19 +38,8 @@ fn main() {
     let script = dir.path().join("routes.json");
     let log = dir.path().join("requests.jsonl");
     std::fs::write(&script, routes(0)).expect("routes");
-    let server_py = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/http_server.py");
-    let mut server = Command::new("python3")
-        .arg(server_py)
-        .arg("--script")
-        .arg(&script)
-        .arg("--log")
-        .arg(&log)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line).expect("READY");
-    let port: u16 = line.trim().strip_prefix("READY ").and_then(|p| p.parse().ok()).expect("port");
+    let server = common::HttpServer::start(&script, &log);
+    let port = server.port;
 
     let mut config = format!(
         "[daemon]\nstate_dir = \"{}\"\n[[receiver]]\nname = \"journal\"\ntype = \"log\"\n[routing]\ndefault = [\"journal\"]\n",
@@ -67,26 +53,8 @@ fn main() {
     }
     let config_path = dir.path().join("sanctiond.toml");
     std::fs::write(&config_path, config).expect("config");
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_sanctiond"))
-        .arg("--config")
-        .arg(&config_path)
-        .arg("run")
-        .env("RUST_LOG", "sanctiond=info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("daemon");
-    let pid = daemon.id();
-    let stderr = daemon.stderr.take().expect("stderr");
-    let late = std::thread::spawn(move || {
-        // late_ms of every scheduled poll.
-        let mut late: Vec<i64> = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(ms) = line.split(" late_ms=").nth(1).and_then(|r| r.split_whitespace().next()?.parse().ok()) {
-                late.push(ms);
-            }
-        }
-        late
-    });
+    let mut daemon = common::Daemon::start(&config_path, &[("RUST_LOG", "sanctiond=info")]);
+    let pid = daemon.pid();
 
     let start = Instant::now();
     let mut rss: Vec<f64> = Vec::new();
@@ -112,11 +80,9 @@ fn main() {
             std::fs::rename(&tmp, &script).expect("routes");
         }
     }
-    let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
-    let _ = daemon.wait();
-    let _ = server.kill();
-    let _ = server.wait();
-    let late = late.join().unwrap_or_default();
+    daemon.stop();
+    drop(server);
+    let late = common::poll_lateness(&daemon.lines());
 
     // Requests per wall-clock minute: each feed must be asked once in every full minute.
     let mut per_minute: BTreeMap<i64, HashSet<String>> = BTreeMap::new();

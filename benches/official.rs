@@ -10,9 +10,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -84,19 +82,8 @@ fn main() {
     let script = dir.path().join("routes.json");
     let log = dir.path().join("requests.jsonl");
     std::fs::write(&script, "{}").expect("routes");
-    let server_py = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/http_server.py");
-    let mut server = Command::new("python3")
-        .arg(server_py)
-        .arg("--script")
-        .arg(&script)
-        .arg("--log")
-        .arg(&log)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line).expect("READY");
-    let port: u16 = line.trim().strip_prefix("READY ").and_then(|p| p.parse().ok()).expect("port");
+    let server = common::HttpServer::start(&script, &log);
+    let port = server.port;
     std::fs::write(&script, routes(0, port)).expect("routes");
 
     let mut config = format!(
@@ -117,25 +104,8 @@ fn main() {
     let feeds = kinds.len() * PER_KIND;
     let config_path = dir.path().join("sanctiond.toml");
     std::fs::write(&config_path, config).expect("config");
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_sanctiond"))
-        .arg("--config")
-        .arg(&config_path)
-        .arg("run")
-        .env("RUST_LOG", "sanctiond=info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("daemon");
-    let pid = daemon.id();
-    let stderr = daemon.stderr.take().expect("stderr");
-    let late = std::thread::spawn(move || {
-        let mut late: Vec<i64> = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(ms) = line.split(" late_ms=").nth(1).and_then(|r| r.split_whitespace().next()?.parse().ok()) {
-                late.push(ms);
-            }
-        }
-        late
-    });
+    let mut daemon = common::Daemon::start(&config_path, &[("RUST_LOG", "sanctiond=info")]);
+    let pid = daemon.pid();
 
     let is_feed = |path: &str| ["/fr/", "/ofac/", "/eu/", "/ofsi/"].iter().any(|p| path.starts_with(p));
     let feed_paths = || -> HashSet<String> {
@@ -170,11 +140,9 @@ fn main() {
             std::fs::rename(&tmp, &script).expect("routes");
         }
     }
-    let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
-    let _ = daemon.wait();
-    let _ = server.kill();
-    let _ = server.wait();
-    let late = late.join().unwrap_or_default();
+    daemon.stop();
+    drop(server);
+    let late = common::poll_lateness(&daemon.lines());
 
     let mut per_slot: BTreeMap<i64, HashSet<String>> = BTreeMap::new();
     let (mut total, mut conditional, mut pages) = (0, 0, 0);

@@ -173,6 +173,48 @@ impl Drop for Daemon {
     }
 }
 
+/// `tests/support/http_server.py` on loopback, answering from the routes in `script` (read
+/// again on every request) and logging each request to `log`; killed when dropped.
+pub struct HttpServer {
+    child: Child,
+    pub port: u16,
+}
+
+impl HttpServer {
+    pub fn start(script: &Path, log: &Path) -> HttpServer {
+        let server_py = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/http_server.py");
+        let mut child = Command::new("python3")
+            .arg(server_py)
+            .arg("--script")
+            .arg(script)
+            .arg("--log")
+            .arg(log)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("READY");
+        let port = line.trim().strip_prefix("READY ").and_then(|p| p.parse().ok()).expect("port");
+        HttpServer { child, port }
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `late_ms` of every feed poll the daemon logged: how long after its scheduled time
+/// each started.
+pub fn poll_lateness(lines: &[String]) -> Vec<i64> {
+    lines
+        .iter()
+        .filter_map(|l| l.split(" late_ms=").nth(1).and_then(|r| r.split_whitespace().next()?.parse().ok()))
+        .collect()
+}
+
 /// `tests/support/smtp_sink.py` in plain mode with `--index-only`: one JSON line per
 /// accepted message in `index.jsonl`, so the file system is not what is measured.
 pub struct SmtpSink {
