@@ -305,3 +305,36 @@ fn hostile_official_sources_fail_by_name_and_hold_nothing_up() {
     // What was stored before is intact and readable.
     assert!(deadlines(&config).iter().all(|d| d["official"].is_null() || d["official"]["source"] == "OFAC"));
 }
+
+#[test]
+fn a_licence_pdf_is_an_article_for_extract_ingest_and_the_spool() {
+    let pdf = fixture("general_license_124a.pdf");
+    let expiry = "2025-09-12T00:01:00-04:00";
+    let out = sanctiond()
+        .args(["extract", "--published", "2025-07-15T15:00:00Z", "--format", "json"])
+        .arg(&pdf)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["deadlines"].as_array().is_some_and(|d| d.iter().any(|d| d["due"] == expiry)), "{v}");
+
+    // The spool takes a PDF dropped in like any article, and ingest reads one by name.
+    let (_dir, config, inbox) = support::spool_setup("500ms");
+    std::fs::create_dir_all(&inbox).expect("inbox");
+    std::fs::copy(&pdf, inbox.join("gl-124a.pdf")).expect("copy");
+    let daemon = support::Daemon::start(&config, &[]);
+    let done = inbox.join("done").join("gl-124a.pdf");
+    support::wait_until(std::time::Duration::from_secs(30), || done.exists().then_some(()))
+        .unwrap_or_else(|| panic!("the PDF was not ingested: {:?}", daemon.lines()));
+    drop(daemon);
+    let list = deadlines(&config);
+    assert!(
+        list.iter().any(|d| d["due"] == "2025-09-12T04:01:00+00:00" || d["due"] == "2025-09-12T04:01:00Z"),
+        "{list:#?}"
+    );
+    let out =
+        sanctiond().arg("--config").arg(&config).args(["ingest", "--format", "json"]).arg(&pdf).output().expect("run");
+    let report: Vec<Value> = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report[0]["duplicate"], true, "the same licence, stored once: {report:?}");
+}
