@@ -118,9 +118,8 @@ pub fn run(
             break;
         }
         if message_at.is_some_and(|m| m <= at) {
-            let before = replay.next_message()?;
             replay.deliver(at, None)?;
-            if at == now && replay.next_message()? == before && article_at != Some(at) {
+            if at == now && replay.next_message()?.map(|t| t.max(now)) == message_at && article_at != Some(at) {
                 // Nothing could be delivered and nothing moved: a row no decision settles.
                 return Err(StoreError::Damaged {
                     path: std::path::PathBuf::from(":memory:"),
@@ -224,9 +223,7 @@ pub fn stamp(t: DateTime<Utc>) -> String {
 /// The replay as one self-contained HTML page: a timeline, a section per day.
 pub fn html(from: DateTime<Utc>, to: DateTime<Utc>, summary: &Summary, messages: &[Would]) -> String {
     use std::fmt::Write as _;
-    let e = |s: &str| {
-        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-    };
+    let e = crate::notify::render::escape_html;
     let mut page = String::with_capacity(1024 + messages.len() * 256);
     let _ = write!(
         page,

@@ -240,13 +240,8 @@ pub(super) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// `--since`: RFC 3339, a date (its start in `tz`), or a span back from `now` ("24h", "7d").
 pub(super) fn since_time(value: &str, tz: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    if let Ok(day) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        && let Some(t) = day.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(tz).earliest())
-    {
-        return Ok(t.with_timezone(&Utc));
+    if let Some(t) = time_or_day(value, tz, false) {
+        return Ok(t);
     }
     humantime::parse_duration(value)
         .ok()
@@ -302,4 +297,15 @@ pub(super) fn print_changes(
         say!("{}  {line}", millis(c.at));
     }
     Ok(())
+}
+
+/// A time given on the command line: RFC 3339, or a date meaning its start (or, with
+/// `end_of_day`, its last second) in `tz`.
+pub(super) fn time_or_day(value: &str, tz: Tz, end_of_day: bool) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let day = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+    let local = if end_of_day { day.and_hms_opt(23, 59, 59) } else { day.and_hms_opt(0, 0, 0) }?;
+    local.and_local_timezone(tz).earliest().map(|t| t.with_timezone(&Utc))
 }

@@ -129,13 +129,8 @@ fn human_line(m: &Would) -> String {
 /// `--from`/`--to`: RFC 3339, or a bare date: the start of that day (`--from`) or its end
 /// (`--to`) in `[daemon] timezone`.
 fn replay_time(value: &str, flag: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>, InputError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let bad = || InputError(format!("{flag} {value:?} is not a time: write a date (2025-08-01) or RFC 3339"));
-    let day = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
-    let local = if end_of_day { day.and_hms_opt(23, 59, 59) } else { day.and_hms_opt(0, 0, 0) }.ok_or_else(bad)?;
-    local.and_local_timezone(tz).earliest().map(|t| t.with_timezone(&Utc)).ok_or_else(bad)
+    time_or_day(value, tz, end_of_day)
+        .ok_or_else(|| InputError(format!("{flag} {value:?} is not a time: write a date (2025-08-01) or RFC 3339")))
 }
 
 /// The files to replay: each path given, and the regular files under each directory given

@@ -449,26 +449,17 @@ pub struct Entry {
     /// The page to read for more (`fetch_article`; always for OFAC's actions).
     pub link: Option<String>,
     /// An official source's dates and document; `None` for news.
-    pub official: Option<super::official::Item>,
+    pub official: Option<super::official::Document>,
 }
 
 /// The entries of a fetched feed body in the feed's format, oldest first.
 pub fn entries_of(feed: &config::Feed, body: &[u8], url: &str) -> Result<Vec<Entry>, String> {
     use super::official;
     if feed.kind == FeedKind::FederalRegister {
-        let mut items = official::federal_register(body)?;
+        let mut entries = official::federal_register(body)?;
         // The API lists the newest first.
-        items.reverse();
-        return Ok(items
-            .into_iter()
-            .map(|item| Entry {
-                key: item.key.clone(),
-                origin: item.origin.clone(),
-                text: item.text.clone(),
-                link: None,
-                official: Some(item),
-            })
-            .collect());
+        entries.reverse();
+        return Ok(entries);
     }
     let parsed = match parse_feed(body, url) {
         Ok(parsed) => parsed,
@@ -492,10 +483,7 @@ pub fn entries_of(feed: &config::Feed, body: &[u8], url: &str) -> Result<Vec<Ent
             let origin = entry.links.first().map_or_else(|| format!("feed:{}", feed.name), |l| l.href.clone());
             let text = entry_article(entry, &source);
             let link = entry.links.first().map(|l| l.href.clone());
-            let official = feed
-                .kind
-                .official()
-                .map(|_| official::from_entry(feed.kind, key.clone(), origin.clone(), text.clone()));
+            let official = feed.kind.official().map(|_| official::from_entry(feed.kind, &origin, &text));
             Entry { key, origin, text, link, official }
         })
         .collect())
@@ -537,10 +525,7 @@ async fn ingest_entries(
         let official = entry.official;
         let article = with_store(store, move |s| {
             let report = match official {
-                Some(mut item) => {
-                    item.text = text;
-                    super::ingest_official(s, &ingester, &config, &item, now)?
-                }
+                Some(document) => super::ingest_official(s, &ingester, &config, &origin, &text, &document, now)?,
                 None => ingest_text(s, &ingester, &config, &origin, &text, now)?,
             };
             s.add_entry(&name, &key, Some(report.article), now)?;

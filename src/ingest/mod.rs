@@ -256,10 +256,12 @@ pub fn ingest_official(
     store: &mut Store,
     ingester: &Ingester,
     config: &Config,
-    item: &official::Item,
+    origin: &str,
+    text: &str,
+    document: &official::Document,
     now: DateTime<Utc>,
 ) -> Result<IngestReport> {
-    let article = ingester.prepare_official(&item.origin, &item.text, item.official.clone(), &item.dates, now);
+    let article = ingester.prepare_official(origin, text, document.official.clone(), &document.dates, now);
     store.ingest(&article, &ConfigPolicy { config, now }, now)
 }
 

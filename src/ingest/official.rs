@@ -1,13 +1,14 @@
 //! Official sources in their own formats (`[[feed]] kind`): the Federal Register API's JSON,
 //! OFAC's recent actions (the listing, each action's page and the general licence PDFs it
 //! links), EUR-Lex RSS for the EU Official Journal, gov.uk Atom for OFSI. Each document
-//! becomes an [`Item`]: article text extracted like any other, plus the dates the source
+//! becomes a feed [`Entry`] with a [`Document`]: article text extracted like any other, plus the dates the source
 //! gives in fields of their own. Pure: fetching is the feed poller's.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use super::feed::Entry;
 use crate::config::FeedKind;
 use crate::model::Official;
 
@@ -23,15 +24,10 @@ pub struct OfficialDate {
     pub evidence: String,
 }
 
-/// One official document, ready to ingest.
+/// What makes a feed entry an official document: its source and name, and the dates the
+/// source gives in fields of their own.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
-    /// Its identity in the feed's seen entries: `fr:2025-13012`, `guid:…`.
-    pub key: String,
-    /// Its URL, or the feed's name.
-    pub origin: String,
-    /// Header-block article text.
-    pub text: String,
+pub struct Document {
     pub official: Official,
     pub dates: Vec<OfficialDate>,
 }
@@ -106,7 +102,7 @@ struct FrAgency {
 /// A Federal Register `documents.json` page: each document an item, its `effective_on`
 /// and `comments_close_on` deadlines on those days (US Eastern), its abstract and `dates`
 /// text extracted like an article.
-pub fn federal_register(body: &[u8]) -> Result<Vec<Item>, String> {
+pub fn federal_register(body: &[u8]) -> Result<Vec<Entry>, String> {
     let page: FrPage = serde_json::from_slice(body)
         .map_err(|e| format!("not a Federal Register documents.json page: {e} (is the URL the API's?)"))?;
     let tz = chrono_tz::America::New_York;
@@ -172,15 +168,18 @@ pub fn federal_register(body: &[u8]) -> Result<Vec<Item>, String> {
                 evidence: format!("Federal Register {number}: comments close on {close}"),
             });
         }
-        items.push(Item {
+        items.push(Entry {
             key: format!("fr:{number}"),
             origin: doc.html_url.clone().unwrap_or_else(|| format!("federal-register:{number}")),
             text,
-            official: Official {
-                source: "Federal Register".to_owned(),
-                document: format!("FR Doc. {number}: {title}"),
-            },
-            dates,
+            link: None,
+            official: Some(Document {
+                official: Official {
+                    source: "Federal Register".to_owned(),
+                    document: format!("FR Doc. {number}: {title}"),
+                },
+                dates,
+            }),
         });
     }
     Ok(items)
@@ -188,18 +187,15 @@ pub fn federal_register(body: &[u8]) -> Result<Vec<Item>, String> {
 
 /// A feed entry of an official kind read as RSS or Atom (OFAC, the EU Official Journal,
 /// OFSI): its text as any entry's, marked official, the document named by its title.
-pub fn from_entry(kind: FeedKind, key: String, origin: String, text: String) -> Item {
-    let title = crate::extract::article::parse_header(&text).title.unwrap_or_else(|| origin.clone());
+pub fn from_entry(kind: FeedKind, origin: &str, text: &str) -> Document {
+    let title = crate::extract::article::parse_header(text).title.unwrap_or_else(|| origin.to_owned());
     // EUR-Lex titles open with the CELEX number: "CELEX:32025R1494: Council Regulation …".
     let title = match title.split_once(": ") {
         Some((celex, rest)) if celex.starts_with("CELEX:") => format!("{rest} ({celex})"),
         _ => title,
     };
-    Item {
-        key,
+    Document {
         official: Official { source: kind.official().unwrap_or("official").to_owned(), document: title },
-        origin,
-        text,
         dates: Vec::new(),
     }
 }
@@ -238,7 +234,7 @@ static ACTION_LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
 /// OFAC's recent-actions listing (HTML, since its RSS feed was retired in January 2025):
 /// each action's link, title and day, oldest first. Each action's page is read for its
 /// text and the licences it links.
-pub fn ofac_listing(html: &str, base: &str) -> Vec<super::feed::Entry> {
+pub fn ofac_listing(html: &str, base: &str) -> Vec<Entry> {
     let Ok(base) = reqwest::Url::parse(base) else { return Vec::new() };
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
@@ -260,8 +256,8 @@ pub fn ofac_listing(html: &str, base: &str) -> Vec<super::feed::Entry> {
         }
         text.push_str(&format!("\n{title}.\n"));
         let key = format!("link:{url}");
-        let item = from_entry(FeedKind::Ofac, key.clone(), url.clone(), text.clone());
-        out.push((day, super::feed::Entry { key, origin: url.clone(), text, link: Some(url), official: Some(item) }));
+        let document = from_entry(FeedKind::Ofac, &url, &text);
+        out.push((day, Entry { key, origin: url.clone(), text, link: Some(url), official: Some(document) }));
     }
     out.sort_by_key(|e| e.0);
     out.into_iter().map(|(_, e)| e).collect()
