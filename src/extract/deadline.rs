@@ -39,7 +39,7 @@ pub struct FoundDeadline {
 /// A sentence that speaks of something falling due, dated or not.
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|within)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|within)(?-u:\b)",
     )
     .expect("cue regex")
 });
@@ -52,7 +52,7 @@ static DUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Verbs and nouns that tie a date that follows them to something falling due.
 static DUE_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|ends?|ended|start(?:s|ed)?|begins?|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|snap\s+back|come\s+back|restored?|effective|valid|wound\s+down)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|into\s+effect|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|ends?|ended|start(?:s|ed)?|begins?|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|snap\s+back|come\s+back|restored?|effective|valid|wound\s+down)(?-u:\b)")
         .expect("due-verb regex")
 });
 
@@ -70,7 +70,7 @@ static MOVED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Told after the fact: the due date is the most recent one, not the next.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|(?:came|went)\s+into\s+effect|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run))(?-u:\b)")
         .expect("past regex")
 });
 
@@ -162,7 +162,12 @@ pub fn find(
                 // "12:01 a.m. eastern standard time, December 1, 2020": the clock time is on
                 // the date that follows it.
                 let joined = joined_day(text, t, here.get(i + 1).copied());
-                Some((*t, due_of(text, s, t, published, zone, joined)?))
+                // A zone named right after the clock time is its own: "12:01 a.m. eastern
+                // daylight time on April 1" in a sentence that also names standard time.
+                let own = (t.kind == TimexType::Time)
+                    .then(|| zone_in(&text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))]))
+                    .flatten();
+                Some((*t, due_of(text, s, t, published, own.unwrap_or(zone), joined)?))
             })
             .collect();
         let moved = dated.len() >= 2 && MOVED.is_match(sentence);
@@ -397,6 +402,10 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         || after.starts_with("cut-off")
         || after.starts_with("tariff deadline")
         || after.starts_with("trade deadline")
+        || after.starts_with("as the deadline")
+        || after.starts_with("as a deadline")
+        || after.starts_with("as its deadline")
+        || after.starts_with("as their deadline")
     {
         return true;
     }
@@ -417,6 +426,11 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         &before[at..]
     };
     let trimmed = near.trim_end();
+    // "On December 5 the EU's price ceiling took effect": the day leads the sentence whose
+    // verb is the measure's start or end.
+    if before.trim().eq_ignore_ascii_case("on") && took_effect_then(&text[t.end..s.end]) {
+        return true;
+    }
     // "on Monday" after an action ("announced on Monday") is when it was done.
     if let Some(m) = DUE_BEFORE.find(trimmed) {
         let word = m.as_str().trim().trim_end_matches(',').to_ascii_lowercase();
@@ -429,7 +443,9 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
             "to" => MOVED.is_match(&text[s.start..t.start]) || trimmed.to_ascii_lowercase().ends_with("deadline to"),
             "before" => {
                 let lead = text[s.start..t.start].to_ascii_lowercase();
-                DUE_VERB.is_match(trimmed)
+                // "loaded before 12:01 a.m. EST on February 5": a minute set as a cut-off.
+                (t.kind == TimexType::Time && measure_in(&text[s.start..s.end]))
+                    || DUE_VERB.is_match(trimmed)
                     || lead.contains("deadline")
                     || ["must ", "had to ", "has to ", "have to ", "required to ", "need to "]
                         .iter()
@@ -450,10 +466,26 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     preposition_only && DUE_VERB.is_match(&joined)
 }
 
+/// Whether the clause after a leading date has a measure's start or end for its verb, with
+/// no relative clause in between ("…, which takes effect…" is another time's).
+fn took_effect_then(rest: &str) -> bool {
+    static MAIN_VERB: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:took\s+effect|takes\s+effect|(?:came|comes|entered|enters|went|goes)\s+into\s+(?:force|effect)|expired|expires|lapsed|lapses|ran\s+out|runs\s+out|kicked\s+in|kicks\s+in)(?-u:\b)")
+            .expect("main-verb regex")
+    });
+    static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:that|which|who|said|says|announced|agreed|decided|when|after|before)(?-u:\b)")
+            .expect("relative regex")
+    });
+    let clause = &rest[..rest.find([';', ':', ',']).unwrap_or(rest.len())];
+    let Some(m) = MAIN_VERB.find(clause) else { return false };
+    m.start() <= 160 && !RELATIVE.is_match(&clause[..m.start()])
+}
+
 /// Whether the sentence speaks of a measure ("tariffs from June 1", "the ban starting…").
 fn measure_in(sentence: &str) -> bool {
     static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:tariffs?|sanctions?|ban|measures?|price\s+cap|duties|duty|levy|rules?|restrictions?|licen[cs]es?|waiver|exemptions?|suspension|pause|truce|controls?|fees?|contracts?|transactions?|dealings)(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:tariffs?|sanctions?|ban|measures?|price\s+cap|duties|duty|levy|rules?|restrictions?|licen[cs]es?|waiver|exemptions?|suspension|pause|truce|controls?|fees?|ceiling|(?:price\s+)?caps?|embargo(?:es)?|quotas?|contracts?|transactions?|dealings)(?-u:\b)")
             .expect("measure regex")
     });
     MEASURE.is_match(sentence)
@@ -560,6 +592,15 @@ fn joined_day(text: &str, t: &Timex, next: Option<&Timex>) -> Option<NaiveDate> 
         "washington",
         "new",
         "york",
+        "uk",
+        "london",
+        "british",
+        "bst",
+        "cet",
+        "cest",
+        "pacific",
+        "central",
+        "european",
     ];
     let only_zone = gap.len() <= 40
         && gap
@@ -966,6 +1007,11 @@ fn zone_in(sentence: &str) -> Option<Zone> {
         ("beijing time", hours(8)),
         ("brussels time", named("Europe/Brussels")),
         ("london time", named("Europe/London")),
+        ("uk time", named("Europe/London")),
+        ("british time", named("Europe/London")),
+        ("central european time", named("Europe/Brussels")),
+        ("gulf time", hours(4)),
+        ("pacific time", named("America/Los_Angeles")),
         ("israel time", named("Asia/Jerusalem")),
     ] {
         if lower.contains(phrase) {

@@ -27,7 +27,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|receive[sd]?|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their)))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talked|host(?:ed|s|ing)?|receive[sd]?|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their)))(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -46,7 +46,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open)\s+to\s+(?:meet|talk|hold|negotiate|resume)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|possible|potential|possibility|proposed|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open)\s+to\s+(?:meet|talk|hold|negotiate|resume)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|speak(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -305,9 +305,16 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             out.push(p);
         }
     };
-    let says_after = |end: usize| -> bool {
+    // The source of what is told: "…, Lavrov said", "according to a Japanese official".
+    let says_after = |start: usize, end: usize| -> bool {
         let rest = text[end..s.end].trim_start_matches([',', ' ']);
-        SAYS.iter().any(|w| rest.starts_with(w)) || text[s.start..end].trim_end().ends_with("according to")
+        let lead = text[s.start..start].trim_end();
+        let lead = ["a", "an", "the", "one", "two", "several"]
+            .iter()
+            .find_map(|w| lead.strip_suffix(w).filter(|l| l.ends_with(' ')))
+            .unwrap_or(lead)
+            .trim_end();
+        SAYS.iter().any(|w| rest.starts_with(w)) || lead.ends_with("according to")
     };
 
     // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
@@ -360,11 +367,22 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             let start = lead.map_or(t_start, |m| m.start);
             push(
                 &mut out,
-                Party { key: names::last_word(&name), name, country, start, end, person: true, sayer: says_after(end) },
+                Party {
+                    key: names::last_word(&name),
+                    name,
+                    country,
+                    start,
+                    end,
+                    person: true,
+                    sayer: says_after(start, end),
+                },
             );
         } else if let Some(m) = lead.filter(|_| !title.starts_with("counterpart")) {
-            // "the Russian leader", "Iran's foreign minister": the office stands for the person.
-            let name = names::bare(&text[m.start..t_end]).to_owned();
+            // "the Russian leader", "Iran's foreign minister": the office stands for the person,
+            // named where the article names them with it ("Switzerland's president" is
+            // "President Karin Keller-Sutter").
+            let office = names::bare(&text[m.start..t_end]).to_owned();
+            let name = holder(text, &title, country, mentions, known).unwrap_or(office);
             push(
                 &mut out,
                 Party {
@@ -374,7 +392,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                     start: m.start,
                     end: t_end,
                     person: true,
-                    sayer: says_after(t_end),
+                    sayer: says_after(m.start, t_end),
                 },
             );
         } else if title.starts_with("counterpart") {
@@ -415,7 +433,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                         start: m.start,
                         end: m.end,
                         person: true,
-                        sayer: says_after(m.end),
+                        sayer: says_after(m.start, m.end),
                     },
                 );
             }
@@ -447,7 +465,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                         start: m.start,
                         end: ws[noun].end,
                         person: false,
-                        sayer: false,
+                        sayer: says_after(m.start, ws[noun].end),
                     },
                 );
             }
@@ -537,7 +555,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                         start: m.start,
                         end: m.end,
                         person: false,
-                        sayer: says_after(m.end),
+                        sayer: says_after(m.start, m.end),
                     },
                 );
             }
@@ -564,7 +582,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                 start,
                 end,
                 person: false,
-                sayer: says_after(end),
+                sayer: says_after(start, end),
             },
         );
     }
@@ -608,7 +626,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
                     start: ws[i].start,
                     end,
                     person: true,
-                    sayer: says_after(end),
+                    sayer: says_after(ws[i].start, end),
                 },
             );
         }
@@ -616,6 +634,42 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
     }
     out.sort_by_key(|p| p.start);
     out
+}
+
+/// The person the article names with `title` ("President Karin Keller-Sutter" for "the
+/// president"), when exactly one of its full names follows that title and no other country
+/// leads it.
+fn holder(text: &str, title: &str, country: Option<usize>, mentions: &[Mention], known: &[String]) -> Option<String> {
+    let title = title.trim();
+    if title.is_empty() || known.is_empty() {
+        return None;
+    }
+    // ASCII lowering keeps byte offsets, so mentions line up with it.
+    let lower = text.to_ascii_lowercase();
+    let mut found: Option<&String> = None;
+    for name in known {
+        let wanted = format!("{title} {}", name.to_ascii_lowercase());
+        let mut from = 0;
+        while let Some(i) = lower.get(from..).and_then(|rest| rest.find(&wanted)) {
+            let at = from + i;
+            from = at + wanted.len();
+            let led_by = mentions.iter().rev().find(|m| {
+                m.end <= at && at - m.end <= 12 && matches!(m.named, Named::Entry(_, Form::Adjective | Form::Name))
+            });
+            let other = led_by.and_then(|m| match m.named {
+                Named::Entry(e, _) => Some(e),
+                Named::Actor(_) => None,
+            });
+            if other.is_some() && other != country {
+                continue;
+            }
+            if found.is_some_and(|f| f != name) {
+                return None;
+            }
+            found = Some(name);
+        }
+    }
+    found.cloned()
 }
 
 /// A single capitalized word is a person's name when it stands where a party does: "Lavrov
