@@ -55,6 +55,16 @@ static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
 static CONDITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:if|unless|whether)(?-u:\b)").expect("condition regex"));
 
+/// Whether the words before a talk word make it hang on a condition: "if the two sides
+/// close a deal, he would meet Xi", but not "if there is no deal, it goes to the ministers,
+/// who meet on January 27" (a relative clause tells a fact of its own).
+fn conditional(before: &str) -> bool {
+    CONDITION.find_iter(before).last().is_some_and(|m| {
+        let rest = &before[m.end()..];
+        ![", who ", ", which ", ", where ", ", when "].iter().any(|w| rest.contains(w))
+    })
+}
+
 /// The clause of `sentence` around the talk word at `start..end`: up to the nearest comma,
 /// semicolon, colon, dash or bracket on either side.
 fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
@@ -564,7 +574,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
 
     // "The ministers agreed that their next meeting…", "the three trade ministers".
     static GROUP: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)[Tt]he\s+(?:(?:two|three|four|five|six|seven|trade|foreign|finance|defen[cs]e|energy|[A-Z][a-z]+)\s+){0,2}(?:ministers|leaders|delegations|negotiators|envoys)(?-u:\b)")
+        Regex::new(r"(?-u:\b)[Tt]he\s+(?:(?:bloc|alliance|union|group|region|continent)(?:'s|’s)\s+)?(?:(?:two|three|four|five|six|seven|trade|foreign|finance|defen[cs]e|energy|member|[A-Z][a-z]+)\s+){0,2}(?:ministers|leaders|delegations|negotiators|envoys|states)(?-u:\b)")
             .expect("group regex")
     });
     for m in GROUP.find_iter(&text[s.start..s.end]) {
@@ -764,7 +774,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         let (trigger_start, trigger_end) = (t0 - s.start, t1 - s.start);
         if NOT_TALKS.is_match(sentence)
             || NOT_THIS_TALK.is_match(clause_around(sentence, trigger_start, trigger_end))
-            || CONDITION.is_match(&sentence[..trigger_start])
+            || conditional(&sentence[..trigger_start])
         {
             continue;
         }
@@ -928,8 +938,11 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             subject = Some((index, p.clone()));
         }
         // A lone party is enough only as a group meeting itself: "EU foreign ministers met".
-        let single_group =
-            found.len() == 1 && !found[0].person && !found[0].sayer && watch.is_party_noun(&found[0].key);
+        let single_group = found.len() == 1
+                // "EU foreign ministers" is an office held by many: a group too.
+                && (!found[0].person || found[0].key.ends_with('s'))
+                && !found[0].sayer
+                && watch.is_party_noun(&found[0].key);
         if found.is_empty() || (found.len() < 2 && !single_group) {
             continue;
         }
