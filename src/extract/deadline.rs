@@ -399,6 +399,14 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     if !matches!(t.kind, TimexType::Date | TimexType::Time) {
         return false;
     }
+    // "suspended at 12:01 a.m. Eastern Time on Friday": the minute after midnight or before
+    // it is when a measure starts or ends, whatever the verb.
+    if t.kind == TimexType::Time
+        && ["T00:01", "T23:59"].iter().any(|m| t.value.get(10..16) == Some(*m))
+        && measure_in(&text[s.start..s.end])
+    {
+        return true;
+    }
     let before = &text[s.start..t.start];
     let after_text = text[t.end..s.end].trim_start();
     let after = after_text[..floor_char_boundary(after_text, 16)].to_ascii_lowercase();
@@ -857,15 +865,19 @@ fn finish(
     let mut out: Vec<(FoundDeadline, Option<Anchor>)> = Vec::new();
     // Per day, the entries and the licence each names: "General License 126 … until 12:01
     // a.m. on 21 November" and "General License 127 … also until" are two deadlines.
-    let mut by_day: std::collections::HashMap<NaiveDate, Vec<(usize, Option<String>)>> =
-        std::collections::HashMap::new();
+    // So are "a 50% tariff on copper" and "a 35% tariff on Canadian goods" due the same day.
+    type Key = (Option<String>, Option<String>);
+    let mut by_day: std::collections::HashMap<NaiveDate, Vec<(usize, Key)>> = std::collections::HashMap::new();
+    let agree = |a: &Option<String>, b: &Option<String>| a.is_none() || b.is_none() || a == b;
     for (d, anchor) in found.iter().filter(|(d, _)| d.due.is_some()) {
         let Some(day) = d.due.map(|t| t.date_naive()) else { continue };
-        let licence =
-            anchor.and_then(|a| licence_near(&text[a.sentence.start..a.sentence.end], a.start - a.sentence.start));
+        let sentence = anchor.map(|a| (&text[a.sentence.start..a.sentence.end], a.start - a.sentence.start));
+        let licence = sentence.and_then(|(s, at)| licence_near(s, at));
+        let object = sentence.and_then(|(s, at)| object_near(s, at));
         let same = by_day.get(&day).and_then(|entries| {
-            entries.iter().find(|(_, l)| l.is_none() || licence.is_none() || *l == licence).map(|(i, _)| *i)
+            entries.iter().find(|(_, (l, o))| agree(l, &licence) && agree(o, &object)).map(|(i, _)| *i)
         });
+        let licence = (licence, object);
         match same {
             Some(i) => {
                 // The most precise mention of the day; current if any mention is.
@@ -1459,6 +1471,27 @@ fn licence_near(sentence: &str, anchor: usize) -> Option<String> {
         .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start().abs_diff(anchor)))
         .and_then(|c| c.get(1))
         .map(|n| n.as_str().to_ascii_uppercase())
+}
+
+/// What the measure nearest `anchor` falls on: "copper" in "a 50 per cent tariff on copper
+/// imports", "canadian" in "tariffs on Canadian goods".
+fn object_near(sentence: &str, anchor: usize) -> Option<String> {
+    static OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:tariffs?|duties|duty|levy|levies)\s+(?:on|against)\s+(?:imports\s+(?:of|from)\s+|the\s+|all\s+|goods\s+from\s+)?([a-z][a-z-]+)")
+            .expect("object regex")
+    });
+    // Else its rate: "a 35 per cent U.S. tariff" and "a 50 per cent tariff" are two.
+    static RATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)\s+(?:[\w.-]+\s+){0,2}(?:tariffs?|duty|duties|levy|levies)(?-u:\b)")
+            .expect("rate regex")
+    });
+    let nearest = |re: &Regex| {
+        re.captures_iter(sentence)
+            .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start().abs_diff(anchor)))
+            .and_then(|c| c.get(1))
+            .map(|w| w.as_str().to_ascii_lowercase())
+    };
+    nearest(&OBJECT).or_else(|| nearest(&RATE).map(|r| format!("{r}%")))
 }
 
 /// A licence the sentence names by number, in place of the bare word in the title: "Syria
