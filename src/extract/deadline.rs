@@ -2069,4 +2069,51 @@ mod tests {
         );
         assert_eq!(found[0].2, "OFAC's general license for Chevron's Venezuela operations expires", "{found:?}");
     }
+
+    #[test]
+    fn effect_dates_told_in_other_words() {
+        let at = "2025-08-07T09:00:00Z";
+        // "come into effect", a date set "as the deadline", a date that leads the sentence.
+        let found =
+            deadlines("The minister said the 30% tariffs were expected to come into effect today, 7 August.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-08-07T23:59:59+00:00"), "{found:?}");
+        let found = deadlines("The resolution sets October 18 as the deadline for doing so.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-10-18T23:59:59+00:00"), "{found:?}");
+        let found =
+            deadlines("On December 5 the EU's price ceiling on Russian crude took effect.", "2023-01-20T09:00:00Z");
+        assert_eq!(found[0].0.as_deref(), Some("2022-12-05T23:59:59+00:00"), "{found:?}");
+        // An action the day leads is not a deadline.
+        let found = deadlines("On December 5 the EU announced a ban on Russian crude.", "2023-01-20T09:00:00Z");
+        assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn a_cut_off_minute_keeps_its_own_zone_and_leaves_the_title() {
+        let found = deadlines(
+            "Cargoes must be loaded before 12:01 a.m. eastern standard time on February 5, 2023, and unloaded before 12:01 a.m. eastern daylight time on April 1, 2023.",
+            "2023-01-20T09:00:00Z",
+        );
+        let dues: Vec<Option<&str>> = found.iter().map(|d| d.0.as_deref()).collect();
+        assert!(dues.contains(&Some("2023-02-05T00:01:00-05:00")), "{found:?}");
+        assert!(dues.contains(&Some("2023-04-01T00:01:00-04:00")), "{found:?}");
+        assert!(found.iter().all(|d| !d.2.contains("standard time") && !d.2.contains("daylight time")), "{found:?}");
+        let found =
+            deadlines("The de minimis exemption was suspended at 12:01 a.m. ET on Friday.", "2025-08-29T12:00:00Z");
+        assert_eq!(found[0].0.as_deref(), Some("2025-08-29T00:01:00-04:00"), "{found:?}");
+    }
+
+    #[test]
+    fn two_tariffs_due_the_same_day_stay_apart() {
+        let found = deadlines(
+            "Canadian goods will face a 35 per cent U.S. tariff from Aug. 1. A day earlier, Trump said a 50 per cent tariff on copper imports would take effect on Aug. 1.",
+            "2025-07-11T09:00:00Z",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        // One tariff told twice is one entry.
+        let found = deadlines(
+            "A 35 per cent tariff on Canadian goods takes effect on Aug. 1. The tariff on Canadian goods was announced in a letter; it takes effect on Aug. 1.",
+            "2025-07-11T09:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
 }

@@ -1365,4 +1365,50 @@ mod tests {
             assert!(talks(text, "2025-07-17T10:00:00Z").is_empty(), "{text}");
         }
     }
+
+    #[test]
+    fn groups_offices_and_what_is_no_talk() {
+        let at = "2025-01-20T12:00:00Z";
+        // A group that meets itself, in a relative clause after a condition.
+        let t = talks(
+            "If there is no agreement this week, the matter goes to the bloc's foreign ministers, who meet in Brussels on January 27.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-01-27"));
+        assert_eq!(t[0].place.as_deref(), Some("Brussels"));
+        // A return to negotiations voids only the talk it names.
+        let t = talks(
+            "Kallas and the E3 ministers had already spoken with Araghchi on Monday about returning to negotiations.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(talks("Iran must return to broad negotiations with the United States.", at).is_empty());
+        // Rounds of sanctions, sport, licences received and a briefing are no talks.
+        assert!(
+            talks("It was Washington's fourth round of sanctions on Iranian oil since Trump took office.", at)
+                .is_empty()
+        );
+        assert!(talks("India and Pakistan meet again at the Asia Cup on Sunday.", at).is_empty());
+        assert!(talks("Nvidia is now receiving Commerce Department licences to ship chips to China.", at).is_empty());
+        // "sit down with" is a talk; an office is the person the article names with it.
+        let t = talks("Bessent will sit down with Chinese officials in Stockholm on Monday.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        let t = talks(
+            "Switzerland's president held talks with the US secretary of state in Washington on Wednesday. President Karin Keller-Sutter said she and Secretary of State Marco Rubio covered the tariffs.",
+            "2025-08-06T20:00:00Z",
+        );
+        assert!(t[0].participants.iter().any(|p| p == "Karin Keller-Sutter"), "{t:?}");
+        assert!(t[0].participants.iter().any(|p| p == "Marco Rubio"), "{t:?}");
+    }
+
+    #[test]
+    fn the_source_of_a_report_is_no_party() {
+        let t = talks(
+            "Akazawa had two phone conversations with U.S. Commerce Secretary Howard Lutnick on Saturday, according to a Japanese official.",
+            "2025-06-29T12:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(!t[0].participants.iter().any(|p| p.contains("official")), "{t:?}");
+    }
 }
