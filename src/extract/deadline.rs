@@ -1045,13 +1045,13 @@ fn zone_in(sentence: &str) -> Option<Zone> {
 /// "Iran to resume inspections", with "or face …" kept when the sentence says it.
 fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String> {
     static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:deadline|ultimatum|gave|give|gives|given|giving|handed|hands?|must|has|have|had|needs?|should|required|told|unless|if)(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:deadline|ultimatum|gave|give|gives|given|giving|handed|hands?|must|has|have|had|needs?|should|required|told|unless|if|pledged|promised|agreed|committed|vowed|ordered|obliged|due)(?-u:\b)")
             .expect("maybe regex")
     });
     if !MAYBE.is_match(&text[s.start..s.end]) {
         return None;
     }
-    static PATTERNS: LazyLock<[Regex; 5]> = LazyLock::new(|| {
+    static PATTERNS: LazyLock<[Regex; 6]> = LazyLock::new(|| {
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
         let vp = r"(?P<vp>[a-z][^,;:.!?()]{2,90})";
         [
@@ -1068,6 +1068,11 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
             )),
             Regex::new(&format!(
                 r"(?i:unless|if)\s+{who}\s+(?P<verb>agrees?|stops?|ends?|resumes?|accepts?|reach(?:es)?|halts?|signs?|releases?|frees?|complies|comply|returns?|withdraws?|pulls?)\s+(?P<rest>[^,;:.!?()]{{0,80}})"
+            )),
+            // "Carney pledged to adjust…", "ByteDance was ordered to divest…", "Hamas is due
+            // to free…": an undertaking or an order with a date is a demand too.
+            Regex::new(&format!(
+                r"{who}\s+(?i:pledged|has\s+pledged|promised|has\s+promised|agreed|has\s+agreed|committed|is\s+committed|vowed|was\s+ordered|were\s+ordered|has\s+been\s+ordered|is\s+obliged|are\s+obliged|is\s+due|are\s+due)\s+to\s+{vp}"
             )),
         ]
         .map(|r| r.expect("ultimatum regex"))
