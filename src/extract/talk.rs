@@ -628,7 +628,15 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
         let run = names::bare(&text[ws[i].start..ws[j - 1].end]).to_owned();
         let single = j - i == 1;
         let known_surname = known.iter().any(|k| k.rsplit(' ').next() == Some(run.as_str()));
-        let place_before = matches!(prev_word(ws[i].start).as_str(), "in" | "at" | "from" | "to" | "near" | "outside");
+        // "in Geneva", "to Moscow"; but "spoke to Xi" names a person.
+        let spoke_to = i >= 2
+            && ws[i - 1].lower() == "to"
+            && matches!(
+                ws[i - 2].lower().as_str(),
+                "spoke" | "speak" | "speaks" | "speaking" | "talked" | "talk" | "talks" | "talking" | "next" | "close"
+            );
+        let place_before =
+            !spoke_to && matches!(prev_word(ws[i].start).as_str(), "in" | "at" | "from" | "to" | "near" | "outside");
         let accept = if (place_before || is_headline) && !known_surname {
             false
         } else if single {
@@ -705,7 +713,9 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let object = matches!(
         prev.as_str(),
         "met" | "with" | "hosted" | "received" | "receive" | "called" | "phoned" | "meet" | "meets" | "between"
-    );
+    ) || (prev == "to"
+        && i >= 2
+        && matches!(ws[i - 2].lower().as_str(), "spoke" | "speak" | "speaks" | "speaking" | "talked" | "talking"));
     let subject = matches!(
         next.as_str(),
         "met"
@@ -1391,6 +1401,10 @@ mod tests {
         );
         assert!(talks("India and Pakistan meet again at the Asia Cup on Sunday.", at).is_empty());
         assert!(talks("Nvidia is now receiving Commerce Department licences to ship chips to China.", at).is_empty());
+        // "spoke to" names a person, not a place.
+        let t = talks("Putin spoke to Xi on Thursday.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Putin".to_owned(), "Xi".to_owned()]);
         // "sit down with" is a talk; an office is the person the article names with it.
         let t = talks("Bessent will sit down with Chinese officials in Stockholm on Monday.", at);
         assert_eq!(t.len(), 1, "{t:?}");
