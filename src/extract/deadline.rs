@@ -1045,7 +1045,7 @@ fn zone_in(sentence: &str) -> Option<Zone> {
 /// "Iran to resume inspections", with "or face …" kept when the sentence says it.
 fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String> {
     static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:deadline|ultimatum|gave|give|gives|given|giving|handed|hands?|must|has|have|had|needs?|should|required|told|unless|if|pledged|promised|agreed|committed|vowed|ordered|obliged|due)(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:deadline|ultimatum|gave|give|gives|given|giving|handed|hands?|must|has|have|had|needs?|should|required|told|unless|if|pledged|promised|vowed|ordered|obliged|due)(?-u:\b)")
             .expect("maybe regex")
     });
     if !MAYBE.is_match(&text[s.start..s.end]) {
@@ -1070,9 +1070,10 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
                 r"(?i:unless|if)\s+{who}\s+(?P<verb>agrees?|stops?|ends?|resumes?|accepts?|reach(?:es)?|halts?|signs?|releases?|frees?|complies|comply|returns?|withdraws?|pulls?)\s+(?P<rest>[^,;:.!?()]{{0,80}})"
             )),
             // "Carney pledged to adjust…", "ByteDance was ordered to divest…", "Hamas is due
-            // to free…": an undertaking or an order with a date is a demand too.
+            // to free…": an undertaking or an order with a date is a demand too ("unless
+            // Moscow agreed to a ceasefire" is a condition, not one).
             Regex::new(&format!(
-                r"{who}\s+(?i:pledged|has\s+pledged|promised|has\s+promised|agreed|has\s+agreed|committed|is\s+committed|vowed|was\s+ordered|were\s+ordered|has\s+been\s+ordered|is\s+obliged|are\s+obliged|is\s+due|are\s+due)\s+to\s+{vp}"
+                r"{who}\s+(?i:pledged|has\s+pledged|promised|has\s+promised|vowed|was\s+ordered|were\s+ordered|has\s+been\s+ordered|is\s+obliged|are\s+obliged|is\s+due|are\s+due)\s+to\s+{vp}"
             )),
         ]
         .map(|r| r.expect("ultimatum regex"))
@@ -2105,6 +2106,18 @@ mod tests {
         let found =
             deadlines("The de minimis exemption was suspended at 12:01 a.m. ET on Friday.", "2025-08-29T12:00:00Z");
         assert_eq!(found[0].0.as_deref(), Some("2025-08-29T00:01:00-04:00"), "{found:?}");
+    }
+
+    #[test]
+    fn an_undertaking_names_the_demand_a_condition_does_not() {
+        let at = "2025-07-14T16:00:00Z";
+        let found = deadlines("Last month, Carney pledged to adjust Canada's counter-tariffs on steel by July 21.", at);
+        assert!(found[0].2.starts_with("Carney to adjust Canada's counter-tariffs"), "{found:?}");
+        let found = deadlines(
+            "The president said secondary tariffs on countries buying Russian oil would take effect on July 24 unless Moscow agreed to a ceasefire.",
+            at,
+        );
+        assert_eq!(found[0].2, "secondary tariffs on countries buying Russian oil take effect", "{found:?}");
     }
 
     #[test]
