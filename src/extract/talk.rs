@@ -10,6 +10,8 @@
 //! minister counts for their country), a compatible day and status, or "the talks"
 //! referring back.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -303,7 +305,14 @@ fn adjacent(text: &str, ws: &[Word<'_>], j: usize, i: usize) -> bool {
 }
 
 /// The parties a sentence names.
-fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known: &[String]) -> Vec<Party> {
+fn parties(
+    text: &str,
+    s: &Sentence,
+    watch: &Watch,
+    mentions: &[Mention],
+    known: &[String],
+    offices: &Offices,
+) -> Vec<Party> {
     let ws = names::words(text, s.start, s.end);
     let is_headline = headline(text, s.start);
     // Mentions are in text order: the sentence's own, by binary search.
@@ -404,7 +413,7 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
             // named where the article names them with it ("Switzerland's president" is
             // "President Karin Keller-Sutter").
             let office = names::bare(&text[m.start..t_end]).to_owned();
-            let name = holder(text, &title, country, mentions, known).unwrap_or(office);
+            let name = offices.holder(text, &title, country, mentions, known).unwrap_or(office);
             push(
                 &mut out,
                 Party {
@@ -629,14 +638,8 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
         let single = j - i == 1;
         let known_surname = known.iter().any(|k| k.rsplit(' ').next() == Some(run.as_str()));
         // "in Geneva", "to Moscow"; but "spoke to Xi" names a person.
-        let spoke_to = i >= 2
-            && ws[i - 1].lower() == "to"
-            && matches!(
-                ws[i - 2].lower().as_str(),
-                "spoke" | "speak" | "speaks" | "speaking" | "talked" | "talk" | "talks" | "talking" | "next" | "close"
-            );
-        let place_before =
-            !spoke_to && matches!(prev_word(ws[i].start).as_str(), "in" | "at" | "from" | "to" | "near" | "outside");
+        let place_before = !spoken_to(&ws, i)
+            && matches!(prev_word(ws[i].start).as_str(), "in" | "at" | "from" | "to" | "near" | "outside");
         let accept = if (place_before || is_headline) && !known_surname {
             false
         } else if single {
@@ -666,23 +669,68 @@ fn parties(text: &str, s: &Sentence, watch: &Watch, mentions: &[Mention], known:
     out
 }
 
-/// The person the article names with `title` ("President Karin Keller-Sutter" for "the
-/// president"), when exactly one of its full names follows that title and no other country
-/// leads it.
-fn holder(text: &str, title: &str, country: Option<usize>, mentions: &[Mention], known: &[String]) -> Option<String> {
-    let title = title.trim();
-    if title.is_empty() || known.is_empty() {
-        return None;
+/// Where the article names a person after a title ("President Karin Keller-Sutter"): each
+/// full name's occurrences, found in one pass over the text, with the words just before
+/// them; what an office resolves to is worked out once per article.
+/// A title and the country that leads it: "president" of Switzerland.
+type Office = (String, Option<usize>);
+
+struct Offices {
+    /// (the lower-cased text just before the name, where the name starts, its index in `known`).
+    named: std::cell::OnceCell<Vec<(String, usize, usize)>>,
+    /// Each office (title, country) asked for, and whom it named.
+    memo: RefCell<HashMap<Office, Option<String>>>,
+}
+
+impl Offices {
+    fn new() -> Offices {
+        Offices { named: std::cell::OnceCell::new(), memo: RefCell::new(HashMap::new()) }
     }
-    // ASCII lowering keeps byte offsets, so mentions line up with it.
-    let lower = text.to_ascii_lowercase();
-    let mut found: Option<&String> = None;
-    for name in known {
-        let wanted = format!("{title} {}", name.to_ascii_lowercase());
-        let mut from = 0;
-        while let Some(i) = lower.get(from..).and_then(|rest| rest.find(&wanted)) {
-            let at = from + i;
-            from = at + wanted.len();
+
+    /// The full names' occurrences, looked for on the first office only.
+    fn named(&self, text: &str, known: &[String]) -> &[(String, usize, usize)] {
+        self.named.get_or_init(|| {
+            let index: HashMap<&str, usize> = known.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+            let mut longest_first: Vec<&String> = known.iter().collect();
+            longest_first.sort_by_key(|k| std::cmp::Reverse(k.len()));
+            let pattern = longest_first.iter().map(|k| regex::escape(k)).collect::<Vec<_>>().join("|");
+            // A list too long for one automaton leaves offices as they are written.
+            let all = (!pattern.is_empty()).then(|| Regex::new(&format!(r"\b(?:{pattern})\b")).ok()).flatten();
+            let mut named = Vec::new();
+            for m in all.iter().flat_map(|re| re.find_iter(text)) {
+                let Some(&i) = index.get(m.as_str()) else { continue };
+                let lead =
+                    text[floor_char_boundary(text, m.start().saturating_sub(48))..m.start()].to_ascii_lowercase();
+                named.push((lead, m.start(), i));
+            }
+            named
+        })
+    }
+
+    /// The person the article names with `title` ("President Karin Keller-Sutter" for "the
+    /// president"), when exactly one of its full names follows that title and no other
+    /// country leads it.
+    fn holder(
+        &self,
+        text: &str,
+        title: &str,
+        country: Option<usize>,
+        mentions: &[Mention],
+        known: &[String],
+    ) -> Option<String> {
+        let title = title.trim();
+        if title.is_empty() {
+            return None;
+        }
+        let key = (title.to_owned(), country);
+        if let Some(done) = self.memo.borrow().get(&key) {
+            return done.clone();
+        }
+        let mut found: Option<usize> = None;
+        let mut ambiguous = false;
+        for (lead, start, i) in self.named(text, known) {
+            let Some(before) = lead.strip_suffix(' ').filter(|l| l.ends_with(title)) else { continue };
+            let at = start - (lead.len() - before.len()) - title.len();
             let led_by = mentions.iter().rev().find(|m| {
                 m.end <= at && at - m.end <= 12 && matches!(m.named, Named::Entry(_, Form::Adjective | Form::Name))
             });
@@ -693,13 +741,26 @@ fn holder(text: &str, title: &str, country: Option<usize>, mentions: &[Mention],
             if other.is_some() && other != country {
                 continue;
             }
-            if found.is_some_and(|f| f != name) {
-                return None;
+            if found.is_some_and(|f| f != *i) {
+                ambiguous = true;
+                break;
             }
-            found = Some(name);
+            found = Some(*i);
         }
+        let name = found.filter(|_| !ambiguous).map(|i| known[i].clone());
+        self.memo.borrow_mut().insert(key, name.clone());
+        name
     }
-    found.cloned()
+}
+
+/// Whether the word at `i` is whom someone spoke to: "spoke to Xi", "talked to Rubio".
+fn spoken_to(ws: &[Word<'_>], i: usize) -> bool {
+    i >= 2
+        && ws[i - 1].lower() == "to"
+        && matches!(
+            ws[i - 2].lower().as_str(),
+            "spoke" | "speak" | "speaks" | "speaking" | "talked" | "talk" | "talks" | "talking"
+        )
 }
 
 /// A single capitalized word is a person's name when it stands where a party does: "Lavrov
@@ -713,9 +774,7 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let object = matches!(
         prev.as_str(),
         "met" | "with" | "hosted" | "received" | "receive" | "called" | "phoned" | "meet" | "meets" | "between"
-    ) || (prev == "to"
-        && i >= 2
-        && matches!(ws[i - 2].lower().as_str(), "spoke" | "speak" | "speaks" | "speaking" | "talked" | "talking"));
+    ) || spoken_to(ws, i);
     let subject = matches!(
         next.as_str(),
         "met"
@@ -801,12 +860,13 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             continue;
         }
         let trigger_at = s.start + trigger_start;
-        let (mentions, known) = names.get_or_init(|| {
+        let (mentions, known, offices) = names.get_or_init(|| {
             let mentions = watch.mentions(text);
             let known = full_names(text, watch, &mentions);
-            (mentions, known)
+            let offices = Offices::new();
+            (mentions, known, offices)
         });
-        let mut found = parties(text, s, watch, mentions, known);
+        let mut found = parties(text, s, watch, mentions, known, offices);
         // The source of a statement is not a party when the sentence names others.
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
             found.retain(|p| !p.sayer);
@@ -847,9 +907,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 .filter(|&(_, at)| index <= at + 2)
                 .and_then(|(event, _)| out[event].1.iter().find(|p| p.person).cloned());
             let before = || {
-                index
-                    .checked_sub(1)
-                    .and_then(|i| parties(text, &sentences[i], watch, mentions, known).into_iter().find(|p| p.person))
+                index.checked_sub(1).and_then(|i| {
+                    parties(text, &sentences[i], watch, mentions, known, offices).into_iter().find(|p| p.person)
+                })
             };
             if let Some(p) = recent.or_else(before)
                 && !found.iter().any(|f| f.key == p.key)
@@ -936,7 +996,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             let people: Vec<Party> = if (whole.start, whole.end) == (s.start, s.end) {
                 found.iter().filter(|p| p.person).cloned().collect()
             } else {
-                parties(text, whole, watch, mentions, known).into_iter().filter(|p| p.person).collect()
+                parties(text, whole, watch, mentions, known, offices).into_iter().filter(|p| p.person).collect()
             };
             if people.len() >= 2 {
                 found.retain(|p| !p.name.to_ascii_lowercase().starts_with("the two "));
