@@ -9,7 +9,7 @@
 //! - **a burst**: 10,002 emails due at the same instant, no kill: the email rate of the
 //!   two daemons together.
 //!
-//! `cargo bench --bench shared`; quick mode (`cargo test`): 60 rows, 1 kill.
+//! `cargo bench --bench shared [-- minute|burst]`; quick mode (`cargo test`): 60 rows, 1 kill.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -29,9 +29,16 @@ const LEASE_SECONDS: i64 = 2;
 fn main() {
     let quick = common::quick();
     common::announce("shared", quick);
+    // `cargo bench --bench shared -- burst` runs one of the two.
+    let only: Vec<String> = std::env::args().skip(1).filter(|a| a == "minute" || a == "burst").collect();
+    let run = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let cluster = pg::Cluster::start_new("bench-shared");
-    minute(&cluster, quick);
-    burst(&cluster, quick);
+    if run("minute") {
+        minute(&cluster, quick);
+    }
+    if run("burst") {
+        burst(&cluster, quick);
+    }
 }
 
 /// One daemon's config in `dir`, on the ledger at `url`.
@@ -78,6 +85,9 @@ fn minute(cluster: &pg::Cluster, quick: bool) {
     let expected = deadlines * 3;
     let url = cluster.database();
     let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect to the bench ledger");
+    if std::env::var_os("SANCTIOND_PG_STATEMENTS").is_some() {
+        client.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").expect("pg_stat_statements");
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let sink = SmtpSink::start(&dir.path().join("mail"), &[]);
     // The leads are 6 s, 3 s and 0 s: the alerts come due over `spread` + 6 s.
@@ -156,6 +166,9 @@ fn burst(cluster: &pg::Cluster, quick: bool) {
     let deadlines = if quick { 60 } else { 10_002 };
     let url = cluster.database();
     let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect to the bench ledger");
+    if std::env::var_os("SANCTIOND_PG_STATEMENTS").is_some() {
+        client.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").expect("pg_stat_statements");
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let sink = SmtpSink::start(&dir.path().join("mail"), &[]);
     let due = Utc::now() + chrono::Duration::seconds(if quick { 12 } else { 25 });
@@ -166,9 +179,15 @@ fn burst(cluster: &pg::Cluster, quick: bool) {
         d.wait_for_line("sanctiond started", Duration::from_secs(60));
     }
     assert!(Utc::now() < due, "the daemons started after the burst was due");
+    if std::env::var_os("SANCTIOND_PG_STATEMENTS").is_some() {
+        client.batch_execute("SELECT pg_stat_statements_reset()").expect("pg_stat_statements");
+    }
     wait_all_sent(&mut client, deadlines * 2);
     for d in &mut daemons {
         d.stop();
+    }
+    if std::env::var_os("SANCTIOND_PG_STATEMENTS").is_some() {
+        print_statements(&mut client);
     }
     let ids = sink.message_ids();
     let rate = sink.first_and_last().and_then(|(first, last)| last.duration_since(first).ok()).map_or(0.0, |d| {
@@ -182,6 +201,23 @@ fn burst(cluster: &pg::Cluster, quick: bool) {
         common::distinct(&ids)
     );
     assert_eq!(common::distinct(&ids), deadlines, "no email lost");
+}
+
+/// What the ledger spent its time on, statement by statement: with
+/// `SANCTIOND_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements"` and
+/// `SANCTIOND_PG_STATEMENTS=1`.
+fn print_statements(client: &mut postgres::Client) {
+    let rows = client
+        .query(
+            "SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) \
+             FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25",
+            &[],
+        )
+        .expect("pg_stat_statements (see print_statements)");
+    for r in rows {
+        let (calls, ms, n, query): (i64, f64, i64, String) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        println!("{calls:>8} calls {ms:>9.1} ms {n:>8} rows  {query}");
+    }
 }
 
 /// Every log alert the daemons wrote, as (deadline, lead).

@@ -3,14 +3,16 @@
 //! webhooks and chat receivers carry, and for email the formatted RFC 5322 message.
 //! Reads the ledger; never writes it, never sends.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
 use super::render::{self, AlertFacts, AlertView, DigestRun, DigestView, Renderer};
 use crate::config::{Config, ReceiverKind};
-use crate::model::{Alert, MessageKind, Tracking};
-use crate::store::{Fact, Store, StoreError};
+use crate::model::{Alert, AlertKey, Deadline, MessageKind, Revision, TalkEvent, Tracking};
+use crate::store::{Evidence, Fact, Store, StoreError};
 
 /// How many of a deadline's linked talks a message shows, latest first.
 pub const LATEST_TALKS: usize = 3;
@@ -49,8 +51,57 @@ pub enum BuildError {
     Render(String),
 }
 
-/// Builds the message of `row`, reading its deadline, revisions, talks and evidence.
-pub fn build(
+/// What the alerts of one claimed batch show (deadlines, revisions, latest talks, evidence,
+/// and for email the alert each thread replies to), read in one query per table rather
+/// than one per row: a burst builds thousands of messages a second.
+#[derive(Debug, Default)]
+pub struct Batch {
+    deadlines: HashMap<String, Deadline>,
+    revisions: HashMap<String, Vec<Revision>>,
+    talks: BTreeMap<String, Vec<TalkEvent>>,
+    evidence: BTreeMap<String, Vec<Evidence>>,
+    /// By (deadline, receiver).
+    roots: HashMap<(String, String), AlertKey>,
+}
+
+impl Batch {
+    /// Reads what the alerts among `rows` need.
+    pub fn read<'a>(store: &Store, config: &Config, rows: impl IntoIterator<Item = &'a Alert>) -> Result<Batch, StoreError> {
+        let alerts: Vec<&Alert> = rows.into_iter().filter(|r| r.kind == MessageKind::Alert).collect();
+        if alerts.is_empty() {
+            return Ok(Batch::default());
+        }
+        let mut ids: Vec<&str> = alerts.iter().map(|r| r.key.deadline.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut roots = HashMap::new();
+        let mut receivers: Vec<&str> = alerts.iter().map(|r| r.key.receiver.as_str()).collect();
+        receivers.sort_unstable();
+        receivers.dedup();
+        for receiver in receivers {
+            if !matches!(config.receiver(receiver).map(|r| &r.kind), Some(ReceiverKind::Email { .. })) {
+                continue;
+            }
+            let mut theirs: Vec<&str> =
+                alerts.iter().filter(|r| r.key.receiver == receiver).map(|r| r.key.deadline.as_str()).collect();
+            theirs.dedup();
+            for (deadline, key) in store.thread_roots(&theirs, receiver)? {
+                roots.insert((deadline, receiver.to_owned()), key);
+            }
+        }
+        Ok(Batch {
+            deadlines: store.deadlines_of(&ids)?,
+            revisions: store.revisions_of(&ids)?,
+            talks: store.talks_of(&ids, LATEST_TALKS)?,
+            evidence: store.evidence_of(&ids, EVIDENCE)?,
+            roots,
+        })
+    }
+}
+
+/// Builds the message of `row`, one of the rows `batch` was read for.
+pub fn build_from(
+    batch: &Batch,
     store: &Store,
     config: &Config,
     renderer: &Renderer,
@@ -62,7 +113,7 @@ pub fn build(
         .ok_or_else(|| BuildError::Gone(format!("receiver \"{}\" is no longer in the config", row.key.receiver)))?;
     let tz = receiver.timezone.unwrap_or(config.daemon.timezone);
     let mut message = match row.kind {
-        MessageKind::Alert => alert(store, renderer, row, tz, now)?,
+        MessageKind::Alert => alert(batch, renderer, row, tz, now)?,
         MessageKind::Notice => notice(store, row, tz)?,
         MessageKind::Digest => digest(store, config, renderer, row, tz, now)?,
     };
@@ -70,8 +121,8 @@ pub fn build(
         let domain = config.smtp.as_ref().map_or("localhost", |smtp| smtp.from.email.domain());
         let (message_id, in_reply_to) = match row.kind {
             MessageKind::Alert => {
-                let root = store.thread_root(&row.key.deadline, &row.key.receiver)?;
-                (render::message_id(&row.key, domain), root.map(|root| render::message_id(&root, domain)))
+                let root = batch.roots.get(&(row.key.deadline.clone(), row.key.receiver.clone()));
+                (render::message_id(&row.key, domain), root.map(|root| render::message_id(root, domain)))
             }
             MessageKind::Notice => {
                 (render::notice_message_id(row.notice.unwrap_or_default(), &row.key.receiver, domain), None)
@@ -118,7 +169,7 @@ fn attach_email(
 pub fn sample(config: &Config, renderer: &Renderer, receiver: &str, now: DateTime<Utc>) -> Result<Message, BuildError> {
     let r = config.receiver(receiver).ok_or_else(|| BuildError::Gone(format!("no receiver named \"{receiver}\"")))?;
     let tz = r.timezone.unwrap_or(config.daemon.timezone);
-    let key = crate::model::AlertKey {
+    let key = AlertKey {
         deadline: "sanctiond-test-alert".to_owned(),
         revision: 1,
         lead_seconds: 3 * 86_400,
@@ -193,14 +244,16 @@ fn message_id(row: &Alert) -> String {
     }
 }
 
-fn alert(store: &Store, renderer: &Renderer, row: &Alert, tz: Tz, now: DateTime<Utc>) -> Result<Message, BuildError> {
+fn alert(batch: &Batch, renderer: &Renderer, row: &Alert, tz: Tz, now: DateTime<Utc>) -> Result<Message, BuildError> {
     let key = &row.key;
-    let deadline = store
-        .deadline(&key.deadline)?
+    let deadline = batch
+        .deadlines
+        .get(&key.deadline)
         .ok_or_else(|| BuildError::Gone(format!("deadline {} is no longer in the ledger", key.deadline)))?;
-    let revisions = store.revisions(&key.deadline)?;
-    let talks = store.talks(Some(&key.deadline), LATEST_TALKS)?;
-    let evidence = store.evidence(&key.deadline, EVIDENCE)?;
+    let none = Vec::new();
+    let revisions = batch.revisions.get(&key.deadline).unwrap_or(&none);
+    let talks = batch.talks.get(&key.deadline).map_or(&[][..], Vec::as_slice);
+    let evidence = batch.evidence.get(&key.deadline).map_or(&[][..], Vec::as_slice);
     let view = AlertView::new(&AlertFacts {
         key,
         lead: &row.lead,
@@ -210,9 +263,9 @@ fn alert(store: &Store, renderer: &Renderer, row: &Alert, tz: Tz, now: DateTime<
         due: deadline.due,
         tags: &deadline.tags,
         sources: &deadline.sources,
-        revisions: &revisions,
-        evidence: &evidence,
-        talks: &talks,
+        revisions,
+        evidence,
+        talks,
         official: deadline.official.as_ref(),
         timezone: tz,
         now,
@@ -336,7 +389,7 @@ fn digest(
     }
     let (text, html) = renderer.digest_bodies(&view).map_err(|e| BuildError::Render(e.to_string()))?;
     let id = message_id(row);
-    let list = |ds: &[render::DigestDeadline], all: &[crate::model::Deadline]| -> Vec<Value> {
+    let list = |ds: &[render::DigestDeadline], all: &[Deadline]| -> Vec<Value> {
         ds.iter()
             .zip(all)
             .map(|(v, d)| {

@@ -220,6 +220,7 @@ pub fn claim_and_build(
         tracing::info!(deadline = %s.deadline, receiver, reason = s.reason.as_str(), "alert cancelled before sending");
     }
     let Some(renderer) = notifiers.renderer.as_deref() else { return Ok(Vec::new()) };
+    let batch = message::Batch::read(store, config, claimed.iter().map(|c| &c.row))?;
     let mut out = Vec::with_capacity(claimed.len());
     for c in claimed {
         if let Some(until) = route::muted_until(config, store, &c.row, now)? {
@@ -227,7 +228,7 @@ pub fn claim_and_build(
             store.defer(c.row.id, until)?;
             continue;
         }
-        match message::build(store, config, renderer, &c.row, now) {
+        match message::build_from(&batch, store, config, renderer, &c.row, now) {
             Ok(m) => out.push((c, m)),
             Err(BuildError::Store(e)) => return Err(e),
             Err(BuildError::Gone(error)) => {

@@ -805,6 +805,9 @@ impl Statement<'_> {
 /// - `x IS ?N` (null-safe equality) becomes `x IS NOT DISTINCT FROM $N`;
 /// - `json_each(X)` becomes `jsonb_array_elements_text(X::jsonb)` (both name their column
 ///   `value`), and `json_group_array(X)` becomes a JSON text array (`[]` when empty);
+/// - `x IN (SELECT … FROM json_each(X))` becomes `x = ANY(ARRAY(SELECT …))`: PostgreSQL
+///   guesses 100 rows for a set-returning function and would rather read a whole table
+///   than probe its index that often, where an array of ids is probed a key at a time;
 /// - `strftime('%Y-%m-%d', X, 'unixepoch')` becomes the UTC day of `X` seconds;
 /// - `+column` (SQLite's hint to skip an index) loses its `+`;
 /// - `INTEGER` columns become `BIGINT`, `INTEGER PRIMARY KEY` an identity, `BLOB`
@@ -847,6 +850,16 @@ pub fn pg_dialect(sql: &str) -> String {
             out.push_str("IS NOT DISTINCT FROM ");
             i += n - 1;
             continue;
+        }
+        if let Some(n) = keyword(rest, "IN (").filter(|_| at_word && !out.to_ascii_uppercase().ends_with("NOT ")) {
+            let (list, len) = balanced(&rest[n..]);
+            if keyword(list, "SELECT ").is_some() && list.contains("json_each(") {
+                out.push_str("= ANY(ARRAY(");
+                out.push_str(&pg_dialect(list));
+                out.push_str("))");
+                i += n + len + 1;
+                continue;
+            }
         }
         if let Some(n) = keyword(rest, "json_each(").filter(|_| at_word) {
             let (arg, len) = balanced(&rest[n..]);
@@ -971,8 +984,13 @@ mod tests {
     fn json_and_days() {
         assert_eq!(
             pg_dialect("WHERE id IN (SELECT value FROM json_each(?1))"),
-            "WHERE id IN (SELECT value FROM jsonb_array_elements_text(CAST(CAST($1 AS text) AS jsonb)))"
+            "WHERE id = ANY(ARRAY(SELECT value FROM jsonb_array_elements_text(CAST(CAST($1 AS text) AS jsonb))))"
         );
+        assert_eq!(
+            pg_dialect("WHERE name NOT IN (SELECT value FROM json_each(?1))"),
+            "WHERE name NOT IN (SELECT value FROM jsonb_array_elements_text(CAST(CAST($1 AS text) AS jsonb)))"
+        );
+        assert_eq!(pg_dialect("WHERE id IN (SELECT id FROM t)"), "WHERE id IN (SELECT id FROM t)");
         assert_eq!(
             pg_dialect("(SELECT json_group_array(source) FROM s)"),
             "(SELECT coalesce(CAST(json_agg(source) AS text), '[]') FROM s)"

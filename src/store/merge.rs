@@ -287,49 +287,85 @@ impl Store {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let since = since.map(|t| t.timestamp_millis());
         (|| -> db::Result<Vec<TalkEvent>> {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT t.id, t.participants, t.actors, t.status, t.day, t.place, t.tone, t.first_seen_ms FROM talks t \
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT {TALK_COLUMNS} FROM talks t \
                  WHERE (CAST(?1 AS TEXT) IS NULL OR t.id IN (SELECT talk_id FROM talk_deadlines WHERE deadline_id = ?1)) \
                  AND (CAST(?3 AS INTEGER) IS NULL OR t.updated_ms > ?3) \
-                 ORDER BY coalesce(t.day, strftime('%Y-%m-%d', t.first_seen_ms / 1000, 'unixepoch')) DESC, t.id DESC LIMIT ?2",
-            )?;
-            let mut talks: Vec<TalkEvent> = stmt
-                .query_map(params![deadline, limit, since], |r| {
-                    Ok(TalkEvent {
-                        id: r.get(0)?,
-                        participants: from_json(&r.get::<String>(1)?),
-                        actors: from_json(&r.get::<String>(2)?),
-                        status: r.get(3)?,
-                        date: r.get(4)?,
-                        place: r.get(5)?,
-                        tone: from_json(&r.get::<String>(6)?),
-                        sources: Vec::new(),
-                        deadlines: Vec::new(),
-                        first_seen: from_ms(r.get(7)?),
-                    })
-                })?
-                .collect::<db::Result<_>>()?;
-            let mut sources = self.conn.prepare_cached(
-                "SELECT a.source, a.title, a.origin, s.reported_by, s.evidence FROM talk_sources s \
-                 JOIN articles a ON a.id = s.article_id WHERE s.talk_id = ?1 ORDER BY a.published_ms, a.id",
-            )?;
-            let mut links =
-                self.conn.prepare_cached("SELECT deadline_id FROM talk_deadlines WHERE talk_id = ?1 ORDER BY 1")?;
-            for t in &mut talks {
-                t.sources = sources
-                    .query_map([t.id], |r| {
-                        Ok(TalkSource {
-                            article: label_of(r.get(0)?, r.get(1)?, &r.get::<String>(2)?),
-                            reported_by: r.get(3)?,
-                            evidence: r.get(4)?,
-                        })
-                    })?
-                    .collect::<db::Result<_>>()?;
-                t.deadlines = links.query_map([t.id], |r| r.get(0))?.collect::<db::Result<_>>()?;
-            }
+                 ORDER BY {TALK_ORDER} LIMIT ?2",
+            ))?;
+            let mut talks: Vec<TalkEvent> =
+                stmt.query_map(params![deadline, limit, since], |r| talk_from_row(r, 0))?.collect::<db::Result<_>>()?;
+            self.fill_talks(talks.iter_mut())?;
             Ok(talks)
         })()
         .map_err(db_err(&self.path))
+    }
+
+    /// The talks linked to each of `ids`, latest first, at most `limit` each, in three
+    /// queries in all: what a claimed batch of alerts shows.
+    pub fn talks_of(&self, ids: &[&str], limit: usize) -> Result<BTreeMap<String, Vec<TalkEvent>>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+        (|| -> db::Result<BTreeMap<String, Vec<TalkEvent>>> {
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT * FROM (SELECT td.deadline_id, {TALK_COLUMNS}, \
+                 ROW_NUMBER() OVER (PARTITION BY td.deadline_id ORDER BY {TALK_ORDER}) AS n \
+                 FROM talk_deadlines td JOIN talks t ON t.id = td.talk_id \
+                 WHERE td.deadline_id IN (SELECT value FROM json_each(?1))) AS ranked \
+                 WHERE n <= ?2 ORDER BY deadline_id, n",
+            ))?;
+            let mut out: BTreeMap<String, Vec<TalkEvent>> = BTreeMap::new();
+            for row in stmt.query_map(params![list, limit], |r| Ok((r.get::<String>(0)?, talk_from_row(r, 1)?)))? {
+                let (deadline, talk) = row?;
+                out.entry(deadline).or_default().push(talk);
+            }
+            self.fill_talks(out.values_mut().flatten())?;
+            Ok(out)
+        })()
+        .map_err(db_err(&self.path))
+    }
+
+    /// Reads the sources and linked deadlines of `talks`, one query each for all of them.
+    fn fill_talks<'a>(&self, talks: impl Iterator<Item = &'a mut TalkEvent>) -> db::Result<()> {
+        let mut talks: Vec<&mut TalkEvent> = talks.collect();
+        if talks.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i64> = talks.iter().map(|t| t.id).collect();
+        let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
+        let mut sources: BTreeMap<i64, Vec<TalkSource>> = BTreeMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.talk_id, a.source, a.title, a.origin, s.reported_by, s.evidence FROM talk_sources s \
+             JOIN articles a ON a.id = s.article_id WHERE s.talk_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) \
+             ORDER BY s.talk_id, a.published_ms, a.id",
+        )?;
+        for row in stmt.query_map([&list], |r| {
+            Ok((
+                r.get::<i64>(0)?,
+                TalkSource {
+                    article: label_of(r.get(1)?, r.get(2)?, &r.get::<String>(3)?),
+                    reported_by: r.get(4)?,
+                    evidence: r.get(5)?,
+                },
+            ))
+        })? {
+            let (talk, source) = row?;
+            sources.entry(talk).or_default().push(source);
+        }
+        let mut links: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT talk_id, deadline_id FROM talk_deadlines \
+             WHERE talk_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) ORDER BY talk_id, deadline_id",
+        )?;
+        for row in stmt.query_map([&list], |r| Ok((r.get::<i64>(0)?, r.get::<String>(1)?)))? {
+            let (talk, deadline) = row?;
+            links.entry(talk).or_default().push(deadline);
+        }
+        for t in &mut talks {
+            t.sources = sources.get(&t.id).cloned().unwrap_or_default();
+            t.deadlines = links.get(&t.id).cloned().unwrap_or_default();
+        }
+        Ok(())
     }
 
     /// The facts of one notice.
@@ -345,23 +381,61 @@ impl Store {
     /// The sentences behind `deadline`'s current due time, with each article's source and
     /// URL: what an alert quotes as evidence. Declared deadlines have none.
     pub fn evidence(&self, deadline: &str, limit: usize) -> Result<Vec<Evidence>> {
+        Ok(self.evidence_of(&[deadline], limit)?.remove(deadline).unwrap_or_default())
+    }
+
+    /// [`Store::evidence`] of each of `ids`, at most `limit` each, in one query.
+    pub fn evidence_of(&self, ids: &[&str], limit: usize) -> Result<BTreeMap<String, Vec<Evidence>>> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT m.evidence, coalesce(a.source, a.title, a.origin), a.url, a.published_ms FROM mentions m \
-                 JOIN articles a ON a.id = m.article_id JOIN deadlines d ON d.id = m.deadline_id \
-                 WHERE m.deadline_id = ?1 AND m.superseded = 0 AND (m.due_ms IS NULL OR abs(m.due_ms - d.due_ms) <= ?3) \
-                 ORDER BY m.due_ms IS NULL, a.published_ms DESC, m.id LIMIT ?2",
+                "SELECT deadline_id, evidence, label, url, published_ms FROM (SELECT m.deadline_id, m.evidence, \
+                 coalesce(a.source, a.title, a.origin) AS label, a.url, a.published_ms, ROW_NUMBER() OVER \
+                 (PARTITION BY m.deadline_id ORDER BY m.due_ms IS NULL, a.published_ms DESC, m.id) AS n \
+                 FROM mentions m JOIN articles a ON a.id = m.article_id JOIN deadlines d ON d.id = m.deadline_id \
+                 WHERE m.deadline_id IN (SELECT value FROM json_each(?1)) AND m.superseded = 0 \
+                 AND (m.due_ms IS NULL OR abs(m.due_ms - d.due_ms) <= ?3)) AS ranked \
+                 WHERE n <= ?2 ORDER BY deadline_id, n",
             )
             .map_err(db_err(&self.path))?;
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt
-            .query_map(params![deadline, limit, SAME_DUE_MS], |r| {
-                Ok(Evidence { sentence: r.get(0)?, source: r.get(1)?, url: r.get(2)?, published: from_ms(r.get(3)?) })
+            .query_map(params![list, limit, SAME_DUE_MS], |r| {
+                Ok((
+                    r.get::<String>(0)?,
+                    Evidence { sentence: r.get(1)?, source: r.get(2)?, url: r.get(3)?, published: from_ms(r.get(4)?) },
+                ))
             })
             .map_err(db_err(&self.path))?;
-        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
+        let mut out: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
+        for row in rows {
+            let (deadline, evidence) = row.map_err(db_err(&self.path))?;
+            out.entry(deadline).or_default().push(evidence);
+        }
+        Ok(out)
     }
+}
+
+/// A talk's own columns, as [`talk_from_row`] reads them.
+const TALK_COLUMNS: &str = "t.id, t.participants, t.actors, t.status, t.day, t.place, t.tone, t.first_seen_ms";
+/// Latest first: by the day held (or first seen), then the newest.
+const TALK_ORDER: &str = "coalesce(t.day, strftime('%Y-%m-%d', t.first_seen_ms / 1000, 'unixepoch')) DESC, t.id DESC";
+
+/// A talk from [`TALK_COLUMNS`] starting at column `at`; its sources and links come after.
+fn talk_from_row(r: &db::Row<'_>, at: usize) -> db::Result<TalkEvent> {
+    Ok(TalkEvent {
+        id: r.get(at)?,
+        participants: from_json(&r.get::<String>(at + 1)?),
+        actors: from_json(&r.get::<String>(at + 2)?),
+        status: r.get(at + 3)?,
+        date: r.get(at + 4)?,
+        place: r.get(at + 5)?,
+        tone: from_json(&r.get::<String>(at + 6)?),
+        sources: Vec::new(),
+        deadlines: Vec::new(),
+        first_seen: from_ms(r.get(at + 7)?),
+    })
 }
 
 /// A sentence an article gave for a deadline, with where it came from.

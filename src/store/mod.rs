@@ -382,6 +382,15 @@ impl Store {
             .map_err(db_err(&self.path))
     }
 
+    /// Each of `ids` that is in the ledger, in one query.
+    pub fn deadlines_of(&self, ids: &[&str]) -> Result<HashMap<String, Deadline>> {
+        let sql = format!("{DEADLINE_SELECT} WHERE d.id IN (SELECT value FROM json_each(?1))");
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(db_err(&self.path))?;
+        let rows = stmt.query_map([list], deadline_from_row).map_err(db_err(&self.path))?;
+        rows.map(|d| d.map(|d| (d.id.clone(), d))).collect::<db::Result<_>>().map_err(db_err(&self.path))
+    }
+
     /// Every deadline, soonest first.
     pub fn deadlines(&self) -> Result<Vec<Deadline>> {
         let sql = format!("{DEADLINE_SELECT} ORDER BY d.due_ms, d.id");

@@ -503,26 +503,29 @@ impl Store {
         rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
-    /// The first alert of `deadline` to `receiver`, which later ones reply to so that a mail
-    /// client threads them.
-    pub fn thread_root(&self, deadline: &str, receiver: &str) -> Result<Option<AlertKey>> {
-        self.conn
+    /// The first alert of each of `deadlines` to `receiver`, which later ones reply to so
+    /// that a mail client threads them; one query for all.
+    pub fn thread_roots(&self, deadlines: &[&str], receiver: &str) -> Result<HashMap<String, AlertKey>> {
+        let list = serde_json::to_string(deadlines).unwrap_or_else(|_| "[]".to_owned());
+        let mut stmt = self
+            .conn
             .prepare_cached(
-                "SELECT revision, lead_seconds FROM outbox WHERE kind = 'alert' AND deadline_id = ?1 \
-                 AND receiver = ?2 AND state != 'cancelled' ORDER BY planned_ms, id LIMIT 1",
+                "SELECT deadline_id, revision, lead_seconds FROM (SELECT deadline_id, revision, lead_seconds, \
+                 ROW_NUMBER() OVER (PARTITION BY deadline_id ORDER BY planned_ms, id) AS n FROM outbox \
+                 WHERE kind = 'alert' AND deadline_id IN (SELECT value FROM json_each(?1)) AND receiver = ?2 \
+                 AND state != 'cancelled') AS ranked WHERE n = 1",
             )
-            .and_then(|mut s| {
-                s.query_row([deadline, receiver], |r| {
-                    Ok(AlertKey {
-                        deadline: deadline.to_owned(),
-                        revision: r.get(0)?,
-                        lead_seconds: r.get(1)?,
-                        receiver: receiver.to_owned(),
-                    })
-                })
-                .optional()
+            .map_err(db_err(&self.path))?;
+        let rows = stmt
+            .query_map(params![list, receiver], |r| {
+                let deadline: String = r.get(0)?;
+                Ok((
+                    deadline.clone(),
+                    AlertKey { deadline, revision: r.get(1)?, lead_seconds: r.get(2)?, receiver: receiver.to_owned() },
+                ))
             })
-            .map_err(db_err(&self.path))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
     /// Writes one run of digest `name` per target and moves its cursor, in one transaction.
@@ -638,7 +641,6 @@ impl Store {
     }
 }
 
-/// Queues one notice of `facts` for each target, due at once.
 /// Marks row `id` with its send's outcome, if it is still `sending` and still `owner`'s: a
 /// row another daemon took back after this one's lease ran out is that one's now.
 fn settle_in(
@@ -654,11 +656,14 @@ fn settle_in(
         Outcome::RetryAt { at, error } => (AlertState::Pending, None, Some(error.as_str()), at.timestamp_millis()),
         Outcome::Failed { error } => (AlertState::Failed, None, Some(error.as_str()), now_ms),
     };
+    // `state || ''` keeps PostgreSQL on the primary key: given `state = 'sending'` it may
+    // choose the partial index of sending rows (its statistics, taken while the burst was
+    // pending, say that index is empty) and walk every entry there, dead ones too, for one row.
     conn.prepare_cached(
         "UPDATE outbox SET state = ?2, attempts = attempts + 1, sent_ms = ?3, last_error = ?4, \
          next_attempt_ms = ?5, first_attempt_ms = coalesce(first_attempt_ms, ?6), claimed_ms = NULL, \
          owner = NULL, lease_until_ms = NULL \
-         WHERE id = ?1 AND state = 'sending' AND owner IS ?7",
+         WHERE id = ?1 AND (state || '') = 'sending' AND owner IS ?7",
     )
     .and_then(|mut s| s.execute(params![id, state.as_str(), sent, error, next, now_ms, owner]))
 }
