@@ -128,3 +128,76 @@ Secondary tariffs \"}]} <img src=x onerror=alert(1)> take effect on August 8, th
     let blocks = sanctiond::notify::slack::blocks(alert).to_string();
     assert!(!blocks.contains("<!channel>") && !blocks.contains("<img"), "{blocks}");
 }
+
+const TWO_DEADLINES: &str = r#"
+[daemon]
+timezone = "UTC"
+[alerts]
+lead_times = ["1d"]
+late_after = "1m"
+[[receiver]]
+name = "journal"
+type = "log"
+[[topic]]
+name = "sanctions"
+phrases = ["secondary tariffs", "venezuelan gold"]
+tags = ["sanctions"]
+"#;
+
+const OIL: &str = "Title: Oil tariffs\nSource: Oil Wire\nPublished: 2025-08-01T10:00:00Z\n\n\
+Secondary tariffs on buyers of Russian oil take effect on August 8, the Treasury said on Friday.\n\
+Envoy Steve Witkoff met Vladimir Putin in Moscow on Wednesday.\n\
+Secretary of State Marco Rubio met Sergei Lavrov in Kuala Lumpur on July 10.\n\
+Ukrainian President Volodymyr Zelensky met Keir Starmer in London on July 20.\n\
+Indian Prime Minister Narendra Modi spoke with Donald Trump by phone on July 25.\n";
+
+const GOLD: &str = "Title: Gold sanctions\nSource: Gold Wire\nPublished: 2025-08-01T11:00:00Z\n\n\
+Sanctions on Venezuelan gold take effect on August 8, the State Department said on Friday.\n\
+U.S. envoy Richard Grenell met Nicolas Maduro in Caracas on Tuesday.\n";
+
+/// Alerts claimed together read their facts together (one query per table): each still
+/// shows its own deadline's evidence and its own latest three talks, none of the other's.
+#[test]
+fn alerts_built_in_one_batch_each_show_their_own_evidence_and_latest_talks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let now = t("2025-08-01T11:05:00Z");
+    let config = Arc::new(config::parse(Path::new("test.toml"), TWO_DEADLINES).unwrap_or_else(|e| panic!("{e}")));
+    let mut store = Store::open_at(&pg::location(dir.path())).expect("ledger");
+    schedule::sync(&mut store, &config, now).expect("sync");
+    let ingester = Ingester::new(&config);
+    for (name, text) in [("oil.txt", OIL), ("gold.txt", GOLD)] {
+        ingest_text(&mut store, &ingester, &config, name, text, now).expect("ingest");
+    }
+    deliver(&mut store, &config, now);
+    let got = deliver(&mut store, &config, t("2025-08-07T23:59:59Z"));
+    let alerts: Vec<&Message> = got.iter().filter(|m| m.payload["kind"] == "alert").collect();
+    assert_eq!(alerts.len(), 2, "both 1d alerts, due at the same instant: {got:#?}");
+    let by_title = |needle: &str| {
+        *alerts
+            .iter()
+            .find(|m| m.payload["deadline"]["title"].as_str().is_some_and(|t| t.contains(needle)))
+            .unwrap_or_else(|| panic!("an alert about {needle}"))
+    };
+    let (oil, gold) = (by_title("Russian oil"), by_title("Venezuelan gold"));
+    let people = |m: &Message| -> Vec<String> {
+        m.payload["talks"].as_array().expect("talks").iter().map(|t| t["participants"].to_string()).collect()
+    };
+    // Four talks bear on the oil deadline: the latest three, latest first.
+    let oil_talks = people(oil);
+    assert_eq!(oil_talks.len(), 3, "{oil_talks:?}");
+    assert!(oil_talks[0].contains("Witkoff") && oil_talks[1].contains("Modi"), "{oil_talks:?}");
+    assert!(oil_talks[2].contains("Zelensky"), "{oil_talks:?}");
+    assert!(oil_talks.iter().all(|p| !p.contains("Maduro") && !p.contains("Lavrov")), "{oil_talks:?}");
+    let gold_talks = people(gold);
+    assert_eq!(gold_talks.len(), 1, "{gold_talks:?}");
+    assert!(gold_talks[0].contains("Maduro"), "{gold_talks:?}");
+    // The talk's sources come along with it.
+    assert_eq!(gold.payload["talks"][0]["reported_by"], "Gold Wire", "{}", gold.payload);
+    // Evidence: each quotes its own sentence only.
+    assert!(oil.text.contains("Russian oil take effect") && !oil.text.contains("Venezuelan gold take"), "{}", oil.text);
+    assert!(
+        gold.text.contains("Venezuelan gold take effect") && !gold.text.contains("Russian oil take"),
+        "{}",
+        gold.text
+    );
+}

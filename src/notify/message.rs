@@ -66,7 +66,11 @@ pub struct Batch {
 
 impl Batch {
     /// Reads what the alerts among `rows` need.
-    pub fn read<'a>(store: &Store, config: &Config, rows: impl IntoIterator<Item = &'a Alert>) -> Result<Batch, StoreError> {
+    pub fn read<'a>(
+        store: &Store,
+        config: &Config,
+        rows: impl IntoIterator<Item = &'a Alert>,
+    ) -> Result<Batch, StoreError> {
         let alerts: Vec<&Alert> = rows.into_iter().filter(|r| r.kind == MessageKind::Alert).collect();
         if alerts.is_empty() {
             return Ok(Batch::default());

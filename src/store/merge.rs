@@ -709,7 +709,7 @@ fn load(tx: &Transaction<'_>, id: &str) -> db::Result<Option<Deadline>> {
 
 /// How strongly a mention is about a known deadline, 0 when not at all: the titles share
 /// a word, or the sentence shares two with the deadline's subject or (with `history`) with
-/// a sentence that reported it before.
+/// a sentence that reported it before (one, if the sentence speaks of a deadline).
 fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str, history: bool) -> db::Result<usize> {
     let title = overlap(&m.subject, subject);
     let sentence = overlap(&m.context, subject);
@@ -719,11 +719,15 @@ fn affinity(tx: &Transaction<'_>, m: &MentionIn, id: &str, subject: &str, histor
     if !history {
         return Ok(0);
     }
+    // A sentence that names a deadline by its day ("the White House deadline of Friday,
+    // August 8, for Moscow to agree to a truce") needs one word in common with what reported
+    // it before; any other sentence two (months and weekdays are no subject's words).
+    let needed = if m.evidence.to_lowercase().contains("deadline") { 1 } else { 2 };
     let mut stmt = tx.prepare_cached("SELECT evidence FROM mentions WHERE deadline_id = ?1 ORDER BY id LIMIT 20")?;
     let mut best = 0;
     for evidence in stmt.query_map([id], |r| r.get::<String>(0))? {
         let shared = overlap(&m.context, &subject_of(&evidence?));
-        if shared >= 2 {
+        if shared >= needed {
             best = best.max(shared);
         }
     }

@@ -392,24 +392,33 @@ impl Store {
         Ok(changed == 1)
     }
 
-    /// Like [`Store::settle`], running `effect` inside the transaction, after the row is
-    /// marked and before the commit: a log alert is written and settled in one step.
-    pub fn settle_with(
-        &mut self,
-        id: i64,
-        outcome: &Outcome,
-        now: DateTime<Utc>,
-        effect: impl FnOnce(),
-    ) -> Result<bool> {
+    /// Marks each of `ids` sent in one transaction, running `effect` for each row that was
+    /// still this daemon's, in the order of `ids`, before the commit: a batch of log alerts
+    /// is written and settled in one step (a crash before the commit writes them again).
+    pub fn settle_sent_with(&mut self, ids: &[i64], now: DateTime<Utc>, mut effect: impl FnMut(i64)) -> Result<usize> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
         let path = self.path.clone();
         let owner = self.owner.as_ref().map(|o| o.id.clone());
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+        let now_ms = now.timestamp_millis();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
-        let changed = settle_in(&tx, id, outcome, now, owner.as_deref()).map_err(db_err(&path))?;
-        if changed == 1 {
-            effect();
+        let settled: std::collections::HashSet<i64> = tx
+            .prepare_cached(
+                "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_ms = ?2, last_error = NULL, \
+                 next_attempt_ms = ?2, first_attempt_ms = coalesce(first_attempt_ms, ?2), claimed_ms = NULL, \
+                 owner = NULL, lease_until_ms = NULL \
+                 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND state = 'sending' AND owner IS ?3 \
+                 RETURNING id",
+            )
+            .and_then(|mut s| s.query_map(params![list, now_ms, owner], |r| r.get(0))?.collect())
+            .map_err(db_err(&path))?;
+        for &id in ids.iter().filter(|id| settled.contains(id)) {
+            effect(id);
         }
         tx.commit().map_err(db_err(&path))?;
-        Ok(changed == 1)
+        Ok(settled.len())
     }
 
     /// Puts a claimed row that was never sent back as it was (a stop came first).
