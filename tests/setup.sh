@@ -4,6 +4,7 @@
 #   systemd-analyze     checks systemd/sanctiond.service (tests/systemd.rs)
 #   openssl             makes the test CAs for the TLS tests (tests/email.rs, tests/shared_ledger.rs)
 #   python3 + aiosmtpd  the real SMTP server the email tests talk to (tests/support/smtp_sink.py)
+#   uvloop (pip)        that server's event loop in the benches, so that it is not what they measure
 #   promtool            checks /metrics (tests/http.rs); Debian's prometheus package
 #   icalendar (pip)     parses /calendar.ics as calendar clients do (tests/http.rs)
 #   chromium, chromium-driver, selenium (pip)
@@ -37,6 +38,11 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     echo "tests/setup.sh: installing aiosmtpd for $(command -v python3)"
     python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 \
         || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd==1.4.6
+fi
+if ! python3 -c 'import uvloop' 2>/dev/null; then
+    echo "tests/setup.sh: installing uvloop for $(command -v python3)"
+    python3 -m pip install --quiet --disable-pip-version-check uvloop==0.23.0 \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages uvloop==0.23.0
 fi
 if ! python3 -c 'import icalendar' 2>/dev/null; then
     echo "tests/setup.sh: installing icalendar for $(command -v python3)"
