@@ -513,7 +513,8 @@ impl Store {
     }
 
     /// The first alert of each of `deadlines` to `receiver`, which later ones reply to so
-    /// that a mail client threads them; one query for all.
+    /// that a mail client threads them; one query for all. (`+kind`: SQLite would otherwise
+    /// walk every alert row in the outbox's unique index rather than each deadline's rows.)
     pub fn thread_roots(&self, deadlines: &[&str], receiver: &str) -> Result<HashMap<String, AlertKey>> {
         let list = serde_json::to_string(deadlines).unwrap_or_else(|_| "[]".to_owned());
         let mut stmt = self
@@ -521,7 +522,7 @@ impl Store {
             .prepare_cached(
                 "SELECT deadline_id, revision, lead_seconds FROM (SELECT deadline_id, revision, lead_seconds, \
                  ROW_NUMBER() OVER (PARTITION BY deadline_id ORDER BY planned_ms, id) AS n FROM outbox \
-                 WHERE kind = 'alert' AND deadline_id IN (SELECT value FROM json_each(?1)) AND receiver = ?2 \
+                 WHERE +kind = 'alert' AND deadline_id IN (SELECT value FROM json_each(?1)) AND receiver = ?2 \
                  AND state != 'cancelled') AS ranked WHERE n = 1",
             )
             .map_err(db_err(&self.path))?;
