@@ -221,7 +221,6 @@ pub struct Official {
     pub document: String,
 }
 
-/// Words that say nothing about what a deadline is about.
 /// Months and weekdays say when, not what: two measures reported "on August 8" by
 /// statements made "on Friday" are not one deadline for it.
 const CALENDAR: [&str; 31] = [
@@ -258,6 +257,7 @@ const CALENDAR: [&str; 31] = [
     "sunday",
 ];
 
+/// Words that say nothing about what a deadline is about.
 const NOT_SUBJECT: [&str; 79] = [
     "a",
     "an",

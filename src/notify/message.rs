@@ -3,7 +3,7 @@
 //! webhooks and chat receivers carry, and for email the formatted RFC 5322 message.
 //! Reads the ledger; never writes it, never sends.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -58,8 +58,8 @@ pub enum BuildError {
 pub struct Batch {
     deadlines: HashMap<String, Deadline>,
     revisions: HashMap<String, Vec<Revision>>,
-    talks: BTreeMap<String, Vec<TalkEvent>>,
-    evidence: BTreeMap<String, Vec<Evidence>>,
+    talks: HashMap<String, Vec<TalkEvent>>,
+    evidence: HashMap<String, Vec<Evidence>>,
     /// By (deadline, receiver).
     roots: HashMap<(String, String), AlertKey>,
 }
@@ -78,19 +78,16 @@ impl Batch {
         let mut ids: Vec<&str> = alerts.iter().map(|r| r.key.deadline.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut roots = HashMap::new();
         let mut receivers: Vec<&str> = alerts.iter().map(|r| r.key.receiver.as_str()).collect();
         receivers.sort_unstable();
         receivers.dedup();
+        // Only email threads: the roots' Message-IDs are what later alerts reply to.
+        let mut roots = HashMap::new();
         for receiver in receivers {
-            if !matches!(config.receiver(receiver).map(|r| &r.kind), Some(ReceiverKind::Email { .. })) {
-                continue;
-            }
-            let mut theirs: Vec<&str> =
-                alerts.iter().filter(|r| r.key.receiver == receiver).map(|r| r.key.deadline.as_str()).collect();
-            theirs.dedup();
-            for (deadline, key) in store.thread_roots(&theirs, receiver)? {
-                roots.insert((deadline, receiver.to_owned()), key);
+            if matches!(config.receiver(receiver).map(|r| &r.kind), Some(ReceiverKind::Email { .. })) {
+                roots.extend(
+                    store.thread_roots(&ids, receiver)?.into_iter().map(|(d, k)| ((d, receiver.to_owned()), k)),
+                );
             }
         }
         Ok(Batch {
@@ -254,8 +251,7 @@ fn alert(batch: &Batch, renderer: &Renderer, row: &Alert, tz: Tz, now: DateTime<
         .deadlines
         .get(&key.deadline)
         .ok_or_else(|| BuildError::Gone(format!("deadline {} is no longer in the ledger", key.deadline)))?;
-    let none = Vec::new();
-    let revisions = batch.revisions.get(&key.deadline).unwrap_or(&none);
+    let revisions = batch.revisions.get(&key.deadline).map_or(&[][..], Vec::as_slice);
     let talks = batch.talks.get(&key.deadline).map_or(&[][..], Vec::as_slice);
     let evidence = batch.evidence.get(&key.deadline).map_or(&[][..], Vec::as_slice);
     let view = AlertView::new(&AlertFacts {

@@ -851,7 +851,7 @@ pub fn pg_dialect(sql: &str) -> String {
             i += n - 1;
             continue;
         }
-        if let Some(n) = keyword(rest, "IN (").filter(|_| at_word && !out.to_ascii_uppercase().ends_with("NOT ")) {
+        if let Some(n) = keyword(rest, "IN (").filter(|_| at_word && !after_not(&out)) {
             let (list, len) = balanced(&rest[n..]);
             if keyword(list, "SELECT ").is_some() && list.contains("json_each(") {
                 out.push_str("= ANY(ARRAY(");
@@ -925,6 +925,11 @@ fn utf8_len(first: u8) -> usize {
         0xC0..=0xDF => 2,
         _ => 1,
     }
+}
+
+/// Whether `out` ends in `NOT ` (`NOT IN (…)` stays as written).
+fn after_not(out: &str) -> bool {
+    out.len() >= 4 && out.as_bytes()[out.len() - 4..].eq_ignore_ascii_case(b"NOT ")
 }
 
 fn prev_is_space(out: &str) -> bool {

@@ -5,7 +5,7 @@
 //! deadlines they bear on. Notices and alert plans are written in the same transaction,
 //! so a crash leaves either all of it or none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::db::{self, OptionalExtension, Transaction, params};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -303,10 +303,10 @@ impl Store {
 
     /// The talks linked to each of `ids`, latest first, at most `limit` each, in three
     /// queries in all: what a claimed batch of alerts shows.
-    pub fn talks_of(&self, ids: &[&str], limit: usize) -> Result<BTreeMap<String, Vec<TalkEvent>>> {
+    pub fn talks_of(&self, ids: &[&str], limit: usize) -> Result<HashMap<String, Vec<TalkEvent>>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
-        (|| -> db::Result<BTreeMap<String, Vec<TalkEvent>>> {
+        (|| -> db::Result<HashMap<String, Vec<TalkEvent>>> {
             let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT * FROM (SELECT td.deadline_id, {TALK_COLUMNS}, \
                  ROW_NUMBER() OVER (PARTITION BY td.deadline_id ORDER BY {TALK_ORDER}) AS n \
@@ -314,7 +314,7 @@ impl Store {
                  WHERE td.deadline_id IN (SELECT value FROM json_each(?1))) AS ranked \
                  WHERE n <= ?2 ORDER BY deadline_id, n",
             ))?;
-            let mut out: BTreeMap<String, Vec<TalkEvent>> = BTreeMap::new();
+            let mut out: HashMap<String, Vec<TalkEvent>> = HashMap::new();
             for row in stmt.query_map(params![list, limit], |r| Ok((r.get::<String>(0)?, talk_from_row(r, 1)?)))? {
                 let (deadline, talk) = row?;
                 out.entry(deadline).or_default().push(talk);
@@ -333,7 +333,7 @@ impl Store {
         }
         let ids: Vec<i64> = talks.iter().map(|t| t.id).collect();
         let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
-        let mut sources: BTreeMap<i64, Vec<TalkSource>> = BTreeMap::new();
+        let mut sources: HashMap<i64, Vec<TalkSource>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.talk_id, a.source, a.title, a.origin, s.reported_by, s.evidence FROM talk_sources s \
              JOIN articles a ON a.id = s.article_id WHERE s.talk_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) \
@@ -352,7 +352,7 @@ impl Store {
             let (talk, source) = row?;
             sources.entry(talk).or_default().push(source);
         }
-        let mut links: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        let mut links: HashMap<i64, Vec<String>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT talk_id, deadline_id FROM talk_deadlines \
              WHERE talk_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) ORDER BY talk_id, deadline_id",
@@ -385,7 +385,7 @@ impl Store {
     }
 
     /// [`Store::evidence`] of each of `ids`, at most `limit` each, in one query.
-    pub fn evidence_of(&self, ids: &[&str], limit: usize) -> Result<BTreeMap<String, Vec<Evidence>>> {
+    pub fn evidence_of(&self, ids: &[&str], limit: usize) -> Result<HashMap<String, Vec<Evidence>>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -408,7 +408,7 @@ impl Store {
                 ))
             })
             .map_err(db_err(&self.path))?;
-        let mut out: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
+        let mut out: HashMap<String, Vec<Evidence>> = HashMap::new();
         for row in rows {
             let (deadline, evidence) = row.map_err(db_err(&self.path))?;
             out.entry(deadline).or_default().push(evidence);

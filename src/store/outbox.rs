@@ -678,6 +678,7 @@ fn settle_in(
     .and_then(|mut s| s.execute(params![id, state.as_str(), sent, error, next, now_ms, owner]))
 }
 
+/// Queues one notice of `facts` for each target, due at once.
 pub(super) fn add_notice(tx: &Transaction<'_>, targets: &[Target], facts: &[&super::Fact], now: i64) -> db::Result<()> {
     if targets.is_empty() {
         return Ok(());
