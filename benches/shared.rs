@@ -182,6 +182,13 @@ fn burst(cluster: &pg::Cluster, quick: bool) {
     if std::env::var_os("SANCTIOND_PG_STATEMENTS").is_some() {
         client.batch_execute("SELECT pg_stat_statements_reset()").expect("pg_stat_statements");
     }
+    // Watch the sink while the burst drains (a count over the outbox every 250 ms costs
+    // PostgreSQL a few per cent of what the burst does), then the ledger once.
+    common::wait_until(Duration::from_secs(300), || {
+        std::thread::sleep(Duration::from_millis(250));
+        (sink.count() >= deadlines).then_some(())
+    })
+    .expect("every email arrives");
     wait_all_sent(&mut client, deadlines * 2);
     for d in &mut daemons {
         d.stop();
