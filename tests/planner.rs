@@ -313,6 +313,9 @@ fn catch_up_all_sends_every_missed_alert_marked_late() {
 fn catch_up_skip_sends_nothing_missed_but_keeps_later_alerts() {
     let text = BASIC.replace("\"latest\"", "\"skip\"");
     let mut h = Harness::start(&text, t("2025-08-01T00:00:00Z"));
+    // Running (catch-up has looked up to here), then down over three alerts.
+    assert!(h.tick(t("2025-08-02T00:00:00Z")).is_empty());
+    assert_eq!(h.s().caught_up_through().expect("mark"), Some(t("2025-08-02T00:00:00Z")));
     h.restart(&text, t("2025-08-08T11:30:00Z"));
     assert!(h.tick(t("2025-08-08T11:30:00Z")).is_empty());
     assert_eq!(h.outbox("ru").iter().filter(|r| r.3 == AlertState::Cancelled).count(), 3);
@@ -326,6 +329,32 @@ fn an_alert_within_late_after_is_on_time_and_not_caught_up() {
     h.restart(BASIC, t("2025-08-08T11:00:30Z"));
     assert_eq!(h.tick(t("2025-08-08T11:00:30Z")), vec![one("ru", "1h", "log", false)]);
     assert_eq!(h.outbox("ru").iter().filter(|r| r.3 == AlertState::Cancelled).count(), 2);
+}
+
+#[test]
+fn an_alert_seen_on_time_is_never_caught_up_however_long_it_waits() {
+    let text = BASIC.replace("\"latest\"", "\"skip\"");
+    let mut h = Harness::start(&text, t("2025-08-01T00:00:00Z"));
+    // Catch-up looks at the 3d alert on time; its receiver is too busy to take it for an hour.
+    let config = Arc::clone(&h.config);
+    pipeline::prepare(h.s(), &config, t("2025-08-05T12:00:10Z")).expect("prepare");
+    assert_eq!(h.s().next_unsettled().expect("next"), Some(t("2025-08-07T12:00:00Z")));
+    assert_eq!(h.tick(t("2025-08-05T13:00:00Z")), vec![one("ru", "3d", "log", false)]);
+    assert!(h.outbox("ru").iter().all(|r| r.3 != AlertState::Cancelled));
+}
+
+#[test]
+fn catch_ups_mark_moves_forward_only_unless_a_clock_went_back() {
+    let mut h = Harness::start(BASIC, t("2025-08-01T00:00:00Z"));
+    let minute = Duration::minutes(1);
+    h.s().mark_caught_up(t("2025-08-02T00:00:00Z"), minute).expect("mark");
+    // Another daemon's clock a few seconds behind does not move it back.
+    h.s().mark_caught_up(t("2025-08-01T23:59:58Z"), minute).expect("mark");
+    assert_eq!(h.s().caught_up_through().expect("mark"), Some(t("2025-08-02T00:00:00Z")));
+    // A clock that had run a day ahead and was corrected: the mark follows it back, so
+    // alerts missed from here on are caught up.
+    h.s().mark_caught_up(t("2025-08-01T00:10:00Z"), minute).expect("mark");
+    assert_eq!(h.s().caught_up_through().expect("mark"), Some(t("2025-08-01T00:10:00Z")));
 }
 
 #[test]

@@ -123,12 +123,17 @@ pub fn settle_due(due: &[Unsettled], now: DateTime<Utc>, policy: CatchUp, late_a
         .collect()
 }
 
-/// Settles every alert whose time came under the catch-up policy (see [`settle_due`]).
+/// Settles every alert missed since catch-up last looked under the catch-up policy (see
+/// [`settle_due`]); then records that it looked up to `now`. An alert found on time is
+/// left undecided: a claim takes it, however long its receiver keeps it waiting.
 pub fn catch_up(store: &mut Store, config: &Config, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let late_after = chrono::Duration::from_std(config.alerts.late_after).unwrap_or(chrono::Duration::MAX);
+    let after = store.caught_up_through()?;
+    let missed_before = now.checked_sub_signed(late_after).unwrap_or(DateTime::<Utc>::MIN_UTC);
     loop {
-        let due = store.unsettled(now, BATCH)?;
+        let due = store.unsettled(after, missed_before, now, BATCH)?;
         if due.is_empty() {
-            return Ok(());
+            return store.mark_caught_up(now, late_after);
         }
         store.settle_due(&settle_due(&due, now, config.alerts.catch_up, config.alerts.late_after))?;
     }

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_claims.sql"),
     include_str!("migrations/0009_ready.sql"),
     include_str!("migrations/0010_official.sql"),
+    include_str!("migrations/0011_catch_up_mark.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

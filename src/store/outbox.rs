@@ -76,6 +76,9 @@ pub struct Stale {
 /// Planning this many rows at once is a bulk import (see [`Store::apply_plans`]).
 const BULK: usize = 1_000;
 
+/// The meta key of catch-up's mark (see [`Store::caught_up_through`]), in milliseconds.
+const CAUGHT_UP: &str = "catch_up_through_ms";
+
 const ROW_COLUMNS: &str = "o.id, o.kind, coalesce(o.deadline_id, ''), coalesce(o.revision, 0), \
      coalesce(o.lead_seconds, 0), o.receiver, o.recipient, o.key, coalesce(o.lead, ''), o.planned_ms, o.sent_ms, \
      o.state, o.attempts, coalesce(o.late, 0), o.next_attempt_ms, o.last_error, o.cancel_reason, o.first_attempt_ms, \
@@ -214,30 +217,64 @@ impl Store {
         rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
-    /// Alerts whose time came that catch-up has not settled: every such alert of the
-    /// deadlines of the `limit` earliest ones, so catch-up sees each deadline whole.
-    pub fn unsettled(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Unsettled>> {
+    /// How far catch-up has looked: an undecided alert planned up to this instant was seen
+    /// on time by a running daemon, and a claim takes it as such. `None` before the first look.
+    pub fn caught_up_through(&self) -> Result<Option<DateTime<Utc>>> {
+        let ms: Option<String> = self.meta(CAUGHT_UP)?;
+        Ok(ms.and_then(|ms| ms.parse().ok()).map(from_ms))
+    }
+
+    /// Records that catch-up has looked at every alert planned up to `now`. Two daemons
+    /// sharing the ledger move it forward only; a mark more than `slack` ahead of `now` was
+    /// left by a clock that has since gone back, and is brought back to `now`.
+    pub fn mark_caught_up(&mut self, now: DateTime<Utc>, slack: chrono::Duration) -> Result<()> {
+        let now_ms = now.timestamp_millis();
+        let reset = now_ms.saturating_add(slack.num_milliseconds());
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2 \
+                 WHERE CAST(meta.value AS INTEGER) < ?3 OR CAST(meta.value AS INTEGER) > ?4",
+            )
+            .and_then(|mut s| s.execute(params![CAUGHT_UP, now_ms.to_string(), now_ms, reset]))
+            .map(drop)
+            .map_err(db_err(&self.path))
+    }
+
+    /// The alerts catch-up must decide: those planned after `after` (the mark; all when
+    /// `None`) and by `now` of each deadline that has one planned before `missed_before`,
+    /// for the `limit` earliest such, so catch-up sees each deadline whole. Alerts on time
+    /// need no decision: a claim takes them.
+    pub fn unsettled(
+        &self,
+        after: Option<DateTime<Utc>>,
+        missed_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Unsettled>> {
         let mut stmt = self
             .conn
             .prepare_cached(
                 // `+kind`: the unique index starts with `kind`, and walking it visits every
                 // alert ever planned; the partial indexes find the few that matter.
                 "SELECT id, deadline_id, planned_ms FROM outbox WHERE state = 'pending' AND late IS NULL \
-                 AND planned_ms <= ?1 AND +kind = 'alert' AND deadline_id IN (SELECT deadline_id FROM outbox \
-                 WHERE state = 'pending' AND late IS NULL AND planned_ms <= ?1 ORDER BY planned_ms LIMIT ?2) \
+                 AND planned_ms > ?1 AND planned_ms <= ?2 AND +kind = 'alert' AND deadline_id IN (SELECT deadline_id \
+                 FROM outbox WHERE state = 'pending' AND late IS NULL AND planned_ms > ?1 AND planned_ms < ?3 \
+                 ORDER BY planned_ms LIMIT ?4) \
                  ORDER BY deadline_id, planned_ms, id",
             )
             .map_err(db_err(&self.path))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let after = after.map_or(i64::MIN, |t| t.timestamp_millis());
         let rows = stmt
-            .query_map(params![now.timestamp_millis(), limit], |r| {
+            .query_map(params![after, now.timestamp_millis(), missed_before.timestamp_millis(), limit], |r| {
                 Ok(Unsettled { id: r.get(0)?, deadline: r.get(1)?, planned: from_ms(r.get(2)?) })
             })
             .map_err(db_err(&self.path))?;
         rows.collect::<db::Result<_>>().map_err(db_err(&self.path))
     }
 
-    /// Records catch-up's decisions: on time, late, or cancelled. Only unsettled rows change.
+    /// Records catch-up's decisions for missed alerts: sent late, or cancelled. Only
+    /// undecided rows change; an on-time decision writes nothing (a claim takes the row).
     /// One statement per kind of decision: two daemons sharing a ledger settle the same
     /// rows at once, and the second finds them settled.
     pub fn settle_due(&mut self, decisions: &[(i64, Settle)]) -> Result<()> {
@@ -245,15 +282,16 @@ impl Store {
             let ids: Vec<i64> = decisions.iter().filter(|(_, d)| want(d)).map(|(id, _)| *id).collect();
             serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned())
         };
-        let on_time = ids(|d| matches!(d, Settle::Send { late: false }));
         let late = ids(|d| matches!(d, Settle::Send { late: true }));
         let skip = ids(|d| matches!(d, Settle::Skip));
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(db_err(&path))?;
-        let send = "UPDATE outbox SET late = ?2 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) \
-                    AND state = 'pending' AND late IS NULL";
-        tx.execute(send, params![on_time, 0]).map_err(db_err(&path))?;
-        tx.execute(send, params![late, 1]).map_err(db_err(&path))?;
+        tx.execute(
+            "UPDATE outbox SET late = 1 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) \
+             AND state = 'pending' AND late IS NULL",
+            params![late],
+        )
+        .map_err(db_err(&path))?;
         tx.execute(
             "UPDATE outbox SET state = 'cancelled', late = 1, cancel_reason = ?2 \
              WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND state = 'pending' AND late IS NULL",
@@ -263,12 +301,15 @@ impl Store {
         tx.commit().map_err(db_err(&path))
     }
 
-    /// When the earliest unsettled alert comes due.
+    /// When catch-up must next look: the earliest undecided alert planned after its mark.
     pub fn next_unsettled(&self) -> Result<Option<DateTime<Utc>>> {
+        let after = self.caught_up_through()?.map_or(i64::MIN, |t| t.timestamp_millis());
         let ms: Option<i64> = self
             .conn
-            .prepare_cached("SELECT MIN(planned_ms) FROM outbox WHERE state = 'pending' AND late IS NULL")
-            .and_then(|mut s| s.query_row((), |r| r.get(0)))
+            .prepare_cached(
+                "SELECT MIN(planned_ms) FROM outbox WHERE state = 'pending' AND late IS NULL AND planned_ms > ?1",
+            )
+            .and_then(|mut s| s.query_row([after], |r| r.get(0)))
             .map_err(db_err(&self.path))?;
         Ok(ms.map(from_ms))
     }
@@ -296,7 +337,8 @@ impl Store {
     /// Claims up to `limit` of `receiver`'s rows due at `now`, oldest first: each becomes
     /// `sending`, stamped with the claim time, in one short transaction. An alert row is
     /// checked against its deadline's current revision first; a stale one is cancelled and
-    /// returned apart. Alerts catch-up has not settled yet are left for it.
+    /// returned apart. An undecided alert is taken (as on time) once catch-up's mark has
+    /// passed its planned time; until then it is left for catch-up.
     pub fn claim(&mut self, receiver: &str, limit: usize, now: DateTime<Utc>) -> Result<(Vec<Claimed>, Vec<Stale>)> {
         let path = self.path.clone();
         let now_ms = now.timestamp_millis();
@@ -321,7 +363,8 @@ impl Store {
             let sql = format!(
                 "SELECT {ROW_COLUMNS}, d.revision, d.status, d.tracking FROM outbox o \
                  LEFT JOIN deadlines d ON d.id = o.deadline_id \
-                 WHERE o.state = 'pending' AND o.receiver = ?1 AND o.next_attempt_ms <= ?2 AND o.late IS NOT NULL \
+                 WHERE o.state = 'pending' AND o.receiver = ?1 AND o.next_attempt_ms <= ?2 AND (o.late IS NOT NULL \
+                 OR o.planned_ms <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = '{CAUGHT_UP}')) \
                  ORDER BY o.next_attempt_ms, o.id LIMIT ?3{lock}"
             );
             let mut select = tx.prepare_cached(&sql).map_err(db_err(&path))?;
@@ -369,8 +412,8 @@ impl Store {
                 let ids = serde_json::to_string(&claimed.iter().map(|c| c.row.id).collect::<Vec<_>>())
                     .unwrap_or_else(|_| "[]".to_owned());
                 tx.prepare_cached(
-                    "UPDATE outbox SET state = 'sending', claimed_ms = ?2, owner = ?3, lease_until_ms = ?4 \
-                     WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1))",
+                    "UPDATE outbox SET state = 'sending', claimed_ms = ?2, owner = ?3, lease_until_ms = ?4, \
+                     late = coalesce(late, 0) WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1))",
                 )
                 .and_then(|mut s| s.execute(params![ids, now_ms, owner, lease_until]))
                 .map_err(db_err(&path))?;
