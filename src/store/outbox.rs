@@ -438,6 +438,7 @@ impl Store {
     /// Marks each of `ids` sent in one transaction, running `effect` for each row that was
     /// still this daemon's, in the order of `ids`, before the commit: a batch of log alerts
     /// is written and settled in one step (a crash before the commit writes them again).
+    /// (`state || ''`: see [`settle_in`].)
     pub fn settle_sent_with(&mut self, ids: &[i64], now: DateTime<Utc>, mut effect: impl FnMut(i64)) -> Result<usize> {
         if ids.is_empty() {
             return Ok(0);
@@ -452,8 +453,8 @@ impl Store {
                 "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_ms = ?2, last_error = NULL, \
                  next_attempt_ms = ?2, first_attempt_ms = coalesce(first_attempt_ms, ?2), claimed_ms = NULL, \
                  owner = NULL, lease_until_ms = NULL \
-                 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND state = 'sending' AND owner IS ?3 \
-                 RETURNING id",
+                 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND (state || '') = 'sending' \
+                 AND owner IS ?3 RETURNING id",
             )
             .and_then(|mut s| s.query_map(params![list, now_ms, owner], |r| r.get(0))?.collect())
             .map_err(db_err(&path))?;

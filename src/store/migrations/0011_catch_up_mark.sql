@@ -4,3 +4,7 @@
 -- send, each touching every index (none can be HOT: `late` is in partial-index
 -- predicates). Claims now walk `outbox_due`; the index of decided rows has no reader.
 DROP INDEX outbox_ready;
+
+-- Two partial indexes held the `sending` rows; every query on them needs only the
+-- predicate, and each claim wrote both. `outbox_leased` stays.
+DROP INDEX outbox_sending;
