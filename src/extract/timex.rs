@@ -769,6 +769,17 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
     let n = number(g("num")?);
     let post = g("post").map(str::to_ascii_lowercase);
     let pre = g("pre").map(str::to_ascii_lowercase);
+    // "a second round", "a second term": an ordinal before its noun, not a duration.
+    if unit == "second" && n == Some(1) && post.is_none() {
+        let next = after.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
+        const DURATION_NEXT: [&str; 16] = [
+            "", "and", "or", "of", "to", "too", "longer", "more", "in", "for", "then", "when", "while", "than", "as",
+            "at",
+        ];
+        if !DURATION_NEXT.contains(&next.as_str()) {
+            return None;
+        }
+    }
     // Prepositions and hedges stay outside the span, as TimeBank marks them.
     if let Some(p) = &pre
         && ["about", "nearly", "almost", "more than", "less than", "over", "some", "at least", "up to", "another"]
@@ -798,6 +809,12 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
             return date(if forward { "FUTURE_REF" } else { "PAST_REF" }.to_owned());
         };
         let from = if matches!(post, "later" | "earlier") { cx.reference } else { cx.dct };
+        // "two hours ago", "a minute later": the day they fall on ("minute" shares its
+        // letter with "month").
+        if unit.starts_with('h') || unit.starts_with("mi") || unit.starts_with("se") {
+            let whole_days = if unit.starts_with('h') { n / 24 } else { 0 };
+            return date(offset_date("D", whole_days, forward, from)?);
+        }
         // "a year ago" in a report on a quarter is that quarter a year before.
         if code == "Y" && n == 1 && !forward {
             return date(year_before(cx, from.year(), None));
@@ -1739,6 +1756,18 @@ mod categories {
             .find(|(t, _)| t == expr)
             .unwrap_or_else(|| panic!("{expr:?} not found in {text:?}: {:?}", values(text, dct)))
             .1
+    }
+
+    #[test]
+    fn an_ordinal_second_is_no_time_and_minutes_are_not_months() {
+        let dct = "2025-04-19";
+        let found = values("A second round of talks began on Saturday.", dct);
+        assert!(found.iter().all(|(t, _)| t != "A second"), "{found:?}");
+        assert_eq!(value_of("He waited a second and then answered.", dct, "a second"), "PT1S");
+        assert_eq!(value_of("They left a minute later.", dct, "a minute later"), "2025-04-19");
+        assert_eq!(value_of("The blast came ten minutes ago.", dct, "ten minutes ago"), "2025-04-19");
+        assert_eq!(value_of("Talks resumed 48 hours later.", dct, "48 hours later"), "2025-04-21");
+        assert_eq!(value_of("The meeting lasted a minute.", dct, "a minute"), "PT1M");
     }
 
     #[test]
