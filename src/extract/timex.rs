@@ -603,13 +603,14 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 return None;
             }
             // "Jan Kavan": a short form without its dot is a month only with a year or a
-            // preposition before it.
+            // preposition before it, and never before a name ("and Jan Kavan").
+            let named = text[end..].strip_prefix(' ').is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
             if mon_text.len() <= 4
                 && !mon_text.ends_with('.')
                 && !matches!(mon_text, "June" | "July" | "May")
                 && g("year").is_none()
                 && g("yrel").is_none()
-                && !preceded_by_time_preposition(text, start)
+                && (named || !preceded_by_time_preposition(text, start))
             {
                 return None;
             }
@@ -769,6 +770,17 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
     let n = number(g("num")?);
     let post = g("post").map(str::to_ascii_lowercase);
     let pre = g("pre").map(str::to_ascii_lowercase);
+    // "three-quarters of its food", "more than a quarter of the market": a share ("two
+    // quarters of growth" is a time).
+    let mut next = after.split_whitespace().map(|w| w.to_ascii_lowercase());
+    let share = next.next().as_deref() == Some("of")
+        && next.next().is_some_and(|w| {
+            ["the", "its", "their", "his", "her", "all", "our", "this", "these", "those", "a", "an"]
+                .contains(&w.as_str())
+        });
+    if unit.starts_with("quarter") && post.is_none() && (text[start..end].contains('-') || share) {
+        return None;
+    }
     // "a second round", "a second term": an ordinal before its noun, not a duration.
     if unit == "second" && n == Some(1) && post.is_none() {
         let next = after.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
@@ -1761,6 +1773,10 @@ mod categories {
     #[test]
     fn an_ordinal_second_is_no_time_and_minutes_are_not_months() {
         let dct = "2025-04-19";
+        assert!(values("Iraq imports about three-quarters of its food.", dct).is_empty());
+        assert!(values("Banks hold more than a quarter of the market.", dct).is_empty());
+        assert_eq!(value_of("Sales fell for three quarters in a row.", dct, "three quarters"), "P3Q");
+        assert_eq!(value_of("It was two quarters of growth.", dct, "two quarters"), "P2Q");
         let found = values("A second round of talks began on Saturday.", dct);
         assert!(found.iter().all(|(t, _)| t != "A second"), "{found:?}");
         assert_eq!(value_of("He waited a second and then answered.", dct, "a second"), "PT1S");
@@ -1918,5 +1934,6 @@ mod categories {
         assert!(values("Future contracts and recent gains and current talks.", dct).is_empty());
         assert!(values("A 6-year-old and a man 52 years old.", dct).is_empty());
         assert!(values("Czech minister Jan Kavan spoke.", dct).is_empty());
+        assert!(values("Geremek of Poland and Jan Kavan of the Czech Republic signed.", dct).is_empty());
     }
 }
