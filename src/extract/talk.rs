@@ -1038,7 +1038,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             // The same meeting told again further on: one event.
             if let Some(event) = out.iter().position(|(t, p)| {
                 t.status == status
-                    && ((t.date.is_some() && t.date == date && shares(p, &found))
+                    && ((t.date.is_some() && t.date == date && shares(p, &found) && !foreign(p, &found))
                         || (compatible(t, date.as_deref()) && shared(p, &found) >= 2))
             }) {
                 let (talk, known_parties) = &mut out[event];
@@ -1075,6 +1075,13 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
 /// their country).
 fn shares(a: &[Party], b: &[Party]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.key == y.key || (x.country.is_some() && x.country == y.country)))
+}
+
+/// Whether `found` names a party from a country none of the event's parties belongs to:
+/// "Italy's foreign minister met his Iranian counterpart" on the day of the Iran–US round
+/// is another meeting, though it shares a side with it.
+fn foreign(event: &[Party], found: &[Party]) -> bool {
+    found.iter().any(|y| y.country.is_some() && !event.iter().any(|x| x.key == y.key || x.country == y.country))
 }
 
 /// How many of `b`'s parties `a` names too.
@@ -1380,6 +1387,20 @@ mod tests {
         assert_eq!(t[0].participants, vec!["Steve Witkoff", "Vladimir Putin"]);
         assert_eq!(t[0].tone, vec!["useful and constructive"]);
         assert_eq!(t[0].date.as_deref(), Some("2025-08-06"));
+    }
+
+    #[test]
+    fn a_meeting_with_a_third_country_the_same_day_is_another_event() {
+        let t = talks(
+            "Iran and the United States held a second round of talks in Rome on Saturday. The venue was kept \
+             secret until the morning. Oman again carried messages between the rooms. Both sides called the \
+             session useful. Reporters waited outside for hours. Italy's Foreign Minister Antonio Tajani met \
+             his Iranian counterpart on Saturday.",
+            "2025-04-19T18:00:00Z",
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!(t.iter().all(|t| t.date.as_deref() == Some("2025-04-19")), "{t:?}");
+        assert!(!t[0].participants.iter().any(|p| p.contains("Tajani")), "{t:?}");
     }
 
     #[test]
