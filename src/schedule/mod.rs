@@ -129,6 +129,17 @@ pub fn settle_due(due: &[Unsettled], now: DateTime<Utc>, policy: CatchUp, late_a
 pub fn catch_up(store: &mut Store, config: &Config, now: DateTime<Utc>) -> Result<(), StoreError> {
     let late_after = chrono::Duration::from_std(config.alerts.late_after).unwrap_or(chrono::Duration::MAX);
     let after = store.caught_up_through()?;
+    if let Some(mark) = after
+        && mark - now > late_after
+    {
+        // Another instance's clock runs ahead of this one (or this one went back): alerts
+        // may be judged missed by the one and on time by the other.
+        tracing::warn!(
+            mark = %mark.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            now = %now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "catch-up's mark in the ledger is ahead of this clock by more than late_after; check the clocks of the instances sharing it"
+        );
+    }
     let missed_before = now.checked_sub_signed(late_after).unwrap_or(DateTime::<Utc>::MIN_UTC);
     loop {
         let due = store.unsettled(after, missed_before, now, BATCH)?;
