@@ -56,6 +56,7 @@ enum Kind {
     ClockTime,
     FullDate,
     NumericDate,
+    SpelledYear,
     YearEarlier,
     QuarterRef,
     Holiday,
@@ -104,6 +105,12 @@ fn patterns() -> Vec<(Kind, String)> {
             Kind::NumericDate,
             format!(
                 r"(?:(?P<y>{YEAR})-(?P<mo>0[1-9]|1[0-2])-(?P<d>3[01]|[12][0-9]|0[1-9])|(?P<mo2>1[0-2]|0?[1-9])/(?P<d2>3[01]|[12][0-9]|0?[1-9])/(?P<y2>{YEAR}|[0-9]{{2}})){B}"
+            ),
+        ),
+        (
+            Kind::SpelledYear,
+            format!(
+                r"(?i:(?P<pre>the\s+year\s+)?(?:nineteen[-\s](?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?P<unit>one|two|three|four|five|six|seven|eight|nine){B})?|nineteen[-\s](?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|two\s+thousand(?:\s+and\s+(?P<unit2>one|two|three|four|five|six|seven|eight|nine|ten){B})?)){B}"
             ),
         ),
         (
@@ -665,6 +672,56 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 "FUTURE_REF"
             };
             (TimexType::Date, value.to_owned())
+        }
+        Kind::SpelledYear => {
+            // "nineteen ninety-six", "the year two thousand" (read out, as transcripts
+            // give them); "two thousand troops" and "nineteen seventy-nine people" count.
+            let next_word = text[end..].trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+            let counted = g("pre").is_none()
+                && next_word.starts_with(|c: char| c.is_ascii_lowercase())
+                && !matches!(next_word, "and" | "or" | "to" | "when" | "after" | "before" | "until" | "in" | "on")
+                && !next_word.ends_with("ed");
+            let two_thousand = g("tens").is_none() && g("teen").is_none();
+            if counted || (two_thousand && g("pre").is_none() && !preceded_by_time_preposition(text, start)) {
+                return None;
+            }
+            let small = |w: &str| {
+                ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+                    .iter()
+                    .position(|x| w.eq_ignore_ascii_case(x))
+                    .map(|i| i as i32 + 1)
+            };
+            let tens = |w: &str| {
+                ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+                    .iter()
+                    .position(|x| w.eq_ignore_ascii_case(x))
+                    .map(|i| 10 * (i as i32 + 2))
+            };
+            let teens = |w: &str| {
+                [
+                    "ten",
+                    "eleven",
+                    "twelve",
+                    "thirteen",
+                    "fourteen",
+                    "fifteen",
+                    "sixteen",
+                    "seventeen",
+                    "eighteen",
+                    "nineteen",
+                ]
+                .iter()
+                .position(|x| w.eq_ignore_ascii_case(x))
+                .map(|i| i as i32 + 10)
+            };
+            let year = if let Some(t) = g("tens") {
+                1900 + tens(t)? + g("unit").map_or(Some(0), small)?
+            } else if let Some(t) = g("teen") {
+                1900 + teens(t)?
+            } else {
+                2000 + g("unit2").map_or(Some(0), small)?
+            };
+            (TimexType::Date, format!("{year:04}"))
         }
         Kind::YearNumber if g("fy").is_some() => {
             // "FY2024", "FY24": the fiscal year named by the year it ends in.
@@ -1768,6 +1825,22 @@ mod categories {
             .find(|(t, _)| t == expr)
             .unwrap_or_else(|| panic!("{expr:?} not found in {text:?}: {:?}", values(text, dct)))
             .1
+    }
+
+    #[test]
+    fn years_read_out_in_words() {
+        let dct = "1998-02-27";
+        assert_eq!(value_of("Prices fell in nineteen ninety-six and rose again.", dct, "nineteen ninety-six"), "1996");
+        assert_eq!(value_of("It began in nineteen seventy-nine.", dct, "nineteen seventy-nine"), "1979");
+        assert_eq!(value_of("He left in nineteen eighty.", dct, "nineteen eighty"), "1980");
+        assert_eq!(value_of("The plan ends by the year two thousand.", dct, "the year two thousand"), "2000");
+        assert_eq!(value_of("It opens in two thousand and one.", dct, "two thousand and one"), "2001");
+        assert_eq!(
+            value_of("The approach of the year two thousand has them worried.", dct, "the year two thousand"),
+            "2000"
+        );
+        assert!(values("Some two thousand troops arrived.", dct).is_empty());
+        assert!(values("Police counted nineteen ninety-six votes.", dct).is_empty());
     }
 
     #[test]
