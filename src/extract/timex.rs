@@ -685,41 +685,12 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
             if counted || (two_thousand && g("pre").is_none() && !preceded_by_time_preposition(text, start)) {
                 return None;
             }
-            let small = |w: &str| {
-                ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-                    .iter()
-                    .position(|x| w.eq_ignore_ascii_case(x))
-                    .map(|i| i as i32 + 1)
-            };
-            let tens = |w: &str| {
-                ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-                    .iter()
-                    .position(|x| w.eq_ignore_ascii_case(x))
-                    .map(|i| 10 * (i as i32 + 2))
-            };
-            let teens = |w: &str| {
-                [
-                    "ten",
-                    "eleven",
-                    "twelve",
-                    "thirteen",
-                    "fourteen",
-                    "fifteen",
-                    "sixteen",
-                    "seventeen",
-                    "eighteen",
-                    "nineteen",
-                ]
-                .iter()
-                .position(|x| w.eq_ignore_ascii_case(x))
-                .map(|i| i as i32 + 10)
-            };
             let year = if let Some(t) = g("tens") {
-                1900 + tens(t)? + g("unit").map_or(Some(0), small)?
+                1900 + number(t)? + g("unit").map_or(Some(0), number)?
             } else if let Some(t) = g("teen") {
-                1900 + teens(t)?
+                1900 + number(t)?
             } else {
-                2000 + g("unit2").map_or(Some(0), small)?
+                2000 + g("unit2").map_or(Some(0), number)?
             };
             (TimexType::Date, format!("{year:04}"))
         }
