@@ -221,9 +221,9 @@ pub struct Official {
     pub document: String,
 }
 
-/// Months and weekdays say when, not what: two measures reported "on August 8" by
-/// statements made "on Friday" are not one deadline for it.
-const CALENDAR: [&str; 31] = [
+/// Months (also cut short) and weekdays, lower case. They say when, not what: two measures
+/// reported "on August 8" by statements made "on Friday" are not one deadline for it.
+pub(crate) const CALENDAR: [&str; 31] = [
     "january",
     "february",
     "march",

@@ -1771,8 +1771,6 @@ fn topic_of(article: &str, topic: &Topic) -> Option<String> {
 fn count_topic(article: &str) -> Option<String> {
     const SKIP: [&str; 11] =
         ["President", "Minister", "Secretary", "The", "Trump", "He", "She", "It", "They", "Mr", "A"];
-    // "Jan. 19": a month cut short is no more a topic than the month.
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"];
     let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
     let mut previous_end = true;
     for raw in article.split_whitespace() {
@@ -1780,7 +1778,8 @@ fn count_topic(article: &str) -> Option<String> {
         let word = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
         let capital = word.chars().next().is_some_and(char::is_uppercase) && word.len() > 1;
         let adjective = ADJECTIVES.contains(word);
-        let month = MONTHS.contains(&word) && raw.contains('.');
+        // "Jan. 19": a month cut short is no more a topic than the month.
+        let month = raw.contains('.') && crate::model::CALENDAR.contains(&word.to_ascii_lowercase().as_str());
         if capital
             && !previous_end
             && !SKIP.contains(&word)

@@ -851,8 +851,8 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
         let from = if matches!(post, "later" | "earlier") { cx.reference } else { cx.dct };
         // "two hours ago", "a minute later": the day they fall on ("minute" shares its
         // letter with "month").
-        if unit.starts_with('h') || unit.starts_with("mi") || unit.starts_with("se") {
-            let whole_days = if unit.starts_with('h') { n / 24 } else { 0 };
+        if let Some(c) = clock_unit(&unit) {
+            let whole_days = if c == "H" { n / 24 } else { 0 };
             return date(offset_date("D", whole_days, forward, from)?);
         }
         // "a year ago" in a report on a quarter is that quarter a year before.
@@ -874,19 +874,10 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
     };
     let amount = n.map_or_else(|| "X".to_owned(), |n| n.to_string());
     let half = g("num")?.contains("1/2");
-    let value = match (code, half) {
-        ("H", true) => format!("PT{amount}H30M"),
-        ("H" | "M" | "S", _) if unit.starts_with("h") || unit.starts_with("mi") || unit.starts_with("se") => {
-            let c = if unit.starts_with('h') {
-                "H"
-            } else if unit.starts_with("mi") {
-                "M"
-            } else {
-                "S"
-            };
-            format!("PT{amount}{c}")
-        }
-        (c, _) => format!("P{amount}{c}"),
+    let value = match (code, half, clock_unit(&unit)) {
+        ("H", true, _) => format!("PT{amount}H30M"),
+        ("H" | "M" | "S", _, Some(c)) => format!("PT{amount}{c}"),
+        (c, _, _) => format!("P{amount}{c}"),
     };
     Some(Timex { text: whole.to_owned(), start, end, kind: TimexType::Duration, value })
 }
@@ -1122,6 +1113,21 @@ fn set_value(c: &regex::Captures<'_>) -> Option<String> {
     let n = g("num").and_then(number).unwrap_or(if g("other").is_some() { 2 } else { 1 });
     let code = unit_code(&unit)?;
     Some(if matches!(code, "H") && unit.starts_with('h') { format!("PT{n}H") } else { format!("P{n}{code}") })
+}
+
+/// The letter of an hour, minute or second word ("minute" shares its letter with "month"):
+/// these count within a day, after TIMEX3's `T`.
+fn clock_unit(unit: &str) -> Option<&'static str> {
+    let u = unit.to_ascii_lowercase();
+    if u.starts_with('h') {
+        Some("H")
+    } else if u.starts_with("mi") {
+        Some("M")
+    } else if u.starts_with("se") {
+        Some("S")
+    } else {
+        None
+    }
 }
 
 /// The TIMEX3 unit letter(s) of a unit word.

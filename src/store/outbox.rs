@@ -303,13 +303,13 @@ impl Store {
 
     /// When catch-up must next look: the earliest undecided alert planned after its mark.
     pub fn next_unsettled(&self) -> Result<Option<DateTime<Utc>>> {
-        let after = self.caught_up_through()?.map_or(i64::MIN, |t| t.timestamp_millis());
         let ms: Option<i64> = self
             .conn
-            .prepare_cached(
-                "SELECT MIN(planned_ms) FROM outbox WHERE state = 'pending' AND late IS NULL AND planned_ms > ?1",
-            )
-            .and_then(|mut s| s.query_row([after], |r| r.get(0)))
+            .prepare_cached(&format!(
+                "SELECT MIN(planned_ms) FROM outbox WHERE state = 'pending' AND late IS NULL AND planned_ms > \
+                 coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '{CAUGHT_UP}'), ?1)"
+            ))
+            .and_then(|mut s| s.query_row([i64::MIN], |r| r.get(0)))
             .map_err(db_err(&self.path))?;
         Ok(ms.map(from_ms))
     }
