@@ -83,6 +83,9 @@ class Handler(BaseHTTPRequestHandler):
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "body": raw.decode("utf-8", errors="replace"),
             "time": time.time(),
+            # CLOCK_MONOTONIC, as Rust's Instant: gaps between requests do not move when
+            # the machine's wall clock is stepped (NTP on a fresh CI machine).
+            "mono": time.monotonic(),
             "status": status,
             "signature_ok": signature_ok,
         }

@@ -29,6 +29,8 @@ pub struct Request {
     pub body: String,
     /// Seconds since the epoch when it arrived.
     pub time: f64,
+    /// Seconds on the monotonic clock when it arrived: for gaps between requests.
+    pub mono: f64,
     /// What it was answered; `None` when the route hangs.
     pub status: Option<u16>,
     /// Whether `X-Sanctiond-Signature` matched the route's secret; `None` without one.
@@ -83,6 +85,7 @@ impl HookServer {
                 headers: v["headers"].clone(),
                 body: v["body"].as_str().unwrap_or_default().to_owned(),
                 time: v["time"].as_f64().unwrap_or_default(),
+                mono: v["mono"].as_f64().unwrap_or_default(),
                 status: v["status"].as_u64().and_then(|s| u16::try_from(s).ok()),
                 signature_ok: v["signature_ok"].as_bool(),
             })

@@ -128,6 +128,32 @@ pub fn wait_until<T>(timeout: Duration, mut check: impl FnMut() -> Option<T>) ->
 }
 
 /// The value of `key=value` in a log line (values without spaces).
+/// How far the wall clock has been stepped since a test began: what `SystemTime` moved
+/// minus what `Instant` moved. A fresh CI machine's clock can be stepped by NTP mid-run; a
+/// check of the daemon's lateness against its own wall-clock plan widens by this much,
+/// measured apart from the daemon.
+#[derive(Debug, Clone, Copy)]
+pub struct WallStep {
+    wall: std::time::SystemTime,
+    mono: Instant,
+}
+
+impl WallStep {
+    pub fn start() -> Self {
+        Self { wall: std::time::SystemTime::now(), mono: Instant::now() }
+    }
+
+    /// The step so far, in seconds, either way.
+    pub fn seconds(&self) -> f64 {
+        let mono = self.mono.elapsed().as_secs_f64();
+        let wall = match std::time::SystemTime::now().duration_since(self.wall) {
+            Ok(d) => d.as_secs_f64(),
+            Err(e) => -e.duration().as_secs_f64(),
+        };
+        (wall - mono).abs()
+    }
+}
+
 pub fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     let pattern = format!(" {key}=");
     let start = line.find(&pattern)? + pattern.len();
