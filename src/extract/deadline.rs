@@ -1276,6 +1276,10 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
             || STOP.contains(&lower.as_str())
             || in_time(w)
             || lower.ends_with("ed") && !w.capitalized()
+            || !w.capitalized() && acts_on(&lower)
+            // A preposition before the name ties it to what comes before: "set in
+            // Washington's sanctions".
+            || matches!(lower.as_str(), "in" | "of" | "on" | "into" | "with" | "for" | "from" | "under")
         {
             break;
         }
@@ -1368,6 +1372,77 @@ const VERB_WORDS: [&str; 26] = [
     "taken", "come", "comes", "came", "enter", "enters", "entered", "apply", "applies", "start", "starts", "begin",
     "begins", "remain",
 ];
+
+/// Words that never modify a measure's name from before it: modals and the verbs that act
+/// on measures ("the US could reimpose sanctions", "put 50% tariffs on", "let the licence
+/// expire"), with the past forms that do not end in "-ed".
+fn acts_on(word: &str) -> bool {
+    const VERBS: [&str; 62] = [
+        "could",
+        "can",
+        "may",
+        "might",
+        "must",
+        "should",
+        "shall",
+        "not",
+        "never",
+        "put",
+        "puts",
+        "let",
+        "lets",
+        "set",
+        "sets",
+        "sign",
+        "signs",
+        "impose",
+        "imposes",
+        "reimpose",
+        "reimposes",
+        "lift",
+        "lifts",
+        "extend",
+        "extends",
+        "renew",
+        "renews",
+        "ease",
+        "eases",
+        "adopt",
+        "adopts",
+        "approve",
+        "approves",
+        "announce",
+        "announces",
+        "introduce",
+        "introduces",
+        "suspend",
+        "suspends",
+        "keep",
+        "keeps",
+        "avert",
+        "averts",
+        "require",
+        "requires",
+        "give",
+        "gives",
+        "grant",
+        "grants",
+        "slap",
+        "slaps",
+        "threaten",
+        "threatens",
+        "restore",
+        "restores",
+        "allow",
+        "allows",
+        "revoke",
+        "revokes",
+        "maintain",
+        "maintains",
+        "hit",
+    ];
+    VERBS.contains(&word) || super::timex::IRREGULAR_PAST.contains(&word)
+}
 
 /// Words a title never starts or ends with.
 const GLUE: [&str; 46] = [
@@ -1889,6 +1964,7 @@ fn first_mention(text: &str, head: &str) -> Option<String> {
             if w.ends_with([',', '.', ';', ':'])
                 || STOP.contains(&bare.to_ascii_lowercase().as_str())
                 || bare.is_empty()
+                || acts_on(bare)
             {
                 break;
             }
@@ -2082,6 +2158,28 @@ mod tests {
             "2025-05-20T10:00:00Z",
         );
         assert_eq!(found[0].2, "OFAC's general license for Chevron's Venezuela operations expires", "{found:?}");
+    }
+
+    #[test]
+    fn a_verb_or_preposition_before_a_measure_is_not_part_of_its_name() {
+        for (text, want) in [
+            (
+                "Trump threatened to put 50 per cent tariffs on European Union goods that take effect on July 9.",
+                "50 per cent tariffs on European Union goods take effect",
+            ),
+            (
+                "The administration let Chevron's broader license expire on May 27, the company said.",
+                "Chevron's broader license expires",
+            ),
+            (
+                "Firms were given until Nov. 21 to comply with the cut-off set in Washington's latest sanctions, \
+                 which take effect then.",
+                "Washington's latest sanctions take effect",
+            ),
+        ] {
+            let found = deadlines(text, "2025-05-20T10:00:00Z");
+            assert_eq!(found.first().map(|f| f.2.as_str()), Some(want), "{text}: {found:?}");
+        }
     }
 
     #[test]

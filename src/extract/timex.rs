@@ -1594,7 +1594,7 @@ fn lean(text: &str, start: usize, end: usize) -> Option<Direction> {
 }
 
 /// Verbs whose past form does not end in "-ed".
-const IRREGULAR_PAST: [&str; 52] = [
+pub(crate) const IRREGULAR_PAST: [&str; 52] = [
     "met", "said", "told", "began", "came", "went", "took", "gave", "made", "held", "left", "saw", "found", "got",
     "sent", "spoke", "wrote", "won", "lost", "fell", "rose", "shot", "struck", "became", "brought", "bought", "sold",
     "paid", "fled", "led", "ran", "chose", "broke", "built", "sought", "thought", "kept", "fought", "drew", "flew",
