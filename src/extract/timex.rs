@@ -154,7 +154,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::Half,
             format!(
-                r"(?i:(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:(?P<year>{YEAR})|(?P<rel>this|last|next)\s+year|the\s+year))?){B}"
+                r"(?:(?i:(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:(?P<year>{YEAR})|(?P<rel>this|last|next)\s+year|the\s+year))?)|(?-i:(?P<hn>H[12])\s?(?P<hyear>{YEAR}))){B}"
             ),
         ),
         (
@@ -181,6 +181,8 @@ fn patterns() -> Vec<(Kind, String)> {
                 r"(?i:(?P<pre>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding|the\s+prior|(?:earlier|later)\s+that|(?:earlier|later)\s+in\s+the)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)|the\s+(?P<unit2>day|week|month|year)\s+(?P<post>before|after|earlier|later)|(?P<weekend>the\s+weekend)|the\s+(?P<season>spring|summer|fall|autumn|winter)){B}"
             ),
         ),
+        // "the fiscal year 2025" is that year, read before "the fiscal year" alone.
+        (Kind::YearNumber, format!(r"(?P<pre>(?i:the\s+)?(?i:fiscal|financial)\s+(?i:year)\s+)(?P<year>{YEAR}){B}")),
         (
             Kind::RelativePeriod,
             format!(
@@ -471,8 +473,17 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 Some(n) => n.parse().ok()?,
                 None => ordinal_quarter(g("ord")?),
             };
+            // "fiscal year 2026's third quarter": the year just named owns it.
+            let owner: Option<i32> = text[..start]
+                .trim_end()
+                .strip_suffix("'s")
+                .filter(|b| b.len() >= 4 && b.is_char_boundary(b.len() - 4))
+                .map(|b| &b[b.len() - 4..])
+                .filter(|y| y.bytes().all(|c| c.is_ascii_digit()))
+                .and_then(|y| y.parse().ok());
             let year = match g("year").or(g("yp")) {
                 Some(y) => y.parse().ok()?,
+                None if owner.is_some() => owner?,
                 None if g("yshort").is_some() => 2000 + g("yshort")?.parse::<i32>().ok()?,
                 None if g("yrel").or(g("yrel2")).is_some() => {
                     dct.year()
@@ -489,6 +500,16 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
             (TimexType::Date, format!("{year:04}-Q{q}"))
         }
         Kind::Half => {
+            // "H1 2026": a half named as reports and guidance write it.
+            if let (Some(hn), Some(y)) = (g("hn"), g("hyear")) {
+                return Some(Timex {
+                    text: text[start..end].to_owned(),
+                    start,
+                    end,
+                    kind: TimexType::Date,
+                    value: format!("{y}-{hn}"),
+                });
+            }
             let h = if g("h")?.to_ascii_lowercase().starts_with(['f', '1']) { 1 } else { 2 };
             let year = match (g("year"), g("rel").map(str::to_ascii_lowercase).as_deref()) {
                 (Some(y), _) => y.parse().ok()?,
@@ -758,7 +779,11 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
         Kind::YearNumber => {
             let pre = g("pre").map(str::to_ascii_lowercase);
             let year = g("year")?;
-            let decade = g("s").is_some();
+            // "the 1990's" is a decade; "2026's third quarter" is the year's.
+            let decade = g("s").is_some_and(|_| year.ends_with('0'));
+            if g("s") == Some("'s") && !decade {
+                end -= 2;
+            }
             // A number of things ("2000 troops", "$1990", "1,995", "2082.1") is not a year;
             // a year before a noun ("the country's 2008 budget", "1990 figures") is.
             let before = text[..start].trim_end();
@@ -1414,6 +1439,9 @@ fn period(unit: &str, offset: i64, dct: NaiveDate) -> Option<String> {
         "year" => format!("{:04}", dct.year() as i64 + offset),
         "decade" => format!("{:03}", (dct.year() as i64 + 10 * offset) / 10),
         "century" => format!("{:02}", (dct.year() as i64 + 100 * offset) / 100),
+        // "last spring", "next fall": the season of the year before (after), as the
+        // annotated news reads them ("a strike that began last spring", told in October, is
+        // the year before's), whatever season it is told in.
         season => {
             let year = dct.year() as i64 + offset;
             format!("{year:04}-{}", season_code(season))
@@ -1913,6 +1941,29 @@ mod categories {
         assert_eq!(value_of("The third fiscal quarter ended.", dct, "The third fiscal quarter"), "2024-Q3");
         assert_eq!(value_of("Costs rose in the current fiscal year.", dct, "the current fiscal year"), "2024");
         assert_eq!(value_of("They met the target by year-end.", dct, "year-end"), "2024");
+        let dct = NaiveDate::from_ymd_opt(2025, 6, 11).expect("date");
+        let all = find("Sales in the fiscal year 2025 rose.", dct);
+        assert_eq!(
+            all.iter().map(|t| (t.text.as_str(), t.value.as_str())).collect::<Vec<_>>(),
+            [("the fiscal year 2025", "2025")],
+            "one expression, not 'the fiscal year' and '2025'"
+        );
+        let all = find("It expects a loss in fiscal year 2026's third quarter.", dct);
+        assert_eq!(
+            all.iter().map(|t| (t.text.as_str(), t.value.as_str())).collect::<Vec<_>>(),
+            [("fiscal year 2026", "2026"), ("third quarter", "2026-Q3")],
+            "a year's possessive is no decade, and the quarter is that year's"
+        );
+        assert_eq!(value_of("Prices peaked in the 1990's.", "2025-06-11", "the 1990's"), "199");
+        assert_eq!(value_of("Margins fell in H1 2026.", "2025-06-11", "H1 2026"), "2026-H1");
+        assert_eq!(value_of("Guidance for H2 2025 held.", "2025-06-11", "H2 2025"), "2025-H2");
+    }
+
+    #[test]
+    fn next_and_last_seasons_are_the_year_after_and_before() {
+        assert_eq!(value_of("A strike began last spring.", "1989-10-26", "last spring"), "1988-SP");
+        assert_eq!(value_of("Talks resume next fall.", "2025-06-11", "next fall"), "2026-FA");
+        assert_eq!(value_of("It opens this winter.", "2025-06-11", "this winter"), "2025-WI");
     }
 
     #[test]
