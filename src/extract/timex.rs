@@ -45,7 +45,7 @@ const WD: &str = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 const DAY: &str = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?";
 const YEAR: &str = r"(?:1[89][0-9]{2}|20[0-9]{2})";
 const TOD: &str = r"(?:morning|afternoon|evening|night)";
-const ZONE: &str = r"(?:EST|EDT|ET|CST|CDT|CT|PST|PDT|PT|GMT|UTC|BST|CET|CEST|MSK|Moscow time|Kyiv time|Eastern Time|Eastern time|Eastern Standard Time|Eastern Daylight Time|Washington time|local time)";
+const ZONE: &str = r"(?:EST|EDT|ET|CST|CDT|CT|PST|PDT|PT|MST|MDT|AKST|AKDT|HST|GMT|UTC|BST|WET|WEST|CET|CEST|EET|EEST|MSK|EAT|WAT|CAT|SAST|GST|PKT|IST|ICT|WIB|HKT|SGT|JST|KST|AWST|ACST|AEST|AEDT|NZST|NZDT|Beijing time|Tokyo time|Tehran time|Moscow time|Kyiv time|Eastern Time|Eastern time|Eastern Standard Time|Eastern Daylight Time|Washington time|local time)";
 const NUMBER: &str = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\.[0-9]+)?(?:\s+1/2)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+hundred|hundred|a\s+few|a|an|several|few|many|some|a\s+couple\s+of|couple\s+of)";
 const UNIT: &str =
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|quarters?|weekends?|nights?)";
@@ -1054,7 +1054,28 @@ fn zone_offset(zone: &str, day: NaiveDate) -> &'static str {
                 "-08:00"
             }
         }
-        "bst" => "+01:00",
+        "mst" => "-07:00",
+        "mdt" => "-06:00",
+        "akst" => "-09:00",
+        "akdt" => "-08:00",
+        "hst" => "-10:00",
+        "wet" => "+00:00",
+        "bst" | "west" | "wat" => "+01:00",
+        "eet" | "cat" | "sast" => "+02:00",
+        "eest" | "eat" => "+03:00",
+        "tehran time" => "+03:30",
+        "gst" => "+04:00",
+        "pkt" => "+05:00",
+        // India's: the one news names by "IST" far more often than Israel's or Ireland's.
+        "ist" => "+05:30",
+        "ict" | "wib" => "+07:00",
+        "hkt" | "sgt" | "awst" | "beijing time" => "+08:00",
+        "jst" | "kst" | "tokyo time" => "+09:00",
+        "acst" => "+09:30",
+        "aest" => "+10:00",
+        "aedt" => "+11:00",
+        "nzst" => "+12:00",
+        "nzdt" => "+13:00",
         "cet" => "+01:00",
         "cest" => "+02:00",
         "msk" | "moscow time" => "+03:00",
@@ -1907,6 +1928,13 @@ mod categories {
             "2011-07-05T16:00-04:00"
         );
         assert_eq!(value_of("He called at 4 in the morning.", dct, "4 in the morning"), "2011-03-04T04:00");
+        // Zones news names beyond Europe and the Americas carry their offset.
+        assert_eq!(
+            value_of("The quake struck at 14:46 JST on Friday.", dct, "14:46 JST on Friday"),
+            "2011-03-04T14:46+09:00"
+        );
+        assert_eq!(value_of("Voting ends at 5 p.m. IST today.", dct, "5 p.m. IST today"), "2011-03-04T17:00+05:30");
+        assert_eq!(value_of("Markets open at 9 a.m. AEDT.", dct, "9 a.m. AEDT"), "2011-03-04T09:00+11:00");
     }
 
     #[test]
