@@ -86,7 +86,7 @@ struct Pattern {
 
 fn patterns() -> Vec<(Kind, String)> {
     let clock = format!(
-        r"(?:(?P<h>2[0-3]|[01]?[0-9])(?::(?P<m>[0-5][0-9]))?\s?(?P<ap>[ap]\.m\.|[ap]\.m{B}|[ap]m{B}|[AP]M{B})|(?P<h2>2[0-3]|[01]?[0-9]):(?P<m2>[0-5][0-9]){B}|(?P<h3>1[0-2]|0?[1-9])(?:\s+o'clock)?\s+in\s+the\s+(?P<ap3>morning|afternoon|evening|night){B}|(?i:(?P<nm>noon|midnight|midday)){B})"
+        r"(?:(?P<h>2[0-3]|[01]?[0-9])(?:[:.](?P<m>[0-5][0-9]))?\s?(?P<ap>[ap]\.m\.|[ap]\.m{B}|[ap]m{B}|[AP]M{B})|(?P<h2>2[0-3]|[01]?[0-9]):(?P<m2>[0-5][0-9]){B}|(?P<h3>1[0-2]|0?[1-9])(?:\s+o'clock)?\s+in\s+the\s+(?P<ap3>morning|afternoon|evening|night){B}|(?i:(?P<nm>noon|midnight|midday)){B})"
     );
     vec![
         (
@@ -160,7 +160,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::SeasonYear,
             format!(
-                r"(?i:(?:early|late|mid)-?\s*)?(?P<season>(?i:spring|summer|fall|autumn|winter))\s+(?:of\s+)?(?P<year>{YEAR}){B}"
+                r"(?i:(?:the\s+)?(?:early|late|mid)-?\s*)?(?i:the\s+)?(?P<season>(?i:spring|summer|fall|autumn|winter))\s+(?:of\s+)?(?P<year>{YEAR}){B}"
             ),
         ),
         (
@@ -178,11 +178,14 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::Anaphoric,
             format!(
-                r"(?i:(?P<pre>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding|the\s+prior|(?:earlier|later)\s+that|(?:earlier|later)\s+in\s+the)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)|the\s+(?P<unit2>day|week|month|year)\s+(?P<post>before|after|earlier|later)|(?P<weekend>the\s+weekend)|the\s+(?P<season>spring|summer|fall|autumn|winter)){B}"
+                r"(?i:(?P<pre>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding|the\s+prior|(?:earlier|later)\s+that|(?:earlier|later)\s+in\s+the)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)|the\s+(?P<unit2>day|week|month|year)\s+(?P<post>before|after|earlier|later|prior)|(?P<weekend>the\s+weekend)|the\s+(?P<season>spring|summer|fall|autumn|winter)){B}"
             ),
         ),
-        // "the fiscal year 2025" is that year, read before "the fiscal year" alone.
-        (Kind::YearNumber, format!(r"(?P<pre>(?i:the\s+)?(?i:fiscal|financial)\s+(?i:year)\s+)(?P<year>{YEAR}){B}")),
+        // "the fiscal year 2025", "in the year 2000": that year, read before "the year" alone.
+        (
+            Kind::YearNumber,
+            format!(r"(?P<pre>(?i:the\s+)?(?:(?i:fiscal|financial)\s+)?(?i:year)\s+)(?P<year>{YEAR}){B}"),
+        ),
         (
             Kind::RelativePeriod,
             format!(
@@ -798,7 +801,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 return None;
             }
             if let Some(pre) = &pre
-                && (pre == "the" && !decade)
+                && (pre.trim_end() == "the" && !decade)
             {
                 start += g("pre")?.len();
             }
@@ -1984,6 +1987,15 @@ mod categories {
         );
         assert_eq!(value_of("Prices peaked in the 1990's.", "2025-06-11", "the 1990's"), "199");
         assert_eq!(value_of("Margins fell in H1 2026.", "2025-06-11", "H1 2026"), "2026-H1");
+        assert_eq!(value_of("It was built in the year 2000.", "2011-03-11", "the year 2000"), "2000");
+        assert_eq!(value_of("They wed in the summer of 2010.", "2011-03-11", "the summer of 2010"), "2010-SU");
+        // A year before a noun is the year alone, not "the 2010".
+        assert_eq!(value_of("He lost the 2010 election.", "2011-03-11", "2010"), "2010");
+        assert_eq!(value_of("He left at 2.30pm on Friday.", "2011-03-11", "2.30pm on Friday"), "2011-03-11T14:30");
+        assert_eq!(
+            value_of("It opened on March 2. The day prior it shut.", "2011-03-11", "The day prior"),
+            "2011-03-01"
+        );
         assert_eq!(value_of("Guidance for H2 2025 held.", "2025-06-11", "H2 2025"), "2025-H2");
     }
 
