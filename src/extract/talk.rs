@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
 use super::gazetteer::Form;
@@ -938,9 +938,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             let hi = floor_char_boundary(sentence, (trigger_end + 20).min(sentence.len()));
             &sentence[lo..hi]
         };
-        let planned = match date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
-            Some(day) if day > published => true,
-            Some(day) if day < published => false,
+        let planned = match date.as_deref().and_then(|d| order_of(d, published)) {
+            Some(std::cmp::Ordering::Greater) => true,
+            Some(std::cmp::Ordering::Less) => false,
             _ => PLANNED.is_match(around),
         };
         let status = if planned { "planned" } else { "held" };
@@ -1089,6 +1089,17 @@ fn shared(a: &[Party], b: &[Party]) -> usize {
     b.iter().filter(|y| a.iter().any(|x| x.key == y.key)).count()
 }
 
+/// How a talk's day ("2018-06-12") or week ("2018-W24") stands to the publication day.
+fn order_of(date: &str, published: NaiveDate) -> Option<std::cmp::Ordering> {
+    if let Ok(day) = NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        return Some(day.cmp(&published));
+    }
+    let (year, week) = date.split_once("-W")?;
+    let week = (year.parse::<i32>().ok()?, week.parse::<u32>().ok()?);
+    let now = published.iso_week();
+    Some(week.cmp(&(now.year(), now.week())))
+}
+
 fn compatible(talk: &Talk, date: Option<&str>) -> bool {
     talk.date.as_deref().is_none_or(|d| date.is_none_or(|x| x == d))
 }
@@ -1129,6 +1140,24 @@ fn absorb(
 /// ("by Friday", "the August 8 deadline"), nearest the trigger first; more than one only
 /// when the sentence lists them together ("on May 16 and June 2").
 fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
+    // "next week's summit", "Friday's talks": the time that owns the talk word is its time,
+    // whatever day the sentence says it was announced on.
+    if let Some(owner) = here.iter().find(|t| {
+        t.end <= trigger_at
+            && matches!(t.kind, TimexType::Date | TimexType::Time)
+            && !t.value.ends_with("_REF")
+            && text[t.end..trigger_at]
+                .strip_prefix("'s")
+                .or_else(|| text[t.end..trigger_at].strip_prefix("’s"))
+                .is_some_and(|rest| rest.len() < 30 && rest.split_whitespace().count() <= 2)
+    }) {
+        let v = &owner.value;
+        let day = v.len() >= 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
+        let week = v.len() == 8 && v.as_bytes()[5] == b'W';
+        if day || week {
+            return vec![v[..if day { 10 } else { 8 }].to_owned()];
+        }
+    }
     let dated: Vec<&&Timex> = here
         .iter()
         .filter(|t| {
@@ -1293,6 +1322,18 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn the_time_that_owns_the_talk_word_dates_it_not_the_day_it_was_announced() {
+        // Tuesday 5 June 2018: the summit is next week's, announced today.
+        let t = talks(
+            "A White House spokeswoman announced on Tuesday that next week's summit between Donald Trump and \
+             Kim Jong Un will take place at a hotel on Singapore's Sentosa Island.",
+            "2018-06-05T10:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].date.as_deref(), t[0].status), (Some("2018-W24"), "planned"), "{t:?}");
     }
 
     #[test]
