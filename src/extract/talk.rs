@@ -928,6 +928,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         {
             days.push(published.to_string());
         }
+        one_round(&mut days, sentence);
         let date = days.first().cloned();
         let place = place_of(text, s, trigger_at, &found);
         let tone: Vec<String> = tone_of(sentence);
@@ -1087,6 +1088,34 @@ fn foreign(event: &[Party], found: &[Party]) -> bool {
 /// How many of `b`'s parties `a` names too.
 fn shared(a: &[Party], b: &[Party]) -> usize {
     b.iter().filter(|y| a.iter().any(|x| x.key == y.key)).count()
+}
+
+/// One round of talks over days in a row is one event, dated by its first day: "would meet
+/// on Saturday and Sunday" is Saturday's; "on Sunday … returned for day two of trade talks"
+/// began on Saturday. Days apart ("met on May 16 and June 2") stay apart.
+fn one_round(days: &mut Vec<String>, sentence: &str) {
+    static DAY_N: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:day\s+(?P<n>two|three|four|2|3|4)|(?P<o>second|third|fourth)\s+day)\s+of(?-u:\b)")
+            .expect("day-of-talks regex")
+    });
+    let parsed: Option<Vec<NaiveDate>> = days.iter().map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).collect();
+    let Some(mut parsed) = parsed.filter(|p| !p.is_empty()) else { return };
+    parsed.sort();
+    if parsed.windows(2).all(|w| w[0].succ_opt() == Some(w[1])) {
+        let back = DAY_N.captures(sentence).and_then(|c| {
+            match c.name("n").or(c.name("o"))?.as_str().to_ascii_lowercase().as_str() {
+                "two" | "2" | "second" => Some(1),
+                "three" | "3" | "third" => Some(2),
+                "four" | "4" | "fourth" => Some(3),
+                _ => None,
+            }
+        });
+        let first = match back {
+            Some(n) if parsed.len() == 1 => parsed[0].checked_sub_days(chrono::Days::new(n)).unwrap_or(parsed[0]),
+            _ => parsed[0],
+        };
+        *days = vec![first.format("%Y-%m-%d").to_string()];
+    }
 }
 
 /// How a talk's day ("2018-06-12") or week ("2018-W24") stands to the publication day.
@@ -1334,6 +1363,24 @@ mod tests {
         );
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!((t[0].date.as_deref(), t[0].status), (Some("2018-W24"), "planned"), "{t:?}");
+    }
+
+    #[test]
+    fn a_round_over_days_in_a_row_is_one_event_dated_by_its_first_day() {
+        // Thursday 8 May 2025.
+        let t =
+            talks("Scott Bessent and He Lifeng will meet in Geneva on Saturday and Sunday.", "2025-05-08T10:00:00Z");
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-05-10")], "{t:?}");
+        // Monday 27 October 2025: day two was Sunday, so the round began on Saturday.
+        let t = talks(
+            "On Sunday, Vice Premier He Lifeng returned for day two of trade talks in Kuala Lumpur with \
+             Treasury Secretary Scott Bessent.",
+            "2025-10-27T10:00:00Z",
+        );
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-10-25")], "{t:?}");
+        // Days apart are two meetings.
+        let t = talks("Lavrov met Wang Yi on May 16 and June 2.", "2025-06-08T10:00:00Z");
+        assert_eq!(t.len(), 2, "{t:?}");
     }
 
     #[test]
