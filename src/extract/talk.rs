@@ -1207,6 +1207,23 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
                 && !after.starts_with("’s deadline")
         })
         .collect();
+    // "intends to restart negotiations this week, Maduro said on Monday": the day of the
+    // saying dates the saying; the talks keep the time of their own clause, if they have one.
+    let said = |t: &Timex| {
+        let before = text[..t.start].trim_end().to_ascii_lowercase();
+        let before = before.strip_suffix(" on").unwrap_or(&before).trim_end();
+        let before = before.strip_suffix(" late").or_else(|| before.strip_suffix(" early")).unwrap_or(before);
+        ["said", "says", "told reporters", "told journalists", "announced", "stated", "added", "wrote"]
+            .iter()
+            .any(|w| before.ends_with(&format!(" {w}")))
+    };
+    let own_time = here.iter().any(|t| {
+        t.kind == TimexType::Date
+            && !said(t)
+            && !t.value.ends_with("_REF")
+            && (t.value.len() == 8 && t.value.as_bytes()[5] == b'W' || dated.iter().any(|d| std::ptr::eq(**d, *t)))
+    });
+    let dated: Vec<&&Timex> = if own_time { dated.into_iter().filter(|t| !said(t)).collect() } else { dated };
     let Some(nearest) = dated
         .iter()
         .min_by_key(|t| if t.start >= trigger_at { t.start - trigger_at } else { (trigger_at - t.end) + 20 })
@@ -1363,6 +1380,13 @@ mod tests {
         );
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!((t[0].date.as_deref(), t[0].status), (Some("2018-W24"), "planned"), "{t:?}");
+        // Monday 1 July 2024: the day of the saying is not the day of the talks.
+        let t = talks(
+            "Venezuela's government will restart negotiations with the U.S. government this week, President \
+             Nicolas Maduro said on Monday.",
+            "2024-07-01T18:00:00Z",
+        );
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2024-W27")], "{t:?}");
     }
 
     #[test]
