@@ -112,7 +112,7 @@ static REPORTED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A sentence that speaks of talks just described ("described the talks as tense").
 static ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:the|those|these|that|this|their|today's|yesterday's)\s+(?:talks|meetings?|discussions|conversations?|negotiations|visit|call|phone\s+call|summit|session|round)|the\s+two\s+(?:sides|leaders|men|ministers|delegations)|both\s+sides|the\s+sides(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:the|those|these|that|this|their|today's|yesterday's)\s+(?:[a-z]{3,9}\.?\s+[0-9]{1,2}(?:st|nd|rd|th)?\s+)?(?:talks|meetings?|discussions|conversations?|negotiations|visit|call|phone\s+call|summit|session|round)|the\s+two\s+(?:sides|leaders|men|ministers|delegations)|both\s+sides|the\s+sides(?-u:\b)")
         .expect("anaphor regex")
 });
 
@@ -954,7 +954,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             && (out[event].0.status == status || (anaphor && date.is_none()))
             && (anaphor || found.len() < 2 || shares(&out[event].1, &found))
             && (anaphor || found.is_empty() || shares(&out[event].1, &found))
-            && compatible(&out[event].0, date.as_deref())
+            && (compatible(&out[event].0, date.as_deref())
+                // "next week's summit … The June 12 meeting": that week's day.
+                || anaphor && out[event].0.date.as_deref().zip(date.as_deref()).is_some_and(|(w, d)| in_week(d, w)))
             // "the talks in Geneva last year": a time of its own is another talk.
             && (date.is_some()
                 || !here.iter().any(|t| t.start >= s.start && t.end <= s.end && t.kind == TimexType::Date && !t.value.ends_with("_REF"))
@@ -1118,6 +1120,13 @@ fn one_round(days: &mut Vec<String>, sentence: &str) {
     }
 }
 
+/// Whether `day` ("2018-06-12") falls in `week` ("2018-W24").
+fn in_week(day: &str, week: &str) -> bool {
+    let Ok(day) = NaiveDate::parse_from_str(day, "%Y-%m-%d") else { return false };
+    let iso = day.iso_week();
+    week == format!("{}-W{:02}", iso.year(), iso.week())
+}
+
 /// How a talk's day ("2018-06-12") or week ("2018-W24") stands to the publication day.
 fn order_of(date: &str, published: NaiveDate) -> Option<std::cmp::Ordering> {
     if let Ok(day) = NaiveDate::parse_from_str(date, "%Y-%m-%d") {
@@ -1157,7 +1166,8 @@ fn absorb(
             talk.tone.push(t);
         }
     }
-    if talk.date.is_none() {
+    // A day of the week the event was known by tells it more precisely.
+    if talk.date.is_none() || date.as_deref().zip(talk.date.as_deref()).is_some_and(|(d, w)| in_week(d, w)) {
         talk.date = date;
     }
     if talk.place.is_none() {
@@ -1380,6 +1390,13 @@ mod tests {
         );
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!((t[0].date.as_deref(), t[0].status), (Some("2018-W24"), "planned"), "{t:?}");
+        // The day the next sentence gives that week's meeting is its day.
+        let t = talks(
+            "A White House spokeswoman announced on Tuesday that next week's summit between Donald Trump and \
+             Kim Jong Un will take place in Singapore. The June 12 meeting would be the first between the two.",
+            "2018-06-05T10:00:00Z",
+        );
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2018-06-12")], "{t:?}");
         // Monday 1 July 2024: the day of the saying is not the day of the talks.
         let t = talks(
             "Venezuela's government will restart negotiations with the U.S. government this week, President \
