@@ -1042,7 +1042,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             if let Some(event) = out.iter().position(|(t, p)| {
                 t.status == status
                     && ((t.date.is_some() && t.date == date && shares(p, &found) && !foreign(p, &found))
-                        || (compatible(t, date.as_deref()) && shared(p, &found) >= 2))
+                        || ((compatible(t, date.as_deref())
+                            || t.date.as_deref().zip(date.as_deref()).is_some_and(|(w, d)| in_week(d, w)))
+                            && shared(p, &found) >= 2))
             }) {
                 let (talk, known_parties) = &mut out[event];
                 absorb(talk, known_parties, found.clone(), date, place.clone(), tone.clone());
@@ -1397,6 +1399,13 @@ mod tests {
             "2018-06-05T10:00:00Z",
         );
         assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2018-06-12")], "{t:?}");
+        // Thursday 24 July 2025: the same two sides, on days of that week.
+        let t = talks(
+            "Treasury Secretary Scott Bessent will meet Vice Premier He Lifeng in Stockholm next week. Officials \
+             said Scott Bessent and He Lifeng will hold talks on Monday and Tuesday.",
+            "2025-07-24T10:00:00Z",
+        );
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-07-28")], "{t:?}");
         // Monday 1 July 2024: the day of the saying is not the day of the talks.
         let t = talks(
             "Venezuela's government will restart negotiations with the U.S. government this week, President \
