@@ -166,9 +166,32 @@ static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:He|She|he|she)\s").expect("pronoun regex"));
 
 /// Words before a name that make it the topic, not a party ("sanctions on Russia").
-const TOPIC_BEFORE: [&str; 20] = [
-    "on", "against", "over", "for", "about", "of", "to", "in", "at", "from", "into", "toward", "towards", "across",
-    "inside", "within", "near", "through", "around", "via",
+const TOPIC_BEFORE: [&str; 25] = [
+    "on",
+    "against",
+    "over",
+    "for",
+    "about",
+    "of",
+    "to",
+    "in",
+    "at",
+    "from",
+    "into",
+    "toward",
+    "towards",
+    "across",
+    "inside",
+    "within",
+    "near",
+    "through",
+    "around",
+    "via",
+    "discussed",
+    "discuss",
+    "discussing",
+    "regarding",
+    "concerning",
 ];
 
 /// Words before "in X" that make X the topic rather than the place of the talk.
@@ -1413,6 +1436,16 @@ mod tests {
             "2024-07-01T18:00:00Z",
         );
         assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2024-W27")], "{t:?}");
+    }
+
+    #[test]
+    fn what_the_sides_discussed_is_no_party() {
+        let t = talks(
+            "Sergei Lavrov met Wang Yi in Beijing on Tuesday, and the two discussed Israel's strikes on Iran.",
+            "2025-07-17T10:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, ["Sergei Lavrov", "Wang Yi"], "{t:?}");
     }
 
     #[test]
