@@ -165,6 +165,24 @@ static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
 /// A sentence whose subject is a person named before.
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:He|She|he|she)\s").expect("pronoun regex"));
 
+/// Whether `before` has a "he" or "she" that stands for a person: "He Lifeng met Bessent"
+/// names China's vice premier by his surname, not a man told of before.
+fn pronoun_in(before: &str) -> bool {
+    PRONOUN.find_iter(before).any(|m| !surname_he(&before[m.start()..]))
+}
+
+/// Whether the text from a "He" on names a person of that surname: "He" and a capitalized
+/// name right after it ("He Lifeng", "He Yafei").
+fn surname_he(from: &str) -> bool {
+    from.strip_prefix("He ").is_some_and(|rest| {
+        let next = rest.split(|c: char| !c.is_alphanumeric() && c != '-').next().unwrap_or("");
+        next.len() > 2
+            && next.starts_with(|c: char| c.is_uppercase())
+            && next.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
+            && !names::CALENDAR.contains(&next)
+    })
+}
+
 /// Words before a name that make it the topic, not a party ("sanctions on Russia").
 const TOPIC_BEFORE: [&str; 25] = [
     "on",
@@ -648,11 +666,12 @@ fn parties(
             here.iter().any(|m| w.start < m.end && m.start < w.end)
                 || out.iter().any(|p| w.start >= p.start && w.end <= p.end)
         };
-        if taken[i] || !names::name_like(&ws[i]) || in_mention(&ws[i]) {
+        let he = ws[i].text == "He" && !is_headline && surname_he(&text[ws[i].start..s.end]);
+        if taken[i] || !(he || names::name_like(&ws[i])) || in_mention(&ws[i]) {
             i += 1;
             continue;
         }
-        let mut j = i;
+        let mut j = i + usize::from(he);
         while j < ws.len() && !taken[j] && names::name_like(&ws[j]) && !in_mention(&ws[j]) && adjacent(text, &ws, j, i)
         {
             j += 1;
@@ -904,7 +923,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // No party, no talks just told, no "he": nothing more to read here.
         let near_event = last.is_some_and(|(_, at)| index <= at + 3);
-        if found.is_empty() && !near_event && !PRONOUN.is_match(&sentence[..trigger_start]) {
+        if found.is_empty() && !near_event && !pronoun_in(&sentence[..trigger_start]) {
             continue;
         }
         let mut days = days_of(text, &here, trigger_at);
@@ -923,7 +942,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // "He posted… after a phone conversation with the Russian leader": he is the person
         // the talks just told began with.
-        if PRONOUN.is_match(&sentence[..trigger_start]) {
+        if pronoun_in(&sentence[..trigger_start]) {
             // The person the talks just told began with, else the first person the
             // sentence before names.
             let recent = last
@@ -1436,6 +1455,18 @@ mod tests {
             "2024-07-01T18:00:00Z",
         );
         assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2024-W27")], "{t:?}");
+    }
+
+    #[test]
+    fn he_before_a_name_is_a_surname_not_a_pronoun() {
+        let at = "2025-07-24T10:00:00Z";
+        let t = talks("Scott Bessent's talks with He Lifeng ended in Geneva on Monday.", at);
+        assert_eq!(t.iter().map(|t| t.participants.clone()).collect::<Vec<_>>(), [["Scott Bessent", "He Lifeng"]]);
+        let t = talks("He Lifeng met Scott Bessent in Geneva on Monday.", at);
+        assert_eq!(t.iter().map(|t| t.participants.clone()).collect::<Vec<_>>(), [["He Lifeng", "Scott Bessent"]]);
+        // The pronoun still stands for the man told of before.
+        let t = talks("Vladimir Putin flew to Beijing. He met Xi Jinping on Monday.", at);
+        assert!(t.iter().any(|t| t.participants.iter().any(|p| p == "Vladimir Putin")), "{t:?}");
     }
 
     #[test]
