@@ -1251,8 +1251,10 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
                 && t.value.as_bytes()[..4].iter().all(u8::is_ascii_digit)
         })
         .filter(|t| {
-            let before = text[..t.start].trim_end().to_lowercase();
-            let after = text[t.end..].trim_start().to_lowercase();
+            // A few words either side, not the whole text: linear in the article.
+            let before = text[floor_char_boundary(text, t.start.saturating_sub(48))..t.start].trim_end().to_lowercase();
+            let after =
+                text[t.end..floor_char_boundary(text, (t.end + 24).min(text.len()))].trim_start().to_lowercase();
             !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
                 .iter()
                 .any(|w| before.ends_with(&format!(" {w}")))
@@ -1264,7 +1266,8 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
     // "intends to restart negotiations this week, Maduro said on Monday": the day of the
     // saying dates the saying; the talks keep the time of their own clause, if they have one.
     let said = |t: &Timex| {
-        let before = text[..t.start].trim_end().to_ascii_lowercase();
+        let before =
+            text[floor_char_boundary(text, t.start.saturating_sub(48))..t.start].trim_end().to_ascii_lowercase();
         let before = before.strip_suffix(" on").unwrap_or(&before).trim_end();
         let before = before.strip_suffix(" late").or_else(|| before.strip_suffix(" early")).unwrap_or(before);
         ["said", "says", "told reporters", "told journalists", "announced", "stated", "added", "wrote"]

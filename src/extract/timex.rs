@@ -679,8 +679,11 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
             // "as soon as the threats end", "soon after", "was soon released": a conjunction,
             // or a time relative to something told, not to now.
             if whole.as_str().eq_ignore_ascii_case("soon") {
-                let next = text[end..].trim_start().to_ascii_lowercase();
-                let prev = text[..start].trim_end().to_ascii_lowercase();
+                // A few words either side, not the rest of the text: linear in the article.
+                let next =
+                    text[end..ceil_char_boundary(text, (end + 24).min(text.len()))].trim_start().to_ascii_lowercase();
+                let prev =
+                    text[floor_char_boundary(text, start.saturating_sub(24))..start].trim_end().to_ascii_lowercase();
                 if ["after", "before", "as", "afterward", "thereafter"].iter().any(|w| next.starts_with(w))
                     || prev.ends_with(" as")
                     || lean(text, start, end) == Some(Direction::Past)
