@@ -930,14 +930,12 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         // "that afternoon", "earlier that day": the day the text last named.
         if days.is_empty() && SAME_DAY.is_match(sentence) {
             let before = &times[..first_time];
-            if let Some(day) = before.iter().rev().find_map(|t| {
-                (matches!(t.kind, TimexType::Date | TimexType::Time)
-                    && t.value.len() >= 10
-                    && t.value.as_bytes()[4] == b'-'
-                    && t.value.as_bytes()[7] == b'-')
-                    .then(|| t.value[..10].to_owned())
-            }) {
-                days.push(day);
+            if let Some(day) = before
+                .iter()
+                .rev()
+                .find_map(|t| matches!(t.kind, TimexType::Date | TimexType::Time).then(|| day_of(&t.value)).flatten())
+            {
+                days.push(day.to_owned());
             }
         }
         // "He posted… after a phone conversation with the Russian leader": he is the person
@@ -998,7 +996,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             && (anaphor || found.is_empty() || shares(&out[event].1, &found))
             && (compatible(&out[event].0, date.as_deref())
                 // "next week's summit … The June 12 meeting": that week's day.
-                || anaphor && out[event].0.date.as_deref().zip(date.as_deref()).is_some_and(|(w, d)| in_week(d, w)))
+                || anaphor && in_week(date.as_deref(), out[event].0.date.as_deref()))
             // "the talks in Geneva last year": a time of its own is another talk.
             && (date.is_some()
                 || !here.iter().any(|t| t.start >= s.start && t.end <= s.end && t.kind == TimexType::Date && !t.value.ends_with("_REF"))
@@ -1084,8 +1082,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             if let Some(event) = out.iter().position(|(t, p)| {
                 t.status == status
                     && ((t.date.is_some() && t.date == date && shares(p, &found) && !foreign(p, &found))
-                        || ((compatible(t, date.as_deref())
-                            || t.date.as_deref().zip(date.as_deref()).is_some_and(|(w, d)| in_week(d, w)))
+                        || ((compatible(t, date.as_deref()) || in_week(date.as_deref(), t.date.as_deref()))
                             && shared(p, &found) >= 2))
             }) {
                 let (talk, known_parties) = &mut out[event];
@@ -1165,10 +1162,27 @@ fn one_round(days: &mut Vec<String>, sentence: &str) {
 }
 
 /// Whether `day` ("2018-06-12") falls in `week` ("2018-W24").
-fn in_week(day: &str, week: &str) -> bool {
+fn in_week(day: Option<&str>, week: Option<&str>) -> bool {
+    let (Some(day), Some(week)) = (day, week) else { return false };
     let Ok(day) = NaiveDate::parse_from_str(day, "%Y-%m-%d") else { return false };
     let iso = day.iso_week();
     week == format!("{}-W{:02}", iso.year(), iso.week())
+}
+
+/// The day ("2018-06-12") a date or time value falls on, if it names one.
+fn day_of(value: &str) -> Option<&str> {
+    let b = value.as_bytes();
+    (b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && b[..4].iter().all(u8::is_ascii_digit)).then(|| &value[..10])
+}
+
+/// Whether a date value names a week ("2018-W24").
+fn is_week(value: &str) -> bool {
+    value.len() == 8 && value.as_bytes()[5] == b'W'
+}
+
+/// The few words before `at`, lower case: what ties a date to a verb or a deadline.
+fn lower_before(text: &str, at: usize) -> String {
+    text[floor_char_boundary(text, at.saturating_sub(48))..at].trim_end().to_lowercase()
 }
 
 /// How a talk's day ("2018-06-12") or week ("2018-W24") stands to the publication day.
@@ -1211,7 +1225,7 @@ fn absorb(
         }
     }
     // A day of the week the event was known by tells it more precisely.
-    if talk.date.is_none() || date.as_deref().zip(talk.date.as_deref()).is_some_and(|(d, w)| in_week(d, w)) {
+    if talk.date.is_none() || in_week(date.as_deref(), talk.date.as_deref()) {
         talk.date = date;
     }
     if talk.place.is_none() {
@@ -1234,25 +1248,19 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
                 .or_else(|| text[t.end..trigger_at].strip_prefix("’s"))
                 .is_some_and(|rest| rest.len() < 30 && rest.split_whitespace().count() <= 2)
     }) {
-        let v = &owner.value;
-        let day = v.len() >= 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
-        let week = v.len() == 8 && v.as_bytes()[5] == b'W';
-        if day || week {
-            return vec![v[..if day { 10 } else { 8 }].to_owned()];
+        if let Some(day) = day_of(&owner.value) {
+            return vec![day.to_owned()];
+        }
+        if is_week(&owner.value) {
+            return vec![owner.value.clone()];
         }
     }
     let dated: Vec<&&Timex> = here
         .iter()
-        .filter(|t| {
-            matches!(t.kind, TimexType::Date | TimexType::Time)
-                && t.value.len() >= 10
-                && t.value.as_bytes()[4] == b'-'
-                && t.value.as_bytes()[7] == b'-'
-                && t.value.as_bytes()[..4].iter().all(u8::is_ascii_digit)
-        })
+        .filter(|t| matches!(t.kind, TimexType::Date | TimexType::Time) && day_of(&t.value).is_some())
         .filter(|t| {
             // A few words either side, not the whole text: linear in the article.
-            let before = text[floor_char_boundary(text, t.start.saturating_sub(48))..t.start].trim_end().to_lowercase();
+            let before = lower_before(text, t.start);
             let after =
                 text[t.end..floor_char_boundary(text, (t.end + 24).min(text.len()))].trim_start().to_lowercase();
             !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
@@ -1266,8 +1274,7 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
     // "intends to restart negotiations this week, Maduro said on Monday": the day of the
     // saying dates the saying; the talks keep the time of their own clause, if they have one.
     let said = |t: &Timex| {
-        let before =
-            text[floor_char_boundary(text, t.start.saturating_sub(48))..t.start].trim_end().to_ascii_lowercase();
+        let before = lower_before(text, t.start);
         let before = before.strip_suffix(" on").unwrap_or(&before).trim_end();
         let before = before.strip_suffix(" late").or_else(|| before.strip_suffix(" early")).unwrap_or(before);
         ["said", "says", "told reporters", "told journalists", "announced", "stated", "added", "wrote"]
@@ -1278,7 +1285,7 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
         t.kind == TimexType::Date
             && !said(t)
             && !t.value.ends_with("_REF")
-            && (t.value.len() == 8 && t.value.as_bytes()[5] == b'W' || dated.iter().any(|d| std::ptr::eq(**d, *t)))
+            && (is_week(&t.value) || dated.iter().any(|d| std::ptr::eq(**d, *t)))
     });
     let dated: Vec<&&Timex> = if own_time { dated.into_iter().filter(|t| !said(t)).collect() } else { dated };
     let Some(nearest) = dated
@@ -1288,7 +1295,7 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
         // "next week": no day, but the week the talks are planned for.
         return here
             .iter()
-            .find(|t| t.kind == TimexType::Date && t.value.len() == 8 && t.value.as_bytes()[5] == b'W')
+            .find(|t| t.kind == TimexType::Date && is_week(&t.value))
             .map(|t| vec![t.value.clone()])
             .unwrap_or_default();
     };
