@@ -164,8 +164,14 @@ pub fn find(
                 let joined = joined_day(text, t, here.get(i + 1).copied());
                 // A zone named right after the clock time is its own: "12:01 a.m. eastern
                 // daylight time on April 1" in a sentence that also names standard time.
+                // A clock time whose own words name its zone ("8 p.m. EDT") carries it in its
+                // value; a zone after it in brackets ("(0000 GMT)") is the same moment retold.
                 let own = (t.kind == TimexType::Time)
-                    .then(|| zone_in(&text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))]))
+                    .then(|| {
+                        zone_in(&t.text).or_else(|| written_offset(&t.value)).or_else(|| {
+                            zone_in(&text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))])
+                        })
+                    })
                     .flatten();
                 Some((*t, due_of(text, s, t, published, own.unwrap_or(zone), joined)?))
             })
@@ -661,7 +667,7 @@ fn refit(written: &str, day: NaiveDate, published: NaiveDate, tense: Tense) -> N
     let has_year = written.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
     let lower = written.to_ascii_lowercase();
     if has_year
-        || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this"].iter().any(|w| lower.contains(w))
+        || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this", "that"].iter().any(|w| lower.contains(w))
     {
         return day;
     }
@@ -983,6 +989,23 @@ impl Zone {
     fn end_of(self, day: NaiveDate) -> Option<DateTime<FixedOffset>> {
         self.at(day.and_time(NaiveTime::from_hms_opt(23, 59, 59)?))
     }
+}
+
+/// The zone a TIMEX3 clock value carries: `2025-09-27T20:00-04:00` or `…T09:30Z`.
+fn written_offset(value: &str) -> Option<Zone> {
+    let rest = value.get(16..)?;
+    let rest = rest.strip_prefix(|c: char| c == ':').map_or(rest, |r| r.get(2..).unwrap_or(""));
+    if rest == "Z" {
+        return FixedOffset::east_opt(0).map(Zone::Fixed);
+    }
+    let sign = match rest.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let hours: i32 = rest.get(1..3)?.parse().ok()?;
+    let minutes: i32 = rest.get(4..6)?.parse().ok()?;
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)).map(Zone::Fixed)
 }
 
 /// A word that may name a zone: looked for over the whole text, before [`zone_in`] reads

@@ -92,7 +92,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::ClockTime,
             format!(
-                r"(?:(?i:around|about|at)\s+)?(?:{clock}(?:\s+(?P<z>{ZONE}))?|(?P<h4>[01][0-9]|2[0-3])(?P<m4>[0-5][0-9])\s*(?:hours\s+|hrs\s+)?(?P<z2>GMT|UTC|Z{B}))(?:,?\s+(?:on\s+)?(?:(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})(?:,?\s+(?P<year2>{YEAR}))?|(?P<rel>(?i:today|tonight|tomorrow|yesterday))))?{B}"
+                r"(?:(?i:around|about|at)\s+)?(?:{clock}(?:\s+(?P<z>{ZONE}))?|(?P<h4>[01][0-9]|2[0-3])(?P<m4>[0-5][0-9])\s*(?:hours\s+|hrs\s+)?(?P<z2>GMT|UTC|Z{B}))(?:,?\s+(?:on\s+)?(?:(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})(?:,?\s+(?P<year2>{YEAR}))?|(?P<rel>(?i:today|tonight|tomorrow|yesterday))|(?P<part>(?i:(?:this|that)\s+(?:morning|afternoon|evening|night)))))?{B}"
             ),
         ),
         (
@@ -340,7 +340,15 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
     let dir = || direction(text, start, end);
     let (kind_out, value) = match kind {
         Kind::ClockTime => {
-            let (hour, minute) = clock(c)?;
+            let (mut hour, minute) = clock(c)?;
+            // "11:59 that evening", "11:30 tonight": a clock time with no a.m. or p.m. of its
+            // own takes the part of the day after it.
+            let later_part = g("part").or(g("rel")).map(str::to_ascii_lowercase).is_some_and(|p| {
+                ["afternoon", "evening"].iter().any(|w| p.ends_with(w)) || (p.ends_with("night") && hour >= 5)
+            });
+            if later_part && c.name("h2").is_some() && (1..12).contains(&hour) {
+                hour += 12;
+            }
             let day = if let Some(wd) = g("wd") {
                 weekday_date(parse_weekday(wd)?, None, dir(), dct)
             } else if let Some(mon) = g("mon2") {
@@ -362,6 +370,9 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 )?
             } else if let Some(rel) = g("rel") {
                 deictic_day(&rel.to_ascii_lowercase(), dct)
+            } else if g("part").is_some_and(|p| p.to_ascii_lowercase().starts_with("that")) {
+                // "11:59 that evening": the day the narrative last named.
+                cx.reference
             } else {
                 dct
             };
@@ -1926,6 +1937,10 @@ mod categories {
     fn zones_on_clock_times() {
         let dct = "2011-03-04";
         assert_eq!(value_of("The vote opens at 09:30 GMT today.", dct, "09:30 GMT today"), "2011-03-04T09:30Z");
+        // A clock time with no a.m. or p.m. takes the part of the day told after it.
+        assert_eq!(value_of("It lapses at 11:59 that evening.", dct, "11:59 that evening"), "2011-03-04T23:59");
+        assert_eq!(value_of("They vote at 11:30 tonight.", dct, "11:30 tonight"), "2011-03-04T23:30");
+        assert_eq!(value_of("The strike came at 2:15 that night.", dct, "2:15 that night"), "2011-03-04T02:15");
         assert_eq!(value_of("The vote opens at 9:30 a.m. UTC.", dct, "9:30 a.m. UTC"), "2011-03-04T09:30Z");
         assert_eq!(value_of("Polls close at 8 p.m. EST Friday.", dct, "8 p.m. EST Friday"), "2011-03-04T20:00-05:00");
         // Eastern Time is daylight time in July.
