@@ -109,9 +109,10 @@ pub fn score(
                 let title = content_words(&found.deadlines[i].title);
                 if misses && std::env::var_os("TITLES").is_some() {
                     println!(
-                        "{name}: TITLE {:?}\n    gold {:?}",
+                        "{name}: TITLE {:?}\n    gold {:?}\n    in: {}",
                         found.deadlines[i].title,
-                        g["what"].as_str().unwrap_or("")
+                        g["what"].as_str().unwrap_or(""),
+                        found.deadlines[i].evidence
                     );
                 }
                 if !what.is_empty() {

@@ -934,8 +934,41 @@ fn finish(
             out.push(d);
         }
     }
+    if us_licensor(text) {
+        for d in &mut out {
+            d.title = ofac_licence(&d.title);
+        }
+    }
     out.sort_by_key(|d| d.start);
     out
+}
+
+/// Whether the article is about licences the US Treasury issues: it names OFAC, or the
+/// Treasury and not the UK's (HM Treasury, OFSI).
+fn us_licensor(text: &str) -> bool {
+    text.contains("OFAC")
+        || text.contains("Office of Foreign Assets Control")
+        || (text.contains("Treasury") && !text.contains("HM Treasury") && !text.contains("OFSI"))
+}
+
+/// A licence title names OFAC, which issues general licences for the US Treasury: "Lukoil
+/// permit expires" is "OFAC Lukoil permit expires", "Treasury General License 8L expires" is
+/// "OFAC General License 8L expires".
+fn ofac_licence(title: &str) -> String {
+    static LICENCE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:licen[cs]es?|GL|authori[sz]ations?|permits?|waivers?)(?-u:\b)")
+            .expect("licence-word regex")
+    });
+    if title.contains("OFAC") || !LICENCE_WORD.is_match(title) {
+        return title.to_owned();
+    }
+    for lead in ["U.S. Treasury's ", "U.S. Treasury ", "US Treasury ", "U.S Treasury ", "Treasury's ", "Treasury "] {
+        if let Some(rest) = title.strip_prefix(lead) {
+            return format!("OFAC {rest}");
+        }
+    }
+    let rest = ["US ", "U.S. "].iter().find_map(|l| title.strip_prefix(l)).unwrap_or(title);
+    format!("OFAC {rest}")
 }
 
 /// N when the text says "DATE, N days before the deadline": a duration right after the
@@ -1540,6 +1573,9 @@ const ASIDE: [&str; 14] = [
 /// prepositions that tie the dates ("OFAC general licence for Chevron's Venezuela
 /// operations expires", "Russia to agree a ceasefire or face tariffs").
 fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor_end: usize, topic: &Topic) -> String {
+    if let Some(t) = under_licence(&text[s.start..s.end], anchor_start.saturating_sub(s.start)) {
+        return t;
+    }
     let title = title_words(text, s, times, anchor_start, anchor_end, topic);
     let title = with_licence(title, &text[s.start..s.end], anchor_start.saturating_sub(s.start));
     // "cargo is loaded eastern standard time": the zone of a clock time says nothing due.
@@ -1560,6 +1596,32 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         cleaned = cleaned[a.len() + 1..].to_owned();
     }
     if cleaned.is_empty() { title } else { cleaned }
+}
+
+/// "Under GL 8E, those transactions had to be carried out before April 22": what falls due
+/// is the licence's authorization, which ends ("before", "until", "through") or begins
+/// ("from", "on or after") on the day. The sentence's own subject ("those transactions")
+/// points back and says nothing.
+fn under_licence(sentence: &str, anchor: usize) -> Option<String> {
+    static UNDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?i:under)\s+(?P<l>(?i:general\s+licen[cs]e|GL)\s+(?i:no\.?\s*)?\d{1,4}[A-Z]{0,2})\s*,\s*(?P<s>[a-z]+)(?-u:\b)")
+            .expect("under-licence regex")
+    });
+    let c = UNDER.captures(sentence)?;
+    if !matches!(&c["s"], "those" | "these" | "such" | "the" | "this" | "that" | "it" | "they") {
+        return None;
+    }
+    let before = sentence.get(..anchor)?.to_ascii_lowercase();
+    let last = before.split_whitespace().last().unwrap_or("");
+    let last_two = before.split_whitespace().rev().take(3).collect::<Vec<_>>();
+    let verb = if matches!(last, "before" | "until" | "through" | "by" | "till" | "to") {
+        "expires"
+    } else if last == "from" || last_two.contains(&"after") || last_two.contains(&"as") {
+        "takes effect"
+    } else {
+        return None;
+    };
+    Some(format!("{} authorization {verb}", &c["l"]))
 }
 
 /// "General License 24", "GL 8F": a licence named by its number.
@@ -2105,6 +2167,25 @@ mod tests {
         assert_eq!(title("tariffs take effect"), "tariffs take effect", "no licence word to replace");
         let two = "GL 8E lapses on May 27, and GL 8F on June 27.";
         assert_eq!(with_licence("authorization expires".into(), two, two.find("June").unwrap_or(0)), "GL 8F expires");
+    }
+
+    #[test]
+    fn what_a_licence_allows_falls_due_as_the_licence() {
+        let at = "2022-10-01T12:00:00Z";
+        let found = deadlines("Under GL 8E, those transactions had to be carried out before April 22, 2020.", at);
+        assert_eq!(found[0].2, "GL 8E authorization expires", "{found:?}");
+        // The licensing office is named where the article says the licence is the US Treasury's.
+        let found = deadlines(
+            "The Treasury issued a new licence. Under GL 5H, those rights can only be exercised on or after January \
+             21, 2022.",
+            at,
+        );
+        assert_eq!(found[0].2, "OFAC GL 5H authorization takes effect", "{found:?}");
+        let found = deadlines("HM Treasury said so. Under General License 24, such dealings are allowed until July 7.", at);
+        assert_eq!(found[0].2, "General License 24 authorization expires", "{found:?}");
+        // A sentence whose subject names what is due keeps its own title.
+        let found = deadlines("Under GL 13, Chevron's Venezuela license expires on June 3.", at);
+        assert!(!found[0].2.contains("authorization"), "{found:?}");
     }
 
     #[test]
