@@ -1583,6 +1583,7 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         Regex::new(r"(?i)\s*(?-u:\b)(?:(?:eastern|central|pacific|mountain|british|uk|london|moscow|kyiv|beijing|brussels|washington|tehran|israel|gulf|local|central\s+european)\s+(?:(?:standard|daylight|summer)\s+)?time|(?:standard|daylight|summer)\s+time|EST|EDT|ET|GMT|UTC|BST|CET|CEST)(?-u:\b)")
             .expect("zone-name regex")
     });
+    let title = with_percent(&title, &text[s.start..s.end]);
     let mut cleaned = ZONE_NAME.replace_all(&title, "").trim().to_owned();
     // "US U.S ban": the issuer named twice over.
     let norm = |w: &str| {
@@ -1622,6 +1623,19 @@ fn under_licence(sentence: &str, anchor: usize) -> Option<String> {
         return None;
     };
     Some(format!("{} authorization {verb}", &c["l"]))
+}
+
+/// A rate keeps its sign: the words of a title are read without punctuation, so "a 15% U.S.
+/// tariff" came out as "15 U.S. tariff".
+fn with_percent(title: &str, sentence: &str) -> String {
+    let words: Vec<String> = title
+        .split(' ')
+        .map(|w| {
+            let rate = !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            if rate && sentence.contains(&format!("{w}%")) { format!("{w}%") } else { w.to_owned() }
+        })
+        .collect();
+    words.join(" ")
 }
 
 /// "General License 24", "GL 8F": a licence named by its number.
@@ -2167,6 +2181,14 @@ mod tests {
         assert_eq!(title("tariffs take effect"), "tariffs take effect", "no licence word to replace");
         let two = "GL 8E lapses on May 27, and GL 8F on June 27.";
         assert_eq!(with_licence("authorization expires".into(), two, two.find("June").unwrap_or(0)), "GL 8F expires");
+    }
+
+    #[test]
+    fn a_rate_keeps_its_percent_sign() {
+        let found = deadlines("Most Japanese goods became subject to a 15% U.S. tariff from Aug. 1.", "2025-07-30T12:00:00Z");
+        assert!(found[0].2.contains("15% U.S. tariff"), "{found:?}");
+        assert_eq!(with_percent("15 tariffs on 15 goods", "a 15% tariff"), "15% tariffs on 15% goods");
+        assert_eq!(with_percent("tariffs on 15 goods", "tariffs on 15 goods"), "tariffs on 15 goods");
     }
 
     #[test]
