@@ -934,6 +934,8 @@ fn finish(
             out.push(d);
         }
     }
+    out.sort_by_key(|d| d.start);
+    refer_back(&mut out);
     if us_licensor(text) {
         for d in &mut out {
             d.title = ofac_licence(&d.title);
@@ -941,6 +943,35 @@ fn finish(
     }
     out.sort_by_key(|d| d.start);
     out
+}
+
+/// The endings a title's verb takes, each with its plural.
+const ENDINGS: [(&str, &str); 4] =
+    [(" expires", " expire"), (" takes effect", " take effect"), (" up for renewal", " up for renewal"), (" ends", " end")];
+
+/// "…the general licence covering Lukoil's subsidiaries… it has now been extended until
+/// August 13": a deadline whose subject is "it" or "they" is the measure the deadline
+/// before it was about, with its own verb. `out` is in text order.
+fn refer_back(out: &mut [FoundDeadline]) {
+    static PRONOUN_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:it|they)\s+(?:(?:has|have|had|would|will|was|were|is|are|could|may|now|also|then|first|originally|already|not|been|be|have)\s+){0,4}(?:extended|prolonged|renewed|expire[sd]?|lapse[sd]?|run|runs|ran|end|ends|ended|valid|due|set|came|come|comes|takes?|took)(?-u:\b)")
+            .expect("pronoun-subject regex")
+    });
+    let measure = |title: &str| -> Option<String> {
+        ENDINGS.iter().find_map(|(one, many)| title.strip_suffix(one).or_else(|| title.strip_suffix(many))).map(str::to_owned)
+    };
+    for i in 1..out.len() {
+        if !PRONOUN_SUBJECT.is_match(&out[i].evidence) || out[i].evidence == out[i - 1].evidence {
+            continue;
+        }
+        let Some(ending) = ENDINGS.iter().find(|(one, many)| out[i].title.ends_with(one) || out[i].title.ends_with(many))
+        else {
+            continue;
+        };
+        let Some(earlier) = out[..i].iter().rev().find_map(|d| measure(&d.title)) else { continue };
+        let plural = earlier.split_whitespace().last().is_some_and(|w| w.ends_with('s') && !w.ends_with("ss"));
+        out[i].title = format!("{earlier}{}", if plural { ending.1 } else { ending.0 });
+    }
 }
 
 /// Whether the article is about licences the US Treasury issues: it names OFAC, or the
@@ -2181,6 +2212,19 @@ mod tests {
         assert_eq!(title("tariffs take effect"), "tariffs take effect", "no licence word to replace");
         let two = "GL 8E lapses on May 27, and GL 8F on June 27.";
         assert_eq!(with_licence("authorization expires".into(), two, two.find("June").unwrap_or(0)), "GL 8F expires");
+    }
+
+    #[test]
+    fn a_measure_told_of_as_it_is_the_one_before() {
+        let found = deadlines(
+            "Britain has prolonged the general licence covering Lukoil's subsidiaries in Bulgaria. The licence first \
+             came into force on November 14, 2025. After talks, it has now been extended until August 13, 2026. Under \
+             its original terms it would have expired on February 14, 2026.",
+            "2026-02-12T12:00:00Z",
+        );
+        let titles: Vec<&str> = found.iter().map(|d| d.2.as_str()).collect();
+        assert!(titles[1..].iter().all(|t| t.contains("licence covering Lukoil's subsidiaries")), "{titles:?}");
+        assert!(titles[2].ends_with("expires"), "{titles:?}");
     }
 
     #[test]
