@@ -1331,11 +1331,26 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
         "after", "before", "when", "while",
     ];
     let sentence = &text[s.start..s.end];
-    let (_, one, many) = VERB.iter().find(|(r, _, _)| r.is_match(sentence))?;
+    // The verb nearest the date says what happens on it: "the new tariffs would take effect
+    // on Aug. 1, three weeks after the exemption runs out".
+    let near_anchor = |r: &Regex| {
+        r.find_iter(sentence).map(|m| (s.start + m.start()).abs_diff(anchor).min((s.start + m.end()).abs_diff(anchor))).min()
+    };
+    let (verb, one, many) =
+        VERB.iter().filter_map(|v| Some((near_anchor(&v.0)?, v))).min_by_key(|(d, _)| *d).map(|(_, v)| v)?;
     let ws = super::names::words(text, s.start, s.end);
     let in_time = |w: &super::names::Word<'_>| times.iter().any(|t| w.start >= t.start && w.end <= t.end);
+    // A head the verb tells of, in the same clause a few words on: "before 18 October, when
+    // the Security Council resolution underpinning the deal expires" is the resolution's
+    // deadline, not that of the sanctions named nearer the date.
+    let verbs: Vec<usize> = verb.find_iter(sentence).map(|m| s.start + m.start()).collect();
+    let subject_of_verb = |end: usize| {
+        verbs.iter().any(|&v| {
+            v >= end && v - end <= 60 && !text[end..v].contains([',', ';', ':', '(', ')']) && !text[end..v].contains(" and ")
+        })
+    };
     // The measure nearest the date or cue: "General License" counts as one head.
-    let mut best: Option<(usize, usize, usize)> = None; // (distance, head start index, head end index)
+    let mut best: Option<((bool, usize), usize, usize)> = None; // ((not the verb's subject, distance), head start, head end)
     let mut i = 0;
     while i < ws.len() {
         let two = ws.get(i + 1).map(|n| format!("{} {}", ws[i].text, n.text));
@@ -1345,9 +1360,9 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
         };
         if ok && !in_time(&ws[i]) {
             let at = ws[i].start;
-            let distance = at.abs_diff(anchor);
-            if best.is_none_or(|(d, _, _)| distance < d) {
-                best = Some((distance, i, i + len));
+            let rank = (!subject_of_verb(ws[i + len - 1].end), at.abs_diff(anchor));
+            if best.is_none_or(|(d, _, _)| rank < d) {
+                best = Some((rank, i, i + len));
             }
         }
         i += len.max(1);
@@ -2225,6 +2240,22 @@ mod tests {
         let titles: Vec<&str> = found.iter().map(|d| d.2.as_str()).collect();
         assert!(titles[1..].iter().all(|t| t.contains("licence covering Lukoil's subsidiaries")), "{titles:?}");
         assert!(titles[2].ends_with("expires"), "{titles:?}");
+    }
+
+    #[test]
+    fn the_measure_due_is_what_the_verb_tells_of() {
+        let at = "2025-07-20T12:00:00Z";
+        let found = deadlines(
+            "The snapback can restore UN sanctions only before 18 October, when the Security Council resolution \
+             underpinning the 2015 deal expires.",
+            at,
+        );
+        assert!(found[0].2.contains("resolution expires"), "{found:?}");
+        let found = deadlines(
+            "Trump said the new reciprocal tariffs would take effect on Aug. 1, three weeks after the exemption runs out.",
+            at,
+        );
+        assert!(found[0].2.ends_with("reciprocal tariffs take effect"), "{found:?}");
     }
 
     #[test]
