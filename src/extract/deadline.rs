@@ -46,7 +46,7 @@ static CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words right before a date that make it due ("by August 8", "valid through March 12").
 static DUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-u:\b)(?:by|until|till|through|thru|before|than|as\s+of|on\s+or\s+after|on\s+or\s+before|effective|starting|beginning|from|deadline\s+(?:of|is|was|had\s+been|will\s+be|falls\s+on|set\s+for|now\s+is)|deadline\s+to|cut-?off\s+(?:of|is)|due\s+on|due|to)|,)\s*(?:(?:midnight|noon)\s+(?:on\s+)?)?$")
+    Regex::new(r"(?i)(?:(?-u:\b)(?:by|until|till|through|thru|before|than|as\s+of|on\s+or\s+after|on\s+or\s+before|effective|starting|beginning|from|deadline\s+(?:of|is|was|had\s+been|will\s+be|falls\s+on|set\s+for|now\s+is)|deadline\s+to|cut-?off\s+(?:of|is)|due\s+on|due|to)(?:\s+at\s+least)?|,)\s*(?:(?:midnight|noon)\s+(?:on\s+)?)?$")
         .expect("due-before regex")
 });
 
@@ -58,7 +58,7 @@ static DUE_VERB: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A deadline the text says was moved or is no longer the one that holds.
 static FORMER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:had\s+been|was\s+(?:originally|initially|previously|first)|were\s+(?:originally|initially|previously)|would\s+have|original(?:ly)?|previous(?:ly)?|earlier|old|initial(?:ly)?|instead\s+of|replac(?:e|es|ed|ing)|from)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:had\s+been|was\s+(?:originally|initially|previously|first)|were\s+(?:originally|initially|previously)|would\s+have|original(?:ly)?|previous(?:ly)?|earlier|old|initial(?:ly)?|instead\s+of|replac(?:e|es|ed|ing))(?-u:\b)")
         .expect("former regex")
 });
 
@@ -186,7 +186,11 @@ pub fn find(
                 }
                 _ => clause_before(text, s, t.start),
             };
+            // "moving the start from September 27 to October 1": the day it moved from; but
+            // "tariffs on goods from Japan starting Aug. 1" moved nothing.
+            let moved_from = before.trim_end().ends_with(" from") && text[t.end..s.end].trim_start().starts_with("to ");
             let former = FORMER.is_match(&before)
+                || moved_from
                 || (moved && dated.len() >= 2 && k == 0 && dated[1].1.0 != *due)
                 || text[t.end..s.end].trim_start().starts_with("deadline to");
             // "on Wednesday, two days before a deadline": two days after Wednesday.
@@ -454,7 +458,9 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     }
     // "on Monday" after an action ("announced on Monday") is when it was done.
     if let Some(m) = DUE_BEFORE.find(trimmed) {
+        // "until at least June 1" is due as "until June 1".
         let word = m.as_str().trim().trim_end_matches(',').to_ascii_lowercase();
+        let word = word.strip_suffix("at least").map_or(word.as_str(), str::trim_end).to_owned();
         if word.is_empty() {
             // A comma: "the truce expires Tuesday, August 12" keeps the cue before it.
             return DUE_VERB.is_match(trimmed);
@@ -2256,6 +2262,24 @@ mod tests {
             at,
         );
         assert!(found[0].2.ends_with("reciprocal tariffs take effect"), "{found:?}");
+    }
+
+    #[test]
+    fn until_at_least_is_until_and_goods_from_a_country_moved_nothing() {
+        let found =
+            deadlines("Targeted measures will stay in force until at least June 1, 2026.", "2025-05-28T12:00:00Z");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2026-06-01T23:59:59+00:00"));
+        let found =
+            deadlines("Washington will impose a 25 percent tariff on goods from Japan starting Aug. 1.", "2025-07-08T12:00:00Z");
+        assert_eq!(found[0].1, None, "not superseded: {found:?}");
+        let found = deadlines("The US moved the start from September 27 to October 1.", "2025-09-20T12:00:00Z");
+        // The day it moved from is no live deadline.
+        assert!(found.iter().any(|d| d.1.is_none() && d.0.as_deref() == Some("2025-10-01T23:59:59+00:00")), "{found:?}");
+        assert!(
+            found.iter().all(|d| d.1.is_some() || d.0.as_deref() != Some("2025-09-27T23:59:59+00:00")),
+            "{found:?}"
+        );
     }
 
     #[test]
