@@ -75,7 +75,12 @@ fn voided(sentence: &str, start: usize, end: usize) -> bool {
     NOT_THIS_TALK.find_iter(clause).any(|m| {
         let lower = m.as_str().to_ascii_lowercase();
         let returning = lower.starts_with("back") || lower.starts_with("return");
-        !returning || (offset + m.start() < end && start < offset + m.end())
+        // "a seventh round of tariff talks" is talks, not a round of tariffs.
+        let of_talks = lower.starts_with("round") && {
+            let rest = clause[m.end()..].trim_start().to_ascii_lowercase();
+            rest.starts_with("talks") || rest.starts_with("negotiations")
+        };
+        !of_talks && (!returning || (offset + m.start() < end && start < offset + m.end()))
     })
 }
 
@@ -386,7 +391,14 @@ fn parties(
             .find_map(|w| lead.strip_suffix(w).filter(|l| l.ends_with(' ')))
             .unwrap_or(lead)
             .trim_end();
-        SAYS.iter().any(|w| rest.starts_with(w)) || lead.ends_with("according to")
+        // "Erdogan told Putin in a phone call": who told is in the call.
+        let told_in_talks = rest.strip_prefix("told ").is_some_and(|r| {
+            r.split_whitespace().take(6).any(|w| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+                matches!(w.as_str(), "call" | "meeting" | "talks" | "conversation")
+            })
+        });
+        (SAYS.iter().any(|w| rest.starts_with(w)) && !told_in_talks) || lead.ends_with("according to")
     };
 
     // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
@@ -813,10 +825,29 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let initial = i == 0 || text[s.start..ws[i].start].trim().is_empty();
     let coordinated = next == "and" && ws.get(i + 2).is_some_and(|w| names::name_like(w) && w.capitalized());
     let after_and = prev == "and" && i >= 2 && names::name_like(&ws[i - 2]) && ws[i - 2].capitalized();
+    // "received by Putin", "hosted by Modi": the host, after "by".
+    let by_host = prev == "by"
+        && i >= 2
+        && matches!(ws[i - 2].lower().as_str(), "received" | "hosted" | "welcomed" | "greeted" | "met" | "visited");
     let object = matches!(
         prev.as_str(),
-        "met" | "with" | "hosted" | "received" | "receive" | "called" | "phoned" | "meet" | "meets" | "between"
-    ) || spoken_to(ws, i);
+        "met"
+            | "with"
+            | "hosted"
+            | "received"
+            | "receive"
+            | "called"
+            | "phoned"
+            | "meet"
+            | "meets"
+            | "between"
+            | "told"
+            | "urged"
+            | "assured"
+            | "thanked"
+            | "briefed"
+    ) || by_host
+        || spoken_to(ws, i);
     let subject = matches!(
         next.as_str(),
         "met"
@@ -851,8 +882,9 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let own_talks = matches!(next.as_str(), "said" | "says")
         && matches!(after.as_str(), "his" | "her")
         && !OUTLETS.iter().any(|o| ws[i].text.contains(o));
-    // "Trump is due to receive…", "Rubio is expected to meet…".
-    let due = next == "is" && matches!(after.as_str(), "due" | "expected" | "set" | "scheduled" | "to");
+    // "Trump is due to receive…", "Rubio is expected to meet…"; "Sharaa was received by…".
+    let due = (next == "is" && matches!(after.as_str(), "due" | "expected" | "set" | "scheduled" | "to"))
+        || (next == "was" && matches!(after.as_str(), "received" | "hosted" | "welcomed" | "greeted"));
     // "Putin's most recent phone conversation with Trump": the owner of the talks.
     let possessor = (ws[i].text.ends_with("'s") || ws[i].text.ends_with("’s"))
         && ws[i + 1..].iter().take(4).any(|w| {
@@ -1539,6 +1571,17 @@ mod tests {
         );
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].date.as_deref(), Some("2025-W28"), "{t:?}");
+        // Who told whom in a call, and who was received by whom.
+        let t = talks("Erdogan told Putin in a phone call on Tuesday that Turkey backed a ceasefire.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(t[0].participants.starts_with(&["Erdogan".to_owned(), "Putin".to_owned()]), "{t:?}");
+        let t = talks("Sharaa was received by Crown Prince Mohammed bin Salman in Riyadh on Wednesday.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Sharaa", "Mohammed bin Salman"]);
+        // A round of tariff talks is talks; a round of tariffs is not.
+        let t = talks("Akazawa will travel to Washington on Friday for a seventh round of tariff talks.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(talks("Akazawa said a new round of tariffs would hit Japan on Friday.", at).is_empty());
         // The owner of the talks, named by a possessive.
         let t = talks("Putin's most recent phone conversation with Trump took place on June 14.", at);
         assert_eq!(t.len(), 1, "{t:?}");
