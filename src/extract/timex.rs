@@ -1698,6 +1698,12 @@ const NOT_PAST: [&str; 12] =
 /// The tense of the clause an expression sits in, from the nearest verb before it ("met …
 /// on Friday", "will be named … for a mission in December"), else the first one after it
 /// ("On Friday, the council voted"). `None` for the present or when nothing says.
+/// Verbs of scheduled events whose present tense in news tells what is to come.
+const SCHEDULED_PRESENT: [&str; 22] = [
+    "meet", "meets", "hold", "holds", "begin", "begins", "visit", "visits", "travels", "host", "hosts", "vote",
+    "votes", "arrives", "resume", "resumes", "convene", "convenes", "gather", "gathers", "opens", "kicks",
+];
+
 fn clause_tense(before: &str, after: &str) -> Option<Direction> {
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
@@ -1716,6 +1722,14 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
         }
         if matches!(word, "is" | "are" | "am" | "has" | "have" | "says" | "say") {
             return Some(None);
+        }
+        // "EU foreign ministers meet in Brussels on Monday": a scheduled event told in the
+        // present is to come.
+        if !ahead
+            && SCHEDULED_PRESENT.contains(&word)
+            && !matches!(prev, "to" | "did" | "not" | "would" | "could" | "should" | "might" | "may" | "can" | "didn't")
+        {
+            return Some(Some(Direction::Future));
         }
         let past =
             IRREGULAR_PAST.contains(&word) || (word.len() > 4 && word.ends_with("ed") && !NOT_PAST.contains(&word));
@@ -1956,6 +1970,16 @@ mod categories {
         );
         assert_eq!(value_of("Voting ends at 5 p.m. IST today.", dct, "5 p.m. IST today"), "2011-03-04T17:00+05:30");
         assert_eq!(value_of("Markets open at 9 a.m. AEDT.", dct, "9 a.m. AEDT"), "2011-03-04T09:00+11:00");
+    }
+
+    #[test]
+    fn a_scheduled_event_told_in_the_present_is_to_come() {
+        // Thursday, July 10, 2025.
+        let dct = "2025-07-10";
+        assert_eq!(value_of("EU foreign ministers meet in Brussels on Monday.", dct, "Monday"), "2025-07-14");
+        assert_eq!(value_of("The two sides hold talks in Geneva on Saturday.", dct, "Saturday"), "2025-07-12");
+        // Past narration stays past.
+        assert_eq!(value_of("The ministers met in Brussels on Monday.", dct, "Monday"), "2025-07-07");
     }
 
     #[test]
