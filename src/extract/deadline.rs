@@ -168,9 +168,9 @@ pub fn find(
                 // value; a zone after it in brackets ("(0000 GMT)") is the same moment retold.
                 let own = (t.kind == TimexType::Time)
                     .then(|| {
-                        zone_in(&t.text).or_else(|| written_offset(&t.value)).or_else(|| {
-                            zone_in(&text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))])
-                        })
+                        zone_in(&t.text)
+                            .or_else(|| written_offset(&t.value))
+                            .or_else(|| zone_in(&text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))]))
                     })
                     .flatten();
                 Some((*t, due_of(text, s, t, published, own.unwrap_or(zone), joined)?))
@@ -673,7 +673,9 @@ fn refit(written: &str, day: NaiveDate, published: NaiveDate, tense: Tense) -> N
     let has_year = written.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
     let lower = written.to_ascii_lowercase();
     if has_year
-        || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this", "that"].iter().any(|w| lower.contains(w))
+        || ["today", "tomorrow", "yesterday", "tonight", "next", "last", "this", "that"]
+            .iter()
+            .any(|w| lower.contains(w))
     {
         return day;
     }
@@ -952,8 +954,12 @@ fn finish(
 }
 
 /// The endings a title's verb takes, each with its plural.
-const ENDINGS: [(&str, &str); 4] =
-    [(" expires", " expire"), (" takes effect", " take effect"), (" up for renewal", " up for renewal"), (" ends", " end")];
+const ENDINGS: [(&str, &str); 4] = [
+    (" expires", " expire"),
+    (" takes effect", " take effect"),
+    (" up for renewal", " up for renewal"),
+    (" ends", " end"),
+];
 
 /// "…the general licence covering Lukoil's subsidiaries… it has now been extended until
 /// August 13": a deadline whose subject is "it" or "they" is the measure the deadline
@@ -964,13 +970,17 @@ fn refer_back(out: &mut [FoundDeadline]) {
             .expect("pronoun-subject regex")
     });
     let measure = |title: &str| -> Option<String> {
-        ENDINGS.iter().find_map(|(one, many)| title.strip_suffix(one).or_else(|| title.strip_suffix(many))).map(str::to_owned)
+        ENDINGS
+            .iter()
+            .find_map(|(one, many)| title.strip_suffix(one).or_else(|| title.strip_suffix(many)))
+            .map(str::to_owned)
     };
     for i in 1..out.len() {
         if !PRONOUN_SUBJECT.is_match(&out[i].evidence) || out[i].evidence == out[i - 1].evidence {
             continue;
         }
-        let Some(ending) = ENDINGS.iter().find(|(one, many)| out[i].title.ends_with(one) || out[i].title.ends_with(many))
+        let Some(ending) =
+            ENDINGS.iter().find(|(one, many)| out[i].title.ends_with(one) || out[i].title.ends_with(many))
         else {
             continue;
         };
@@ -1340,7 +1350,9 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     // The verb nearest the date says what happens on it: "the new tariffs would take effect
     // on Aug. 1, three weeks after the exemption runs out".
     let near_anchor = |r: &Regex| {
-        r.find_iter(sentence).map(|m| (s.start + m.start()).abs_diff(anchor).min((s.start + m.end()).abs_diff(anchor))).min()
+        r.find_iter(sentence)
+            .map(|m| (s.start + m.start()).abs_diff(anchor).min((s.start + m.end()).abs_diff(anchor)))
+            .min()
     };
     let (verb, one, many) =
         VERB.iter().filter_map(|v| Some((near_anchor(&v.0)?, v))).min_by_key(|(d, _)| *d).map(|(_, v)| v)?;
@@ -1352,7 +1364,10 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     let verbs: Vec<usize> = verb.find_iter(sentence).map(|m| s.start + m.start()).collect();
     let subject_of_verb = |end: usize| {
         verbs.iter().any(|&v| {
-            v >= end && v - end <= 60 && !text[end..v].contains([',', ';', ':', '(', ')']) && !text[end..v].contains(" and ")
+            v >= end
+                && v - end <= 60
+                && !text[end..v].contains([',', ';', ':', '(', ')'])
+                && !text[end..v].contains(" and ")
         })
     };
     // The measure nearest the date or cue: "General License" counts as one head.
@@ -2270,12 +2285,17 @@ mod tests {
             deadlines("Targeted measures will stay in force until at least June 1, 2026.", "2025-05-28T12:00:00Z");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0.as_deref(), Some("2026-06-01T23:59:59+00:00"));
-        let found =
-            deadlines("Washington will impose a 25 percent tariff on goods from Japan starting Aug. 1.", "2025-07-08T12:00:00Z");
+        let found = deadlines(
+            "Washington will impose a 25 percent tariff on goods from Japan starting Aug. 1.",
+            "2025-07-08T12:00:00Z",
+        );
         assert_eq!(found[0].1, None, "not superseded: {found:?}");
         let found = deadlines("The US moved the start from September 27 to October 1.", "2025-09-20T12:00:00Z");
         // The day it moved from is no live deadline.
-        assert!(found.iter().any(|d| d.1.is_none() && d.0.as_deref() == Some("2025-10-01T23:59:59+00:00")), "{found:?}");
+        assert!(
+            found.iter().any(|d| d.1.is_none() && d.0.as_deref() == Some("2025-10-01T23:59:59+00:00")),
+            "{found:?}"
+        );
         assert!(
             found.iter().all(|d| d.1.is_some() || d.0.as_deref() != Some("2025-09-27T23:59:59+00:00")),
             "{found:?}"
@@ -2284,7 +2304,8 @@ mod tests {
 
     #[test]
     fn a_rate_keeps_its_percent_sign() {
-        let found = deadlines("Most Japanese goods became subject to a 15% U.S. tariff from Aug. 1.", "2025-07-30T12:00:00Z");
+        let found =
+            deadlines("Most Japanese goods became subject to a 15% U.S. tariff from Aug. 1.", "2025-07-30T12:00:00Z");
         assert!(found[0].2.contains("15% U.S. tariff"), "{found:?}");
         assert_eq!(with_percent("15 tariffs on 15 goods", "a 15% tariff"), "15% tariffs on 15% goods");
         assert_eq!(with_percent("tariffs on 15 goods", "tariffs on 15 goods"), "tariffs on 15 goods");
@@ -2302,7 +2323,8 @@ mod tests {
             at,
         );
         assert_eq!(found[0].2, "OFAC GL 5H authorization takes effect", "{found:?}");
-        let found = deadlines("HM Treasury said so. Under General License 24, such dealings are allowed until July 7.", at);
+        let found =
+            deadlines("HM Treasury said so. Under General License 24, such dealings are allowed until July 7.", at);
         assert_eq!(found[0].2, "General License 24 authorization expires", "{found:?}");
         // A sentence whose subject names what is due keeps its own title.
         let found = deadlines("Under GL 13, Chevron's Venezuela license expires on June 3.", at);

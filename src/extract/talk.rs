@@ -29,7 +29,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|convened?|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their)))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their)))(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -95,7 +95,7 @@ fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
 
 /// Talk is planned, not held.
 static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+to|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
         .expect("planned regex")
 });
 
@@ -846,6 +846,8 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
             | "assured"
             | "thanked"
             | "briefed"
+            | "welcomed"
+            | "welcomes"
     ) || by_host
         || spoken_to(ws, i);
     let subject = matches!(
@@ -874,6 +876,8 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
             | "visits"
             | "told"
             | "hosts"
+            | "welcomed"
+            | "welcomes"
             | "has"
             | "had"
     ) && !ws[i].text.ends_with('s');
@@ -890,8 +894,18 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
         && ws[i + 1..].iter().take(4).any(|w| {
             matches!(
                 w.lower().as_str(),
-                "call" | "calls" | "conversation" | "conversations" | "meeting" | "meetings" | "talks" | "summit"
-                    | "visit" | "trip" | "one-on-one" | "negotiations"
+                "call"
+                    | "calls"
+                    | "conversation"
+                    | "conversations"
+                    | "meeting"
+                    | "meetings"
+                    | "talks"
+                    | "summit"
+                    | "visit"
+                    | "trip"
+                    | "one-on-one"
+                    | "negotiations"
             )
         });
     let subject = subject || due || own_talks || possessor;
@@ -1020,10 +1034,20 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             let hi = floor_char_boundary(sentence, (trigger_end + 20).min(sentence.len()));
             &sentence[lo..hi]
         };
+        // "Talks between Armenia and Azerbaijan are scheduled to take place…": the verb of
+        // the talk word's own clause, further on, up to a comma.
+        let scheduled_after = || {
+            static SCHEDULED: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"(?i)^[^,;]*?(?-u:\b)(?:is|are)\s+(?:now\s+)?(?:scheduled|set|due|expected|slated|planned|to\s+(?:be\s+held|take\s+place|begin|start|resume))(?-u:\b)")
+                    .expect("scheduled regex")
+            });
+            let hi = floor_char_boundary(sentence, (trigger_end + 80).min(sentence.len()));
+            SCHEDULED.is_match(&sentence[trigger_end..hi])
+        };
         let planned = match date.as_deref().and_then(|d| order_of(d, published)) {
             Some(std::cmp::Ordering::Greater) => true,
             Some(std::cmp::Ordering::Less) => false,
-            _ => PLANNED.is_match(around),
+            _ => PLANNED.is_match(around) || scheduled_after(),
         };
         let status = if planned { "planned" } else { "held" };
         let anaphor = ANAPHOR.is_match(sentence);
@@ -1320,10 +1344,9 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
         let before = before.strip_suffix(" late").or_else(|| before.strip_suffix(" early")).unwrap_or(before);
         // "told reporters", "told Russian media", "told the state news agency".
         let told = before.split_whitespace().rev().take(4).any(|w| w == "told");
-        told
-            || ["said", "says", "announced", "stated", "added", "wrote"]
-                .iter()
-                .any(|w| before.ends_with(&format!(" {w}")))
+        told || ["said", "says", "announced", "stated", "added", "wrote"]
+            .iter()
+            .any(|w| before.ends_with(&format!(" {w}")))
     };
     let own_time = here.iter().any(|t| {
         t.kind == TimexType::Date
@@ -1578,6 +1601,17 @@ mod tests {
         let t = talks("Sharaa was received by Crown Prince Mohammed bin Salman in Riyadh on Wednesday.", at);
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].participants, vec!["Sharaa", "Mohammed bin Salman"]);
+        // A guest welcomed is a meeting; a decision welcomed is not.
+        let t = talks(
+            "French President Emmanuel Macron welcomed Ukrainian President Volodymyr Zelensky at the Elysee on Wednesday.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(talks("Macron welcomed the decision on Wednesday.", at).is_empty());
+        // Planned by the verb of its own clause, on the day it was told.
+        let t = talks("Talks between Armenia and Azerbaijan are scheduled to take place in Abu Dhabi today.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].status, "planned");
         // A round of tariff talks is talks; a round of tariffs is not.
         let t = talks("Akazawa will travel to Washington on Friday for a seventh round of tariff talks.", at);
         assert_eq!(t.len(), 1, "{t:?}");
