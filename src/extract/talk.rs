@@ -392,12 +392,11 @@ fn parties(
             .unwrap_or(lead)
             .trim_end();
         // "Erdogan told Putin in a phone call": who told is in the call.
-        let told_in_talks = rest.strip_prefix("told ").is_some_and(|r| {
-            r.split_whitespace().take(6).any(|w| {
-                let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
-                matches!(w.as_str(), "call" | "meeting" | "talks" | "conversation")
-            })
+        static TOLD_IN_TALKS: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^told\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s+(?:in|during)\s+(?:a|an|the|their|his|her)\s+(?:(?:phone|telephone|video)\s+)?(?:call|meeting|conversation|talks)")
+                .expect("told-in-talks regex")
         });
+        let told_in_talks = TOLD_IN_TALKS.is_match(rest);
         (SAYS.iter().any(|w| rest.starts_with(w)) && !told_in_talks) || lead.ends_with("according to")
     };
 
