@@ -551,6 +551,10 @@ fn due_of(
             Some(day) => day,
             None => refit(&t.text, at.date(), published.date_naive(), tense),
         };
+        // "midnight GMT on September 27", like "midnight on Saturday", is the end of that day.
+        if t.text.to_ascii_lowercase().starts_with("midnight") && at.time() == NaiveTime::MIN {
+            return Some((zone.end_of(day)?, "minute"));
+        }
         return Some((zone.at(day.and_time(at.time()))?, "minute"));
     }
     if let Some(day) = day_value(v) {
@@ -1156,7 +1160,8 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
     }
     static PATTERNS: LazyLock<[Regex; 6]> = LazyLock::new(|| {
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
-        let vp = r"(?P<vp>[a-z][^,;:.!?()]{2,90})";
+        // "U.S." does not end the demand: "to find a buyer for TikTok's U.S. operations".
+        let vp = r"(?P<vp>[a-z](?:[A-Z]\.|[^,;:.!?()]){2,90})";
         [
             Regex::new(&format!(r"(?i:deadline|ultimatum)[\s,]+for\s+{who}\s+to\s+{vp}")),
             Regex::new(&format!(
@@ -2300,6 +2305,18 @@ mod tests {
             found.iter().all(|d| d.1.is_some() || d.0.as_deref() != Some("2025-09-27T23:59:59+00:00")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn midnight_on_a_day_is_its_end_and_us_does_not_end_a_demand() {
+        let at = "2025-08-01T12:00:00Z";
+        let found = deadlines(
+            "The sanctions will snap back at midnight GMT on September 27 unless the Security Council votes otherwise.",
+            at,
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2025-09-27T23:59:59+00:00"), "{found:?}");
+        let found = deadlines("ByteDance has until June 19 to find a buyer for TikTok's U.S. operations.", at);
+        assert_eq!(found[0].2, "ByteDance to find a buyer for TikTok's U.S. operations", "{found:?}");
     }
 
     #[test]
