@@ -743,15 +743,24 @@ impl Offices {
     /// The full names' occurrences, looked for on the first office only.
     fn named(&self, text: &str, known: &[String]) -> &[(String, usize, usize)] {
         self.named.get_or_init(|| {
-            let index: HashMap<&str, usize> = known.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
-            let mut longest_first: Vec<&String> = known.iter().collect();
-            longest_first.sort_by_key(|k| std::cmp::Reverse(k.len()));
-            let pattern = longest_first.iter().map(|k| regex::escape(k)).collect::<Vec<_>>().join("|");
-            // A list too long for one automaton leaves offices as they are written.
-            let all = (!pattern.is_empty()).then(|| Regex::new(&format!(r"\b(?:{pattern})\b")).ok()).flatten();
+            // One automaton over the names, longest first where two start together; no
+            // regex is compiled per article.
+            let all = (!known.is_empty())
+                .then(|| {
+                    aho_corasick::AhoCorasick::builder()
+                        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                        .build(known)
+                        .ok()
+                })
+                .flatten();
+            let word_char = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
             let mut named = Vec::new();
-            for m in all.iter().flat_map(|re| re.find_iter(text)) {
-                let Some(&i) = index.get(m.as_str()) else { continue };
+            for m in all.iter().flat_map(|ac| ac.find_iter(text)) {
+                // Whole words only: "Wang" is not the start of "Wangari".
+                if word_char(text[..m.start()].chars().next_back()) || word_char(text[m.end()..].chars().next()) {
+                    continue;
+                }
+                let i = m.pattern().as_usize();
                 let lead =
                     text[floor_char_boundary(text, m.start().saturating_sub(48))..m.start()].to_ascii_lowercase();
                 named.push((lead, m.start(), i));
