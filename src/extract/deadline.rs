@@ -1680,10 +1680,17 @@ fn under_licence(sentence: &str, anchor: usize) -> Option<String> {
         Regex::new(r"^\s*(?i:under)\s+(?P<l>(?i:general\s+licen[cs]e|GL)\s+(?i:no\.?\s*)?\d{1,4}[A-Z]{0,2})\s*,\s*(?P<s>[a-z]+)(?-u:\b)")
             .expect("under-licence regex")
     });
-    let c = UNDER.captures(sentence)?;
-    if !matches!(&c["s"], "those" | "these" | "such" | "the" | "this" | "that" | "it" | "they") {
-        return None;
-    }
+    // "OFAC's General License 131 authorizes transactions … until January 17": the licence
+    // is the subject, what it allows its object.
+    static ALLOWS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:(?:the\s+)?[A-Z][\w.]*(?:'s|’s)\s+)?(?P<l>(?i:general\s+licen[cs]e|GL)\s+(?i:no\.?\s*)?\d{1,4}[A-Z]{0,2})\s*,?\s+(?:authori[sz]es|allows|permits|lets)(?-u:\b)")
+            .expect("licence-allows regex")
+    });
+    let c = match UNDER.captures(sentence) {
+        Some(c) if matches!(&c["s"], "those" | "these" | "such" | "the" | "this" | "that" | "it" | "they") => c,
+        Some(_) => return None,
+        None => ALLOWS.captures(sentence)?,
+    };
     let before = sentence.get(..anchor)?.to_ascii_lowercase();
     let last = before.split_whitespace().last().unwrap_or("");
     let last_two = before.split_whitespace().rev().take(3).collect::<Vec<_>>();
@@ -2343,6 +2350,12 @@ mod tests {
         let found =
             deadlines("HM Treasury said so. Under General License 24, such dealings are allowed until July 7.", at);
         assert_eq!(found[0].2, "General License 24 authorization expires", "{found:?}");
+        // A licence that is the subject of what it allows.
+        let found = deadlines(
+            "OFAC's General License 131 authorizes transactions related to the sale until January 17, 2026.",
+            at,
+        );
+        assert_eq!(found[0].2, "OFAC General License 131 authorization expires", "{found:?}");
         // A sentence whose subject names what is due keeps its own title.
         let found = deadlines("Under GL 13, Chevron's Venezuela license expires on June 3.", at);
         assert!(!found[0].2.contains("authorization"), "{found:?}");
