@@ -892,7 +892,7 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     // "Lavrov said his talks with Choe…": the speaker of his own talks.
     let after = ws.get(i + 2).map(Word::lower).unwrap_or_default();
     let own_talks = matches!(next.as_str(), "said" | "says")
-        && matches!(after.as_str(), "his" | "her")
+        && matches!(after.as_str(), "his" | "her" | "he" | "she")
         && !OUTLETS.iter().any(|o| ws[i].text.contains(o));
     // "Trump is due to receive…", "Rubio is expected to meet…"; "Sharaa was received by…".
     let due = (next == "is" && matches!(after.as_str(), "due" | "expected" | "set" | "scheduled" | "to"))
@@ -1014,7 +1014,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                     parties(text, &sentences[i], watch, mentions, known, offices).into_iter().find(|p| p.person)
                 })
             };
-            if let Some(p) = recent.or_else(before)
+            // "Trump said he will meet Xi": the one who said it, named before "he".
+            let said_by_him = found.iter().any(|p| p.person && p.sayer && p.end <= trigger_at);
+            if !said_by_him
+                && let Some(p) = recent.or_else(before)
                 && !found.iter().any(|f| f.key == p.key)
             {
                 found.insert(0, p);
@@ -1624,6 +1627,11 @@ mod tests {
         let t = talks("Akazawa will travel to Washington on Friday for a seventh round of tariff talks.", at);
         assert_eq!(t.len(), 1, "{t:?}");
         assert!(talks("Akazawa said a new round of tariffs would hit Japan on Friday.", at).is_empty());
+        // "X said he will meet Y": X is in the talks.
+        let t = talks("Trump said he will meet Xi in South Korea in late October.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, vec!["Trump", "Xi"]);
+        assert!(talks("Peskov said he had no comment on the war.", at).is_empty());
         // The owner of the talks, named by a possessive.
         let t = talks("Putin's most recent phone conversation with Trump took place on June 14.", at);
         assert_eq!(t.len(), 1, "{t:?}");
