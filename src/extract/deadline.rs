@@ -953,7 +953,6 @@ fn finish(
             d.title = ofac_licence(&d.title);
         }
     }
-    out.sort_by_key(|d| d.start);
     out
 }
 
@@ -1676,14 +1675,18 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
 /// ("from", "on or after") on the day. The sentence's own subject ("those transactions")
 /// points back and says nothing.
 fn under_licence(sentence: &str, anchor: usize) -> Option<String> {
+    // A licence by its number: "GL 8E", "General License No. 131".
+    const NAME: &str = r"(?i:general\s+licen[cs]e|GL)\s+(?i:no\.?\s*)?\d{1,4}[A-Z]{0,2}";
     static UNDER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?i:under)\s+(?P<l>(?i:general\s+licen[cs]e|GL)\s+(?i:no\.?\s*)?\d{1,4}[A-Z]{0,2})\s*,\s*(?P<s>[a-z]+)(?-u:\b)")
+        Regex::new(&format!(r"^\s*(?i:under)\s+(?P<l>{NAME})\s*,\s*(?P<s>[a-z]+)(?-u:\b)"))
             .expect("under-licence regex")
     });
     // "OFAC's General License 131 authorizes transactions … until January 17": the licence
     // is the subject, what it allows its object.
     static ALLOWS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?:(?:the\s+)?[A-Z][\w.]*(?:'s|’s)\s+)?(?P<l>(?i:general\s+licen[cs]e|GL)\s+(?i:no\.?\s*)?\d{1,4}[A-Z]{0,2})\s*,?\s+(?:authori[sz]es|allows|permits|lets)(?-u:\b)")
+        Regex::new(&format!(
+            r"^\s*(?:(?:the\s+)?[A-Z][\w.]*(?:'s|’s)\s+)?(?P<l>{NAME})\s*,?\s+(?:authori[sz]es|allows|permits|lets)(?-u:\b)"
+        ))
             .expect("licence-allows regex")
     });
     let c = match UNDER.captures(sentence) {
@@ -1693,10 +1696,10 @@ fn under_licence(sentence: &str, anchor: usize) -> Option<String> {
     };
     let before = sentence.get(..anchor)?.to_ascii_lowercase();
     let last = before.split_whitespace().last().unwrap_or("");
-    let last_two = before.split_whitespace().rev().take(3).collect::<Vec<_>>();
+    let last_three = before.split_whitespace().rev().take(3).collect::<Vec<_>>();
     let verb = if matches!(last, "before" | "until" | "through" | "by" | "till" | "to") {
         "expires"
-    } else if last == "from" || last_two.contains(&"after") || last_two.contains(&"as") {
+    } else if last == "from" || last_three.contains(&"after") || last_three.contains(&"as") {
         "takes effect"
     } else {
         return None;
