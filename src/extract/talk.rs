@@ -1023,6 +1023,31 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 found.insert(0, p);
             }
         }
+        // "The calls came a day after the two men held a meeting": days counted from the
+        // talk just told.
+        if days.is_empty()
+            && let Some((event, at)) = last
+            && index <= at + 3
+            && let Some(day) = out[event].0.date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            && let Some(shifted) = here
+                .iter()
+                // A talk word after the count: the talks it dates ("the call came a day
+                // after the two men met"), not the talks just told.
+                .filter(|t| t.kind == TimexType::Duration && triggers.iter().any(|&(a, b)| a >= t.end && b <= s.end))
+                .find_map(|t| {
+                    let n: i64 = t.value.strip_prefix('P')?.strip_suffix('D')?.parse().ok()?;
+                    let lower = t.text.to_ascii_lowercase();
+                    if lower.ends_with(" after") {
+                        day.checked_sub_signed(chrono::Duration::days(n))
+                    } else if lower.ends_with(" before") {
+                        day.checked_add_signed(chrono::Duration::days(n))
+                    } else {
+                        None
+                    }
+                })
+        {
+            days.push(shifted.format("%Y-%m-%d").to_string());
+        }
         if days.is_empty()
             && JUST_NOW.is_match(sentence)
             && !here.iter().any(|t| {
@@ -1110,12 +1135,31 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // "After the two leaders talked by phone, Trump announced … Xi": "the two leaders" are
         // the people the whole sentence names.
-        if found.iter().any(|p| p.name.to_ascii_lowercase().starts_with("the two ")) {
+        static THE_TWO: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)(?-u:\b)the\s+(?:two\s+(?:men|women|leaders|sides|ministers|presidents|envoys|negotiators|officials|diplomats)|pair)(?-u:\b)")
+                .expect("the-two regex")
+        });
+        if found.iter().any(|p| p.name.to_ascii_lowercase().starts_with("the two "))
+            || (found.iter().filter(|p| p.person).count() < 2 && THE_TWO.is_match(sentence))
+        {
             let whole = &sentences[index];
             let people: Vec<Party> = if (whole.start, whole.end) == (s.start, s.end) {
                 found.iter().filter(|p| p.person).cloned().collect()
             } else {
                 parties(text, whole, watch, mentions, known, offices).into_iter().filter(|p| p.person).collect()
+            };
+            // "The calls came a day after the two men held a meeting": when the sentence
+            // names no pair, the two are the people of the talk just told.
+            let people = match last {
+                Some((event, at)) if people.len() < 2 && index <= at + 3 => {
+                    let pair: Vec<Party> = out[event].1.iter().filter(|p| p.person).cloned().collect();
+                    // They are the sides; what else the sentence names is where or what.
+                    if pair.len() >= 2 {
+                        found.clear();
+                    }
+                    pair
+                }
+                _ => people,
             };
             if people.len() >= 2 {
                 found.retain(|p| !p.name.to_ascii_lowercase().starts_with("the two "));
@@ -1555,6 +1599,22 @@ mod tests {
         // The pronoun still stands for the man told of before.
         let t = talks("Vladimir Putin flew to Beijing. He met Xi Jinping on Monday.", at);
         assert!(t.iter().any(|t| t.participants.iter().any(|p| p == "Vladimir Putin")), "{t:?}");
+    }
+
+    #[test]
+    fn the_two_men_of_a_later_sentence_are_the_pair_just_told() {
+        // Saturday 28 June 2025: the call today, their meeting the day before.
+        let t = talks(
+            "Ryosei Akazawa spoke by phone with Howard Lutnick on Saturday. The call came a day after the two \
+             men held a meeting of about an hour at the Commerce Department.",
+            "2025-06-28T12:00:00Z",
+        );
+        let got: Vec<_> = t.iter().map(|t| (t.participants.clone(), t.date.as_deref())).collect();
+        assert!(
+            got.contains(&(vec!["Ryosei Akazawa".to_owned(), "Howard Lutnick".to_owned()], Some("2025-06-27"))),
+            "{t:?}"
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
     }
 
     #[test]
