@@ -233,6 +233,8 @@ fn patterns() -> Vec<(Kind, String)> {
 
 struct Grammar {
     combined: Regex,
+    /// The anchored patterns as one set, in order.
+    set: regex::RegexSet,
     patterns: Vec<Pattern>,
 }
 
@@ -241,11 +243,13 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
     let strip = Regex::new(r"\?P<[a-z0-9]+>").expect("valid");
     let union: Vec<String> = list.iter().map(|(_, p)| format!("(?:{})", strip.replace_all(p, "?:"))).collect();
     let combined = Regex::new(&format!("{B}(?:{})", union.join("|"))).expect("the time grammar compiles");
+    let set = regex::RegexSet::new(list.iter().map(|(_, p)| format!("^(?:{})", strip.replace_all(p, "?:"))))
+        .expect("the time grammar compiles as a set");
     let patterns = list
         .into_iter()
         .map(|(kind, p)| Pattern { kind, anchored: Regex::new(&format!("^(?:{p})")).expect("pattern compiles") })
         .collect();
-    Grammar { combined, patterns }
+    Grammar { combined, set, patterns }
 });
 
 /// What the text has said before an expression, for the ones that lean on it.
@@ -294,10 +298,13 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
             })
             .map(|t| t.value.as_str());
         let cx = Context { dct, reference, anchor, dated, quarter };
-        let rest = &text[m.start()..];
+        // Each pattern is tried on the match alone: a search bounded by it stays short.
+        let span = &text[m.start()..m.end()];
         let mut found = None;
-        for p in &grammar.patterns {
-            let Some(caps) = p.anchored.captures(rest) else { continue };
+        // The patterns that match at all, in one pass; only they are asked for captures.
+        for i in grammar.set.matches(span).iter() {
+            let p = &grammar.patterns[i];
+            let Some(caps) = p.anchored.captures(span) else { continue };
             let whole = caps.get(0).map_or(0, |c| c.end());
             if whole != m.len() {
                 continue;
