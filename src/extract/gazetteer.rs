@@ -125,6 +125,14 @@ pub fn parse(places: &str, titles: &str, talk_words: &str) -> Result<Data, Vec<L
                 continue;
             }
             data.forms.push((text.to_owned(), index, form));
+            // A people is its country: "the Afghans", "the Americans", "Israelis".
+            if kind == Kind::Country
+                && form == Form::Adjective
+                && (text.ends_with("an") || text.ends_with('i'))
+                && seen.insert(format!("{text}s"))
+            {
+                data.forms.push((format!("{text}s"), index, Form::Name));
+            }
         }
     }
     for (line, l) in data_lines(titles) {

@@ -312,7 +312,20 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
             found = resolve(p.kind, &caps, text, m.start(), cx).map(|t| (p.kind, t));
             break;
         }
-        if let Some((kind, t)) = found {
+        if let Some((kind, mut t)) = found {
+            // "from Monday to Wednesday": the end of a span of days is not before its start.
+            if kind == Kind::WeekdayName
+                && let (Some(prev), Some(Kind::WeekdayName)) = (out.last(), kinds.last())
+                && matches!(
+                    text[prev.end..t.start].trim().to_ascii_lowercase().as_str(),
+                    "to" | "through" | "until" | "till" | "-" | "–"
+                )
+                && let (Some(from), Some(to)) = (day_value_of(&prev.value), day_value_of(&t.value))
+                && to < from
+                && let Some(later) = to.checked_add_days(Days::new(7))
+            {
+                t.value = format!("{}{}", later.format("%Y-%m-%d"), &t.value[10..]);
+            }
             // What a report is about: the quarters and months it names itself, not the
             // ones worked out from "a year earlier".
             if matches!(kind, Kind::Quarter | Kind::QuarterRef) {
@@ -327,6 +340,11 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
         }
     }
     out
+}
+
+/// The day of a value like "2022-03-28" or "2022-03-28T10:00".
+fn day_value_of(v: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(v.get(..10)?, "%Y-%m-%d").ok()
 }
 
 /// `(year, quarter)` of a value like "1989-Q3".
@@ -1349,7 +1367,13 @@ fn weekday_date(wd: Weekday, rel: Option<&str>, dir: Direction, dct: NaiveDate) 
     match rel {
         Some("last" | "past") => shift(-(if back == 0 { 7 } else { back })),
         Some("next" | "coming") => shift(if forward == 0 { 7 } else { forward }),
-        Some("this") => shift(target - today),
+        // The day of this week, unless the tense says the one ahead ("are due to talk again
+        // this Monday", written on a Sunday) or the one gone by.
+        Some("this") => match dir {
+            Direction::Future if target < today => shift(forward),
+            Direction::Past if target > today => shift(-back),
+            _ => shift(target - today),
+        },
         _ => match dir {
             Direction::Past => shift(-back),
             Direction::Future => shift(forward),
@@ -1889,6 +1913,20 @@ mod categories {
             .find(|(t, _)| t == expr)
             .unwrap_or_else(|| panic!("{expr:?} not found in {text:?}: {:?}", values(text, dct)))
             .1
+    }
+
+    #[test]
+    fn this_weekday_follows_the_tense_and_a_span_of_days_runs_forward() {
+        // Sunday 13 March 2022: the Monday ahead, not the one the week began with.
+        let dct = "2022-03-13";
+        assert_eq!(value_of("The delegations are due to talk again this Monday.", dct, "this Monday"), "2022-03-14");
+        // Wednesday 9 March: a Friday gone by is this week's.
+        assert_eq!(value_of("They met this Friday.", "2022-03-09", "this Friday"), "2022-03-04");
+        assert_eq!(value_of("They will meet this Friday.", "2022-03-09", "this Friday"), "2022-03-11");
+        // Sunday 27 March: Monday to Wednesday are the days ahead, in that order.
+        let found = values("They will hold three days of talks, from Monday to Wednesday, in Turkey.", "2022-03-27");
+        let days: Vec<&str> = found.iter().map(|(_, v)| v.as_str()).filter(|v| v.len() == 10).collect();
+        assert_eq!(days, ["2022-03-28", "2022-03-30"], "{found:?}");
     }
 
     #[test]
