@@ -29,7 +29,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their)))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:met|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -396,7 +396,13 @@ fn parties(
             Regex::new(r"^told\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s+(?:in|during)\s+(?:a|an|the|their|his|her)\s+(?:(?:phone|telephone|video)\s+)?(?:call|meeting|conversation|talks)")
                 .expect("told-in-talks regex")
         });
-        let told_in_talks = TOLD_IN_TALKS.is_match(rest);
+        // "In a phone call on Wednesday, Erdogan told Putin…": the call opens the sentence.
+        static IN_TALKS_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)^(?:in|during)\s+(?:a|an|the|their|his|her|[\w'’]+(?:'s|’s))\s+(?:[\w-]+\s+){0,2}(?:call|meeting|conversation|talks)(?-u:\b)[^,]*,\s*$")
+                .expect("in-talks-first regex")
+        });
+        let told_in_talks = TOLD_IN_TALKS.is_match(rest)
+            || (rest.starts_with("told ") && IN_TALKS_FIRST.is_match(&text[s.start..start]));
         (SAYS.iter().any(|w| rest.starts_with(w)) && !told_in_talks) || lead.ends_with("according to")
     };
 
@@ -903,6 +909,7 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
             | "discussed"
             | "talked"
             | "sat"
+            | "spent"
             | "receives"
             | "visits"
             | "told"
@@ -981,10 +988,13 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         };
         // The talk word's offsets within the sentence.
         let (trigger_start, trigger_end) = (t0 - s.start, t1 - s.start);
-        if NOT_TALKS.is_match(sentence)
-            || voided(sentence, trigger_start, trigger_end)
-            || conditional(&sentence[..trigger_start])
-        {
+        // "a meeting that ended in a shouting match" is still a meeting.
+        let not_talks = NOT_TALKS.find_iter(sentence).any(|m| {
+            let before = sentence[..m.start()].to_ascii_lowercase();
+            !(m.as_str().to_ascii_lowercase().starts_with("match")
+                && (before.ends_with("shouting ") || before.ends_with("slanging ")))
+        });
+        if not_talks || voided(sentence, trigger_start, trigger_end) || conditional(&sentence[..trigger_start]) {
             continue;
         }
         let trigger_at = s.start + trigger_start;
@@ -1638,6 +1648,21 @@ mod tests {
         // A people stands for its country.
         let t = talks("The Americans will also sit down with Umerov in Geneva on Tuesday.", at);
         assert!(t.iter().any(|t| t.participants.iter().any(|p| p == "Americans")), "{t:?}");
+    }
+
+    #[test]
+    fn a_call_that_opens_the_sentence_a_shouting_match_and_hours_spent_together() {
+        let at = "2025-03-04T10:00:00Z";
+        let t = talks("In a phone call on Wednesday, Erdogan told Putin that Turkey was ready to host talks.", at);
+        assert!(t.iter().any(|t| t.participants.starts_with(&["Erdogan".to_owned(), "Putin".to_owned()])), "{t:?}");
+        let t = talks(
+            "Zelensky met with Trump at the White House on Friday, a meeting that ended in a shouting match.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(talks("Zelensky watched the football match with Trump on Friday.", at).is_empty());
+        let t = talks("Witkoff spent more than four hours with Putin in St Petersburg on Friday.", at);
+        assert!(t.iter().any(|t| t.participants.iter().any(|p| p == "Putin")), "{t:?}");
     }
 
     #[test]
