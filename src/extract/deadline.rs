@@ -1157,7 +1157,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
     if !MAYBE.is_match(&text[s.start..s.end]) {
         return None;
     }
-    static PATTERNS: LazyLock<[Regex; 6]> = LazyLock::new(|| {
+    static PATTERNS: LazyLock<[Regex; 7]> = LazyLock::new(|| {
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
         // "U.S." does not end the demand: "to find a buyer for TikTok's U.S. operations".
         let vp = r"(?P<vp>[a-z](?:[A-Z]\.|[^,;:.!?()]){2,90})";
@@ -1181,6 +1181,11 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
             // Moscow agreed to a ceasefire" is a condition, not one).
             Regex::new(&format!(
                 r"{who}\s+(?i:pledged|has\s+pledged|promised|has\s+promised|vowed|was\s+ordered|were\s+ordered|has\s+been\s+ordered|is\s+obliged|are\s+obliged|is\s+due|are\s+due)\s+to\s+{vp}"
+            )),
+            // "The Treasury gave companies until Nov. 21 to wind down…" (the date cut out):
+            // whoever is given the time, named in lower case.
+            Regex::new(&format!(
+                r"(?i:gave|give|gives|given|giving)\s+(?P<who>(?:U\.S\.\s+|US\s+|foreign\s+|American\s+)?(?-i:[a-z][\w-]+)(?:\s+(?-i:[a-z][\w-]+)){{0,2}})\s+to\s+{vp}"
             )),
         ]
         .map(|r| r.expect("ultimatum regex"))
@@ -1240,6 +1245,15 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         {
             continue;
         }
+        // Pronouns and quantities are no party: "gave them", "gave another 90 days".
+        if i == 6
+            && who.split_whitespace().any(|w| {
+                ["them", "him", "her", "it", "us", "me", "you", "another", "more", "the", "a", "an", "time", "days"]
+                    .contains(&w)
+            })
+        {
+            continue;
+        }
         let vp = if i == 4 {
             let verb = c.name("verb")?.as_str();
             let base = base_form(verb);
@@ -1247,6 +1261,14 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         } else {
             c.name("vp")?.as_str().to_owned()
         };
+        // "The EU's sanctions on Russia are due to expire": a measure lapsing, no demand.
+        let lower = vp.to_ascii_lowercase();
+        if ["expire", "lapse", "take effect", "come into", "enter into", "run out", "remain in", "stay in", "go into"]
+            .iter()
+            .any(|v| lower.starts_with(v) && lower[v.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+        {
+            continue;
+        }
         let mut vp: Vec<&str> = vp.split_whitespace().collect();
         // End before what is not part of the demand: "…, Trump said", "or face".
         if let Some(cut) = vp.iter().position(|w| {
@@ -1666,6 +1688,26 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         && norm(a) == norm(b)
     {
         cleaned = cleaned[a.len() + 1..].to_owned();
+    }
+    // "The deadline for a TikTok sale was extended by another": the thing moved is the
+    // title; how it was moved is in the entry's status and evidence.
+    static MOVED_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are|will\s+be)\s+(?:again\s+|once\s+again\s+)?(?:extended|postponed|delayed|pushed\s+back|moved|prolonged)(?-u:\b).*$")
+            .expect("moved-tail regex")
+    });
+    if let Some(m) = MOVED_TAIL.find(&cleaned)
+        && cleaned[..m.start()].split_whitespace().count() >= 2
+    {
+        cleaned.truncate(m.start());
+    }
+    // "EU's economic sanctions on Russia expire": an issuer's acronym leads as a name
+    // ("Chevron's broader license" keeps its possessive).
+    if let Some((first, rest)) = cleaned.split_once(' ')
+        && let Some(owner) = first.strip_suffix("'s").or_else(|| first.strip_suffix("’s"))
+        && owner.len() >= 2
+        && owner.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '.')
+    {
+        cleaned = format!("{owner} {rest}");
     }
     if cleaned.is_empty() { title } else { cleaned }
 }
@@ -2437,7 +2479,7 @@ mod tests {
             "OFAC's general license for Chevron's Venezuela operations expires on May 27, officials said.",
             "2025-05-20T10:00:00Z",
         );
-        assert_eq!(found[0].2, "OFAC's general license for Chevron's Venezuela operations expires", "{found:?}");
+        assert_eq!(found[0].2, "OFAC general license for Chevron's Venezuela operations expires", "{found:?}");
     }
 
     #[test]
@@ -2488,6 +2530,26 @@ mod tests {
         // An action the day leads is not a deadline.
         let found = deadlines("On December 5 the EU announced a ban on Russian crude.", "2023-01-20T09:00:00Z");
         assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn titles_name_who_was_given_time_a_lapsing_measure_and_what_was_moved() {
+        let at = "2025-10-23T10:00:00Z";
+        let title = |text: &str| deadlines(text, at).into_iter().map(|d| d.2).next().unwrap_or_default();
+        assert_eq!(
+            title("The Treasury gave companies until Nov. 21 to wind down their dealings with Rosneft and Lukoil."),
+            "companies to wind down their dealings with Rosneft and Lukoil"
+        );
+        // A measure due to lapse is no demand on the country it targets.
+        assert_eq!(
+            title("The EU's economic sanctions on Russia are due to expire on January 31 unless renewed."),
+            "EU economic sanctions on Russia expire"
+        );
+        assert_eq!(title("Hamas is due to free the hostages by noon on Monday."), "Hamas to free the hostages");
+        assert_eq!(
+            title("The deadline for a TikTok sale was extended by another 90 days, to Dec. 16."),
+            "deadline for a TikTok sale"
+        );
     }
 
     #[test]
