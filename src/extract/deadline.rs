@@ -482,6 +482,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
             _ => true,
         };
     }
+    // "will come into effect in 45 days, on Dec. 7": the day restates the span the clause
+    // before the comma gave its due verb.
+    if let Some(lead) = before.trim_end().strip_suffix("on").map(str::trim_end).and_then(|l| l.strip_suffix(','))
+        && let Some(clause) = lead.rsplit([';', ':', ',']).next()
+        && DUE_VERB.is_match(clause)
+        && SPAN_WORDS.is_match(clause)
+    {
+        return true;
+    }
     // "expires on May 27", "takes effect at 12:01 a.m. on", "due to lapse on".
     let tail = trimmed.to_ascii_lowercase();
     let tail = tail.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
@@ -492,6 +501,11 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in")) || DUE_VERB.is_match(&last_two);
     preposition_only && DUE_VERB.is_match(&joined)
 }
+
+/// A span of days counted to a deadline: "in 45 days", "45 days after designation".
+static SPAN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:\d+|[a-z]+)[\s-]+(?:days?|weeks?|months?)(?-u:\b)").expect("span-words regex")
+});
 
 /// Whether the clause after a leading date has a measure's start or end for its verb, with
 /// no relative clause in between ("…, which takes effect…" is another time's).
@@ -1312,7 +1326,11 @@ fn base_form(verb: &str) -> String {
 /// "the 50% tariffs on EU goods") and the verb a desk uses: "OFAC Syria General License 24
 /// expires", "EU transaction ban on 22 Russian banks takes effect".
 fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topic: &Topic) -> Option<String> {
-    const HEADS: [&str; 44] = [
+    const HEADS: [&str; 48] = [
+        "period",
+        "transition period",
+        "grace period",
+        "wind-down period",
         "licence",
         "licences",
         "license",
@@ -1414,7 +1432,28 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
         }
         i += len.max(1);
     }
-    let (_, h0, h1) = best?;
+    let (_, mut h0, mut h1) = best?;
+    // "The 90-day pause on the higher tariffs runs through…": a head that is the complement
+    // of an earlier one ("on the higher tariffs") leaves the subject to that one.
+    let mut k = h0;
+    while k > 0 && h0 - k < 5 {
+        k -= 1;
+        let lower = ws[k].lower();
+        if !text[ws[k].end..ws[k + 1].start].trim().is_empty() || in_time(&ws[k]) {
+            break;
+        }
+        if matches!(lower.as_str(), "on" | "of" | "for" | "against" | "over") {
+            if k > 0 && is_head(ws[k - 1].text) && text[ws[k - 1].end..ws[k].start].trim().is_empty() {
+                (h0, h1) = (k - 1, k);
+            }
+            break;
+        }
+        if !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "new" | "higher" | "additional")
+            && !ws[k].capitalized()
+        {
+            break;
+        }
+    }
     // Up to five words before the head that modify it ("EU's individual", "50% U.S.").
     let mut from = h0;
     while from > 0 && h0 - from < 5 {
@@ -1460,7 +1499,12 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
         }
     }
     let mut phrase: Vec<&str> = ws[from..to].iter().map(|w| w.text).collect();
-    while phrase.last().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
+    // "for another" left where "six months" was cut out is no complement.
+    while phrase.last().is_some_and(|w| {
+        GLUE.contains(&w.to_ascii_lowercase().as_str())
+            || (phrase.len() > h1 - from
+                && matches!(w.to_ascii_lowercase().as_str(), "another" | "further" | "additional"))
+    }) {
         phrase.pop();
     }
     if phrase.is_empty() {
@@ -1516,10 +1560,10 @@ fn issuer_in(sentence: &str, title: &str) -> Option<String> {
 }
 
 /// Verbs that end a measure's complement ("the licence for X expires").
-const VERB_WORDS: [&str; 26] = [
+const VERB_WORDS: [&str; 33] = [
     "expire", "expires", "expired", "lapse", "lapses", "lapsed", "end", "ends", "ended", "take", "takes", "took",
     "taken", "come", "comes", "came", "enter", "enters", "entered", "apply", "applies", "start", "starts", "begin",
-    "begins", "remain",
+    "begins", "remain", "remains", "stay", "stays", "run", "runs", "ran", "valid",
 ];
 
 /// Words that never modify a measure's name from before it: modals and the verbs that act
@@ -2550,6 +2594,34 @@ mod tests {
             title("The deadline for a TikTok sale was extended by another 90 days, to Dec. 16."),
             "deadline for a TikTok sale"
         );
+    }
+
+    #[test]
+    fn the_measure_is_the_head_of_its_phrase_and_a_day_may_restate_a_span() {
+        let at = "2025-10-23T10:00:00Z";
+        let first = |text: &str| deadlines(text, at).into_iter().next().expect("a deadline");
+        assert_eq!(
+            first("The 90-day pause on the higher tariffs runs through Nov. 10.").2,
+            "pause on the higher tariffs expires"
+        );
+        assert_eq!(
+            first("A wind-down licence for Serbia's NIS remains valid until Jan. 23.").2,
+            "wind-down licence for Serbia's NIS expires"
+        );
+        assert_eq!(
+            first("The European Council prolonged the sectoral measures for another six months, until 31 July 2026.").2,
+            "European Council sectoral measures up for renewal"
+        );
+        let found = deadlines(
+            "The new rules apply from 1 January 2026, with a transition period for existing contracts that ends on 30 June 2026.",
+            at,
+        );
+        assert!(found.iter().any(|d| d.2 == "transition period for existing contracts expires"), "{found:?}");
+        // The day after a comma restates the span: it is the due day.
+        let d = first("Sanctions on the bank will come into effect in 45 days, on Dec. 7.");
+        assert_eq!(d.0.as_deref(), Some("2025-12-07T23:59:59+00:00"), "{d:?}");
+        let d = first("The ban will kick in 30 days from today.");
+        assert_eq!(d.0.as_deref(), Some("2025-11-22T23:59:59+00:00"), "{d:?}");
     }
 
     #[test]

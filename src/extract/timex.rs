@@ -166,7 +166,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::Span,
             format!(
-                r"(?i:(?P<pre>(?:the\s+)?(?:past|last|next|first|previous|coming|following|final)\s+|(?:about|nearly|almost|more\s+than|less\s+than|over|some|at\s+least|up\s+to|another)\s+)?(?P<num>{NUMBER})(?:\s+to\s+(?P<num2>{NUMBER}))?(?:\s+|-)(?:more\s+)?(?P<unit>{UNIT})(?:\s+(?P<post>ago|earlier|later|from\s+now|before|after))?){B}"
+                r"(?i:(?P<pre>(?:the\s+)?(?:past|last|next|first|previous|coming|following|final)\s+|(?:about|nearly|almost|more\s+than|less\s+than|over|some|at\s+least|up\s+to|another)\s+)?(?P<num>{NUMBER})(?:\s+to\s+(?P<num2>{NUMBER}))?(?:\s+|-)(?:more\s+)?(?P<unit>{UNIT})(?:\s+(?P<post>ago|earlier|later|from\s+now|from\s+today|before|after))?){B}"
             ),
         ),
         (
@@ -863,7 +863,7 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
     let unit = g("unit")?.to_ascii_lowercase();
     let code = unit_code(&unit)?;
     let n = number(g("num")?);
-    let post = g("post").map(str::to_ascii_lowercase);
+    let post = g("post").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase());
     let pre = g("pre").map(str::to_ascii_lowercase);
     // "three-quarters of its food", "more than a quarter of the market": a share ("two
     // quarters of growth" is a time).
@@ -908,9 +908,9 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
         return date("PAST_REF".to_owned());
     }
     if let Some(post) = post.as_deref()
-        && matches!(post, "ago" | "earlier" | "later" | "from now")
+        && matches!(post, "ago" | "earlier" | "later" | "from now" | "from today")
     {
-        let forward = matches!(post, "later" | "from now");
+        let forward = matches!(post, "later" | "from now" | "from today");
         // "a few years ago", "several weeks later": somewhere back or ahead, no more.
         let Some(n) = n.filter(|_| !g("num").is_some_and(is_vague)) else {
             return date(if forward { "FUTURE_REF" } else { "PAST_REF" }.to_owned());
