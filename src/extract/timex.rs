@@ -44,6 +44,8 @@ const MON: &str = r"(?:January|February|March|April|May|June|July|August|Septemb
 const WD: &str = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 const DAY: &str = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?";
 const YEAR: &str = r"(?:1[89][0-9]{2}|20[0-9]{2})";
+/// A day of the month in words: "the first of January", "the twenty-third of May".
+const ORDINAL_DAY: &str = r"(?i:(?:twenty[- ]|thirty[- ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)";
 const TOD: &str = r"(?:morning|afternoon|evening|night)";
 const ZONE: &str = r"(?:EST|EDT|ET|CST|CDT|CT|PST|PDT|PT|MST|MDT|AKST|AKDT|HST|GMT|UTC|BST|WET|WEST|CET|CEST|EET|EEST|MSK|EAT|WAT|CAT|SAST|GST|PKT|IST|ICT|WIB|HKT|SGT|JST|KST|AWST|ACST|AEST|AEDT|NZST|NZDT|Beijing time|Tokyo time|Tehran time|Moscow time|Kyiv time|Eastern Time|Eastern time|Eastern Standard Time|Eastern Daylight Time|Washington time|local time)";
 const NUMBER: &str = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\.[0-9]+)?(?:\s+1/2)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+hundred|hundred|a\s+few|a|an|several|few|many|some|a\s+couple\s+of|couple\s+of)";
@@ -98,7 +100,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::FullDate,
             format!(
-                r"(?:(?P<rel>(?i:last|next|this))\s+)?(?:(?P<wd>{WD}),?\s+)?(?:(?:the\s+)?(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MON})|(?P<mon>{MON})\s+(?P<day>{DAY})(?-u:\b))(?:,?\s+(?P<year>{YEAR}))?{B}"
+                r"(?:(?P<rel>(?i:last|next|this))\s+)?(?:(?P<wd>{WD}),?\s+)?(?:(?:the\s+)?(?P<day2>{DAY}|{ORDINAL_DAY})\s+(?:of\s+)?(?P<mon2>{MON})|(?P<mon>{MON})\s+(?P<day>{DAY})(?-u:\b))(?:,?\s+(?P<year>{YEAR}))?{B}"
             ),
         ),
         (
@@ -264,6 +266,8 @@ struct Context<'a> {
     dated: Option<&'a str>,
     /// The last quarter the text named, however far back.
     quarter: Option<(i32, u32)>,
+    /// The day of a date right before this expression ("3 March 2011 at 14:00 GMT").
+    joined: Option<NaiveDate>,
 }
 
 /// Finds and resolves the time expressions of `text`, published on `dct`.
@@ -297,7 +301,11 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
                 t.kind == TimexType::Date && t.value.get(..4).is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
             })
             .map(|t| t.value.as_str());
-        let cx = Context { dct, reference, anchor, dated, quarter };
+        let joined = out.last().filter(|t| t.kind == TimexType::Date && t.end <= m.start()).and_then(|t| {
+            let gap = text[t.end..m.start()].trim().trim_start_matches(',').trim().to_ascii_lowercase();
+            (gap.is_empty() || gap == "at").then(|| day_value_of(&t.value)).flatten()
+        });
+        let cx = Context { dct, reference, anchor, dated, quarter, joined };
         // Each pattern is tried on the match alone: a search bounded by it stays short.
         let span = &text[m.start()..m.end()];
         let mut found = None;
@@ -398,6 +406,9 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
             } else if g("part").is_some_and(|p| p.to_ascii_lowercase().starts_with("that")) {
                 // "11:59 that evening": the day the narrative last named.
                 cx.reference
+            } else if let Some(day) = cx.joined {
+                // "on 3 March 2011 at 14:00 GMT": the clock time is on the date before it.
+                day
             } else {
                 dct
             };
@@ -418,6 +429,11 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 (None, Some(m)) => (m, g("day2")?),
                 _ => return None,
             };
+            // A day in words only as "the first of January" ("a second March" is no date).
+            let lead = whole.as_str().to_ascii_lowercase();
+            if !day.starts_with(|c: char| c.is_ascii_digit()) && !(lead.starts_with("the ") && lead.contains(" of ")) {
+                return None;
+            }
             // "last Oct. 23", "next March 1" say which way themselves.
             let said = g("rel").map(str::to_ascii_lowercase).and_then(|r| match r.as_str() {
                 "last" => Some(Direction::Past),
@@ -1296,7 +1312,40 @@ fn month_number(text: &str) -> Option<u32> {
 }
 
 fn day_number(text: &str) -> Option<u32> {
-    text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().ok()
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        return text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().ok();
+    }
+    const ONES: [&str; 9] = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"];
+    const TEENS: [&str; 11] = [
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+    ];
+    let lower = text.to_ascii_lowercase().replace(' ', "-");
+    let (tens, rest) = match lower.split_once('-') {
+        Some(("twenty", r)) => (20, r.to_owned()),
+        Some(("thirty", r)) => (30, r.to_owned()),
+        Some(_) => return None,
+        None => (0, lower.clone()),
+    };
+    let n = if let Some(i) = ONES.iter().position(|w| *w == rest) {
+        tens + i as u32 + 1
+    } else if tens == 0 && rest == "thirtieth" {
+        30
+    } else if tens == 0 {
+        10 + TEENS.iter().position(|w| *w == rest)? as u32
+    } else {
+        return None;
+    };
+    (1..=31).contains(&n).then_some(n)
 }
 
 fn parse_weekday(text: &str) -> Option<Weekday> {
@@ -1927,6 +1976,22 @@ mod categories {
         let found = values("They will hold three days of talks, from Monday to Wednesday, in Turkey.", "2022-03-27");
         let days: Vec<&str> = found.iter().map(|(_, v)| v.as_str()).filter(|v| v.len() == 10).collect();
         assert_eq!(days, ["2022-03-28", "2022-03-30"], "{found:?}");
+    }
+
+    #[test]
+    fn a_clock_time_after_a_date_is_on_it_and_days_can_be_words() {
+        let dct = "2011-03-04";
+        assert_eq!(
+            value_of("The vote took place on 3 March 2011 at 14:00 GMT.", dct, "14:00 GMT"),
+            "2011-03-03T14:00Z"
+        );
+        assert_eq!(
+            value_of("Polls closed on March 1, 9:30 p.m. local time.", dct, "9:30 p.m. local time"),
+            "2011-03-01T21:30"
+        );
+        assert_eq!(value_of("The law took effect on the first of January.", dct, "the first of January"), "2011-01-01");
+        assert_eq!(value_of("It opens on the twenty-third of April.", dct, "the twenty-third of April"), "2011-04-23");
+        assert!(values("It was a second March on the capital.", dct).is_empty());
     }
 
     #[test]
