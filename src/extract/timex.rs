@@ -931,7 +931,24 @@ fn span(c: &regex::Captures<'_>, text: &str, mut start: usize, end: usize, cx: C
         let Some(n) = n.filter(|_| !g("num").is_some_and(is_vague)) else {
             return date(if forward { "FUTURE_REF" } else { "PAST_REF" }.to_owned());
         };
-        let from = if matches!(post, "later" | "earlier") { cx.reference } else { cx.dct };
+        let mut from = if matches!(post, "later" | "earlier") { cx.reference } else { cx.dct };
+        // "founded in 1998 and listed two years later": years (and months) count from the
+        // year (or month) the text last named, not only from a day.
+        if matches!(post, "later" | "earlier")
+            && let Some(dated) = cx.dated
+            && dated.len() < 10
+        {
+            let year = dated.get(..4).and_then(|y| y.parse::<i32>().ok());
+            let month = dated.get(5..7).and_then(|m| m.parse::<u32>().ok());
+            let start = match (code, year, month) {
+                ("Y", Some(y), _) => NaiveDate::from_ymd_opt(y, 1, 1),
+                ("M", Some(y), Some(m)) => NaiveDate::from_ymd_opt(y, m, 1),
+                _ => None,
+            };
+            if let Some(start) = start {
+                from = start;
+            }
+        }
         // "two hours ago", "a minute later": the day they fall on ("minute" shares its
         // letter with "month").
         if let Some(c) = clock_unit(&unit) {
@@ -1992,6 +2009,22 @@ mod categories {
         assert_eq!(value_of("The law took effect on the first of January.", dct, "the first of January"), "2011-01-01");
         assert_eq!(value_of("It opens on the twenty-third of April.", dct, "the twenty-third of April"), "2011-04-23");
         assert!(values("It was a second March on the capital.", dct).is_empty());
+    }
+
+    #[test]
+    fn years_and_months_later_count_from_the_year_or_month_last_named() {
+        let dct = "2011-03-04";
+        assert_eq!(value_of("It was founded in 1998 and listed two years later.", dct, "two years later"), "2000");
+        assert_eq!(
+            value_of("Sales fell in May 2009 and recovered three months later.", dct, "three months later"),
+            "2009-08"
+        );
+        assert_eq!(
+            value_of("The plant opened in 2005; two years earlier, it was a farm.", dct, "two years earlier"),
+            "2003"
+        );
+        // "ago" counts from the day of writing.
+        assert_eq!(value_of("It was founded in 1998, two years ago.", dct, "two years ago"), "2009");
     }
 
     #[test]
