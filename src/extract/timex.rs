@@ -431,7 +431,8 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
             };
             // A day in words only as "the first of January" ("a second March" is no date).
             let lead = whole.as_str().to_ascii_lowercase();
-            if !day.starts_with(|c: char| c.is_ascii_digit()) && !(lead.starts_with("the ") && lead.contains(" of ")) {
+            let in_figures = day.starts_with(|c: char| c.is_ascii_digit());
+            if !(in_figures || (lead.starts_with("the ") && lead.contains(" of "))) {
                 return None;
             }
             // "last Oct. 23", "next March 1" say which way themselves.
