@@ -802,33 +802,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
         Kind::Century => {
             let n: i32 = match g("n") {
                 Some(n) => n.parse().ok()?,
-                None => {
-                    let w = g("w")?.to_ascii_lowercase().replace(' ', "-");
-                    let list = [
-                        "first",
-                        "second",
-                        "third",
-                        "fourth",
-                        "fifth",
-                        "sixth",
-                        "seventh",
-                        "eighth",
-                        "ninth",
-                        "tenth",
-                        "eleventh",
-                        "twelfth",
-                        "thirteenth",
-                        "fourteenth",
-                        "fifteenth",
-                        "sixteenth",
-                        "seventeenth",
-                        "eighteenth",
-                        "nineteenth",
-                        "twentieth",
-                        "twenty-first",
-                    ];
-                    list.iter().position(|x| *x == w)? as i32 + 1
-                }
+                None => ordinal_number(g("w")?)? as i32,
             };
             if !(1..=21).contains(&n) {
                 return None;
@@ -1333,8 +1307,21 @@ fn day_number(text: &str) -> Option<u32> {
     if text.starts_with(|c: char| c.is_ascii_digit()) {
         return text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().ok();
     }
-    const ONES: [&str; 9] = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"];
-    const TEENS: [&str; 11] = [
+    ordinal_number(text).filter(|n| (1..=31).contains(n))
+}
+
+/// An ordinal in words, "first" to "thirty-first" ("twenty first" too): its number.
+fn ordinal_number(word: &str) -> Option<u32> {
+    const ORDINALS: [&str; 20] = [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
         "tenth",
         "eleventh",
         "twelfth",
@@ -1347,23 +1334,16 @@ fn day_number(text: &str) -> Option<u32> {
         "nineteenth",
         "twentieth",
     ];
-    let lower = text.to_ascii_lowercase().replace(' ', "-");
-    let (tens, rest) = match lower.split_once('-') {
-        Some(("twenty", r)) => (20, r.to_owned()),
-        Some(("thirty", r)) => (30, r.to_owned()),
+    let lower = word.to_ascii_lowercase().replace(' ', "-");
+    let (tens, unit) = match lower.split_once('-') {
+        Some(("twenty", u)) => (20, u),
+        Some(("thirty", u)) => (30, u),
         Some(_) => return None,
-        None => (0, lower.clone()),
+        None if lower == "thirtieth" => return Some(30),
+        None => (0, lower.as_str()),
     };
-    let n = if let Some(i) = ONES.iter().position(|w| *w == rest) {
-        tens + i as u32 + 1
-    } else if tens == 0 && rest == "thirtieth" {
-        30
-    } else if tens == 0 {
-        10 + TEENS.iter().position(|w| *w == rest)? as u32
-    } else {
-        return None;
-    };
-    (1..=31).contains(&n).then_some(n)
+    let n = ORDINALS.iter().position(|x| *x == unit)? as u32 + 1;
+    (tens == 0 || n <= 9).then_some(tens + n)
 }
 
 fn parse_weekday(text: &str) -> Option<Weekday> {
