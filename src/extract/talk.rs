@@ -601,22 +601,7 @@ fn parties(
                 let side_of = matches!(prev.as_str(), "from" | "of") && {
                     let before: Vec<String> =
                         ws.iter().rev().filter(|w| w.end <= m.start).take(2).map(Word::lower).collect();
-                    before.get(1).is_some_and(|w| {
-                        matches!(
-                            w.as_str(),
-                            "delegations"
-                                | "delegation"
-                                | "negotiators"
-                                | "officials"
-                                | "representatives"
-                                | "envoys"
-                                | "diplomats"
-                                | "ministers"
-                                | "leaders"
-                                | "teams"
-                                | "delegates"
-                        )
-                    })
+                    before.get(1).is_some_and(|w| watch.is_party_noun(w))
                 };
                 let visited = visited || side_of;
                 if TOPIC_BEFORE.contains(&prev.as_str()) && kind_is_place && !visited {
