@@ -1171,8 +1171,10 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
     if !MAYBE.is_match(&text[s.start..s.end]) {
         return None;
     }
-    static PATTERNS: LazyLock<[Regex; 7]> = LazyLock::new(|| {
+    static PATTERNS: LazyLock<[Regex; 8]> = LazyLock::new(|| {
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
+        // "…would face sanctions unless it stopped fighting": the pronoun is read below.
+        let who_or_pronoun = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}|it|they)";
         // "U.S." does not end the demand: "to find a buyer for TikTok's U.S. operations".
         let vp = r"(?P<vp>[a-z](?:[A-Z]\.|[^,;:.!?()]){2,90})";
         [
@@ -1187,8 +1189,9 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
             Regex::new(&format!(
                 r"{who}\s+(?i:has|have|had|was\s+given|were\s+given)\s+(?:(?i:only|just|another)\s+)?(?:[\w-]+\s+){{0,2}}?(?i:days?|weeks?|months?|hours?)\s+(?:(?i:from\s+\w+|left)\s+)?to\s+{vp}"
             )),
+            // Reported speech keeps the past: "…unless it stopped fighting within 50 days".
             Regex::new(&format!(
-                r"(?i:unless|if)\s+{who}\s+(?P<verb>agrees?|stops?|ends?|resumes?|accepts?|reach(?:es)?|halts?|signs?|releases?|frees?|complies|comply|returns?|withdraws?|pulls?)\s+(?P<rest>[^,;:.!?()]{{0,80}})"
+                r"(?i:unless|if)\s+{who_or_pronoun}\s+(?P<verb>agree[sd]?|stop(?:s|ped)?|end(?:s|ed)?|resume[sd]?|accept(?:s|ed)?|reach(?:es|ed)?|halt(?:s|ed)?|sign(?:s|ed)?|release[sd]?|free[sd]?|complie[sd]|comply|return(?:s|ed)?|withdr[ae]ws?|pull(?:s|ed)?)\s+(?P<rest>[^,;:.!?()]{{0,80}})"
             )),
             // "Carney pledged to adjust…", "ByteDance was ordered to divest…", "Hamas is due
             // to free…": an undertaking or an order with a date is a demand too ("unless
@@ -1200,6 +1203,10 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
             // whoever is given the time, named in lower case.
             Regex::new(&format!(
                 r"(?i:gave|give|gives|given|giving)\s+(?P<who>(?:U\.S\.\s+|US\s+|foreign\s+|American\s+)?(?-i:[a-z][\w-]+)(?:\s+(?-i:[a-z][\w-]+)){{0,2}})\s+to\s+{vp}"
+            )),
+            // "Trump handed Putin a 50-day ultimatum: accept a ceasefire or face sanctions".
+            Regex::new(&format!(
+                r"(?i:gave|give|gives|handed|hands|hand|issued|issues|delivered|set)\s+{who}\s+(?:an?|the|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?i:ultimatum|choice)\s*[:—–]\s*{vp}"
             )),
         ]
         .map(|r| r.expect("ultimatum regex"))
@@ -1268,6 +1275,31 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         {
             continue;
         }
+        // "tariffs would take effect on July 24 unless Moscow agreed": the day is the
+        // measure's, the condition only says how to stop it.
+        if i == 4 {
+            static MEASURE_DUE: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(
+                    r"(?i)(?-u:\b)(?:take\s+effect|come\s+into\s+(?:force|effect)|kick\s+in|expire|lapse)(?-u:\b)",
+                )
+                .expect("measure-due regex")
+            });
+            if MEASURE_DUE.is_match(&clean[..c.get(0).map_or(0, |m| m.start())]) {
+                continue;
+            }
+        }
+        // "it" and "they" are whoever the penalty falls on: "Moscow would face … unless it".
+        let who = if matches!(who, "it" | "they") {
+            static FACER: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"(?P<s>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s+(?:would|will|could|may|might)\s+(?:be\s+hit|face|be\s+slapped|be\s+subject)")
+                    .expect("facer regex")
+            });
+            let before = &clean[..c.get(0).map_or(0, |m| m.start())];
+            let Some(subject) = FACER.captures_iter(before).last().and_then(|f| f.name("s")) else { continue };
+            subject.as_str()
+        } else {
+            who
+        };
         let vp = if i == 4 {
             let verb = c.name("verb")?.as_str();
             let base = base_form(verb);
@@ -1291,7 +1323,15 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         }) {
             vp.truncate(cut);
         }
-        vp.truncate(10);
+        // A long demand ends where a phrase starts, never mid-phrase ("…for ending its
+        // almost four-year war with Russia" keeps "war").
+        if vp.len() > 14 {
+            let cut = (5..=14)
+                .rev()
+                .find(|&k| ["with", "in", "at", "for", "by", "and", "on", "to", "from"].contains(&vp[k]))
+                .unwrap_or(14);
+            vp.truncate(cut);
+        }
         while vp.last().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
             vp.pop();
         }
@@ -1308,8 +1348,26 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
     None
 }
 
+/// The plain form of a condition's verb ("agrees", "stopped", "complied", "withdrew").
 fn base_form(verb: &str) -> String {
     let v = verb.to_ascii_lowercase();
+    if v == "withdrew" {
+        return "withdraw".to_owned();
+    }
+    if let Some(stem) = v.strip_suffix("ied") {
+        return format!("{stem}y");
+    }
+    if let Some(stem) = v.strip_suffix("pped") {
+        return format!("{stem}p");
+    }
+    if let Some(stem) = v.strip_suffix("ed") {
+        // "agreed", "freed", "resumed", "released" keep their "e".
+        return if stem.ends_with('e') || stem.ends_with('s') || stem.ends_with('m') {
+            format!("{stem}e")
+        } else {
+            stem.to_owned()
+        };
+    }
     if let Some(stem) = v.strip_suffix("ies") {
         return format!("{stem}y");
     }
@@ -2310,6 +2368,30 @@ mod tests {
             "2025-07-14T15:00:00Z",
         );
         assert_eq!(found[0].2, "Putin to agree to a ceasefire or face heavy new tariffs", "{found:?}");
+        // Reported speech: the past tense, and "it" is whoever faces the penalty.
+        let found = deadlines(
+            "On July 14 he had warned that Moscow would face more sanctions and tariffs unless it stopped fighting within 50 days, which set the deadline at Sept. 2.",
+            "2025-07-29T15:00:00Z",
+        );
+        assert_eq!(found[0].2, "Moscow to stop fighting or face more sanctions and tariffs", "{found:?}");
+        // An ultimatum spelled out after a colon.
+        let found = deadlines(
+            "Last month Trump handed Russian President Vladimir Putin a 50-day ultimatum: accept a ceasefire or face sweeping sanctions, which would expire on Sept. 2.",
+            "2025-08-05T15:00:00Z",
+        );
+        assert_eq!(
+            found[0].2, "Russian President Vladimir Putin to accept a ceasefire or face sweeping sanctions",
+            "{found:?}"
+        );
+        // A long demand is cut where a phrase begins, not mid-phrase.
+        let found = deadlines(
+            "Ukraine should sign up by next Thursday to a plan for ending its almost four-year war with Russia and its allies in the region, Trump said.",
+            "2025-11-21T15:00:00Z",
+        );
+        assert_eq!(
+            found[0].2, "Ukraine to sign up to a plan for ending its almost four-year war with Russia",
+            "{found:?}"
+        );
     }
 
     #[test]
