@@ -434,6 +434,18 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     {
         return true;
     }
+    // "The deadline for Iran to respond to the proposal is Sunday": the subject of "is" is
+    // the deadline, however long its complement.
+    static COPULA: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:is|was|will\s+be|would\s+be|had\s+been|has\s+been|remains|falls\s+on|(?:is|was|has\s+been)\s+(?:now\s+)?set\s+for|is\s+now|now\s+is)\s*$")
+            .expect("copula regex")
+    });
+    if let Some(m) = COPULA.find(before.trim_end())
+        && let clause = before[..m.start()].rsplit([',', ';', ':']).next().unwrap_or("").to_ascii_lowercase()
+        && ["deadline", "cutoff", "cut-off", "due date", "target date", "ultimatum"].iter().any(|w| clause.contains(w))
+    {
+        return true;
+    }
     // The last six words before the date, as a slice of the text.
     let near = {
         let mut at = before.len();
@@ -2719,6 +2731,18 @@ mod tests {
         let found =
             deadlines("The de minimis exemption was suspended at 12:01 a.m. ET on Friday.", "2025-08-29T12:00:00Z");
         assert_eq!(found[0].0.as_deref(), Some("2025-08-29T00:01:00-04:00"), "{found:?}");
+    }
+
+    #[test]
+    fn a_deadline_is_due_on_the_day_it_is_said_to_be() {
+        let at = "2025-08-01T12:00:00Z";
+        let found = deadlines("The deadline for Iran to respond to the proposal is Sunday, officials said.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-08-03T23:59:59+00:00"), "{found:?}");
+        assert_eq!(found[0].2, "Iran to respond to the proposal", "{found:?}");
+        let found = deadlines("Iran's deadline to respond was Aug. 31.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-08-31T23:59:59+00:00"), "{found:?}");
+        // A copula whose subject is no deadline ties nothing.
+        assert!(deadlines("The meeting with Iran's envoy is Sunday.", at).iter().all(|d| d.0.is_none()));
     }
 
     #[test]
