@@ -1633,6 +1633,14 @@ mod tests {
         // A people stands for its country.
         let t = talks("The Americans will also sit down with Umerov in Geneva on Tuesday.", at);
         assert!(t.iter().any(|t| t.participants.iter().any(|p| p == "Americans")), "{t:?}");
+        // Directors of three ministries, named by their countries' adjectives.
+        let t = talks(
+            "Political directors from the British, French and German foreign ministries will meet in Brussels on Thursday.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants.len(), 3, "{t:?}");
+        assert_eq!(t[0].place.as_deref(), Some("Brussels"));
     }
 
     #[test]
