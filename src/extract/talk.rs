@@ -406,6 +406,8 @@ fn parties(
         (SAYS.iter().any(|w| rest.starts_with(w)) && !told_in_talks) || lead.ends_with("according to")
     };
 
+    // Counterparts named right after ("his Russian counterpart, Sergei Lavrov,"): no party.
+    let mut retold: Vec<(usize, usize)> = Vec::new();
     // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
     let titles: Vec<(usize, usize)> =
         watch.titles(&text[s.start..s.end]).into_iter().map(|(a, b)| (s.start + a, s.start + b)).collect();
@@ -492,6 +494,14 @@ fn parties(
                 .iter()
                 .find(|p| owner.to_lowercase().ends_with(*p))
                 .map_or(from, |p| s.start + owner.len() - p.len());
+            // "his Russian counterpart, Sergei Lavrov,": the name that follows is the party.
+            static APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"^,\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}(?:[,.;]|$)").expect("apposition regex")
+            });
+            if APPOSITION.is_match(&text[t_end..s.end]) {
+                retold.push((start, t_end));
+                continue;
+            }
             let name = text[start..t_end].to_owned();
             push(
                 &mut out,
@@ -505,7 +515,14 @@ fn parties(
     while k < here.len() {
         let m = here[k];
         k += 1;
-        if out.iter().any(|p| p.person && m.start >= p.start && m.end <= p.end) {
+        // Inside a titled person, or a counterpart named right after ("his Russian counterpart,").
+        if out
+            .iter()
+            .filter(|p| p.person)
+            .map(|p| (p.start, p.end))
+            .chain(retold.iter().copied())
+            .any(|(a, b)| m.start >= a && m.end <= b)
+        {
             continue;
         }
         let prev = prev_word(m.start);
@@ -630,9 +647,33 @@ fn parties(
                                 start: m.start,
                                 end: ws[noun].end,
                                 person: false,
-                                sayer: false,
+                                // "White House officials said the talks…" only tell of them.
+                                sayer: says_after(m.start, ws[noun].end),
                             },
                         );
+                        continue;
+                    }
+                    // "discussed recent U.S. sanctions against Moscow": a country before a
+                    // measure or trade noun says whose measure, it is no side of the talk.
+                    if gap.is_empty()
+                        && [
+                            "sanctions",
+                            "tariffs",
+                            "tariff",
+                            "embargo",
+                            "measures",
+                            "goods",
+                            "exports",
+                            "imports",
+                            "restrictions",
+                            "duties",
+                            "curbs",
+                            "blockade",
+                            "strikes",
+                            "airstrikes",
+                        ]
+                        .contains(&ws[j].lower().as_str())
+                    {
                         continue;
                     }
                 }
@@ -1617,6 +1658,23 @@ mod tests {
         // The pronoun still stands for the man told of before.
         let t = talks("Vladimir Putin flew to Beijing. He met Xi Jinping on Monday.", at);
         assert!(t.iter().any(|t| t.participants.iter().any(|p| p == "Vladimir Putin")), "{t:?}");
+    }
+
+    #[test]
+    fn whose_sanctions_who_told_and_a_counterpart_named_after() {
+        let at = "2018-08-11T10:00:00Z";
+        // "U.S. sanctions" says whose measure; the counterpart is the man named after it.
+        let t = talks(
+            "Pompeo discussed recent U.S. sanctions against Moscow in a phone call with his Russian counterpart, Sergei Lavrov, on Friday, a State Department spokeswoman said.",
+            at,
+        );
+        assert_eq!(t.iter().map(|t| t.participants.clone()).collect::<Vec<_>>(), [["Pompeo", "Sergei Lavrov"]]);
+        // Officials who only tell of the talks are not in them.
+        let t = talks(
+            "White House officials said the talks between Jake Sullivan and Nikolai Patrushev on Wednesday were frank.",
+            at,
+        );
+        assert_eq!(t[0].participants, ["Jake Sullivan", "Nikolai Patrushev"]);
     }
 
     #[test]
