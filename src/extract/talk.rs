@@ -406,7 +406,7 @@ fn parties(
         (SAYS.iter().any(|w| rest.starts_with(w)) && !told_in_talks) || lead.ends_with("according to")
     };
 
-    // Counterparts named right after ("his Russian counterpart, Sergei Lavrov,"): no party.
+    // Counterparts: their words are no other party ("his Russian counterpart").
     let mut retold: Vec<(usize, usize)> = Vec::new();
     // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
     let titles: Vec<(usize, usize)> =
@@ -503,6 +503,7 @@ fn parties(
                 continue;
             }
             let name = text[start..t_end].to_owned();
+            retold.push((start, t_end));
             push(
                 &mut out,
                 Party { key: names::last_word(&name), name, country, start, end: t_end, person: false, sayer: false },
@@ -515,7 +516,7 @@ fn parties(
     while k < here.len() {
         let m = here[k];
         k += 1;
-        // Inside a titled person, or a counterpart named right after ("his Russian counterpart,").
+        // Inside a titled person or a counterpart ("his Russian counterpart").
         if out
             .iter()
             .filter(|p| p.person)
@@ -913,9 +914,14 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
             | "welcomes"
     ) || by_host
         || spoken_to(ws, i);
+    // "Tajani separately saw Grossi": an adverb may stand between the name and its verb.
+    let adverb = (next.len() > 4 && next.ends_with("ly") && next != "only")
+        || matches!(next.as_str(), "later" | "also" | "then" | "earlier" | "first" | "already" | "again" | "twice");
+    let verb = if adverb { ws.get(i + 2).map(Word::lower).unwrap_or_default() } else { next.clone() };
     let subject = matches!(
-        next.as_str(),
+        verb.as_str(),
         "met"
+            | "saw"
             | "meets"
             | "hosted"
             | "received"
@@ -1146,9 +1152,16 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         };
         let status = if planned { "planned" } else { "held" };
         let anaphor = ANAPHOR.is_match(sentence);
+        // "Tajani separately saw Grossi", "in a separate meeting": another event.
+        static SEPARATE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)(?-u:\b)(?:separately|(?:in|at|during|held)\s+(?:a\s+)?separate)(?-u:\b)")
+                .expect("separate regex")
+        });
+        let separate = SEPARATE.is_match(sentence);
 
         // A sentence about the talks just told: their tone, place or day.
         if let Some((event, at)) = last
+            && !separate
             && index <= at + 3
             && days.len() < 2
             && (out[event].0.status == status || (anaphor && date.is_none()))
@@ -1259,7 +1272,8 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         for date in each {
             // The same meeting told again further on: one event.
             if let Some(event) = out.iter().position(|(t, p)| {
-                t.status == status
+                !separate
+                    && t.status == status
                     && ((t.date.is_some() && t.date == date && shares(p, &found) && !foreign(p, &found))
                         || ((compatible(t, date.as_deref()) || in_week(date.as_deref(), t.date.as_deref()))
                             && shared(p, &found) >= 2))
@@ -1835,6 +1849,19 @@ mod tests {
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].participants, vec!["Antonio Tajani", "Rafael Grossi"]);
         assert!(talks("Analysts saw Moscow and Beijing drawing closer.", at).is_empty());
+        // An adverb between the name and its verb.
+        let t = talks("Tajani separately saw IAEA chief Rafael Grossi.", at);
+        assert!(t.iter().any(|t| t.participants.contains(&"Tajani".to_owned())), "{t:?}");
+        let t = talks("Tajani later met Rafael Grossi.", at);
+        assert!(t.iter().any(|t| t.participants.contains(&"Tajani".to_owned())), "{t:?}");
+        // "separately" tells another meeting, not more of the one just told.
+        let t = talks(
+            "Italy's Foreign Minister Antonio Tajani met his Iranian counterpart on Saturday. Tajani separately saw IAEA chief Rafael Grossi.",
+            at,
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].participants, ["Antonio Tajani", "his Iranian counterpart"], "one counterpart, once");
+        assert!(t[1].participants.contains(&"Rafael Grossi".to_owned()), "{t:?}");
         assert!(talks("The year saw Russia's economy shrink.", at).is_empty());
         let t = talks("Sergey Lavrov and Marco Rubio finished their talks in New York after roughly an hour.", at);
         assert_eq!(t[0].date.as_deref(), Some("2025-09-24"), "{t:?}");
