@@ -803,8 +803,12 @@ fn suspension_title(title: &str) -> String {
     });
     let head = VERBS.replace(title, "");
     let head = head.trim();
-    if head.to_ascii_lowercase().contains("suspension") || head.to_ascii_lowercase().contains("pause") {
+    let lower = head.to_ascii_lowercase();
+    if lower.contains("suspension") || lower.contains("pause") {
         format!("{head} ends")
+    } else if ["waiver", "exemption", "licence", "license", "authorization"].iter().any(|w| lower.contains(w)) {
+        // "a 180-day waiver under the Caesar Act" lapses: it is no suspension of its own.
+        format!("{head} expires")
     } else {
         format!("{head} suspension ends")
     }
@@ -1803,6 +1807,7 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
     {
         cleaned = cleaned[a.len() + 1..].to_owned();
     }
+    let mut cleaned = act_as_measure(&cleaned);
     // "The deadline for a TikTok sale was extended by another": the thing moved is the
     // title; how it was moved is in the entry's status and evidence.
     static MOVED_TAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -1824,6 +1829,29 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         cleaned = format!("{owner} {rest}");
     }
     if cleaned.is_empty() { title } else { cleaned }
+}
+
+/// The measure an act made, not the act: "the State Department issued a waiver under the
+/// Caesar Act" is "State Department waiver under the Caesar Act"; "signed an executive order
+/// that suspends the additional tariffs" is "suspension of the additional tariffs ends".
+fn act_as_measure(title: &str) -> String {
+    static SUSPENDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^.*?(?-u:\b)(?:executive\s+)?(?:order|decision|proclamation|decree|notice|memorandum)\s+(?:that|which)\s+(?:suspends|suspended|pauses|paused|delays|delayed|postpones|postponed|halts|halted)\s+(?P<x>.+)$")
+            .expect("suspends regex")
+    });
+    static ISSUED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?P<who>(?:(?:the|The)\s+)?(?:[A-Z][\w.'’&-]*\s+){0,4}?[A-Z][\w.'’&-]*\s+)?(?:has\s+|had\s+|have\s+)?(?i:issued|granted|signed|announced|approved|adopted|introduced|published|unveiled)\s+(?i:an?|the|its|his|her|their)\s+(?P<rest>.+)$")
+            .expect("issued regex")
+    });
+    if let Some(c) = SUSPENDS.captures(title) {
+        return format!("suspension of {} ends", c["x"].trim());
+    }
+    if let Some(c) = ISSUED.captures(title) {
+        let who = c.name("who").map_or("", |w| w.as_str().trim());
+        let who = who.strip_prefix("the ").or_else(|| who.strip_prefix("The ")).unwrap_or(who);
+        return if who.is_empty() { c["rest"].to_owned() } else { format!("{who} {}", &c["rest"]) };
+    }
+    title.to_owned()
 }
 
 /// "Under GL 8E, those transactions had to be carried out before April 22": what falls due
@@ -2731,6 +2759,22 @@ mod tests {
         let found =
             deadlines("The de minimis exemption was suspended at 12:01 a.m. ET on Friday.", "2025-08-29T12:00:00Z");
         assert_eq!(found[0].0.as_deref(), Some("2025-08-29T00:01:00-04:00"), "{found:?}");
+    }
+
+    #[test]
+    fn a_title_names_the_measure_an_act_made_not_the_act() {
+        let at = "2025-08-01T12:00:00Z";
+        let found = deadlines(
+            "President Donald Trump said he had signed an executive order that suspends the additional tariffs until 12:01 a.m. Eastern Standard Time on November 10.",
+            at,
+        );
+        assert_eq!(found[0].2, "suspension of the additional tariffs ends", "{found:?}");
+        let found = deadlines(
+            "The State Department issued a 180-day waiver under the Caesar Act on Friday, so that foreign firms cannot be sanctioned.",
+            at,
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2026-01-28T23:59:59+00:00"), "{found:?}");
+        assert_eq!(found[0].2, "State Department waiver under the Caesar Act expires", "{found:?}");
     }
 
     #[test]
