@@ -1354,6 +1354,11 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         if vp.is_empty() {
             continue;
         }
+        // "…the sale of NIS." ends the sentence; "U.S." keeps its periods.
+        let last = vp.len() - 1;
+        if vp[last].ends_with('.') && vp[last].matches('.').count() == 1 {
+            vp[last] = vp[last].trim_end_matches('.');
+        }
         let mut title = format!("{who} to {}", vp.join(" "));
         if let Some(f) = &face {
             title.push(' ');
@@ -1550,8 +1555,26 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     // The complement after it: "on EU goods", "for Chevron's Venezuela operations".
     let mut to = h1;
     if ws.get(h1).is_some_and(|w| {
-        ["of", "on", "for", "against", "over", "involving", "covering", "with", "targeting"]
-            .contains(&w.lower().as_str())
+        [
+            "of",
+            "on",
+            "for",
+            "against",
+            "over",
+            "involving",
+            "covering",
+            "with",
+            "targeting",
+            // "a license allowing transactions with Serbia's NIS".
+            "allowing",
+            "authorizing",
+            "authorising",
+            "permitting",
+            "banning",
+            "barring",
+            "prohibiting",
+        ]
+        .contains(&w.lower().as_str())
     }) && text[ws[h1 - 1].end..ws[h1].start].trim().is_empty()
     {
         to = h1 + 1;
@@ -1977,6 +2000,23 @@ fn title_words(
     if let Some(t) = ultimatum_title(text, s, times) {
         return t;
     }
+    // "hours after a two-month deadline that Trump had set expired on Friday": whose
+    // deadline it is, not the clause around it.
+    static SET_BY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:an?|the)\s+(?P<mods>(?:[\w-]+\s+){0,2}?)(?P<head>deadline|ultimatum|cut-?off|time\s+limit)\s+(?:that|which)\s+(?P<who>(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,2})\s+(?:had\s+|has\s+|have\s+)?(?:set|imposed|gave|issued|announced|laid\s+down)(?-u:\b)")
+            .expect("set-by regex")
+    });
+    if let Some(c) = SET_BY.captures(&text[s.start..s.end])
+        && c.get(0).is_some_and(|m| s.start + m.end() <= anchor_start && anchor_start - (s.start + m.end()) <= 40)
+    {
+        let dated =
+            |w: &str| times.iter().any(|t| matches!(t.kind, TimexType::Date | TimexType::Time) && t.text.contains(w));
+        let mods = c["mods"].split_whitespace().filter(|w| !dated(w));
+        let mut words: Vec<String> = vec![format!("{}'s", &c["who"])];
+        words.extend(mods.map(str::to_owned));
+        words.push(c["head"].to_owned());
+        return canonical(&words.join(" "), &text[s.start..s.end], text, topic);
+    }
     if let Some(t) = measure_title(text, s, times, anchor_start, topic) {
         return t;
     }
@@ -2172,6 +2212,13 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
         } else if out.split_whitespace().count() <= 8 {
             out = format!("{out} {verb}");
         }
+    } else if LICENCE_UNTIL.is_match(sentence)
+        && ["licence", "license", "waiver", "exemption", "authorization", "permit"]
+            .iter()
+            .any(|w| out.to_ascii_lowercase().contains(w))
+    {
+        // "a general license authorizing transactions … until April 29": it expires then.
+        out = format!("{out} expires");
     }
     // Lead with what the article is about when the title names nothing.
     let named = out.split_whitespace().any(|w| w.chars().next().is_some_and(char::is_uppercase) && w.len() > 1)
@@ -2188,6 +2235,10 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
     }
     out
 }
+
+/// A permission given up to a day: "until", "through", "till".
+static LICENCE_UNTIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:until|through|till)(?-u:\b)").expect("until regex"));
 
 /// The gazetteer's adjectives ("Chinese", "South Korean"): never an article's topic.
 static ADJECTIVES: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
@@ -2775,6 +2826,28 @@ mod tests {
         );
         assert_eq!(found[0].0.as_deref(), Some("2026-01-28T23:59:59+00:00"), "{found:?}");
         assert_eq!(found[0].2, "State Department waiver under the Caesar Act expires", "{found:?}");
+    }
+
+    #[test]
+    fn whose_deadline_and_what_a_licence_allows() {
+        let at = "2025-08-01T12:00:00Z";
+        let found = deadlines(
+            "The cancellation came hours after a two-month deadline that Trump had set expired on Friday.",
+            at,
+        );
+        assert_eq!(found[0].2, "Trump's two-month deadline expires", "{found:?}");
+        let found = deadlines(
+            "OFAC issued a general license authorizing transactions with Lukoil's retail stations until April 29.",
+            at,
+        );
+        assert_eq!(found[0].2, "OFAC general license authorizing transactions with Lukoil's retail stations expires");
+        let found = deadlines(
+            "The U.S. Treasury extended a license allowing transactions with Serbia's NIS until March 24.",
+            at,
+        );
+        assert!(found[0].2.contains("allowing transactions with Serbia's NIS"), "{found:?}");
+        let found = deadlines("Washington gave Belgrade until Friday to present a plan for the sale of NIS.", at);
+        assert_eq!(found[0].2, "Belgrade to present a plan for the sale of NIS", "{found:?}");
     }
 
     #[test]
