@@ -82,7 +82,7 @@ static IMMEDIATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A span a deadline is counted with: "within 50 days", "a 30-day process", "30 days after".
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?)|(?:effect|force|expire|expires|lapse|lapses|apply|kick\s+in|kicks\s+in|run\s+out|runs\s+out)\s+in\s+(?:about\s+|roughly\s+|some\s+)?(?P<n6>\d+|[a-z]+)\s+(?P<u6>days?|weeks?|months?))(?-u:\b)")
         .expect("span regex")
 });
 
@@ -212,11 +212,20 @@ pub fn find(
         }
 
         // A span counted from the start the sentence gives, else from the day it was said.
-        if let Some(c) = cue.and_then(|_| SPAN.captures(sentence)) {
+        // "took effect in two weeks" tells history; "will take effect in two weeks" is due.
+        if let Some(c) = cue
+            .and_then(|_| SPAN.captures(sentence))
+            .filter(|c| c.name("n6").is_none() || !PAST_TENSE.is_match(sentence))
+        {
             let m = c.get(0).map_or((0, 0), |m| (s.start + m.start(), s.start + m.end()));
-            let n = ["n1", "n2", "n3", "n4", "n5"].iter().find_map(|k| c.name(k)).and_then(|n| count(n.as_str()));
-            let unit =
-                ["u1", "u2", "u3", "u4", "u5"].iter().find_map(|k| c.name(k)).map(|u| u.as_str().to_ascii_lowercase());
+            let n = ["n1", "n2", "n3", "n4", "n5", "n6"]
+                .iter()
+                .find_map(|k| c.name(k))
+                .and_then(|n| if n.as_str().eq_ignore_ascii_case("a") { Some(1) } else { count(n.as_str()) });
+            let unit = ["u1", "u2", "u3", "u4", "u5", "u6"]
+                .iter()
+                .find_map(|k| c.name(k))
+                .map(|u| u.as_str().to_ascii_lowercase());
             let start = here.iter().filter(|t| !tied(text, s, t)).find_map(|t| {
                 let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), Tense::Past);
                 (day <= published.date_naive() + Days::new(1)).then_some(day)
@@ -2848,6 +2857,18 @@ mod tests {
         assert!(found[0].2.contains("allowing transactions with Serbia's NIS"), "{found:?}");
         let found = deadlines("Washington gave Belgrade until Friday to present a plan for the sale of NIS.", at);
         assert_eq!(found[0].2, "Belgrade to present a plan for the sale of NIS", "{found:?}");
+    }
+
+    #[test]
+    fn a_measure_due_in_a_span_counts_from_the_day_it_was_said() {
+        let at = "2024-05-14T12:00:00Z";
+        let found = deadlines("The new tariffs on Chinese electric vehicles will take effect in two weeks.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2024-05-28T23:59:59+00:00"), "{found:?}");
+        let found = deadlines("The ban takes effect in a week.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2024-05-21T23:59:59+00:00"), "{found:?}");
+        // Told after the fact, a span says nothing due.
+        let found = deadlines("The ban took effect in two weeks, as planned.", at);
+        assert!(found.iter().all(|d| d.0.as_deref() != Some("2024-05-28T23:59:59+00:00")), "{found:?}");
     }
 
     #[test]
