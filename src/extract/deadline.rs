@@ -1196,7 +1196,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
     if !MAYBE.is_match(&text[s.start..s.end]) {
         return None;
     }
-    static PATTERNS: LazyLock<[Regex; 8]> = LazyLock::new(|| {
+    static PATTERNS: LazyLock<[Regex; 9]> = LazyLock::new(|| {
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
         // "…would face sanctions unless it stopped fighting": the pronoun is read below.
         let who_or_pronoun = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}|it|they)";
@@ -1232,6 +1232,10 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
             // "Trump handed Putin a 50-day ultimatum: accept a ceasefire or face sanctions".
             Regex::new(&format!(
                 r"(?i:gave|give|gives|handed|hands|hand|issued|issues|delivered|set)\s+{who}\s+(?:an?|the|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?i:ultimatum|choice)\s*[:—–]\s*{vp}"
+            )),
+            // "Companies have a 90-day period after the order is issued to wind down…".
+            Regex::new(&format!(
+                r"{who}\s+(?i:has|have|had|was\s+given|were\s+given|gets?|got)\s+(?i:an?|the)\s+(?:[\w-]+\s+){{0,2}}?(?i:period|window|deadline|grace\s+period)\s+(?:[^,;:.!?()]{{0,60}}?\s)?to\s+{vp}"
             )),
         ]
         .map(|r| r.expect("ultimatum regex"))
@@ -1342,9 +1346,16 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         }
         let mut vp: Vec<&str> = vp.split_whitespace().collect();
         // End before what is not part of the demand: "…, Trump said", "or face".
-        if let Some(cut) = vp.iter().position(|w| {
+        if let Some(cut) = vp.iter().enumerate().position(|(k, w)| {
             ["or", "said", "says", "according", "while", "after", "because", "within", "unless"]
                 .contains(&w.to_ascii_lowercase().as_str())
+                // "…by the end of the 90-day period": when, not what.
+                || (w.eq_ignore_ascii_case("by")
+                    && vp.get(k + 1).is_some_and(|n| n.eq_ignore_ascii_case("the"))
+                    && vp.get(k + 2).is_some_and(|n| {
+                        ["end", "deadline", "close", "expiry", "expiration", "time"]
+                            .contains(&n.to_ascii_lowercase().as_str())
+                    }))
         }) {
             vp.truncate(cut);
         }
@@ -2855,6 +2866,11 @@ mod tests {
             at,
         );
         assert!(found[0].2.contains("allowing transactions with Serbia's NIS"), "{found:?}");
+        let found = deadlines(
+            "Companies have a 90-day period after the order is issued to wind down those transactions by the end of the period.",
+            at,
+        );
+        assert_eq!(found[0].2, "Companies to wind down those transactions", "{found:?}");
         let found = deadlines("Washington gave Belgrade until Friday to present a plan for the sale of NIS.", at);
         assert_eq!(found[0].2, "Belgrade to present a plan for the sale of NIS", "{found:?}");
     }
