@@ -522,7 +522,8 @@ fn parties(
             .filter(|p| p.person)
             .map(|p| (p.start, p.end))
             .chain(retold.iter().copied())
-            .any(|(a, b)| m.start >= a && m.end <= b)
+            // "U.S. Treasury Secretary Scott Bessent": a seat that runs into a title is his.
+            .any(|(a, b)| m.start < b && a < m.end)
         {
             continue;
         }
@@ -1689,6 +1690,9 @@ mod tests {
             at,
         );
         assert_eq!(t[0].participants, ["Jake Sullivan", "Nikolai Patrushev"]);
+        // The seat in a title is no party of its own.
+        let t = talks("U.S. Treasury Secretary Scott Bessent met He Lifeng on Sunday.", at);
+        assert_eq!(t[0].participants, ["Scott Bessent", "He Lifeng"]);
     }
 
     #[test]
