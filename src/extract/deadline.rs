@@ -1602,7 +1602,18 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
             let w = &ws[to];
             let between = &text[ws[to - 1].end..w.start];
             let lower = w.lower();
-            if between.contains([',', ';', ':', '(', ')'])
+            // "for the construction, mining and textiles sectors": a list goes on.
+            let listed = between.trim() == ","
+                && (to..(to + 4).min(ws.len())).any(|k| {
+                    matches!(ws[k].lower().as_str(), "and" | "or")
+                        && (to..k).all(|x| {
+                            let l = ws[x].lower();
+                            text[ws[x].end..ws.get(x + 1).map_or(ws[x].end, |n| n.start)].trim().len() <= 1
+                                && !STOP.contains(&l.as_str())
+                                && !VERB_WORDS.contains(&l.as_str())
+                        })
+                });
+            if (between.contains([',', ';', ':', '(', ')']) && !listed)
                 || (STOP.contains(&lower.as_str())
                     && !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "and"))
                 || in_time(w)
@@ -1615,7 +1626,13 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
             to += 1;
         }
     }
-    let mut phrase: Vec<&str> = ws[from..to].iter().map(|w| w.text).collect();
+    // A list keeps its commas: "Rosneft, Lukoil and their subsidiaries".
+    let mut phrase: Vec<String> = (from..to)
+        .map(|k| {
+            let listed = k + 1 < to && text[ws[k].end..ws[k + 1].start].trim() == ",";
+            if listed { format!("{},", ws[k].text) } else { ws[k].text.to_owned() }
+        })
+        .collect();
     // "for another" left where "six months" was cut out is no complement.
     while phrase.last().is_some_and(|w| {
         GLUE.contains(&w.to_ascii_lowercase().as_str())
@@ -2871,6 +2888,10 @@ mod tests {
             at,
         );
         assert_eq!(found[0].2, "Companies to wind down those transactions", "{found:?}");
+        // A list inside the measure's complement stays whole, with its commas.
+        let found =
+            deadlines("The sanctions on Rosneft, Lukoil and their subsidiaries take effect on November 21.", at);
+        assert_eq!(found[0].2, "sanctions on Rosneft, Lukoil and their subsidiaries take effect", "{found:?}");
         let found = deadlines("Washington gave Belgrade until Friday to present a plan for the sale of NIS.", at);
         assert_eq!(found[0].2, "Belgrade to present a plan for the sale of NIS", "{found:?}");
     }
