@@ -815,7 +815,7 @@ fn suspension_title(title: &str) -> String {
     let lower = head.to_ascii_lowercase();
     if lower.contains("suspension") || lower.contains("pause") {
         format!("{head} ends")
-    } else if ["waiver", "exemption", "licence", "license", "authorization"].iter().any(|w| lower.contains(w)) {
+    } else if LICENCE_WORDS.iter().any(|w| lower.contains(w)) {
         // "a 180-day waiver under the Caesar Act" lapses: it is no suspension of its own.
         format!("{head} expires")
     } else {
@@ -2249,11 +2249,7 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
         } else if out.split_whitespace().count() <= 8 {
             out = format!("{out} {verb}");
         }
-    } else if LICENCE_UNTIL.is_match(sentence)
-        && ["licence", "license", "waiver", "exemption", "authorization", "permit"]
-            .iter()
-            .any(|w| out.to_ascii_lowercase().contains(w))
-    {
+    } else if LICENCE_UNTIL.is_match(sentence) && LICENCE_WORDS.iter().any(|w| out.to_ascii_lowercase().contains(w)) {
         // "a general license authorizing transactions … until April 29": it expires then.
         out = format!("{out} expires");
     }
@@ -2272,6 +2268,9 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
     }
     out
 }
+
+/// Permissions given for a time: they expire, they are no suspension.
+const LICENCE_WORDS: [&str; 6] = ["licence", "license", "waiver", "exemption", "authorization", "permit"];
 
 /// A permission given up to a day: "until", "through", "till".
 static LICENCE_UNTIL: LazyLock<Regex> =

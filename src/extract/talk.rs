@@ -407,7 +407,7 @@ fn parties(
     };
 
     // Counterparts: their words are no other party ("his Russian counterpart").
-    let mut retold: Vec<(usize, usize)> = Vec::new();
+    let mut counterparts: Vec<(usize, usize)> = Vec::new();
     // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
     let titles: Vec<(usize, usize)> =
         watch.titles(&text[s.start..s.end]).into_iter().map(|(a, b)| (s.start + a, s.start + b)).collect();
@@ -498,12 +498,11 @@ fn parties(
             static APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
                 Regex::new(r"^,\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}(?:[,.;]|$)").expect("apposition regex")
             });
+            counterparts.push((start, t_end));
             if APPOSITION.is_match(&text[t_end..s.end]) {
-                retold.push((start, t_end));
                 continue;
             }
             let name = text[start..t_end].to_owned();
-            retold.push((start, t_end));
             push(
                 &mut out,
                 Party { key: names::last_word(&name), name, country, start, end: t_end, person: false, sayer: false },
@@ -521,7 +520,7 @@ fn parties(
             .iter()
             .filter(|p| p.person)
             .map(|p| (p.start, p.end))
-            .chain(retold.iter().copied())
+            .chain(counterparts.iter().copied())
             // "U.S. Treasury Secretary Scott Bessent": a seat that runs into a title is his.
             .any(|(a, b)| m.start < b && a < m.end)
         {
