@@ -2304,15 +2304,14 @@ fn count_topic(article: &str) -> Option<String> {
         let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
         let word = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
         let capital = word.chars().next().is_some_and(char::is_uppercase) && word.len() > 1;
-        let adjective = ADJECTIVES.contains(word);
         // "Jan. 19": a month cut short is no more a topic than the month.
-        let month = raw.contains('.') && crate::model::CALENDAR.contains(&word.to_ascii_lowercase().as_str());
+        let month = || raw.contains('.') && crate::model::CALENDAR.contains(&word.to_ascii_lowercase().as_str());
         if capital
             && !previous_end
             && !SKIP.contains(&word)
             && !super::names::CALENDAR.contains(&word)
-            && !month
-            && !adjective
+            && !month()
+            && !ADJECTIVES.contains(word)
         {
             let order = counts.len();
             counts.entry(word).or_insert((0, order)).0 += 1;

@@ -14,6 +14,10 @@ const ABBREVIATIONS: [&str; 44] = [
     "rep", "st", "no", "inc", "co", "corp", "ltd", "jr", "sr", "vs", "etc", "prof",
 ];
 
+/// The longest sentence, in bytes, before it is cut at the next space. Real sentences in
+/// news run to about 600 bytes.
+const LONGEST: usize = 2_000;
+
 /// Splits `text` into sentences: at `.`, `!` or `?` followed by space and a capital, digit
 /// or quote (unless the word before is an abbreviation or an initial), and at line breaks.
 pub fn split(text: &str) -> Vec<Sentence> {
@@ -25,6 +29,10 @@ pub fn split(text: &str) -> Vec<Sentence> {
         let b = bytes[i];
         let boundary = match b {
             b'\n' => Some(i + 1),
+            // Text with no sentence ends (a table flattened to one line, a list of names) is
+            // cut at a space once it runs past any real sentence: the readers of a sentence
+            // compare its words pairwise, and must not do so over a whole article.
+            b' ' | b'\t' if i - start >= LONGEST => Some(i + 1),
             b'.' | b'!' | b'?' => {
                 let mut j = i + 1;
                 while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b'.') {
@@ -94,5 +102,21 @@ mod tests {
                 "| a | table |"
             ]
         );
+    }
+
+    #[test]
+    fn text_without_sentence_ends_is_cut_into_bounded_pieces() {
+        let text = "Minister Ali Khan met Secretary John Smith in Paris ".repeat(2_000);
+        let pieces = split(&text);
+        assert!(pieces.len() > 40, "{} pieces", pieces.len());
+        for s in &pieces {
+            // Cut at the first space past the limit: a word's length at most beyond it.
+            assert!(s.end - s.start <= LONGEST + "Secretary".len(), "a piece of {} bytes", s.end - s.start);
+            // Between words, never inside one.
+            assert!(text[s.end..].is_empty() || text[s.end..].starts_with(' '));
+        }
+        // Nothing is lost: the pieces cover every word.
+        let words: usize = pieces.iter().map(|s| text[s.start..s.end].split_whitespace().count()).sum();
+        assert_eq!(words, text.split_whitespace().count());
     }
 }

@@ -279,9 +279,15 @@ fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
     });
     let mut out: Vec<String> = Vec::new();
     let mut cached: Option<(usize, bool)> = None;
+    // The start of the line holding the run, found by reading forward from the last run's:
+    // each byte is looked at once, however long the lines.
+    let (mut line, mut seen) = (0, 0);
     for run in RUN.find_iter(text) {
+        if let Some(i) = text.as_bytes()[seen..run.start()].iter().rposition(|&b| b == b'\n') {
+            line = seen + i + 1;
+        }
+        seen = run.start();
         // One look per line, not per run: news paragraphs are long single lines.
-        let line = text[..run.start()].rfind('\n').map_or(0, |i| i + 1);
         if cached.is_none_or(|(l, _)| l != line) {
             cached = Some((line, headline(text, run.start())));
         }
