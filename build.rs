@@ -8,7 +8,7 @@ mod gazetteer;
 fn main() {
     println!("cargo:rerun-if-changed=data/gazetteer");
     println!("cargo:rerun-if-changed=src/extract/gazetteer.rs");
-    if let Err(errors) = gazetteer::parse(gazetteer::PLACES, gazetteer::TITLES, gazetteer::TALK_WORDS) {
+    if let Err(errors) = gazetteer::builtin() {
         for e in &errors {
             println!("cargo:warning={e}");
         }

@@ -126,7 +126,7 @@ pub fn find(
             times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
         let sentence = &text[s.start..s.end];
         let named_zone = zones.get(zones.partition_point(|&z| z < s.start)).is_some_and(|&z| z < s.end);
-        let zone = match named_zone.then(|| zone_in(sentence)).flatten() {
+        let zone = match named_zone.then(|| zone_at(sentence, text, s)).flatten() {
             Some(z) => {
                 article_zone = z.carried();
                 z
@@ -168,9 +168,9 @@ pub fn find(
                 // value; a zone after it in brackets ("(0000 GMT)") is the same moment retold.
                 let own = (t.kind == TimexType::Time)
                     .then(|| {
-                        zone_in(&t.text)
-                            .or_else(|| written_offset(&t.value))
-                            .or_else(|| zone_in(&text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))]))
+                        zone_in(&t.text).or_else(|| written_offset(&t.value)).or_else(|| {
+                            zone_at(&text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))], text, s)
+                        })
                     })
                     .flatten();
                 Some((*t, due_of(text, s, t, published, own.unwrap_or(zone), joined)?))
@@ -1136,6 +1136,30 @@ static ZONE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(?:EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|GMT|UTC|BST|CET|CEST|MSK|[Tt]ime)(?-u:\b)")
         .expect("zone regex")
 });
+
+/// The zone `words` (of sentence `s`) name: "EDT", "Moscow time", or "local time", which
+/// is the time of the place the sentence names, else of the first place the article names
+/// ("must free the captives by noon local time on Monday" in a story datelined in Israel).
+fn zone_at(words: &str, text: &str, s: &Sentence) -> Option<Zone> {
+    zone_in(words).or_else(|| {
+        let lower = words.to_ascii_lowercase();
+        if !lower.contains("local time") {
+            return None;
+        }
+        let watch = &*super::names::NO_ACTORS;
+        let zone_of = |m: &super::names::Mention| match m.named {
+            super::names::Named::Entry(i, _) => {
+                super::gazetteer::BUILTIN.zones.iter().find(|(e, _)| *e == i)?.1.parse::<Tz>().ok().map(Zone::Named)
+            }
+            super::names::Named::Actor(_) => None,
+        };
+        watch
+            .mentions(&text[s.start..s.end])
+            .iter()
+            .find_map(zone_of)
+            .or_else(|| watch.mentions(text).iter().find_map(zone_of))
+    })
+}
 
 fn zone_in(sentence: &str) -> Option<Zone> {
     let hours = |h: i32| FixedOffset::east_opt(h * 3600).map(Zone::Fixed);
@@ -2845,6 +2869,26 @@ mod tests {
         let found =
             deadlines("The de minimis exemption was suspended at 12:01 a.m. ET on Friday.", "2025-08-29T12:00:00Z");
         assert_eq!(found[0].0.as_deref(), Some("2025-08-29T00:01:00-04:00"), "{found:?}");
+    }
+
+    #[test]
+    fn local_time_is_the_time_of_the_place_named() {
+        let at = "2025-10-10T12:00:00Z";
+        // The sentence names no place: the first the article names with one civil time.
+        let found = deadlines(
+            "Israel and Hamas signed the deal in Egypt. The group must free the captives by noon local time on Monday.",
+            at,
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2025-10-13T12:00:00+03:00"), "{found:?}");
+        // The place the sentence names comes first; Tehran keeps its half hour.
+        let found = deadlines(
+            "Washington wants an answer. Iran has until 6 p.m. local time on Friday to respond, officials in Tehran said.",
+            at,
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2025-10-10T18:00:00+03:30"), "{found:?}");
+        // No place with one civil time: the configured zone, as before.
+        let found = deadlines("The hostages must be freed by noon local time on Monday.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-10-13T12:00:00+00:00"), "{found:?}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub const PLACES: &str = include_str!("../../data/gazetteer/places.tsv");
 pub const TITLES: &str = include_str!("../../data/gazetteer/titles.txt");
 /// `data/gazetteer/talk_words.tsv`: kind (`noun`, `verb`, `party`) and phrase.
 pub const TALK_WORDS: &str = include_str!("../../data/gazetteer/talk_words.tsv");
+pub const ZONES: &str = include_str!("../../data/gazetteer/zones.tsv");
 
 /// What a gazetteer entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,8 @@ pub struct Data {
     pub party_nouns: Vec<String>,
     pub talk_nouns: Vec<String>,
     pub talk_verbs: Vec<String>,
+    /// The zone "local time" means at an entry: entry index, IANA zone name.
+    pub zones: Vec<(usize, String)>,
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -167,9 +170,49 @@ pub fn parse(places: &str, titles: &str, talk_words: &str) -> Result<Data, Vec<L
     if errors.is_empty() { Ok(data) } else { Err(errors) }
 }
 
+/// Reads `zones.tsv` (canonical name, IANA zone) against the entries of `data`. A zone
+/// name is checked for its shape here; that each is one chrono-tz knows is a unit test.
+pub fn parse_zones(zones: &str, data: &mut Data) -> Result<(), Vec<LineError>> {
+    let mut errors = Vec::new();
+    for (line, l) in data_lines(zones) {
+        let err = |reason: String| LineError { file: "zones.tsv", line, reason };
+        let Some((canonical, zone)) = l.split_once('\t') else {
+            errors.push(err("expected canonical<TAB>zone".to_owned()));
+            continue;
+        };
+        let (canonical, zone) = (canonical.trim(), zone.trim());
+        let Some(index) = data.entries.iter().position(|e| e.name == canonical) else {
+            errors.push(err(format!("{canonical:?} is not a canonical name in places.tsv")));
+            continue;
+        };
+        let shaped = zone.split_once('/').is_some_and(|(area, city)| {
+            !area.is_empty()
+                && !city.is_empty()
+                && zone.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-'))
+        });
+        if !shaped {
+            errors.push(err(format!("{zone:?} is not an IANA zone name such as Europe/Kyiv")));
+            continue;
+        }
+        if data.zones.iter().any(|(i, _)| *i == index) {
+            errors.push(err(format!("{canonical:?} has a zone already")));
+            continue;
+        }
+        data.zones.push((index, zone.to_owned()));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// The built-in files, parsed; every problem with its file and line.
+pub fn builtin() -> Result<Data, Vec<LineError>> {
+    let mut data = parse(PLACES, TITLES, TALK_WORDS)?;
+    parse_zones(ZONES, &mut data)?;
+    Ok(data)
+}
+
 /// The built-in data. `build.rs` has checked the files, so this parses; were it not to,
 /// the gazetteer is empty rather than the daemon down.
-pub static BUILTIN: LazyLock<Data> = LazyLock::new(|| parse(PLACES, TITLES, TALK_WORDS).unwrap_or_default());
+pub static BUILTIN: LazyLock<Data> = LazyLock::new(|| builtin().unwrap_or_default());
 
 /// Whether `text[start..end]` stands as whole words.
 pub fn whole_word(text: &str, start: usize, end: usize) -> bool {
@@ -187,7 +230,7 @@ mod tests {
 
     #[test]
     fn builtin_files_parse() {
-        let data = parse(PLACES, TITLES, TALK_WORDS).unwrap_or_else(|errors| {
+        let data = builtin().unwrap_or_else(|errors| {
             panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
         });
         assert!(data.entries.len() > 200, "{} entries", data.entries.len());
@@ -214,6 +257,34 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].file, "titles.txt");
         assert_eq!(errors[1].line, 1);
+    }
+
+    #[test]
+    fn every_zone_is_one_chrono_tz_knows() {
+        let data = builtin().expect("the built-in files parse");
+        assert!(data.zones.len() > 80, "{} zones", data.zones.len());
+        for (i, zone) in &data.zones {
+            assert!(zone.parse::<chrono_tz::Tz>().is_ok(), "{}: {zone} is unknown to chrono-tz", data.entries[*i].name);
+        }
+    }
+
+    #[test]
+    fn a_bad_zone_line_is_reported_with_file_and_line() {
+        let mut data = parse("country\tIsrael\tIsrael\tIsraeli\tJerusalem\n", "", "").expect("places");
+        let errors = parse_zones(
+            "# c\nIsrael\tAsia/Jerusalem\nAtlantis\tAtlantic/Atlantis\nIsrael\tJerusalem time\n",
+            &mut data,
+        )
+        .expect_err("bad lines");
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            vec![
+                "data/gazetteer/zones.tsv line 3: \"Atlantis\" is not a canonical name in places.tsv",
+                "data/gazetteer/zones.tsv line 4: \"Jerusalem time\" is not an IANA zone name such as Europe/Kyiv"
+            ]
+        );
+        assert_eq!(data.zones, vec![(0, "Asia/Jerusalem".to_owned())]);
     }
 
     #[test]
