@@ -520,7 +520,30 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     let last_two: String = last_words.iter().take(2).rev().copied().collect::<Vec<_>>().join(" ");
     let preposition_only =
         last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in")) || DUE_VERB.is_match(&last_two);
-    preposition_only && DUE_VERB.is_match(&joined)
+    preposition_only
+        && DUE_VERB.is_match(&joined)
+        && (!only_plain_verbs(&joined) || timed_thing_in(&text[s.start..s.end]))
+}
+
+/// Whether the due verbs of `words` are only ones anything can do ("started", "ends"): "a
+/// dinner that started at 6 p.m." falls due no more than "talks ended on Tuesday".
+fn only_plain_verbs(words: &str) -> bool {
+    DUE_VERB.find_iter(words).all(|m| {
+        matches!(
+            m.as_str().to_ascii_lowercase().as_str(),
+            "start" | "starts" | "started" | "begin" | "begins" | "end" | "ends" | "ended" | "stop"
+        )
+    })
+}
+
+/// Whether the sentence names something that runs for a set time: a measure, or a period,
+/// window, countdown, ceasefire, mandate or deadline (not talks: "talks ended on Tuesday").
+fn timed_thing_in(sentence: &str) -> bool {
+    static TIMED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:period|window|countdown|ceasefire|cease-fire|moratorium|mandate|term|deadline|ultimatum|process|freeze|grace)(?-u:\b)")
+            .expect("timed regex")
+    });
+    measure_in(sentence) || TIMED.is_match(sentence)
 }
 
 /// A span of days counted to a deadline: "in 45 days", "45 days after designation".
@@ -2869,6 +2892,26 @@ mod tests {
         let found =
             deadlines("The de minimis exemption was suspended at 12:01 a.m. ET on Friday.", "2025-08-29T12:00:00Z");
         assert_eq!(found[0].0.as_deref(), Some("2025-08-29T00:01:00-04:00"), "{found:?}");
+    }
+
+    #[test]
+    fn starting_or_ending_falls_due_only_for_a_thing_that_runs_for_a_set_time() {
+        let at = "2024-03-28T12:00:00Z";
+        for sentence in [
+            "Kim hosted the pair for a dinner that started at 6 p.m. on Monday, a spokesman said.",
+            "Net income for the six months ended Oct. 1 slipped 5% to $89.7 million.",
+            "Talks ended on Tuesday without a deal.",
+        ] {
+            assert!(deadlines(sentence, at).is_empty(), "{sentence}: {:?}", deadlines(sentence, at));
+        }
+        for sentence in [
+            "With no renewal, the panel's current mandate will end on April 30 this year.",
+            "The tariff pause will end on April 30.",
+            "The 30-day countdown ends on April 30.",
+        ] {
+            let found = deadlines(sentence, at);
+            assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2024-04-30T23:59:59+00:00"), "{sentence}");
+        }
     }
 
     #[test]
