@@ -1160,13 +1160,13 @@ static ZONE_WORD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("zone regex")
 });
 
-/// The zone `words` (of sentence `s`) name: "EDT", "Moscow time", or "local time", which
+/// The zone `words` (of sentence `s`) name: "EDT", "Seoul time", or "local time", which
 /// is the time of the place the sentence names, else of the first place the article names
 /// ("must free the captives by noon local time on Monday" in a story datelined in Israel).
 fn zone_at(words: &str, text: &str, s: &Sentence) -> Option<Zone> {
     zone_in(words).or_else(|| {
         let lower = words.to_ascii_lowercase();
-        if !lower.contains("local time") {
+        if !lower.contains(" time") {
             return None;
         }
         let watch = &*super::names::NO_ACTORS;
@@ -1176,6 +1176,17 @@ fn zone_at(words: &str, text: &str, s: &Sentence) -> Option<Zone> {
             }
             super::names::Named::Actor(_) => None,
         };
+        // "6 p.m. Seoul time", "Cuban time": a place the gazetteer knows, right before "time".
+        let named = watch.mentions(words).into_iter().find(|m| {
+            let rest = words[m.end..].to_ascii_lowercase();
+            rest.starts_with(" time") || rest.starts_with(" standard time") || rest.starts_with(" summer time")
+        });
+        if let Some(m) = named {
+            return zone_of(&m);
+        }
+        if !lower.contains("local time") {
+            return None;
+        }
         watch
             .mentions(&text[s.start..s.end])
             .iter()
@@ -2929,6 +2940,9 @@ mod tests {
             at,
         );
         assert_eq!(found[0].0.as_deref(), Some("2025-10-10T18:00:00+03:30"), "{found:?}");
+        // A place named before "time" is that place's time.
+        let found = deadlines("The offer lapses at 6 p.m. Seoul time on Friday.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-10-10T18:00:00+09:00"), "{found:?}");
         // No place with one civil time: the configured zone, as before.
         let found = deadlines("The hostages must be freed by noon local time on Monday.", at);
         assert_eq!(found[0].0.as_deref(), Some("2025-10-13T12:00:00+00:00"), "{found:?}");
