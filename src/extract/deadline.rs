@@ -1961,8 +1961,36 @@ fn act_as_measure(title: &str) -> String {
         Regex::new(r"^(?P<who>(?:(?:the|The)\s+)?(?:[A-Z][\w.'’&-]*\s+){0,4}?[A-Z][\w.'’&-]*\s+)?(?:has\s+|had\s+|have\s+)?(?i:issued|granted|signed|announced|approved|adopted|introduced|published|unveiled)\s+(?i:an?|the|its|his|her|their)\s+(?P<rest>.+)$")
             .expect("issued regex")
     });
+    // "EU leaders agreed to extend economic sanctions on Russia by six months": what is due
+    // is the measure's next renewal, not the act of extending it.
+    static EXTENDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?P<who>(?:(?:the|The)\s+)?(?:[A-Z][\w.'’&-]*\s+){0,3}?[A-Z][\w.'’&-]*\s+)?(?:[a-z]+\s+){0,3}?(?i:extend|extends|extended|extending|prolong|prolongs|prolonged|renew|renews|renewed|roll\s+over|rolled\s+over)\s+(?:(?i:the|its|their)\s+)?(?P<x>.+?)(?:\s+(?:by|for)\s+(?:another|a\s+further|a\s+further\s+period\s+of|\S+)\s+(?:\S+\s+)?(?:days?|weeks?|months?|years?))?$")
+            .expect("extends regex")
+    });
     if let Some(c) = SUSPENDS.captures(title) {
         return format!("suspension of {} ends", c["x"].trim());
+    }
+    if let Some(c) = EXTENDS.captures(title)
+        && measure_in(&c["x"])
+        && !c["x"].to_ascii_lowercase().contains("deadline")
+    {
+        let who = c.name("who").map_or("", |w| w.as_str().trim());
+        let who = who.strip_prefix("the ").or_else(|| who.strip_prefix("The ")).unwrap_or(who);
+        // The issuer, when the measure does not start with one.
+        let who = who.split_whitespace().next().filter(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '.'));
+        let x = c["x"].trim();
+        let x = ["expires", "expire", "ends", "end", "takes effect", "up for renewal"]
+            .iter()
+            .find_map(|v| x.strip_suffix(v))
+            .map_or(x, str::trim_end);
+        // A licence or waiver given more time runs out; sanctions given more time come up
+        // for renewal.
+        let lower = x.to_ascii_lowercase();
+        let verb = if LICENCE_WORDS.iter().any(|w| lower.contains(w)) { "expires" } else { "up for renewal" };
+        return match who {
+            Some(w) => format!("{w} {x} {verb}"),
+            None => format!("{x} {verb}"),
+        };
     }
     if let Some(c) = ISSUED.captures(title) {
         let who = c.name("who").map_or("", |w| w.as_str().trim());
@@ -2923,6 +2951,33 @@ mod tests {
             let found = deadlines(sentence, at);
             assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2024-04-30T23:59:59+00:00"), "{sentence}");
         }
+    }
+
+    #[test]
+    fn a_measure_given_more_time_comes_up_for_renewal_and_a_licence_expires() {
+        let found = deadlines(
+            "EU leaders unanimously agreed to extend economic sanctions on the Russian economy by six months, until 31 January 2018.",
+            "2017-06-29T12:00:00Z",
+        );
+        assert_eq!(found[0].2, "EU economic sanctions on the Russian economy up for renewal", "{found:?}");
+        let found = deadlines(
+            "The Council decided to prolong the measures targeting sectors of the Russian economy by six months, until 31 July 2022.",
+            "2022-01-13T12:00:00Z",
+        );
+        assert_eq!(found[0].2, "measures targeting sectors of the Russian economy up for renewal", "{found:?}");
+        let found = deadlines(
+            "OFAC extends the General License No. 128B for transactions involving Lukoil until April 29.",
+            "2025-04-01T12:00:00Z",
+        );
+        let title = &found[0].2;
+        assert!(
+            title.starts_with("OFAC General License No")
+                && title.ends_with("128B for transactions involving Lukoil expires"),
+            "{found:?}"
+        );
+        // A deadline given more time stays the deadline it was.
+        let found = deadlines("Trump extended the deadline for a TikTok sale until Dec. 16.", "2024-07-22T12:00:00Z");
+        assert!(!found[0].2.contains("renewal"), "{found:?}");
     }
 
     #[test]
