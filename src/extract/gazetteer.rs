@@ -239,6 +239,7 @@ mod tests {
         }
         assert!(data.titles.iter().any(|t| t == "foreign minister"));
         assert!(data.party_nouns.iter().any(|t| t == "delegation"));
+        assert!(data.party_nouns.iter().any(|t| t == "ambassadors"));
     }
 
     #[test]
