@@ -1255,7 +1255,9 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         return None;
     }
     static PATTERNS: LazyLock<[Regex; 9]> = LazyLock::new(|| {
-        let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
+        // "US persons", "European companies": a capitalized qualifier and the ones it
+        // qualifies, who are told to act as a group.
+        let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}(?:\s+(?-i:persons|companies|firms|banks|entities|individuals|businesses|citizens|nationals|exporters|importers|investors|holders|shippers|operators|traders|people))?)";
         // "…would face sanctions unless it stopped fighting": the pronoun is read below.
         let who_or_pronoun = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}|it|they)";
         // "U.S." does not end the demand: "to find a buyer for TikTok's U.S. operations".
@@ -2978,6 +2980,15 @@ mod tests {
         // A deadline given more time stays the deadline it was.
         let found = deadlines("Trump extended the deadline for a TikTok sale until Dec. 16.", "2024-07-22T12:00:00Z");
         assert!(!found[0].2.contains("renewal"), "{found:?}");
+    }
+
+    #[test]
+    fn a_group_a_qualifier_names_is_who_must_act() {
+        let found = deadlines(
+            "US persons now have until June 6, 2018 to divest from holdings covered by the license.",
+            "2018-05-02T12:00:00Z",
+        );
+        assert_eq!(found[0].2, "US persons to divest from holdings covered by the license", "{found:?}");
     }
 
     #[test]
