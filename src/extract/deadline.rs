@@ -1928,6 +1928,18 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         cleaned = cleaned[a.len() + 1..].to_owned();
     }
     let mut cleaned = act_as_measure(&cleaned);
+    // "transactions to wind down dealings with X are authorized through December 13": the
+    // authorization is what runs out.
+    static AUTHORIZED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:all\s+)?(?P<x>.+?)\s+(?:are|is|were|was|remain|remains|will\s+be|would\s+be)\s+(?:still\s+)?(?:authori[sz]ed|permitted|allowed)$")
+            .expect("authorized regex")
+    });
+    let tie = text[s.start..anchor_start].split_whitespace().last().unwrap_or("").to_ascii_lowercase();
+    if let Some(c) = AUTHORIZED.captures(&cleaned)
+        && matches!(tie.trim_end_matches(','), "through" | "until" | "till" | "before" | "to")
+    {
+        cleaned = format!("authorization for {} expires", c["x"].trim());
+    }
     // "The deadline for a TikTok sale was extended by another": the thing moved is the
     // title; how it was moved is in the entry's status and evidence.
     static MOVED_TAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -2989,6 +3001,16 @@ mod tests {
             "2018-05-02T12:00:00Z",
         );
         assert_eq!(found[0].2, "US persons to divest from holdings covered by the license", "{found:?}");
+    }
+
+    #[test]
+    fn what_is_authorized_through_a_day_is_an_authorization_that_expires() {
+        let found = deadlines(
+            "Transactions needed to wind down dealings with the listed companies are authorized through 12:01 a.m. eastern standard time, December 13, 2023.",
+            "2023-09-14T12:00:00Z",
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2023-12-13T00:01:00-05:00"), "{found:?}");
+        assert_eq!(found[0].2, "authorization for wind down dealings with the listed companies expires", "{found:?}");
     }
 
     #[test]
