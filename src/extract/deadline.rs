@@ -2969,16 +2969,19 @@ mod tests {
 
     #[test]
     fn a_measure_given_more_time_comes_up_for_renewal_and_a_licence_expires() {
-        let found = deadlines(
-            "EU leaders unanimously agreed to extend economic sanctions on the Russian economy by six months, until 31 January 2018.",
-            "2017-06-29T12:00:00Z",
-        );
-        assert_eq!(found[0].2, "EU economic sanctions on the Russian economy up for renewal", "{found:?}");
-        let found = deadlines(
-            "The Council decided to prolong the measures targeting sectors of the Russian economy by six months, until 31 July 2022.",
-            "2022-01-13T12:00:00Z",
-        );
-        assert_eq!(found[0].2, "measures targeting sectors of the Russian economy up for renewal", "{found:?}");
+        for (sentence, want) in [
+            (
+                "EU leaders unanimously agreed to extend economic sanctions on the Russian economy by six months, until 31 January 2018.",
+                "EU economic sanctions on the Russian economy up for renewal",
+            ),
+            (
+                "The Council decided to prolong the measures targeting sectors of the Russian economy by six months, until 31 July 2022.",
+                "measures targeting sectors of the Russian economy up for renewal",
+            ),
+        ] {
+            let found = deadlines(sentence, "2017-06-29T12:00:00Z");
+            assert_eq!(found[0].2, want, "{found:?}");
+        }
         let found = deadlines(
             "OFAC extends the General License No. 128B for transactions involving Lukoil until April 29.",
             "2025-04-01T12:00:00Z",
