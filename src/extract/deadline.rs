@@ -113,6 +113,8 @@ pub fn find(
     // The zone the article last named: "12:01 a.m. on Tuesday" after "Eastern Standard Time".
     let mut article_zone = Zone::Named(tz);
     let topic = Topic::new();
+    // The zone of the first place the article names, for "local time": read once.
+    let first_place = std::cell::OnceCell::new();
     // Cues and zone names found in one pass over the whole text, not one per sentence.
     let cues: Vec<(usize, usize)> = CUE.find_iter(text).map(|m| (m.start(), m.end())).collect();
     let zones: Vec<usize> = ZONE_WORD.find_iter(text).map(|m| m.start()).collect();
@@ -126,7 +128,7 @@ pub fn find(
             times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
         let sentence = &text[s.start..s.end];
         let named_zone = zones.get(zones.partition_point(|&z| z < s.start)).is_some_and(|&z| z < s.end);
-        let zone = match named_zone.then(|| zone_at(sentence, text, s)).flatten() {
+        let zone = match named_zone.then(|| zone_at(sentence, text, s, &first_place)).flatten() {
             Some(z) => {
                 article_zone = z.carried();
                 z
@@ -169,7 +171,12 @@ pub fn find(
                 let own = (t.kind == TimexType::Time)
                     .then(|| {
                         zone_in(&t.text).or_else(|| written_offset(&t.value)).or_else(|| {
-                            zone_at(&text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))], text, s)
+                            zone_at(
+                                &text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))],
+                                text,
+                                s,
+                                &first_place,
+                            )
                         })
                     })
                     .flatten();
@@ -1163,26 +1170,20 @@ static ZONE_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// The zone `words` (of sentence `s`) name: "EDT", "Seoul time", or "local time", which
 /// is the time of the place the sentence names, else of the first place the article names
 /// ("must free the captives by noon local time on Monday" in a story datelined in Israel).
-fn zone_at(words: &str, text: &str, s: &Sentence) -> Option<Zone> {
+fn zone_at(words: &str, text: &str, s: &Sentence, first_place: &std::cell::OnceCell<Option<Zone>>) -> Option<Zone> {
     zone_in(words).or_else(|| {
         let lower = words.to_ascii_lowercase();
         if !lower.contains(" time") {
             return None;
         }
         let watch = &*super::names::NO_ACTORS;
-        let zone_of = |m: &super::names::Mention| match m.named {
-            super::names::Named::Entry(i, _) => {
-                super::gazetteer::BUILTIN.zones.iter().find(|(e, _)| *e == i)?.1.parse::<Tz>().ok().map(Zone::Named)
-            }
-            super::names::Named::Actor(_) => None,
-        };
         // "6 p.m. Seoul time", "Cuban time": a place the gazetteer knows, right before "time".
         let named = watch.mentions(words).into_iter().find(|m| {
             let rest = words[m.end..].to_ascii_lowercase();
             rest.starts_with(" time") || rest.starts_with(" standard time") || rest.starts_with(" summer time")
         });
         if let Some(m) = named {
-            return zone_of(&m);
+            return place_zone(&m);
         }
         if !lower.contains("local time") {
             return None;
@@ -1190,9 +1191,20 @@ fn zone_at(words: &str, text: &str, s: &Sentence) -> Option<Zone> {
         watch
             .mentions(&text[s.start..s.end])
             .iter()
-            .find_map(zone_of)
-            .or_else(|| watch.mentions(text).iter().find_map(zone_of))
+            .find_map(place_zone)
+            .or_else(|| *first_place.get_or_init(|| watch.mentions(text).iter().find_map(place_zone)))
     })
+}
+
+/// The zone of a place the gazetteer gives one (`zones.tsv`), parsed once.
+fn place_zone(m: &super::names::Mention) -> Option<Zone> {
+    static ZONES: LazyLock<std::collections::HashMap<usize, Tz>> = LazyLock::new(|| {
+        super::gazetteer::BUILTIN.zones.iter().filter_map(|(e, z)| Some((*e, z.parse::<Tz>().ok()?))).collect()
+    });
+    match m.named {
+        super::names::Named::Entry(i, _) => ZONES.get(&i).copied().map(Zone::Named),
+        super::names::Named::Actor(_) => None,
+    }
 }
 
 fn zone_in(sentence: &str) -> Option<Zone> {
@@ -1934,8 +1946,8 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
         Regex::new(r"(?i)^(?:all\s+)?(?P<x>.+?)\s+(?:are|is|were|was|remain|remains|will\s+be|would\s+be)\s+(?:still\s+)?(?:authori[sz]ed|permitted|allowed)$")
             .expect("authorized regex")
     });
-    let tie = text[s.start..anchor_start].split_whitespace().last().unwrap_or("").to_ascii_lowercase();
     if let Some(c) = AUTHORIZED.captures(&cleaned)
+        && let tie = text[s.start..anchor_start].split_whitespace().last().unwrap_or("").to_ascii_lowercase()
         && matches!(tie.trim_end_matches(','), "through" | "until" | "till" | "before" | "to")
     {
         cleaned = format!("authorization for {} expires", c["x"].trim());
