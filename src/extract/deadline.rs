@@ -462,6 +462,17 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     {
         return true;
     }
+    // "talks in Oman due to open on Friday", "Koo's meeting with Bessent is scheduled for
+    // Thursday": a meeting's date is no deadline (GUIDELINES.md), unless the clause names a
+    // measure too.
+    static MEETING_DUE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations|call)(?-u:\b)[^,;]{0,60}?(?-u:\b)(?:due\s+to|scheduled|set\s+(?:for|to)|expected\s+to)\s+(?:(?:open|begin|start|resume|take\s+place|be\s+held|convene|meet)\s+)?(?:on|for|at|in)?\s*$")
+            .expect("meeting-due regex")
+    });
+    let clause = clause_before(text, s, t.start);
+    if MEETING_DUE.is_match(&clause) && !measure_in(&clause) {
+        return false;
+    }
     // The last six words before the date, as a slice of the text.
     let near = {
         let mut at = before.len();
@@ -2583,6 +2594,16 @@ mod tests {
             .into_iter()
             .map(|d| (d.due.map(|t| t.to_rfc3339()), d.status, d.title))
             .collect()
+    }
+
+    #[test]
+    fn a_meeting_date_is_not_due() {
+        let at = "2026-02-05T18:00:00Z";
+        assert_eq!(deadlines("Negotiators got ready for nuclear talks in Oman due to open on Friday.", at), vec![]);
+        assert_eq!(deadlines("Koo's meeting with Bessent is scheduled for Thursday in Washington.", at), vec![]);
+        // A measure in the same clause is still due.
+        let found = deadlines("The meeting is set for Friday, when the tariffs are scheduled to take effect on Friday.", at);
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

@@ -39,7 +39,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// are in the sentence.
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|briefing|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|briefing|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:televised|national|video)\s+address|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door)\s+(?:for|to)\s+(?:more\s+|further\s+|new\s+|direct\s+)?(?:negotiat\w*|talks)|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door)\s+(?:for|to)\s+(?:more\s+|further\s+|new\s+|direct\s+)?(?:negotiat\w*|talks)|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -65,6 +65,18 @@ fn conditional(before: &str) -> bool {
         let rest = &before[m.end()..];
         ![", who ", ", which ", ", where ", ", when "].iter().any(|w| rest.contains(w))
     })
+}
+
+/// A trip, which brings talks but does not date them when the talks are told too.
+fn travel(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    ["travel", "trip", "fly", "flew", "flies"].iter().any(|w| lower.starts_with(w))
+}
+
+/// The talks themselves: "talks", "negotiations", "a meeting", "the summit".
+fn talk_noun(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    ["talks", "negotiations", "meeting", "summit", "consultations"].contains(&lower.as_str())
 }
 
 /// Whether the talk word's own clause makes it no talk. A return to talks voids only the
@@ -95,7 +107,7 @@ fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
 
 /// Talk is planned, not held.
 static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take|open|get)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
         .expect("planned regex")
 });
 
@@ -1021,8 +1033,21 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             first_time += 1;
         }
         let here: Vec<&Timex> = times[first_time..].iter().take_while(|t| t.start < s.end).collect();
-        let Some(&(t0, t1)) = triggers.get(triggers.partition_point(|t| t.0 < s.start)).filter(|t| t.1 <= s.end) else {
+        let first = triggers.partition_point(|t| t.0 < s.start);
+        let Some(&(t0, t1)) = triggers.get(first).filter(|t| t.1 <= s.end) else {
             continue;
+        };
+        // "flew to Muscat on Thursday … for talks due to open on Friday": the talks, not the
+        // trip, carry the event's time and status.
+        let (t0, t1) = if travel(&text[t0..t1]) {
+            triggers[first + 1..]
+                .iter()
+                .take_while(|t| t.1 <= s.end)
+                .find(|t| talk_noun(&text[t.0..t.1]))
+                .copied()
+                .unwrap_or((t0, t1))
+        } else {
+            (t0, t1)
         };
         // The talk word's offsets within the sentence.
         let (trigger_start, trigger_end) = (t0 - s.start, t1 - s.start);
@@ -2046,5 +2071,36 @@ mod tests {
         );
         assert_eq!(t.len(), 1, "{t:?}");
         assert!(!t[0].participants.iter().any(|p| p.contains("official")), "{t:?}");
+    }
+
+    #[test]
+    fn idioms_domestic_bodies_and_verdicts_on_talks_are_no_talks() {
+        let at = "2025-08-06T12:00:00Z";
+        for text in [
+            "While the cabinet met for a debate on disarming his party, Qassem said in a televised address on Tuesday that the group would keep its weapons.",
+            "Pompeo said on Thursday that Washington's unilateral step has met resistance from Moscow and Beijing.",
+            "On a conference call with reporters on Friday, Pompeo and Mnuchin declined to name the countries.",
+            "Khamenei said on Friday that negotiations with America are not wise, days after Trump floated talks with Tehran.",
+            "On Wednesday Araghchi thanked Oman on X, a sign that Tehran had accepted Muscat as host.",
+        ] {
+            assert!(talks(text, at).is_empty(), "{text}: {:?}", talks(text, at));
+        }
+        // A meeting that met with criticism is still a meeting.
+        assert_eq!(talks("Lavrov met Wang in Beijing on Tuesday; the talks drew criticism in Kyiv.", at).len(), 1);
+    }
+
+    #[test]
+    fn a_trip_for_talks_takes_the_talks_time_and_status() {
+        // Thursday 5 February 2026: he flew on Thursday; the talks open on Friday.
+        let t = talks(
+            "Araghchi flew to Muscat on Thursday, as American and Iranian negotiators got ready for nuclear talks in Oman due to open on Friday.",
+            "2026-02-05T18:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].status, t[0].date.as_deref()), ("planned", Some("2026-02-06")), "{t:?}");
+        // A trip told alone keeps its own day.
+        let t = talks("Witkoff flew to Moscow on Wednesday for talks with Putin.", "2025-08-07T12:00:00Z");
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-08-06"), "{t:?}");
     }
 }
