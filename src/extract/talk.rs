@@ -39,7 +39,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// are in the sentence.
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|briefing|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:televised|national|video)\s+address|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|briefing|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -286,7 +286,7 @@ struct Party {
 fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
     // Runs of capitalized words, found in one pass; only they are looked at word by word.
     static RUN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|bin|ibn|van|von|der|de|da|di|du|del|la|le)(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|bin|ibn|van|von|der|de|da|di|du|del|la|le))+")
+        Regex::new(r"\b(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|(?:bin|ibn|van|von|der|de|da|di|du|del|la|le)\b)(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|(?:bin|ibn|van|von|der|de|da|di|du|del|la|le)\b))+")
             .expect("run regex")
     });
     let mut out: Vec<String> = Vec::new();
@@ -1003,12 +1003,20 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
 /// The fullest mention of a person seen in the article: "Witkoff" is "Steve Witkoff".
 fn fullest(name: &str, known: &[String]) -> String {
     let last = name.rsplit(' ').next().unwrap_or(name);
-    known
-        .iter()
-        .filter(|k| k.rsplit(' ').next() == Some(last) && k.len() >= name.len())
-        .max_by_key(|k| k.len())
-        .cloned()
-        .unwrap_or_else(|| name.to_owned())
+    if let Some(full) =
+        known.iter().filter(|k| k.rsplit(' ').next() == Some(last) && k.len() >= name.len()).max_by_key(|k| k.len())
+    {
+        return full.clone();
+    }
+    // "Lula" after "Luiz Inácio Lula da Silva", "Kim" after "Kim Jong Un": a one-word name
+    // that is a word of exactly one full name of three words or more is that person.
+    if !name.contains(' ') {
+        let mut holders = known.iter().filter(|k| k.split(' ').count() >= 3 && k.split(' ').any(|w| w == name));
+        if let (Some(full), None) = (holders.next(), holders.next()) {
+            return full.clone();
+        }
+    }
+    name.to_owned()
 }
 
 pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, published: NaiveDate) -> Vec<Talk> {
@@ -1190,6 +1198,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         });
         let separate = SEPARATE.is_match(sentence);
 
+        let own_time = here
+            .iter()
+            .any(|t| t.start >= s.start && t.end <= s.end && t.kind == TimexType::Date && !t.value.ends_with("_REF"));
         // A sentence about the talks just told: their tone, place or day.
         if let Some((event, at)) = last
             && !separate
@@ -1201,10 +1212,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             && (compatible(&out[event].0, date.as_deref())
                 // "next week's summit … The June 12 meeting": that week's day.
                 || anaphor && in_week(date.as_deref(), out[event].0.date.as_deref()))
-            // "the talks in Geneva last year": a time of its own is another talk.
-            && (date.is_some()
-                || !here.iter().any(|t| t.start >= s.start && t.end <= s.end && t.kind == TimexType::Date && !t.value.ends_with("_REF"))
-                || found.len() >= 2)
+            // "the talks in Geneva last year": a time of its own is another talk; so is one
+            // with someone new ("In September, Kim held talks with Putin" after a line on
+            // Trump and Kim).
+            && (date.is_some() || !own_time || (found.len() >= 2 && !found.iter().any(|p| p.person && !out[event].1.iter().any(|k| same(k, p)))))
         {
             let (talk, known_parties) = &mut out[event];
             absorb(talk, known_parties, found, date, place, tone);
@@ -1342,7 +1353,14 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
 /// Whether two lists of parties name the same side at least once (a minister counts for
 /// their country).
 fn shares(a: &[Party], b: &[Party]) -> bool {
-    a.iter().any(|x| b.iter().any(|y| x.key == y.key || (x.country.is_some() && x.country == y.country)))
+    a.iter().any(|x| b.iter().any(|y| same(x, y) || (x.country.is_some() && x.country == y.country)))
+}
+
+/// Whether two mentions name one party: the same last word, or, for people, one's last word
+/// is a word of the other's name ("Lula" and "Luiz Inácio Lula da Silva").
+fn same(x: &Party, y: &Party) -> bool {
+    let within = |name: &str, key: &str| name.split(' ').any(|w| w.eq_ignore_ascii_case(key));
+    x.key == y.key || (x.person && y.person && (within(&x.name, &y.key) || within(&y.name, &x.key)))
 }
 
 /// Whether `found` names a party from a country none of the event's parties belongs to:
@@ -1354,7 +1372,7 @@ fn foreign(event: &[Party], found: &[Party]) -> bool {
 
 /// How many of `b`'s parties `a` names too.
 fn shared(a: &[Party], b: &[Party]) -> usize {
-    b.iter().filter(|y| a.iter().any(|x| x.key == y.key)).count()
+    b.iter().filter(|y| a.iter().any(|x| same(x, y))).count()
 }
 
 /// One round of talks over days in a row is one event, dated by its first day: "would meet
@@ -1437,7 +1455,7 @@ fn absorb(
     // about the talks' background does not.
     let related = shares(known, &found);
     for p in found.into_iter().filter(|p| !p.sayer && related && (p.person || p.name.contains(' '))) {
-        if !known.iter().any(|k| k.key == p.key) {
+        if !known.iter().any(|k| same(k, &p)) {
             // A fuller mention of a party already known replaces it.
             talk.participants.push(p.name.clone());
             known.push(p);
@@ -2102,5 +2120,26 @@ mod tests {
         let t = talks("Witkoff flew to Moscow on Wednesday for talks with Putin.", "2025-08-07T12:00:00Z");
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].date.as_deref(), Some("2025-08-06"), "{t:?}");
+    }
+
+    #[test]
+    fn a_name_told_by_its_middle_word_is_the_same_person() {
+        let t = talks(
+            "Donald Trump and Brazilian President Luiz Inácio Lula da Silva met on Sunday in Kuala Lumpur. Before sitting down with Lula, Trump told reporters he was hopeful.",
+            "2025-10-26T18:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants.len(), 2, "{t:?}");
+    }
+
+    #[test]
+    fn a_time_of_its_own_with_someone_new_is_another_talk() {
+        let t = talks(
+            "Trump's aides discussed a meeting between him and Kim Jong Un, whom he last sat down with in 2019. In September, in Beijing, Kim held talks with Russian President Vladimir Putin.",
+            "2025-10-26T09:00:00Z",
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!(t[1].participants.iter().any(|p| p.ends_with("Putin")), "{t:?}");
+        assert!(!t[0].participants.iter().any(|p| p.ends_with("Putin")), "{t:?}");
     }
 }
