@@ -1983,7 +1983,55 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
     {
         cleaned = format!("{owner} {rest}");
     }
+    let cleaned = with_target(&cleaned, &text[s.start..s.end]);
     if cleaned.is_empty() { title } else { cleaned }
+}
+
+/// Whom a tariff hits, when the title does not say: "Canadian goods will face a 35 per cent
+/// U.S. tariff from Aug. 1" is "35 per cent U.S. tariff on Canadian goods takes effect".
+fn with_target(title: &str, sentence: &str) -> String {
+    static FACE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^.+?\s+(?:will\s+|would\s+)?(?:face|faces|be\s+subject\s+to|are\s+subject\s+to|be\s+hit\s+(?:with|by)|are\s+hit\s+(?:with|by))\s+(?:a\s+|an\s+|the\s+)?(?P<m>.+)$")
+            .expect("face regex")
+    });
+    static LEVY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:tariffs?|duty|duties|levy|levies)(?-u:\b)").expect("levy regex")
+    });
+    static TARGET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)(?:(?P<who>[A-Z][\w'’-]+)\s+(?P<what>goods|exports|imports|products|steel|aluminum|aluminium|cars|vehicles|autos|shipments|copper|lumber)|(?P<from>(?:imports|goods|products)\s+from\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))(?-u:\b)")
+            .expect("target regex")
+    });
+    const NOT_WHO: [&str; 10] = ["Many", "Most", "All", "Some", "The", "These", "Those", "Other", "Its", "Their"];
+    let ends = [" takes effect", " take effect", " come into effect", " comes into effect"];
+    let Some(verb) = ends.iter().find(|e| title.ends_with(**e)) else {
+        // "exports to the United States face a 39-percent duty": the duty is the title.
+        return match FACE.captures(title) {
+            Some(c) if LEVY.is_match(&c["m"]) => with_target(&format!("{} takes effect", &c["m"]), sentence),
+            _ => title.to_owned(),
+        };
+    };
+    let head = &title[..title.len() - verb.len()];
+    let lower = head.to_ascii_lowercase();
+    if !LEVY.is_match(head) || lower.contains(" on ") || lower.contains(" against ") || lower.contains(" from ") {
+        return title.to_owned();
+    }
+    let target = TARGET.captures_iter(sentence).find_map(|c| match (c.name("who"), c.name("what"), c.name("from")) {
+        (Some(who), Some(what), _) if !NOT_WHO.contains(&who.as_str()) => Some(format!("{} {}", who.as_str(), what.as_str())),
+        (_, _, Some(from)) => Some(from.as_str().to_owned()),
+        _ => None,
+    });
+    match target {
+        Some(t) if !lower.contains(&t.to_ascii_lowercase()) => {
+            // "imports from the European Union": the Union is hit, not the issuer.
+            let hit = t.split_once(" from ").map(|(_, c)| c.trim_start_matches("the ")).unwrap_or("");
+            let head = match head.strip_prefix(hit) {
+                Some(rest) if !hit.is_empty() && rest.starts_with(' ') => rest.trim_start(),
+                _ => head,
+            };
+            format!("{head} on {t}{verb}")
+        }
+        _ => title.to_owned(),
+    }
 }
 
 /// The measure an act made, not the act: "the State Department issued a waiver under the
