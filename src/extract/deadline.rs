@@ -86,6 +86,17 @@ static SPAN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("span regex")
 });
 
+/// Meetings and trips, whose times are not deadlines.
+static TALK_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:talks|negotiations|meetings?|summit|trip|visit|round|consultations)(?-u:\b)").expect("talk-noun regex")
+});
+
+/// A move by a span: "put off by six months", "delayed the tariffs by 90 days".
+static DELAY_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:put(?:s|ting)?\s+off|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|push(?:es|ed|ing)?\s+back|defer(?:s|red|ring)?)\s+(?:[^.;]{0,80}?\s)?by\s+(?:another\s+|a\s+further\s+)?(?P<n>\d+|[a-z]+)[\s-]+(?P<u>days?|weeks?|months?|years?)(?-u:\b)")
+        .expect("delay-by regex")
+});
+
 /// Promises, boasts and decisions to come are not deadlines ("promised to end the war
 /// within 24 hours", "would decide within two weeks").
 static PROMISE: LazyLock<Regex> = LazyLock::new(|| {
@@ -204,6 +215,30 @@ pub fn find(
             let later = cue.and_then(|(c, _)| days_before_cue(text, &here, t, c)).unwrap_or(0);
             let Some(due) = due.checked_add_days(Days::new(later)) else { continue };
             out.push(pending(s, &evidence, due, grain, former.then_some("superseded"), (t.start, t.end)));
+            found_here += 1;
+        }
+
+        // "will put off by six months the countermeasures that were due to take effect on
+        // Thursday": Thursday is superseded, and the measure is due six months later.
+        if found_here == 1
+            && let Some(c) = DELAY_BY.captures(sentence)
+            && let Some(n) = count(&c["n"])
+            && let Some((last, _)) = out.last()
+            && last.status.is_none()
+            && let Some(old) = last.due
+            && let Some(t) = dated.first().map(|d| d.0)
+            && !["until", "till", "through", "to", "by"]
+                .iter()
+                .any(|w| text[s.start..t.start].trim_end().to_ascii_lowercase().ends_with(&format!(" {w}")))
+            && let Some(day) = add_span(old.date_naive(), n, &c["u"].to_ascii_lowercase())
+            // The same clock time on the new day.
+            && let Some(due) = old.checked_add_signed(chrono::Duration::days((day - old.date_naive()).num_days()))
+        {
+            let grain = last.grain.unwrap_or("day");
+            if let Some(last) = out.last_mut() {
+                last.0.status = Some("superseded");
+            }
+            out.push(pending(s, &evidence, due, grain, None, (t.start, t.end)));
             found_here += 1;
         }
 
@@ -450,6 +485,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     {
         return true;
     }
+    // "around August 27, when the additional tariff is set to take effect": the clause after
+    // the day says what falls due on it.
+    if let Some(rest) = text[t.end..s.end].strip_prefix(", when ")
+        && let clause = &rest[..rest.find([',', ';']).unwrap_or(rest.len())]
+        && DUE_VERB.is_match(clause)
+        && measure_in(clause)
+    {
+        return true;
+    }
     // "The deadline for Iran to respond to the proposal is Sunday": the subject of "is" is
     // the deadline, however long its complement.
     static COPULA: LazyLock<Regex> = LazyLock::new(|| {
@@ -505,7 +549,10 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
             return DUE_VERB.is_match(trimmed);
         }
         return match word.as_str() {
-            "from" | "starting" | "beginning" => measure_in(&text[s.start..s.end]),
+            // "a trip for trade negotiations from August 25 to 29" is a meeting's time.
+            "from" | "starting" | "beginning" => {
+                measure_in(&text[s.start..s.end]) && !TALK_NOUN.is_match(&clause_before(text, s, t.start))
+            }
             "to" => MOVED.is_match(&text[s.start..t.start]) || trimmed.to_ascii_lowercase().ends_with("deadline to"),
             "before" => {
                 let lead = text[s.start..t.start].to_ascii_lowercase();
@@ -2006,7 +2053,8 @@ fn with_target(title: &str, sentence: &str) -> String {
     let Some(verb) = ends.iter().find(|e| title.ends_with(**e)) else {
         // "exports to the United States face a 39-percent duty": the duty is the title.
         return match FACE.captures(title) {
-            Some(c) if LEVY.is_match(&c["m"]) => with_target(&format!("{} takes effect", &c["m"]), sentence),
+            // "Russia to agree to a ceasefire or face tariffs" is an ultimatum, not a levy.
+            Some(c) if LEVY.is_match(&c["m"]) && !title.contains(" or ") => with_target(&format!("{} takes effect", &c["m"]), sentence),
             _ => title.to_owned(),
         };
     };
@@ -2642,6 +2690,43 @@ mod tests {
             .into_iter()
             .map(|d| (d.due.map(|t| t.to_rfc3339()), d.status, d.title))
             .collect()
+    }
+
+    #[test]
+    fn a_move_by_a_span_supersedes_the_old_day() {
+        // Tuesday 5 August 2025: Thursday is 7 August; six months on is 7 February 2026.
+        let found = deadlines(
+            "The EU will put off by six months the countermeasures that were due to take effect on Thursday.",
+            "2025-08-05T12:00:00Z",
+        );
+        let days: Vec<_> = found.iter().map(|(due, status, _)| (due.as_deref(), *status)).collect();
+        assert_eq!(
+            days,
+            [(Some("2025-08-07T23:59:59+00:00"), Some("superseded")), (Some("2026-02-07T23:59:59+00:00"), None)],
+            "{found:?}"
+        );
+        // "until" names the new day itself: nothing is added to it.
+        let found = deadlines("The tariffs were postponed by six months until July 31.", "2025-01-05T12:00:00Z");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-07-31T23:59:59+00:00"));
+    }
+
+    #[test]
+    fn a_day_then_when_a_measure_takes_effect_is_due_but_a_trip_from_a_day_is_not() {
+        let at = "2025-08-16T12:00:00Z";
+        let found = deadlines("The visit fell around August 27, when the additional 25% tariff is set to take effect.", at);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-08-27T23:59:59+00:00"));
+        let found = deadlines("A planned trip for trade negotiations from August 25 to 29 was called off amid higher tariffs.", at);
+        assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn a_tariff_title_says_whom_it_hits() {
+        let found = deadlines("Canadian goods will face a 35 per cent U.S. tariff from Aug. 1.", "2025-07-11T12:00:00Z");
+        assert_eq!(found[0].2, "35 per cent U.S. tariff on Canadian goods takes effect");
+        let found = deadlines("Many Swiss exports face a 39-percent duty from Thursday.", "2025-08-05T12:00:00Z");
+        assert_eq!(found[0].2, "39-percent duty on Swiss exports takes effect");
     }
 
     #[test]
