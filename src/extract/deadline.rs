@@ -1692,7 +1692,10 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
         if between.contains([',', ';', ':', '(', ')', '"', '“', '”'])
             || STOP.contains(&lower.as_str())
             || in_time(w)
-            || lower.ends_with("ed") && !w.capitalized()
+            // "announced", but not the adjective after an article ("the advanced computing rule").
+            || lower.ends_with("ed")
+                && !w.capitalized()
+                && !(from >= 2 && matches!(ws[from - 2].text.to_ascii_lowercase().as_str(), "the" | "a" | "an" | "its" | "their" | "this"))
             || !w.capitalized() && acts_on(&lower)
             // A preposition before the name ties it to what comes before: "set in
             // Washington's sanctions".
@@ -1701,6 +1704,19 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
             break;
         }
         from -= 1;
+    }
+    let head = ws[h1 - 1].text.to_ascii_lowercase();
+    // "General License INT/2022/1277777", "General License No. 128B": the licence's number.
+    while h1 < ws.len() && h1 - h0 < 8 && !in_time(&ws[h1]) {
+        let gap = text[ws[h1 - 1].end..ws[h1].start].trim();
+        let w = ws[h1].text;
+        let numbered = w.bytes().any(|b| b.is_ascii_digit())
+            || (w == "No" && gap.is_empty())
+            || (w.bytes().all(|b| b.is_ascii_uppercase()) && (gap == "/" || text[ws[h1].end..].starts_with('/')));
+        if !numbered || !matches!(gap, "" | "/" | "." | "-") || (head.ends_with('s') && !head.ends_with("ss")) {
+            break;
+        }
+        h1 += 1;
     }
     // The complement after it: "on EU goods", "for Chevron's Venezuela operations".
     let mut to = h1;
@@ -1757,12 +1773,27 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
         }
     }
     // A list keeps its commas: "Rosneft, Lukoil and their subsidiaries".
-    let mut phrase: Vec<String> = (from..to)
-        .map(|k| {
-            let listed = k + 1 < to && text[ws[k].end..ws[k + 1].start].trim() == ",";
-            if listed { format!("{},", ws[k].text) } else { ws[k].text.to_owned() }
-        })
-        .collect();
+    let mut phrase: Vec<String> = Vec::new();
+    for k in from..to {
+        let listed = k + 1 < to && text[ws[k].end..ws[k + 1].start].trim() == ",";
+        let word = if listed { format!("{},", ws[k].text) } else { ws[k].text.to_owned() };
+        // "INT/2022/1277777" stays one word; "No. 128B" keeps its dot.
+        match (k > from).then(|| &text[ws[k - 1].end..ws[k].start]) {
+            Some(glue @ ("/" | "-")) => {
+                if let Some(last) = phrase.last_mut() {
+                    last.push_str(glue);
+                    last.push_str(&word);
+                }
+            }
+            Some(". ") if ws[k - 1].text == "No" => {
+                if let Some(last) = phrase.last_mut() {
+                    last.push('.');
+                }
+                phrase.push(word);
+            }
+            _ => phrase.push(word),
+        }
+    }
     // "for another" left where "six months" was cut out is no complement.
     while phrase.last().is_some_and(|w| {
         GLUE.contains(&w.to_ascii_lowercase().as_str())
@@ -1774,7 +1805,6 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     if phrase.is_empty() {
         return None;
     }
-    let head = ws[h1 - 1].text.to_ascii_lowercase();
     let plural = head.ends_with('s') && !head.ends_with("ss");
     let mut title = phrase.join(" ");
     // A bare "the licence" takes the words the article named it with.
@@ -2719,6 +2749,17 @@ mod tests {
         assert_eq!(found[0].0.as_deref(), Some("2025-08-27T23:59:59+00:00"));
         let found = deadlines("A planned trip for trade negotiations from August 25 to 29 was called off amid higher tariffs.", at);
         assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn a_licence_title_keeps_its_number_and_adjectives() {
+        let at = "2022-03-02T12:00:00Z";
+        let found = deadlines("General License INT/2022/1277777 gives 7 days to wind down positions and lapses on March 8, 2022.", at);
+        assert_eq!(found[0].2, "General License INT/2022/1277777 expires");
+        let found = deadlines("General License No. 128B for Lukoil stations expires on April 29.", at);
+        assert_eq!(found[0].2, "General License No. 128B for Lukoil stations expires");
+        let found = deadlines("The advanced computing rule takes effect on November 16, 2023.", at);
+        assert_eq!(found[0].2, "advanced computing rule takes effect");
     }
 
     #[test]

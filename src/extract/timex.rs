@@ -305,6 +305,16 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
             let gap = text[t.end..m.start()].trim().trim_start_matches(',').trim().to_ascii_lowercase();
             (gap.is_empty() || gap == "at").then(|| day_value_of(&t.value)).flatten()
         });
+        // "General License INT/2022/1277777", "Regulation 2022/576": a number inside an
+        // identifier is no time.
+        let ident_before = text[..m.start()].strip_suffix('/').is_some_and(|b| b.ends_with(|c: char| c.is_ascii_alphanumeric()));
+        let ident_after = text[m.end()..].strip_prefix('/').is_some_and(|a| {
+            let digits = a.bytes().take_while(u8::is_ascii_digit).count();
+            digits >= 3 || a.starts_with(|c: char| c.is_ascii_alphabetic())
+        });
+        if ident_before || ident_after {
+            continue;
+        }
         let cx = Context { dct, reference, anchor, dated, quarter, joined };
         // Each pattern is tried on the match alone: a search bounded by it stays short.
         let span = &text[m.start()..m.end()];
@@ -1880,6 +1890,15 @@ mod tests {
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+    }
+
+    #[test]
+    fn a_number_inside_an_identifier_is_no_time() {
+        let got = values("General License INT/2022/1277777 and Regulation (EU) 2022/576 of 8 April 2022.", "2022-05-01");
+        assert_eq!(got, pairs(&[("8 April 2022", "2022-04-08")]));
+        // A season and a written date are still times.
+        let got = values("the 2022/23 season, on 3/4/2022", "2023-01-01");
+        assert_eq!(got.len(), 2, "{got:?}");
     }
 
     #[test]
