@@ -1190,6 +1190,19 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             _ => PLANNED.is_match(around) || scheduled_after(),
         };
         let status = if planned { "planned" } else { "held" };
+        // "The two Koreas announced on Monday that Moon and Kim will hold a summit": talks
+        // to come are not on the day they were announced.
+        let announced = date.as_deref().is_some_and(|d| {
+            planned
+                && order_of(d, published) != Some(std::cmp::Ordering::Greater)
+                && here.iter().any(|t| day_of(&t.value) == Some(d) && said_time(text, t))
+        });
+        let date = if announced {
+            days.clear();
+            None
+        } else {
+            date
+        };
         let anaphor = ANAPHOR.is_match(sentence);
         // "Tajani separately saw Grossi", "in a separate meeting": another event.
         static SEPARATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1515,16 +1528,7 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
         .collect();
     // "intends to restart negotiations this week, Maduro said on Monday": the day of the
     // saying dates the saying; the talks keep the time of their own clause, if they have one.
-    let said = |t: &Timex| {
-        let before = lower_before(text, t.start);
-        let before = before.strip_suffix(" on").unwrap_or(&before).trim_end();
-        let before = before.strip_suffix(" late").or_else(|| before.strip_suffix(" early")).unwrap_or(before);
-        // "told reporters", "told Russian media", "told the state news agency".
-        let told = before.split_whitespace().rev().take(4).any(|w| w == "told");
-        told || ["said", "says", "announced", "stated", "added", "wrote"]
-            .iter()
-            .any(|w| before.ends_with(&format!(" {w}")))
-    };
+    let said = |t: &Timex| said_time(text, t);
     let own_time = here.iter().any(|t| {
         t.kind == TimexType::Date
             && !said(t)
@@ -1558,6 +1562,16 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether `t` dates a saying: "Maduro said on Monday", "told Russian media on Tuesday".
+fn said_time(text: &str, t: &Timex) -> bool {
+    let before = lower_before(text, t.start);
+    let before = before.strip_suffix(" on").unwrap_or(&before).trim_end();
+    let before = before.strip_suffix(" late").or_else(|| before.strip_suffix(" early")).unwrap_or(before);
+    // "told reporters", "told Russian media", "told the state news agency".
+    let told = before.split_whitespace().rev().take(4).any(|w| w == "told");
+    told || ["said", "says", "announced", "stated", "added", "wrote"].iter().any(|w| before.ends_with(&format!(" {w}")))
 }
 
 /// Where: "in Geneva", "at the White House", nearest after the trigger, else before it.
@@ -2143,5 +2157,19 @@ mod tests {
         assert_eq!(t.len(), 2, "{t:?}");
         assert!(t[1].participants.iter().any(|p| p.ends_with("Putin")), "{t:?}");
         assert!(!t[0].participants.iter().any(|p| p.ends_with("Putin")), "{t:?}");
+    }
+
+    #[test]
+    fn talks_to_come_are_not_on_the_day_they_were_announced() {
+        // Monday 13 August 2018.
+        let t = talks(
+            "The two Koreas announced on Monday that South Korean President Moon Jae-in and North Korean leader Kim Jong Un will hold a summit in Pyongyang in September.",
+            "2018-08-13T07:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].status, t[0].date.as_deref()), ("planned", None), "{t:?}");
+        // Held talks keep the day the text gives them.
+        let t = talks("Moon and Kim met in Panmunjom on Monday, officials said.", "2018-08-13T07:00:00Z");
+        assert_eq!(t[0].date.as_deref(), Some("2018-08-13"), "{t:?}");
     }
 }
