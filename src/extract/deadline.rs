@@ -88,7 +88,8 @@ static SPAN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Meetings and trips, whose times are not deadlines.
 static TALK_NOUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:talks|negotiations|meetings?|summit|trip|visit|round|consultations)(?-u:\b)").expect("talk-noun regex")
+    Regex::new(r"(?i)(?-u:\b)(?:talks|negotiations|meetings?|summit|trip|visit|round|consultations)(?-u:\b)")
+        .expect("talk-noun regex")
 });
 
 /// A move by a span: "put off by six months", "delayed the tariffs by 90 days".
@@ -2071,9 +2072,8 @@ fn with_target(title: &str, sentence: &str) -> String {
         Regex::new(r"(?i)^.+?\s+(?:will\s+|would\s+)?(?:face|faces|be\s+subject\s+to|are\s+subject\s+to|be\s+hit\s+(?:with|by)|are\s+hit\s+(?:with|by))\s+(?:a\s+|an\s+|the\s+)?(?P<m>.+)$")
             .expect("face regex")
     });
-    static LEVY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:tariffs?|duty|duties|levy|levies)(?-u:\b)").expect("levy regex")
-    });
+    static LEVY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:tariffs?|duty|duties|levy|levies)(?-u:\b)").expect("levy regex"));
     static TARGET: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?-u:\b)(?:(?P<who>[A-Z][\w'’-]+)\s+(?P<what>goods|exports|imports|products|steel|aluminum|aluminium|cars|vehicles|autos|shipments|copper|lumber)|(?P<from>(?:imports|goods|products)\s+from\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))(?-u:\b)")
             .expect("target regex")
@@ -2084,7 +2084,9 @@ fn with_target(title: &str, sentence: &str) -> String {
         // "exports to the United States face a 39-percent duty": the duty is the title.
         return match FACE.captures(title) {
             // "Russia to agree to a ceasefire or face tariffs" is an ultimatum, not a levy.
-            Some(c) if LEVY.is_match(&c["m"]) && !title.contains(" or ") => with_target(&format!("{} takes effect", &c["m"]), sentence),
+            Some(c) if LEVY.is_match(&c["m"]) && !title.contains(" or ") => {
+                with_target(&format!("{} takes effect", &c["m"]), sentence)
+            }
             _ => title.to_owned(),
         };
     };
@@ -2094,7 +2096,9 @@ fn with_target(title: &str, sentence: &str) -> String {
         return title.to_owned();
     }
     let target = TARGET.captures_iter(sentence).find_map(|c| match (c.name("who"), c.name("what"), c.name("from")) {
-        (Some(who), Some(what), _) if !NOT_WHO.contains(&who.as_str()) => Some(format!("{} {}", who.as_str(), what.as_str())),
+        (Some(who), Some(what), _) if !NOT_WHO.contains(&who.as_str()) => {
+            Some(format!("{} {}", who.as_str(), what.as_str()))
+        }
         (_, _, Some(from)) => Some(from.as_str().to_owned()),
         _ => None,
     });
@@ -2744,17 +2748,24 @@ mod tests {
     #[test]
     fn a_day_then_when_a_measure_takes_effect_is_due_but_a_trip_from_a_day_is_not() {
         let at = "2025-08-16T12:00:00Z";
-        let found = deadlines("The visit fell around August 27, when the additional 25% tariff is set to take effect.", at);
+        let found =
+            deadlines("The visit fell around August 27, when the additional 25% tariff is set to take effect.", at);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0.as_deref(), Some("2025-08-27T23:59:59+00:00"));
-        let found = deadlines("A planned trip for trade negotiations from August 25 to 29 was called off amid higher tariffs.", at);
+        let found = deadlines(
+            "A planned trip for trade negotiations from August 25 to 29 was called off amid higher tariffs.",
+            at,
+        );
         assert_eq!(found, vec![]);
     }
 
     #[test]
     fn a_licence_title_keeps_its_number_and_adjectives() {
         let at = "2022-03-02T12:00:00Z";
-        let found = deadlines("General License INT/2022/1277777 gives 7 days to wind down positions and lapses on March 8, 2022.", at);
+        let found = deadlines(
+            "General License INT/2022/1277777 gives 7 days to wind down positions and lapses on March 8, 2022.",
+            at,
+        );
         assert_eq!(found[0].2, "General License INT/2022/1277777 expires");
         let found = deadlines("General License No. 128B for Lukoil stations expires on April 29.", at);
         assert_eq!(found[0].2, "General License No. 128B for Lukoil stations expires");
@@ -2764,7 +2775,8 @@ mod tests {
 
     #[test]
     fn a_tariff_title_says_whom_it_hits() {
-        let found = deadlines("Canadian goods will face a 35 per cent U.S. tariff from Aug. 1.", "2025-07-11T12:00:00Z");
+        let found =
+            deadlines("Canadian goods will face a 35 per cent U.S. tariff from Aug. 1.", "2025-07-11T12:00:00Z");
         assert_eq!(found[0].2, "35 per cent U.S. tariff on Canadian goods takes effect");
         let found = deadlines("Many Swiss exports face a 39-percent duty from Thursday.", "2025-08-05T12:00:00Z");
         assert_eq!(found[0].2, "39-percent duty on Swiss exports takes effect");
@@ -2776,7 +2788,8 @@ mod tests {
         assert_eq!(deadlines("Negotiators got ready for nuclear talks in Oman due to open on Friday.", at), vec![]);
         assert_eq!(deadlines("Koo's meeting with Bessent is scheduled for Thursday in Washington.", at), vec![]);
         // A measure in the same clause is still due.
-        let found = deadlines("The meeting is set for Friday, when the tariffs are scheduled to take effect on Friday.", at);
+        let found =
+            deadlines("The meeting is set for Friday, when the tariffs are scheduled to take effect on Friday.", at);
         assert_eq!(found.len(), 1, "{found:?}");
     }
 

@@ -307,7 +307,8 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
         });
         // "General License INT/2022/1277777", "Regulation 2022/576": a number inside an
         // identifier is no time.
-        let ident_before = text[..m.start()].strip_suffix('/').is_some_and(|b| b.ends_with(|c: char| c.is_ascii_alphanumeric()));
+        let ident_before =
+            text[..m.start()].strip_suffix('/').is_some_and(|b| b.ends_with(|c: char| c.is_ascii_alphanumeric()));
         let ident_after = text[m.end()..].strip_prefix('/').is_some_and(|a| {
             let digits = a.bytes().take_while(u8::is_ascii_digit).count();
             digits >= 3 || a.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -1894,7 +1895,8 @@ mod tests {
 
     #[test]
     fn a_number_inside_an_identifier_is_no_time() {
-        let got = values("General License INT/2022/1277777 and Regulation (EU) 2022/576 of 8 April 2022.", "2022-05-01");
+        let got =
+            values("General License INT/2022/1277777 and Regulation (EU) 2022/576 of 8 April 2022.", "2022-05-01");
         assert_eq!(got, pairs(&[("8 April 2022", "2022-04-08")]));
         // A season and a written date are still times.
         let got = values("the 2022/23 season, on 3/4/2022", "2023-01-01");
