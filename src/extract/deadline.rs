@@ -233,7 +233,7 @@ pub fn find(
                 .any(|w| text[s.start..t.start].trim_end().to_ascii_lowercase().ends_with(&format!(" {w}")))
             && let Some(day) = add_span(old.date_naive(), n, &c["u"].to_ascii_lowercase())
             // The same clock time on the new day.
-            && let Some(due) = old.checked_add_signed(chrono::Duration::days((day - old.date_naive()).num_days()))
+            && let Some(due) = old.checked_add_signed(day - old.date_naive())
         {
             let grain = last.grain.unwrap_or("day");
             if let Some(last) = out.last_mut() {
@@ -551,9 +551,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         }
         return match word.as_str() {
             // "a trip for trade negotiations from August 25 to 29" is a meeting's time.
-            "from" | "starting" | "beginning" => {
-                measure_in(&text[s.start..s.end]) && !TALK_NOUN.is_match(&clause_before(text, s, t.start))
-            }
+            "from" | "starting" | "beginning" => measure_in(&text[s.start..s.end]) && !TALK_NOUN.is_match(&clause),
             "to" => MOVED.is_match(&text[s.start..t.start]) || trimmed.to_ascii_lowercase().ends_with("deadline to"),
             "before" => {
                 let lead = text[s.start..t.start].to_ascii_lowercase();
@@ -1708,13 +1706,14 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     }
     let head = ws[h1 - 1].text.to_ascii_lowercase();
     // "General License INT/2022/1277777", "General License No. 128B": the licence's number.
-    while h1 < ws.len() && h1 - h0 < 8 && !in_time(&ws[h1]) {
+    let plural = head.ends_with('s') && !head.ends_with("ss");
+    while !plural && h1 < ws.len() && h1 - h0 < 8 && !in_time(&ws[h1]) {
         let gap = text[ws[h1 - 1].end..ws[h1].start].trim();
         let w = ws[h1].text;
         let numbered = w.bytes().any(|b| b.is_ascii_digit())
             || (w == "No" && gap.is_empty())
             || (w.bytes().all(|b| b.is_ascii_uppercase()) && (gap == "/" || text[ws[h1].end..].starts_with('/')));
-        if !numbered || !matches!(gap, "" | "/" | "." | "-") || (head.ends_with('s') && !head.ends_with("ss")) {
+        if !numbered || !matches!(gap, "" | "/" | "." | "-") {
             break;
         }
         h1 += 1;
@@ -1806,7 +1805,6 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     if phrase.is_empty() {
         return None;
     }
-    let plural = head.ends_with('s') && !head.ends_with("ss");
     let mut title = phrase.join(" ");
     // A bare "the licence" takes the words the article named it with.
     if from == h0 && to == h1 {
