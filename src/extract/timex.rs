@@ -646,6 +646,18 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 };
                 return Some(Timex { text: text[start..end].to_owned(), start, end, kind: TimexType::Date, value });
             }
+            // "over the past decade": the span just gone, counted in years like "the past two
+            // decades"; "the last decade" stays the calendar decade before this one.
+            if matches!(rel.as_str(), "the past" | "past") && matches!(unit.as_str(), "decade" | "century") {
+                let value = if unit == "decade" { "P10Y" } else { "P100Y" };
+                return Some(Timex {
+                    text: text[start..end].to_owned(),
+                    start,
+                    end,
+                    kind: TimexType::Duration,
+                    value: value.to_owned(),
+                });
+            }
             // "the week", "the year" alone: only when the text treats it as a time.
             if rel == "the" && !matches!(unit.as_str(), "week" | "month" | "year" | "quarter") {
                 return None;
@@ -1699,7 +1711,11 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     let soon = before.trim_end().ends_with("as soon as") || before.trim_end().ends_with("as early as");
     // "Until Thursday, they had not…" looks back.
     let narrated = [" had ", " was ", " were ", " did "].iter().any(|m| after.contains(m) || before.contains(m));
-    if matches!(last, "until" | "till") && narrated {
+    // "The match was postponed until Saturday": a deferral points forward whatever its tense.
+    let deferred = before.split_whitespace().rev().nth(1).is_some_and(|w| {
+        ["postponed", "delayed", "deferred", "adjourned", "extended", "suspended", "paused", "off", "back"].contains(&w)
+    });
+    if matches!(last, "until" | "till") && narrated && !deferred {
         return Some(Direction::Past);
     }
     // "has set Friday as the deadline" names the coming Friday; "had ruled … and set Friday
@@ -1788,9 +1804,50 @@ const NOT_PAST: [&str; 12] =
 /// on Friday", "will be named … for a mission in December"), else the first one after it
 /// ("On Friday, the council voted"). `None` for the present or when nothing says.
 /// Verbs of scheduled events whose present tense in news tells what is to come.
-const SCHEDULED_PRESENT: [&str; 22] = [
-    "meet", "meets", "hold", "holds", "begin", "begins", "visit", "visits", "travels", "host", "hosts", "vote",
-    "votes", "arrives", "resume", "resumes", "convene", "convenes", "gather", "gathers", "opens", "kicks",
+const SCHEDULED_PRESENT: [&str; 38] = [
+    "meet",
+    "meets",
+    "hold",
+    "holds",
+    "begin",
+    "begins",
+    "visit",
+    "visits",
+    "travels",
+    "host",
+    "hosts",
+    "vote",
+    "votes",
+    "arrives",
+    "resume",
+    "resumes",
+    "convene",
+    "convenes",
+    "gather",
+    "gathers",
+    "opens",
+    "kicks",
+    "start",
+    "starts",
+    "close",
+    "closes",
+    "goes",
+    "heads",
+    "leaves",
+    "returns",
+    "expires",
+    "lapses",
+    "testifies",
+    "appears",
+    "debates",
+    "rules",
+    "launches",
+    "ends",
+];
+/// Words before a verb-like word that make it a noun: "the vote", "its visit", "a meeting".
+const DETERMINERS: [&str; 16] = [
+    "the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "next", "last", "first", "final", "any",
+    "each",
 ];
 
 fn clause_tense(before: &str, after: &str) -> Option<Direction> {
@@ -1812,11 +1869,21 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
         if matches!(word, "is" | "are" | "am" | "has" | "have" | "says" | "say") {
             return Some(None);
         }
+        // "The council is voting on Friday": the present progressive of an event plans it.
+        if !ahead
+            && word.len() > 4
+            && word.ends_with("ing")
+            && !matches!(word, "being" | "during" | "according" | "including" | "following" | "morning" | "evening")
+            && matches!(prev, "is" | "are" | "am")
+        {
+            return Some(Some(Direction::Future));
+        }
         // "EU foreign ministers meet in Brussels on Monday": a scheduled event told in the
         // present is to come.
         if !ahead
             && SCHEDULED_PRESENT.contains(&word)
             && !matches!(prev, "to" | "did" | "not" | "would" | "could" | "should" | "might" | "may" | "can" | "didn't")
+            && !DETERMINERS.contains(&prev)
         {
             return Some(Some(Direction::Future));
         }
@@ -2224,6 +2291,29 @@ mod categories {
         assert_eq!(value_of("Shares bought from Feb. 20 were sold.", dct, "Feb. 20"), "2024-02-20");
         assert_eq!(value_of("The offer runs until March 20.", dct, "March 20"), "2024-03-20");
         assert_eq!(value_of("He was shot last Oct. 23 at home.", dct, "last Oct. 23"), "2023-10-23");
+    }
+
+    #[test]
+    fn present_plans_and_deferrals_point_forward() {
+        // Wednesday 6 March 2024.
+        let dct = "2024-03-06";
+        assert_eq!(value_of("The council is voting on Friday.", dct, "Friday"), "2024-03-08");
+        assert_eq!(value_of("Polls close on Sunday.", dct, "Sunday"), "2024-03-10");
+        assert_eq!(value_of("The match was postponed until Saturday.", dct, "Saturday"), "2024-03-09");
+        // "Until Thursday, they had not…" still looks back.
+        assert_eq!(value_of("Until Monday, the border was shut.", dct, "Monday"), "2024-03-04");
+        // "The vote" is a noun, not a verb that plans: the clause is told in the past.
+        assert_eq!(value_of("The vote, at 10 a.m. Tuesday, passed.", dct, "10 a.m. Tuesday"), "2024-03-05T10:00");
+        // "is including" is no plan of an event, and "is" alone is the present.
+        assert_eq!(value_of("Sales rose on Monday.", dct, "Monday"), "2024-03-04");
+    }
+
+    #[test]
+    fn the_past_decade_is_a_span_and_the_last_decade_a_calendar_one() {
+        let dct = "2022-12-08";
+        assert_eq!(value_of("Exports grew over the past decade.", dct, "the past decade"), "P10Y");
+        assert_eq!(value_of("Wages fell in the last decade.", dct, "the last decade"), "201");
+        assert_eq!(value_of("It changed over the past century.", dct, "the past century"), "P100Y");
     }
 
     #[test]
