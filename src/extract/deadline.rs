@@ -518,6 +518,20 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     if MEETING_DUE.is_match(&clause) && !measure_in(&clause) {
         return false;
     }
+    // "The talks, set to begin on Saturday on the fringes of the summit": the same, with the
+    // meeting named before the comma.
+    let lead = clause.rsplit(',').next().unwrap_or("").trim_start();
+    if ["set to ", "set for ", "due to ", "scheduled ", "expected to "].iter().any(|w| lead.starts_with(w))
+        && !measure_in(&clause)
+        && before.trim_end().rsplit([',', '(']).nth(1).is_some_and(|head| {
+            let head = head.trim_end().to_ascii_lowercase();
+            ["talks", "meeting", "summit", "negotiations", "round", "visit", "consultations"]
+                .iter()
+                .any(|w| head.ends_with(w))
+        })
+    {
+        return false;
+    }
     // The last six words before the date, as a slice of the text.
     let near = {
         let mut at = before.len();
@@ -574,6 +588,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         && DUE_VERB.is_match(clause)
         && SPAN_WORDS.is_match(clause)
     {
+        return true;
+    }
+    // "the countermeasures that were due to be switched back on this Monday", "tariffs
+    // scheduled to be reinstated on Monday": a measure's start or end, planned in the passive.
+    static DUE_PASSIVE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:due|scheduled|set|slated)\s+to\s+be\s+[a-z]+(?:ed|en)(?:\s+(?:back|up|in|off))?(?:\s+(?:on|at|in|from))?\s*$")
+            .expect("due-passive regex")
+    });
+    if DUE_PASSIVE.is_match(near) && measure_in(&text[s.start..s.end]) {
         return true;
     }
     // "expires on May 27", "takes effect at 12:01 a.m. on", "due to lapse on".
@@ -634,7 +657,7 @@ fn took_effect_then(rest: &str) -> bool {
 /// Whether the sentence speaks of a measure ("tariffs from June 1", "the ban starting…").
 fn measure_in(sentence: &str) -> bool {
     static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:tariffs?|sanctions?|ban|measures?|price\s+cap|duties|duty|levy|rules?|restrictions?|licen[cs]es?|waiver|exemptions?|suspension|pause|truce|controls?|fees?|ceiling|(?:price\s+)?caps?|embargo(?:es)?|quotas?|contracts?|transactions?|dealings)(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:tariffs?|sanctions?|ban|(?:counter-?)?measures?|price\s+cap|duties|duty|levy|rules?|restrictions?|licen[cs]es?|waiver|exemptions?|suspension|pause|truce|controls?|fees?|ceiling|(?:price\s+)?caps?|embargo(?:es)?|quotas?|contracts?|transactions?|dealings)(?-u:\b)")
             .expect("measure regex")
     });
     MEASURE.is_match(sentence)
@@ -2474,7 +2497,10 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
     {
         return title.to_owned();
     }
-    let mut out = title.to_owned();
+    // "tariffs be reinstated" (from "due to be reinstated"): the participle alone says it.
+    static BE_PARTICIPLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?-u:\b)be\s+([a-z]+(?:ed|en))(?-u:\b)").expect("be-participle regex"));
+    let mut out = BE_PARTICIPLE.replace(title, "$1").into_owned();
     // "shall apply until 24 February": the title keeps "apply" without its "until".
     static APPLY: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)appl(?:y|ies)(?-u:\b)").expect("apply regex"));
@@ -2498,7 +2524,14 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
                 out = format!("{} {verb}", head.join(" "));
             }
         } else if out.split_whitespace().count() <= 8 {
-            out = format!("{out} {verb}");
+            // "countermeasures kick" (from "due to kick in"): the verb's stub goes too.
+            let head = out
+                .trim_end()
+                .strip_suffix(" kick")
+                .or_else(|| out.trim_end().strip_suffix(" kicks"))
+                .or_else(|| out.trim_end().strip_suffix(" kicked"))
+                .unwrap_or(&out);
+            out = format!("{head} {verb}");
         }
     } else if LICENCE_UNTIL.is_match(sentence) && LICENCE_WORDS.iter().any(|w| out.to_ascii_lowercase().contains(w)) {
         // "a general license authorizing transactions … until April 29": it expires then.
@@ -3338,6 +3371,33 @@ mod tests {
             at,
         );
         assert_eq!(found[0].2, "secondary tariffs on countries buying Russian oil take effect", "{found:?}");
+    }
+
+    #[test]
+    fn a_measure_due_to_be_switched_back_on_and_a_year_end_deadline() {
+        // Sunday 13 July 2025.
+        let at = "2025-07-13T12:00:00Z";
+        let found = deadlines("The EU's countermeasures were due to be switched back on this Monday.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-07-14T23:59:59+00:00"), "{found:?}");
+        assert_eq!(found[0].2, "EU countermeasures switched back", "{found:?}");
+        let found = deadlines("The retaliatory tariffs are due to be reinstated on Monday.", at);
+        assert_eq!(found[0].2, "retaliatory tariffs reinstated", "{found:?}");
+        // A report due to be published is no measure.
+        assert!(deadlines("The report was due to be published on Monday.", at).is_empty());
+        // "a year-end deadline" is due on the year's last day, not "a year" from now.
+        let found = deadlines("Pyongyang told Washington to heed a year-end deadline for a new proposal.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-12-31T23:59:59+00:00"), "{found:?}");
+    }
+
+    #[test]
+    fn a_meeting_named_before_a_comma_is_no_deadline() {
+        let at = "2025-10-23T12:00:00Z";
+        assert!(
+            deadlines("The talks, set to begin on Saturday on the fringes of the ASEAN summit, will be the fifth.", at)
+                .is_empty()
+        );
+        let found = deadlines("The tariffs, set to begin on Saturday, will hit cars.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2025-10-25T23:59:59+00:00"), "{found:?}");
     }
 
     #[test]

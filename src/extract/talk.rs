@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door)\s+(?:for|to)\s+(?:more\s+|further\s+|new\s+|direct\s+)?(?:negotiat\w*|talks)|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word)|could\s+(?:meet|hold)|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -792,6 +792,30 @@ fn parties(
         }
         i = j.max(i + 1);
     }
+    // "a Trump-Kim summit", "the Putin-Trump meeting": two people the article names in full
+    // (or the watch list knows), joined by a hyphen before the talk word, are its parties.
+    for (i, w) in ws.iter().enumerate() {
+        let Some((a, b)) = w.text.split_once('-') else { continue };
+        let next = ws.get(i + 1).map(Word::lower).unwrap_or_default();
+        if taken[i] || !matches!(next.as_str(), "summit" | "meeting" | "talks" | "call" | "negotiations") {
+            continue;
+        }
+        let person = |part: &str| {
+            part.starts_with(char::is_uppercase)
+                && (known.iter().any(|k| k.contains(' ') && k.split(' ').any(|x| x == part))
+                    || !watch.actors_named(&[part.to_owned()]).is_empty())
+        };
+        if !(person(a) && person(b)) {
+            continue;
+        }
+        for (part, start, end) in [(a, w.start, w.start + a.len()), (b, w.end - b.len(), w.end)] {
+            let name = fullest(part, known);
+            push(
+                &mut out,
+                Party { key: names::last_word(&name), name, country: None, start, end, person: true, sayer: false },
+            );
+        }
+    }
     out.sort_by_key(|p| p.start);
     out
 }
@@ -1430,6 +1454,14 @@ fn day_of(value: &str) -> Option<&str> {
     (b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && b[..4].iter().all(u8::is_ascii_digit)).then(|| &value[..10])
 }
 
+/// The Saturday of a weekend value ("2025-W19-WE" is 2025-05-10).
+fn weekend_saturday(value: &str) -> Option<String> {
+    let week = value.strip_suffix("-WE")?;
+    let (year, week) = week.split_once("-W")?;
+    let day = NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, chrono::Weekday::Sat)?;
+    Some(day.format("%Y-%m-%d").to_string())
+}
+
 /// Whether a date value names a week ("2018-W24").
 fn is_week(value: &str) -> bool {
     value.len() == 8 && value.as_bytes()[5] == b'W'
@@ -1518,9 +1550,22 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
             let before = lower_before(text, t.start);
             let after =
                 text[t.end..floor_char_boundary(text, (t.end + 24).min(text.len()))].trim_start().to_lowercase();
-            !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
-                .iter()
-                .any(|w| before.ends_with(&format!(" {w}")))
+            // "talks … from October 17 to 20", "held talks … starting on Thursday": the first
+            // day of the talks, when nothing else stands between the talk word and the day.
+            let span = (before.ends_with(" from")
+                && (after.starts_with("to ") || after.starts_with("through ") || after.starts_with(['-', '–'])))
+                || before.strip_suffix(" on").unwrap_or(&before).ends_with(" starting");
+            let span = span && t.start > trigger_at && {
+                let between = text[trigger_at..t.start].to_ascii_lowercase();
+                between.len() < 120
+                    && !["tariff", "sanction", "dut", "measure", "ban", "licen", "deadline", "effect", "waiver"]
+                        .iter()
+                        .any(|w| between.contains(w))
+            };
+            (span
+                || !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
+                    .iter()
+                    .any(|w| before.strip_suffix(" on").unwrap_or(&before).ends_with(&format!(" {w}"))))
                 && !after.starts_with("deadline")
                 && !after.starts_with("'s deadline")
                 && !after.starts_with("’s deadline")
@@ -1540,11 +1585,16 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
         .iter()
         .min_by_key(|t| if t.start >= trigger_at { t.start - trigger_at } else { (trigger_at - t.end) + 20 })
     else {
-        // "next week": no day, but the week the talks are planned for.
+        // "next week": no day, but the week the talks are planned for; "over the weekend":
+        // its Saturday, the day weekend talks open.
         return here
             .iter()
-            .find(|t| t.kind == TimexType::Date && is_week(&t.value))
-            .map(|t| vec![t.value.clone()])
+            .find_map(|t| {
+                (t.kind == TimexType::Date)
+                    .then(|| weekend_saturday(&t.value).or_else(|| is_week(&t.value).then(|| t.value.clone())))
+                    .flatten()
+            })
+            .map(|v| vec![v])
             .unwrap_or_default();
     };
     let mut out = vec![nearest.value[..10].to_owned()];
@@ -2173,5 +2223,59 @@ mod tests {
         // Held talks keep the day the text gives them.
         let t = talks("Moon and Kim met in Panmunjom on Monday, officials said.", "2018-08-13T07:00:00Z");
         assert_eq!(t[0].date.as_deref(), Some("2018-08-13"), "{t:?}");
+    }
+
+    #[test]
+    fn talks_over_a_weekend_or_a_span_of_days_open_on_its_first_day() {
+        // Monday 12 May 2025: the weekend before was 10-11 May.
+        let t = talks(
+            "Washington and Beijing agreed to roll back tariffs after hard negotiations over the weekend in Geneva.",
+            "2025-05-12T12:00:00Z",
+        );
+        assert_eq!(t[0].date.as_deref(), Some("2025-05-10"), "{t:?}");
+        // Friday 8 October 2021.
+        let t = talks(
+            "The next round of talks between the Venezuelan government and the opposition will be held in Mexico City from October 17 to 20.",
+            "2021-10-08T12:00:00Z",
+        );
+        assert_eq!((t[0].status, t[0].date.as_deref()), ("planned", Some("2021-10-17")), "{t:?}");
+        // Friday 16 August 2024: talks held "starting on Thursday" began the day before.
+        let t = talks(
+            "Egypt and Qatar said their officials had held intensive talks in Doha over the past 48 hours, starting on Thursday.",
+            "2024-08-16T18:00:00Z",
+        );
+        assert_eq!((t[0].status, t[0].date.as_deref()), ("held", Some("2024-08-15")), "{t:?}");
+        // A measure starting on a day is no talk's day.
+        let t = talks("Trump met Xi and said tariffs would rise starting on Friday.", "2024-08-14T18:00:00Z");
+        assert_eq!((t[0].status, t[0].date.as_deref()), ("held", None), "{t:?}");
+    }
+
+    #[test]
+    fn two_people_joined_by_a_hyphen_before_the_talk_word_are_its_parties() {
+        let t = talks(
+            "Vladimir Putin and Donald Trump shook hands on the tarmac. The Putin-Trump meeting in Alaska lasted three hours.",
+            "2025-08-16T12:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, ["Vladimir Putin", "Donald Trump"], "{t:?}");
+        // Names the article never gave in full are not split into people.
+        assert!(
+            talks("The Smith-Jones meeting in Alaska lasted three hours.", "2025-08-16T12:00:00Z")
+                .iter()
+                .all(|t| !t.participants.iter().any(|p| p == "Smith" || p == "Jones"))
+        );
+    }
+
+    #[test]
+    fn a_road_to_talks_speculation_and_refusals_are_no_talks() {
+        let at = "2025-09-03T12:00:00Z";
+        for text in [
+            "A senior Iranian official said on Tuesday that the road to nuclear talks with Washington had not been closed.",
+            "Asked about speculation over the next round of talks between Iran and the United States, he said Norway would not host it.",
+            "Messages with Washington still pass through intermediaries, but no direct negotiations with the U.S. have taken place, he said.",
+            "Earlier in the week Araghchi had spoken of cautious optimism about a deal with the U.S.",
+        ] {
+            assert!(talks(text, at).is_empty(), "{text}: {:?}", talks(text, at));
+        }
     }
 }

@@ -133,7 +133,7 @@ fn patterns() -> Vec<(Kind, String)> {
                 r"(?i:(?P<det>the|that|this)\s+(?:(?P<rel>latest|most\s+recent|same|current|previous|last|past|comparable|recent|preceding|next|coming)\s+)?(?:fiscal\s+)?quarter){B}"
             ),
         ),
-        (Kind::YearEnd, format!(r"(?i:(?:the\s+)?(?:year-end|year\s+end|year's\s+end|end\s+of\s+the\s+year)){B}")),
+        (Kind::YearEnd, format!(r"(?i:(?:the\s+|a\s+)?(?:year-end|year\s+end|year's\s+end|end\s+of\s+the\s+year)){B}")),
         (
             Kind::Decade,
             format!(
@@ -1730,6 +1730,13 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
             && [" has set", " have set", " will set", " is setting", " are setting"]
                 .iter()
                 .any(|c| before.trim_end().ends_with(c));
+    // "had held talks in Doha … starting on Thursday": a start told in the past is past.
+    let started = matches!(last, "starting" | "beginning" | "from")
+        && clause_tense(&before, &after) == Some(Direction::Past)
+        && [" had ", " have ", " has "].iter().any(|m| before.contains(m));
+    if started {
+        return Some(Direction::Past);
+    }
     if soon
         || FUTURE_BEFORE.contains(&last)
         || after.starts_with("'s deadline")
