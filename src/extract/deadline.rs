@@ -2500,7 +2500,15 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
     // "tariffs be reinstated" (from "due to be reinstated"): the participle alone says it.
     static BE_PARTICIPLE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?-u:\b)be\s+([a-z]+(?:ed|en))(?-u:\b)").expect("be-participle regex"));
-    let mut out = BE_PARTICIPLE.replace(title, "$1").into_owned();
+    // Only a bare "be": "expect the transaction to be completed" keeps its infinitive.
+    let mut out = BE_PARTICIPLE
+        .replace_all(title, |c: &regex::Captures<'_>| {
+            let at = c.get(0).map_or(0, |m| m.start());
+            let prev = title[..at].split_whitespace().next_back().unwrap_or("").to_ascii_lowercase();
+            let auxiliary = ["to", "may", "might", "will", "would", "must", "can", "could", "should", "shall", "not"];
+            if auxiliary.contains(&prev.as_str()) { c[0].to_owned() } else { c[1].to_owned() }
+        })
+        .into_owned();
     // "shall apply until 24 February": the title keeps "apply" without its "until".
     static APPLY: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)appl(?:y|ies)(?-u:\b)").expect("apply regex"));

@@ -1811,7 +1811,7 @@ const NOT_PAST: [&str; 12] =
 /// on Friday", "will be named … for a mission in December"), else the first one after it
 /// ("On Friday, the council voted"). `None` for the present or when nothing says.
 /// Verbs of scheduled events whose present tense in news tells what is to come.
-const SCHEDULED_PRESENT: [&str; 38] = [
+const SCHEDULED_PRESENT: [&str; 35] = [
     "meet",
     "meets",
     "hold",
@@ -1838,18 +1838,39 @@ const SCHEDULED_PRESENT: [&str; 38] = [
     "starts",
     "close",
     "closes",
-    "goes",
     "heads",
     "leaves",
-    "returns",
     "expires",
     "lapses",
     "testifies",
-    "appears",
     "debates",
     "rules",
     "launches",
     "ends",
+];
+/// Events whose present progressive ("the council is voting on Friday") plans them; a state
+/// ("is continuing", "is seeking") plans nothing.
+const PLANNED_PROGRESSIVE: [&str; 20] = [
+    "meeting",
+    "voting",
+    "holding",
+    "visiting",
+    "travelling",
+    "traveling",
+    "hosting",
+    "flying",
+    "heading",
+    "leaving",
+    "arriving",
+    "signing",
+    "opening",
+    "closing",
+    "starting",
+    "beginning",
+    "resuming",
+    "convening",
+    "gathering",
+    "testifying",
 ];
 /// Words before a verb-like word that make it a noun: "the vote", "its visit", "a meeting".
 const DETERMINERS: [&str; 16] = [
@@ -1877,12 +1898,7 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
             return Some(None);
         }
         // "The council is voting on Friday": the present progressive of an event plans it.
-        if !ahead
-            && word.len() > 4
-            && word.ends_with("ing")
-            && !matches!(word, "being" | "during" | "according" | "including" | "following" | "morning" | "evening")
-            && matches!(prev, "is" | "are" | "am")
-        {
+        if !ahead && PLANNED_PROGRESSIVE.contains(&word) && matches!(prev, "is" | "are" | "am") {
             return Some(Some(Direction::Future));
         }
         // "EU foreign ministers meet in Brussels on Monday": a scheduled event told in the
