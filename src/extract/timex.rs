@@ -358,7 +358,50 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
             kinds.push(kind);
         }
     }
+    join_clock_times_to_the_day_after(text, dct, &mut out);
     out
+}
+
+/// "at around 3 p.m. local time (1900 UTC) on Saturday": clock times that name no day of
+/// their own take the day that follows them, past "local time", a bracket or "on".
+fn join_clock_times_to_the_day_after(text: &str, dct: NaiveDate, out: &mut [Timex]) {
+    let today = dct.format("%Y-%m-%d").to_string();
+    let undated = |t: &Timex| {
+        let lower = t.text.to_ascii_lowercase();
+        t.kind == TimexType::Time
+            && t.value.starts_with(&today)
+            && !lower.contains("day")
+            && !lower.contains("tonight")
+            && !lower.contains("night")
+            && !lower.contains("morning")
+            && !lower.contains("evening")
+            && !lower.contains("afternoon")
+            && !lower.contains("tomorrow")
+            && !["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+                .iter()
+                .any(|m| lower.contains(m))
+    };
+    let joinable = |gap: &str| {
+        let gap = gap.to_ascii_lowercase().replace("local time", " ");
+        gap.len() <= 24 && gap.split(|c: char| c.is_whitespace() || "(),".contains(c)).all(|w| matches!(w, "" | "on"))
+    };
+    for j in (1..out.len()).rev() {
+        let day = &out[j].value;
+        let full_day = out[j].kind == TimexType::Date
+            && day.len() == 10
+            && day.as_bytes()[4] == b'-'
+            && day.as_bytes()[7] == b'-'
+            && day.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+        if !full_day {
+            continue;
+        }
+        let day = day.clone();
+        let mut k = j;
+        while k > 0 && undated(&out[k - 1]) && joinable(&text[out[k - 1].end..out[k].start]) {
+            k -= 1;
+            out[k].value.replace_range(..10, &day);
+        }
+    }
 }
 
 /// The day of a value like "2022-03-28" or "2022-03-28T10:00".
@@ -2329,6 +2372,22 @@ mod categories {
         assert_eq!(value_of("The vote, at 10 a.m. Tuesday, passed.", dct, "10 a.m. Tuesday"), "2024-03-05T10:00");
         // "is including" is no plan of an event, and "is" alone is the present.
         assert_eq!(value_of("Sales rose on Monday.", dct, "Monday"), "2024-03-04");
+    }
+
+    #[test]
+    fn a_clock_time_takes_the_day_that_follows_it() {
+        let dct = "2022-12-08";
+        let got = values("The storm hit at around 3 p.m. local time (1900 UTC) on Saturday.", dct);
+        assert_eq!(
+            got,
+            [("3 p.m. local time", "2022-12-03T15:00"), ("1900 UTC", "2022-12-03T19:00Z"), ("Saturday", "2022-12-03")]
+                .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+        // A clock time with a day of its own, or far from the next day, keeps its own.
+        let got = values("Tuesday night at 9 p.m. the polls closed; results came on Friday.", dct);
+        assert!(got.iter().all(|(_, v)| !v.starts_with("2022-12-02T")), "{got:?}");
+        let got = values("Polls closed at 8 p.m., and the count finished days later on Friday.", dct);
+        assert_eq!(got[0].1, "2022-12-08T20:00", "{got:?}");
     }
 
     #[test]
