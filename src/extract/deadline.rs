@@ -498,7 +498,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     // "The deadline for Iran to respond to the proposal is Sunday": the subject of "is" is
     // the deadline, however long its complement.
     static COPULA: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:is|was|will\s+be|would\s+be|had\s+been|has\s+been|remains|falls\s+on|(?:is|was|has\s+been)\s+(?:now\s+)?set\s+for|is\s+now|now\s+is)\s*$")
+        Regex::new(r"(?i)(?-u:\b)(?:is|was|will\s+be|would\s+be|had\s+been|has\s+been|remains|falls\s+on|(?:is|was|has\s+been|had\s+been)\s+(?:now\s+)?set\s+for|is\s+now|now\s+is)\s*$")
             .expect("copula regex")
     });
     if let Some(m) = COPULA.find(before.trim_end())
@@ -3365,6 +3365,16 @@ mod tests {
         assert_eq!(found[0].2, "Iran to respond to the proposal", "{found:?}");
         let found = deadlines("Iran's deadline to respond was Aug. 31.", at);
         assert_eq!(found[0].0.as_deref(), Some("2025-08-31T23:59:59+00:00"), "{found:?}");
+        // "had been set for Friday": a deadline told after it moved is due that day, superseded.
+        let found = deadlines(
+            "The deadline had been set for Friday following an earlier 15-day extension.",
+            "2020-11-25T12:00:00Z",
+        );
+        assert_eq!(
+            (found[0].0.as_deref(), found[0].1),
+            (Some("2020-11-27T23:59:59+00:00"), Some("superseded")),
+            "{found:?}"
+        );
         // A copula whose subject is no deadline ties nothing.
         assert!(deadlines("The meeting with Iran's envoy is Sunday.", at).iter().all(|d| d.0.is_none()));
     }
