@@ -386,16 +386,11 @@ fn join_clock_times_to_the_day_after(text: &str, dct: NaiveDate, out: &mut [Time
         gap.len() <= 24 && gap.split(|c: char| c.is_whitespace() || "(),".contains(c)).all(|w| matches!(w, "" | "on"))
     };
     for j in (1..out.len()).rev() {
-        let day = &out[j].value;
-        let full_day = out[j].kind == TimexType::Date
-            && day.len() == 10
-            && day.as_bytes()[4] == b'-'
-            && day.as_bytes()[7] == b'-'
-            && day.as_bytes()[..4].iter().all(u8::is_ascii_digit);
-        if !full_day {
+        let full_day = out[j].kind == TimexType::Date && out[j].value.len() == 10;
+        if !full_day || day_value_of(&out[j].value).is_none() {
             continue;
         }
-        let day = day.clone();
+        let day = out[j].value.clone();
         let mut k = j;
         while k > 0 && undated(&out[k - 1]) && joinable(&text[out[k - 1].end..out[k].start]) {
             k -= 1;
