@@ -524,10 +524,8 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     if ["set to ", "set for ", "due to ", "scheduled ", "expected to "].iter().any(|w| lead.starts_with(w))
         && !measure_in(&clause)
         && before.trim_end().rsplit([',', '(']).nth(1).is_some_and(|head| {
-            let head = head.trim_end().to_ascii_lowercase();
-            ["talks", "meeting", "summit", "negotiations", "round", "visit", "consultations"]
-                .iter()
-                .any(|w| head.ends_with(w))
+            let head = head.trim_end();
+            TALK_NOUN.find_iter(head).last().is_some_and(|m| m.end() == head.len())
         })
     {
         return false;
@@ -2533,12 +2531,8 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
             }
         } else if out.split_whitespace().count() <= 8 {
             // "countermeasures kick" (from "due to kick in"): the verb's stub goes too.
-            let head = out
-                .trim_end()
-                .strip_suffix(" kick")
-                .or_else(|| out.trim_end().strip_suffix(" kicks"))
-                .or_else(|| out.trim_end().strip_suffix(" kicked"))
-                .unwrap_or(&out);
+            let trimmed = out.trim_end();
+            let head = [" kick", " kicks", " kicked"].iter().find_map(|v| trimmed.strip_suffix(v)).unwrap_or(trimmed);
             out = format!("{head} {verb}");
         }
     } else if LICENCE_UNTIL.is_match(sentence) && LICENCE_WORDS.iter().any(|w| out.to_ascii_lowercase().contains(w)) {

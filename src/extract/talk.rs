@@ -1552,9 +1552,10 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
                 text[t.end..floor_char_boundary(text, (t.end + 24).min(text.len()))].trim_start().to_lowercase();
             // "talks … from October 17 to 20", "held talks … starting on Thursday": the first
             // day of the talks, when nothing else stands between the talk word and the day.
+            let stem = before.strip_suffix(" on").unwrap_or(&before);
             let span = (before.ends_with(" from")
                 && (after.starts_with("to ") || after.starts_with("through ") || after.starts_with(['-', '–'])))
-                || before.strip_suffix(" on").unwrap_or(&before).ends_with(" starting");
+                || stem.ends_with(" starting");
             let span = span && t.start > trigger_at && {
                 let between = text[trigger_at..t.start].to_ascii_lowercase();
                 between.len() < 120
@@ -1565,7 +1566,7 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
             (span
                 || !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
                     .iter()
-                    .any(|w| before.strip_suffix(" on").unwrap_or(&before).ends_with(&format!(" {w}"))))
+                    .any(|w| stem.ends_with(&format!(" {w}"))))
                 && !after.starts_with("deadline")
                 && !after.starts_with("'s deadline")
                 && !after.starts_with("’s deadline")

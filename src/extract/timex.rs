@@ -368,18 +368,28 @@ fn join_clock_times_to_the_day_after(text: &str, dct: NaiveDate, out: &mut [Time
     let today = dct.format("%Y-%m-%d").to_string();
     let undated = |t: &Timex| {
         let lower = t.text.to_ascii_lowercase();
-        t.kind == TimexType::Time
-            && t.value.starts_with(&today)
-            && !lower.contains("day")
-            && !lower.contains("tonight")
-            && !lower.contains("night")
-            && !lower.contains("morning")
-            && !lower.contains("evening")
-            && !lower.contains("afternoon")
-            && !lower.contains("tomorrow")
-            && !["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-                .iter()
-                .any(|m| lower.contains(m))
+        // A weekday, "today", a part of day or a month names a day already.
+        let named = [
+            "day",
+            "night",
+            "morning",
+            "evening",
+            "afternoon",
+            "tomorrow",
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "may",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+        ];
+        t.kind == TimexType::Time && t.value.starts_with(&today) && !named.iter().any(|w| lower.contains(w))
     };
     let joinable = |gap: &str| {
         let gap = gap.to_ascii_lowercase().replace("local time", " ");
