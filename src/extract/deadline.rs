@@ -1479,6 +1479,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         } else {
             who
         };
+        let who = as_party(who);
         let vp = if i == 4 {
             let verb = c.name("verb")?.as_str();
             let base = base_form(verb);
@@ -1518,7 +1519,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
                 .unwrap_or(14);
             vp.truncate(cut);
         }
-        while vp.last().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
+        while vp.last().is_some_and(|w| ends_nothing(w)) {
             vp.pop();
         }
         if vp.is_empty() {
@@ -1537,6 +1538,26 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         return Some(title);
     }
     None
+}
+
+/// The party a demand falls on, as a desk names it: "Moscow" and "Russian President
+/// Vladimir Putin" are told to act for Russia, "Tehran" for Iran. Anyone else stays as named.
+fn as_party(who: &str) -> String {
+    use super::gazetteer::{Form, Kind};
+    use super::names::{NO_ACTORS, Named};
+    let mentions = NO_ACTORS.mentions(who);
+    let Some(m) = mentions.first().filter(|m| matches!(who[..m.start].trim(), "" | "the" | "The")) else {
+        return who.to_owned();
+    };
+    let Named::Entry(e, form) = m.named else { return who.to_owned() };
+    let Some(entry) = NO_ACTORS.entry(e).filter(|entry| entry.kind == Kind::Country) else { return who.to_owned() };
+    let rest = who[m.end..].trim();
+    let led_by_title = || NO_ACTORS.titles(rest).first().is_some_and(|&(start, _)| start == 0);
+    match form {
+        Form::Metonym if rest.is_empty() => entry.name.clone(),
+        Form::Adjective if !rest.is_empty() && led_by_title() => entry.name.clone(),
+        _ => who.to_owned(),
+    }
 }
 
 /// The plain form of a condition's verb ("agrees", "stopped", "complied", "withdrew").
@@ -1856,6 +1877,14 @@ fn issuer_in(sentence: &str, title: &str) -> Option<String> {
     };
     let named: Vec<usize> =
         super::names::NO_ACTORS.mentions(title).iter().filter_map(entry_of).map(|(e, _)| e).collect();
+    // A title that already names a body or bloc has its issuer: "UN panel's mandate" needs
+    // no "UN Security Council" before it.
+    let has_issuer = named.iter().any(|&e| {
+        super::gazetteer::BUILTIN.entries.get(e).is_some_and(|entry| matches!(entry.kind, Kind::Body | Kind::Bloc))
+    });
+    if has_issuer {
+        return None;
+    }
     for m in super::names::NO_ACTORS.mentions(sentence) {
         let Some((e, form)) = entry_of(&m) else { continue };
         let Some(entry) = super::gazetteer::BUILTIN.entries.get(e) else { continue };
@@ -2000,6 +2029,21 @@ const GLUE: [&str; 46] = [
     "starting",
     "effective",
 ];
+
+/// A word a title cannot end on: glue, or the start of a phrase whose rest was a date
+/// ("within", "no later", "at the latest", "between").
+fn ends_nothing(word: &str) -> bool {
+    let w = word.trim_end_matches(',').to_ascii_lowercase();
+    GLUE.contains(&w.as_str())
+        || ["within", "between", "later", "latest", "no", "if", "unless", "when", "so", "because", "than"]
+            .contains(&w.as_str())
+}
+
+/// "U.S.", "U.K.": capitals each followed by a period.
+fn is_initials(word: &str) -> bool {
+    word.len() >= 4
+        && word.as_bytes().chunks(2).all(|pair| matches!(pair, [c, b'.'] if c.is_ascii_uppercase()))
+}
 
 /// Words that start an attribution or aside, not the thing due.
 const ASIDE: [&str; 14] = [
@@ -2356,7 +2400,8 @@ fn title_words(
         offset += piece.len();
         let trimmed = piece.trim();
         let word = trimmed.trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '-' | '\'' | '%' | '.' | '’'));
-        let word = word.trim_end_matches('.');
+        // "U.S." keeps its last period; a word ending the sentence loses it.
+        let word = if is_initials(word) { word } else { word.trim_end_matches('.') };
         if word.is_empty() || times.iter().any(|t| at >= t.start && at < t.end) {
             // "expires on May 27, officials said": the comma still ends the phrase.
             if trimmed.ends_with(',')
@@ -2462,7 +2507,7 @@ fn title_words(
     while picked.first().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
         picked.remove(0);
     }
-    while picked.len() > 1 && picked.last().is_some_and(|w| GLUE.contains(&w.to_ascii_lowercase().as_str())) {
+    while picked.len() > 1 && picked.last().is_some_and(|w| ends_nothing(w)) {
         picked.pop();
     }
     let title = picked.join(" ");
@@ -2852,16 +2897,21 @@ mod tests {
             "On July 14 he had warned that Moscow would face more sanctions and tariffs unless it stopped fighting within 50 days, which set the deadline at Sept. 2.",
             "2025-07-29T15:00:00Z",
         );
-        assert_eq!(found[0].2, "Moscow to stop fighting or face more sanctions and tariffs", "{found:?}");
+        // A capital speaks for its country: the demand falls on Russia.
+        assert_eq!(found[0].2, "Russia to stop fighting or face more sanctions and tariffs", "{found:?}");
         // An ultimatum spelled out after a colon.
         let found = deadlines(
             "Last month Trump handed Russian President Vladimir Putin a 50-day ultimatum: accept a ceasefire or face sweeping sanctions, which would expire on Sept. 2.",
             "2025-08-05T15:00:00Z",
         );
-        assert_eq!(
-            found[0].2, "Russian President Vladimir Putin to accept a ceasefire or face sweeping sanctions",
-            "{found:?}"
+        // A head of state named by country and title acts for the country.
+        assert_eq!(found[0].2, "Russia to accept a ceasefire or face sweeping sanctions", "{found:?}");
+        // A person named without a country stays as named.
+        let found = deadlines(
+            "Trump said Putin has until Friday to agree to a ceasefire or face new sanctions.",
+            "2025-08-05T15:00:00Z",
         );
+        assert_eq!(found[0].2, "Putin to agree to a ceasefire or face new sanctions", "{found:?}");
         // A long demand is cut where a phrase begins, not mid-phrase.
         let found = deadlines(
             "Ukraine should sign up by next Thursday to a plan for ending its almost four-year war with Russia and its allies in the region, Trump said.",
