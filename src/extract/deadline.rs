@@ -3386,7 +3386,7 @@ mod tests {
             deadlines("The sanctions on Rosneft, Lukoil and their subsidiaries take effect on November 21.", at);
         assert_eq!(found[0].2, "sanctions on Rosneft, Lukoil and their subsidiaries take effect", "{found:?}");
         let found = deadlines("Washington gave Belgrade until Friday to present a plan for the sale of NIS.", at);
-        assert_eq!(found[0].2, "Belgrade to present a plan for the sale of NIS", "{found:?}");
+        assert_eq!(found[0].2, "Serbia to present a plan for the sale of NIS", "{found:?}");
     }
 
     #[test]
