@@ -39,7 +39,7 @@ pub struct FoundDeadline {
 /// A sentence that speaks of something falling due, dated or not.
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|within)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|within|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing))(?-u:\b)",
     )
     .expect("cue regex")
 });
@@ -109,7 +109,7 @@ static PROMISE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Undated mentions that are not a deadline of their own.
 static NOT_DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:deadlines\s+(?:have|had)|plenty\s+of\s+deadlines|no\s+deadline|without\s+a\s+deadline|any\s+deadline|arbitrary\s+deadline|self-imposed|expired\s+passports?|expiration\s+date\s+of\s+(?:the\s+)?(?:product|food)|renewable\s+energy|time\s+is\s+running\s+out)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:deadlines\s+(?:have|had)|plenty\s+of\s+deadlines|no\s+deadline|without\s+a\s+deadline|any\s+deadline|arbitrary\s+deadline|self-imposed|expired\s+passports?|expiration\s+date\s+of\s+(?:the\s+)?(?:product|food)|renewable\s+energy|time\s+is\s+running\s+out|deadline\s+(?:had\s+|has\s+)?(?:passed|come\s+and\s+gone))(?-u:\b)")
         .expect("not-deadline regex")
 });
 
@@ -140,7 +140,11 @@ pub fn find(
             times[first..].iter().take_while(|t| t.start < s.end).filter(|t| t.end <= s.end).collect();
         let sentence = &text[s.start..s.end];
         let named_zone = zones.get(zones.partition_point(|&z| z < s.start)).is_some_and(|&z| z < s.end);
-        let zone = match named_zone.then(|| zone_at(sentence, text, s, &first_place)).flatten() {
+        // "11:15 local time (4:15 a.m. ET)": the local clock, with its zone worked out from
+        // the retold one, is the zone the article goes on in.
+        let retold_zone =
+            || here.iter().enumerate().find_map(|(i, t)| retold(text, t, here.get(i + 1).copied()));
+        let zone = match named_zone.then(|| retold_zone().or_else(|| zone_at(sentence, text, s, &first_place))).flatten() {
             Some(z) => {
                 article_zone = z.carried();
                 z
@@ -182,7 +186,7 @@ pub fn find(
                 // value; a zone after it in brackets ("(0000 GMT)") is the same moment retold.
                 let own = (t.kind == TimexType::Time)
                     .then(|| {
-                        zone_in(&t.text).or_else(|| written_offset(&t.value)).or_else(|| {
+                        zone_in(&t.text).or_else(|| written_offset(&t.value)).or_else(|| retold(text, t, here.get(i + 1).copied())).or_else(|| {
                             zone_at(
                                 &text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))],
                                 text,
@@ -325,7 +329,41 @@ pub fn find(
             ));
         }
     }
+    extended_by_span(&mut out, text, sentences);
     finish(out, text, sentences, times, &topic)
+}
+
+/// "…agreed to extend the truce for another two days. The truce had been due to expire on
+/// Tuesday morning.": a deadline superseded by an extension of a span told in a sentence
+/// next to it is due that long after the old day, when no new day is given.
+fn extended_by_span(out: &mut Vec<(FoundDeadline, Option<Anchor>)>, text: &str, sentences: &[Sentence]) {
+    static EXTEND_BY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:extend(?:s|ed|ing)?|prolong(?:s|ed|ing)?|lengthen(?:s|ed|ing)?)\s+(?:[^.;]{0,80}?\s)?(?:by|for)\s+(?:another\s+|a\s+further\s+|an\s+additional\s+|one\s+more\s+)?(?P<n>\d+|[a-z]+)(?:\s+more|\s+additional|\s+extra)?[\s-]+(?P<u>days?|weeks?|months?)(?-u:\b)")
+            .expect("extend-by regex")
+    });
+    let index_of = |start: usize| sentences.partition_point(|x| x.start < start);
+    let old: Vec<(usize, DateTime<FixedOffset>, &'static str)> = out
+        .iter()
+        .filter(|(d, _)| d.status.is_some())
+        .filter_map(|(d, _)| Some((index_of(d.start), d.due?, d.grain?)))
+        .collect();
+    for (k, due, grain) in old {
+        let near = k.saturating_sub(2)..(k + 3).min(sentences.len());
+        // A new day told nearby is the extension's own.
+        if out.iter().any(|(d, _)| d.status.is_none() && d.due.is_some() && near.contains(&index_of(d.start))) {
+            continue;
+        }
+        let Some((s, c)) = near.clone().filter_map(|i| sentences.get(i)).find_map(|s| {
+            EXTEND_BY.captures(&text[s.start..s.end]).map(|c| (s, c))
+        }) else {
+            continue;
+        };
+        let Some(n) = count(&c["n"]) else { continue };
+        let Some(day) = add_span(due.date_naive(), n, &c["u"].to_ascii_lowercase()) else { continue };
+        let Some(new_due) = due.checked_add_signed(day - due.date_naive()) else { continue };
+        let at = c.get(0).map_or((s.start, s.start), |m| (s.start + m.start(), s.start + m.end()));
+        out.push(pending(s, text[s.start..s.end].trim(), new_due, grain, None, at));
+    }
 }
 
 /// "Trump moved the cutoff to Aug. 8", "the new deadline runs out Friday": a deadline the
@@ -493,6 +531,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         && DUE_VERB.is_match(clause)
         && measure_in(clause)
     {
+        return true;
+    }
+    // "Hamas was supposed to provide that list on Saturday", "Iran must respond on Monday":
+    // what someone is bound to do on a day is due that day.
+    static BOUND_TO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:(?:supposed|required|obliged|obligated)\s+to|must)\s+[a-z][^,;:]{0,80}\s(?:on|at)\s*$")
+            .expect("bound-to regex")
+    });
+    if BOUND_TO.is_match(before) && !TALK_NOUN.is_match(&before[before.rfind([',', ';']).map_or(0, |i| i + 1)..]) {
         return true;
     }
     // "The deadline for Iran to respond to the proposal is Sunday": the subject of "is" is
@@ -674,7 +721,16 @@ fn due_of(
 ) -> Option<(DateTime<FixedOffset>, &'static str)> {
     let v = t.value.as_str();
     let group = verb_group(text, s, t.start);
-    let tense = if PAST_TENSE.is_match(&group) {
+    // "Hamas was supposed to provide that list on Saturday": an act someone was bound to do
+    // is told after the day; a measure that "was supposed to expire" may still be ahead.
+    static BOUND_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:was|were)\s+(?:supposed|required|obliged|obligated)\s+to\s+(?P<verb>[a-z]+)")
+            .expect("bound-before regex")
+    });
+    let bound_before = BOUND_BEFORE
+        .captures(&clause_before(text, s, t.start))
+        .is_some_and(|c| !DUE_VERB.is_match(&c["verb"]));
+    let tense = if PAST_TENSE.is_match(&group) || bound_before {
         Tense::Past
     } else if FORMERLY_DUE.is_match(&group) {
         // "had been due to lapse on March 15": the reading nearest the day it was said.
@@ -1039,8 +1095,20 @@ fn finish(
         let sentence = anchor.map(|a| (&text[a.sentence.start..a.sentence.end], a.start - a.sentence.start));
         let licence = sentence.and_then(|(s, at)| licence_near(s, at));
         let object = sentence.and_then(|(s, at)| object_near(s, at));
+        // "would take effect at 11:15 … had been meant to begin at 8:30 a.m.": a clock time
+        // moved within the day leaves the old minute superseded beside the new one.
+        let moved_within_day = |i: usize| {
+            let other = &out[i].0;
+            d.grain == Some("minute")
+                && other.grain == Some("minute")
+                && other.due != d.due
+                && other.status.is_some() != d.status.is_some()
+        };
         let same = by_day.get(&day).and_then(|entries| {
-            entries.iter().find(|(_, (l, o))| agree(l, &licence) && agree(o, &object)).map(|(i, _)| *i)
+            entries
+                .iter()
+                .find(|(i, (l, o))| agree(l, &licence) && agree(o, &object) && !moved_within_day(*i))
+                .map(|(i, _)| *i)
         });
         let licence = (licence, object);
         match same {
@@ -1219,6 +1287,28 @@ impl Zone {
     fn end_of(self, day: NaiveDate) -> Option<DateTime<FixedOffset>> {
         self.at(day.and_time(NaiveTime::from_hms_opt(23, 59, 59)?))
     }
+}
+
+/// "11:15 local time (4:15 a.m. ET)", "8 p.m. (0000 GMT)": the same moment retold in
+/// brackets in a zone of its own; the offset between the two clocks is the first one's zone.
+fn retold(text: &str, t: &Timex, next: Option<&Timex>) -> Option<Zone> {
+    let next = next.filter(|n| n.kind == TimexType::Time)?;
+    // "8 p.m. (0000 GMT)": the clock's own period may stand outside its span.
+    if text.get(t.end..next.start)?.trim().trim_start_matches('.').trim() != "(" {
+        return None;
+    }
+    let utc = written_offset(&next.value)?;
+    let clock = |v: &str| -> Option<i32> {
+        let hh: i32 = v.get(11..13)?.parse().ok()?;
+        let mm: i32 = v.get(14..16)?.parse().ok()?;
+        Some(hh * 60 + mm)
+    };
+    let Zone::Fixed(o) = utc else { return None };
+    let theirs = clock(&next.value)? - o.local_minus_utc() / 60;
+    // The offset between the clocks, taken between UTC−12 and UTC+14.
+    let offset = (clock(&t.value)? - theirs).rem_euclid(24 * 60);
+    let offset = if offset > 14 * 60 { offset - 24 * 60 } else { offset };
+    FixedOffset::east_opt(offset * 60).map(Zone::Fixed)
 }
 
 /// The zone a TIMEX3 clock value carries: `2025-09-27T20:00-04:00` or `…T09:30Z`.
@@ -1693,7 +1783,15 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
             Some(t) if is_head(&t) => (2, true),
             _ => (1, is_head(ws[i].text)),
         };
-        if ok && !in_time(&ws[i]) {
+        // "pipeline gas will be prohibited from 30 September, while a complete ban on LNG
+        // kicks in earlier": a head across "while" or ";" is another clause's.
+        let other_clause = || {
+            let (a, b) = if ws[i].start < anchor { (ws[i].end, anchor) } else { (anchor, ws[i].start) };
+            text.get(a..b).is_some_and(|between| {
+                between.contains(';') || [", while ", ", whereas "].iter().any(|w| between.contains(w))
+            })
+        };
+        if ok && !in_time(&ws[i]) && !other_clause() {
             let at = ws[i].start;
             let rank = (!subject_of_verb(ws[i + len - 1].end), at.abs_diff(anchor));
             if best.is_none_or(|(d, _, _)| rank < d) {
@@ -1859,10 +1957,24 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     }
     // Who issued it, when the sentence says and the title does not: "OFAC licence",
     // "EU sanctions", "US tariffs".
-    if let Some(issuer) = issuer_in(sentence, &title) {
-        title = format!("{issuer} {title}");
-    }
+    let title = with_issuer(title, sentence);
     Some(format!("{title} {}", if plural { many } else { one }))
+}
+
+/// The title led by who issued it, when the sentence says and the title does not: "OFAC
+/// licence", "EU sanctions", "US tariffs". A shorter name of the issuer leading the title
+/// gives way to it: "UN mandate" reads "UN Security Council mandate", not "UN Security
+/// Council UN mandate".
+fn with_issuer(title: String, sentence: &str) -> String {
+    let Some(issuer) = issuer_in(sentence, &title) else { return title };
+    let lead = super::names::NO_ACTORS
+        .mentions(&title)
+        .into_iter()
+        .find(|m| m.start == 0 && matches!(m.named, super::names::Named::Entry(..)));
+    match lead {
+        Some(m) if m.end < title.len() && issuer.contains(&title[..m.end]) => format!("{issuer}{}", &title[m.end..]),
+        _ => format!("{issuer} {title}"),
+    }
 }
 
 /// The authority a sentence names that issues measures, when `title` does not name it
@@ -1877,14 +1989,6 @@ fn issuer_in(sentence: &str, title: &str) -> Option<String> {
     };
     let named: Vec<usize> =
         super::names::NO_ACTORS.mentions(title).iter().filter_map(entry_of).map(|(e, _)| e).collect();
-    // A title that already names a body or bloc has its issuer: "UN panel's mandate" needs
-    // no "UN Security Council" before it.
-    let has_issuer = named.iter().any(|&e| {
-        super::gazetteer::BUILTIN.entries.get(e).is_some_and(|entry| matches!(entry.kind, Kind::Body | Kind::Bloc))
-    });
-    if has_issuer {
-        return None;
-    }
     for m in super::names::NO_ACTORS.mentions(sentence) {
         let Some((e, form)) = entry_of(&m) else { continue };
         let Some(entry) = super::gazetteer::BUILTIN.entries.get(e) else { continue };
@@ -2476,10 +2580,13 @@ fn title_words(
             break;
         }
     }
-    // A leading phrase closed by a comma ("Under the measures,") is an aside, when a subject follows.
-    for (i, (_, w)) in words[from..anchor].iter().enumerate() {
-        if w.ends_with(',') && anchor - (from + i + 1) >= 2 {
-            from = from + i + 1;
+    // A leading phrase closed by a comma ("Under the measures,") is an aside, when a subject
+    // follows; so is a clause before ", while": the last such comma starts the title.
+    for (i, (_, w)) in words[from..anchor].iter().enumerate().rev() {
+        let next = words.get(from + i + 1).map(|(_, n)| n.to_ascii_lowercase());
+        let contrast = matches!(next.as_deref(), Some("while" | "whereas"));
+        if w.ends_with(',') && anchor - (from + i + 1) >= 2 && (contrast || words[from..from + i].iter().all(|(_, p)| !p.ends_with(','))) {
+            from = from + i + 1 + usize::from(contrast);
             break;
         }
     }
@@ -2594,10 +2701,7 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
     if !named && let Some(topic) = topic_of(article, topic) {
         out = format!("{topic} {out}");
     }
-    if let Some(issuer) = issuer_in(sentence, &out) {
-        out = format!("{issuer} {out}");
-    }
-    out
+    with_issuer(out, sentence)
 }
 
 /// Permissions given for a time: they expire, they are no suspension.
@@ -2658,10 +2762,14 @@ fn count_topic(article: &str) -> Option<String> {
 /// effect": the title says what falls due, the status says whether it still holds.
 fn plain_verbs(title: &str) -> String {
     static AUX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:(?:had|has|have)\s+been|was|were|is|are)\s+(?:originally\s+|initially\s+|previously\s+|now\s+)?(?:due|set|scheduled|supposed|expected|slated)\s+to\s+|(?-u:\b)(?:would|could|might)\s+have\s+")
+        Regex::new(r"(?i)(?-u:\b)(?:(?:had|has|have)\s+been|was|were|is|are)\s+(?:originally\s+|initially\s+|previously\s+|now\s+)?(?:due|set|scheduled|supposed|expected|slated|meant|planned)\s+to\s+|(?-u:\b)(?:would|could|might)\s+have\s+")
             .expect("aux regex")
     });
-    AUX.replace_all(title, "").into_owned()
+    static END: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:come|comes|came|coming)\s+to\s+an\s+end(?-u:\b)").expect("come-to-an-end regex")
+    });
+    let title = AUX.replace_all(title, "");
+    END.replace_all(&title, "end").into_owned()
 }
 
 /// A title whose subject is a bare "licence", "truce" or "ban" takes the words the article
@@ -3475,5 +3583,78 @@ mod tests {
             "2025-07-11T09:00:00Z",
         );
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_clock_time_retold_in_brackets_in_another_zone_gives_its_own() {
+        // 4:15 a.m. ET in January is 09:15 UTC, so 11:15 local is UTC+2.
+        let found = deadlines(
+            "The Israeli government said the truce would take effect at 11:15 local time (4:15 a.m. ET), three hours late.",
+            "2025-01-19T05:30:00-05:00",
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2025-01-19T11:15:00+02:00"), "{found:?}");
+        // The same moment across midnight: 8 p.m. on Friday is 0000 GMT on Saturday.
+        let found = deadlines("The truce expires at 8 p.m. (0000 GMT) on Friday.", "2025-08-06T12:00:00Z");
+        assert_eq!(found[0].0.as_deref(), Some("2025-08-08T20:00:00-04:00"), "{found:?}");
+        // The local zone worked out carries to the next sentence's clock time, and a start
+        // moved within the day leaves the old minute superseded beside the new one.
+        let found = deadlines(
+            "The truce would take effect at 11:15 local time (4:15 a.m. ET). The ceasefire had been meant to begin at 8:30 a.m. on Sunday.",
+            "2025-01-19T05:30:00-05:00",
+        );
+        let dues: Vec<_> = found.iter().map(|f| (f.0.as_deref(), f.1)).collect();
+        assert_eq!(
+            dues,
+            vec![(Some("2025-01-19T11:15:00+02:00"), None), (Some("2025-01-19T08:30:00+02:00"), Some("superseded"))],
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn what_someone_is_bound_to_do_on_a_day_is_due_then() {
+        // Sunday 19 January 2025: told after the fact, Saturday is the day before.
+        let found = deadlines("Under the deal, Hamas was supposed to provide that list on Saturday.", "2025-01-19T05:30:00-05:00");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.as_deref().is_some_and(|d| d.starts_with("2025-01-18")), "{found:?}");
+        // A deadline told as passed, with no day of its own, is no new entry.
+        let found = deadlines("After that deadline had passed, the group named three women it would release.", "2025-01-19T05:30:00-05:00");
+        assert_eq!(found, vec![]);
+        // A meeting someone must attend is not made due by "must".
+        let found = deadlines("Officials said the talks must resume on Monday in Geneva.", "2025-01-19T05:30:00-05:00");
+        assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn an_extension_by_a_span_told_beside_the_old_day_is_due_that_long_after_it() {
+        // Monday 27 November 2023: Tuesday is 28 November; two days more is 30 November.
+        let found = deadlines(
+            "Qatar said a deal had been reached to extend the humanitarian truce in Gaza for another two days. The truce had been due to expire on Tuesday morning.",
+            "2023-11-27T12:30:00-05:00",
+        );
+        let dues: Vec<_> = found.iter().map(|f| (f.0.as_deref().map(|d| &d[..10]), f.1)).collect();
+        assert_eq!(dues, vec![(Some("2023-11-30"), None), (Some("2023-11-28"), Some("superseded"))], "{found:?}");
+        // A new day told nearby is the extension's own: nothing is added.
+        let found = deadlines(
+            "The truce was extended for another two days, until Thursday. It had been due to expire on Tuesday.",
+            "2023-11-27T12:30:00-05:00",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn a_title_keeps_to_the_clause_of_its_date() {
+        let at = "2026-01-26T16:00:00+01:00";
+        let found = deadlines(
+            "Imports of Russian gas by pipeline will be prohibited from 30 September 2027, while a complete ban on Russian LNG kicks in earlier.",
+            at,
+        );
+        assert!(found[0].2.starts_with("Imports of Russian gas by pipeline"), "{found:?}");
+        let found = deadlines(
+            "Under the package, short-term LNG contracts have to be terminated by April 2026, while long-term contracts must come to an end by 1 January 2027.",
+            at,
+        );
+        let last = found.last().expect("a deadline");
+        assert!(last.2.starts_with("long-term contracts"), "{found:?}");
+        assert!(!last.2.contains("package"), "{found:?}");
     }
 }

@@ -1814,9 +1814,26 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
 fn lean(text: &str, start: usize, end: usize) -> Option<Direction> {
     let lo = floor_char_boundary(text, start.saturating_sub(120));
     let hi = ceil_char_boundary(text, (end + 60).min(text.len()));
-    let before = text[lo..start].rsplit(['.', '!', '?', '\n', ';']).next().unwrap_or("");
+    let window = &text[lo..start];
+    let before = &window[last_stop(window).map_or(0, |i| i + 1)..];
     let after = text[end..hi].split(['.', '!', '?', '\n', ';']).next().unwrap_or("");
     clause_tense(before, after)
+}
+
+/// Where the last sentence of `text` ended: a period, "!", "?", ";" or a line break, but
+/// not the period of "p.m.", "U.S." or "Aug.", which ends no sentence.
+fn last_stop(text: &str) -> Option<usize> {
+    const SHORT: [&str; 14] =
+        ["jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "mr", "mrs", "ms", "dr", "st", "no"];
+    text.char_indices().rev().filter(|&(_, c)| matches!(c, '.' | '!' | '?' | '\n' | ';')).map(|(i, _)| i).find(|&i| {
+        if text.as_bytes()[i] != b'.' {
+            return true;
+        }
+        let word = text[..i].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+        let short = word.contains('.') || word.len() == 1 || SHORT.contains(&word.to_ascii_lowercase().as_str());
+        // "…in the U.S. On Monday": a capital after it starts a sentence all the same.
+        !short || text[i + 1..].trim_start().starts_with(|c: char| c.is_uppercase())
+    })
 }
 
 /// Verbs whose past form does not end in "-ed".
@@ -2350,6 +2367,10 @@ mod categories {
         let dct = "2024-03-06";
         assert_eq!(value_of("The council voted on Friday.", dct, "Friday"), "2024-03-01");
         assert_eq!(value_of("The council will vote on Friday.", dct, "Friday"), "2024-03-08");
+        // The period of "p.m." ends no sentence: the clause's "expires" still leads.
+        assert_eq!(value_of("The truce expires at 8 p.m. (0000 GMT) on Friday.", dct, "Friday"), "2024-03-08");
+        // A capital after it does: "voted" is the last sentence's.
+        assert_eq!(value_of("The council voted at 8 p.m. On Friday the truce will expire.", dct, "Friday"), "2024-03-08");
         assert_eq!(
             value_of("Colonel Ames will be named to command the flight in December.", dct, "December"),
             "2024-12"
