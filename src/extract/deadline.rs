@@ -536,10 +536,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     // "Hamas was supposed to provide that list on Saturday", "Iran must respond on Monday":
     // what someone is bound to do on a day is due that day.
     static BOUND_TO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:(?:supposed|required|obliged|obligated)\s+to|must)\s+[a-z][^,;:]{0,80}\s(?:on|at)\s*$")
+        Regex::new(r"(?i)(?-u:\b)(?:(?:supposed|required|obliged|obligated)\s+to|must)\s+(?P<verb>[a-z]+)[^,;:]{0,80}\s(?:on|at)\s*$")
             .expect("bound-to regex")
     });
-    if BOUND_TO.is_match(before) && !TALK_NOUN.is_match(&before[before.rfind([',', ';']).map_or(0, |i| i + 1)..]) {
+    // "The package is supposed to be adopted on 23 February" is a decision expected, not
+    // something someone must do.
+    if let Some(c) = BOUND_TO.captures(before)
+        && !c["verb"].eq_ignore_ascii_case("be")
+        && !TALK_NOUN.is_match(&before[before.rfind([',', ';']).map_or(0, |i| i + 1)..])
+    {
         return true;
     }
     // "The deadline for Iran to respond to the proposal is Sunday": the subject of "is" is
@@ -3621,6 +3626,9 @@ mod tests {
         assert_eq!(found, vec![]);
         // A meeting someone must attend is not made due by "must".
         let found = deadlines("Officials said the talks must resume on Monday in Geneva.", "2025-01-19T05:30:00-05:00");
+        assert_eq!(found, vec![]);
+        // Nor is a decision expected on a day.
+        let found = deadlines("The package is supposed to be adopted on 23 February.", "2026-02-20T14:30:00+02:00");
         assert_eq!(found, vec![]);
     }
 
