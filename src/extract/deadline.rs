@@ -539,6 +539,14 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         Regex::new(r"(?i)(?-u:\b)(?:(?:supposed|required|obliged|obligated)\s+to|must)\s+(?P<verb>[a-z]+)[^,;:]{0,80}\s(?:on|at)\s*$")
             .expect("bound-to regex")
     });
+    // "the $47.6 level that has applied since Sept. 3": a measure's start, told after it.
+    static SINCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:(?:has|have|had)\s+(?:applied|been\s+in\s+(?:force|effect|place))|(?:in\s+force|in\s+effect))\s+since\s*$")
+            .expect("since regex")
+    });
+    if SINCE.is_match(before) {
+        return true;
+    }
     // "The package is supposed to be adopted on 23 February" is a decision expected, not
     // something someone must do.
     if let Some(c) = BOUND_TO.captures(before)
@@ -615,7 +623,16 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         }
         return match word.as_str() {
             // "a trip for trade negotiations from August 25 to 29" is a meeting's time.
-            "from" | "starting" | "beginning" => measure_in(&text[s.start..s.end]) && !TALK_NOUN.is_match(&clause),
+            // "From 1 January, member states may no longer buy Russian diamonds": a ban
+            // starting, though it names no measure.
+            "from" | "starting" | "beginning" => {
+                static NO_LONGER: LazyLock<Regex> = LazyLock::new(|| {
+                    Regex::new(r"(?i)(?-u:\b)(?:(?:may|can|will|must)\s+no\s+longer|(?:is|are|will\s+be)\s+(?:banned|prohibited|barred|forbidden))(?-u:\b)")
+                        .expect("no-longer regex")
+                });
+                let sentence = &text[s.start..s.end];
+                (measure_in(sentence) || NO_LONGER.is_match(sentence)) && !TALK_NOUN.is_match(&clause)
+            }
             "to" => MOVED.is_match(&text[s.start..t.start]) || trimmed.to_ascii_lowercase().ends_with("deadline to"),
             "before" => {
                 let lead = text[s.start..t.start].to_ascii_lowercase();
@@ -623,7 +640,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
                 (t.kind == TimexType::Time && measure_in(&text[s.start..s.end]))
                     || DUE_VERB.is_match(trimmed)
                     || lead.contains("deadline")
-                    || ["must ", "had to ", "has to ", "have to ", "required to ", "need to "]
+                    || ["must ", "had to ", "has to ", "have to ", "required to ", "need to ", "should "]
                         .iter()
                         .any(|w| lead.contains(w))
             }
@@ -896,7 +913,9 @@ fn refit(written: &str, day: NaiveDate, published: NaiveDate, tense: Tense) -> N
     if has_month {
         let candidates = [day.with_year(day.year() - 1), Some(day), day.with_year(day.year() + 1)];
         let pick = match tense {
-            Tense::Future => candidates.iter().flatten().filter(|d| **d + Days::new(3) >= published).min().copied(),
+            // "agreed last month to produce a draft by May 2", said on May 7: a day a few days
+            // gone is nearer than next year's.
+            Tense::Future => candidates.iter().flatten().filter(|d| **d + Days::new(10) >= published).min().copied(),
             Tense::Past => candidates.iter().flatten().filter(|d| **d <= published + Days::new(3)).max().copied(),
             Tense::Nearest => candidates.iter().flatten().min_by_key(|d| (**d - published).num_days().abs()).copied(),
         };
@@ -1406,6 +1425,14 @@ fn zone_in(sentence: &str) -> Option<Zone> {
         ("eastern daylight time", hours(-4)),
         ("eastern time", named("America/New_York")),
         ("washington time", named("America/New_York")),
+        ("new york time", named("America/New_York")),
+        ("geneva time", named("Europe/Zurich")),
+        ("bern time", named("Europe/Zurich")),
+        ("paris time", named("Europe/Paris")),
+        ("berlin time", named("Europe/Berlin")),
+        ("tokyo time", named("Asia/Tokyo")),
+        ("seoul time", named("Asia/Seoul")),
+        ("jerusalem time", named("Asia/Jerusalem")),
         ("moscow time", hours(3)),
         ("kyiv time", named("Europe/Kyiv")),
         ("cuban time", named("America/Havana")),
@@ -3664,5 +3691,41 @@ mod tests {
         let last = found.last().expect("a deadline");
         assert!(last.2.starts_with("long-term contracts"), "{found:?}");
         assert!(!last.2.contains("package"), "{found:?}");
+    }
+
+    #[test]
+    fn starts_told_as_bans_since_or_in_a_named_city_zone() {
+        // A ban starting from a day, though no measure is named.
+        let found = deadlines(
+            "From 1 January, the 27 member states may no longer buy natural or synthetic diamonds coming directly from Russia.",
+            "2023-12-18T20:00:00+03:00",
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2024-01-01T23:59:59+00:00"), "{found:?}");
+        // A measure's start told after it: "has applied since".
+        let found =
+            deadlines("The lower ceiling replaces the $47.6 level that has applied since Sept. 3, 2025.", "2026-01-20T10:00:00Z");
+        assert_eq!(found[0].0.as_deref(), Some("2025-09-03T23:59:59+00:00"), "{found:?}");
+        // "New York time" is US Eastern.
+        let found = deadlines(
+            "The duties on imported steel will kick in at 12:01am New York time on Friday March 23.",
+            "2018-03-12T21:00:00Z",
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2018-03-23T00:01:00-04:00"), "{found:?}");
+    }
+
+    #[test]
+    fn a_demand_due_days_ago_is_this_years_not_the_next() {
+        // Said on 7 May: "by May 2" is five days gone, not a year ahead.
+        let found = deadlines(
+            "At talks last month, Kinshasa and Kigali agreed to produce a draft peace deal by May 2.",
+            "2025-05-07T00:00:00+06:00",
+        );
+        assert_eq!(found[0].0.as_deref().map(|d| &d[..10]), Some("2025-05-02"), "{found:?}");
+        // "should … before" a day is a demand.
+        let found = deadlines(
+            "Blinken said Maduro should begin releasing political prisoners before the end of November.",
+            "2023-10-19T09:00:00Z",
+        );
+        assert_eq!(found[0].0.as_deref().map(|d| &d[..10]), Some("2023-11-30"), "{found:?}");
     }
 }
