@@ -142,15 +142,15 @@ pub fn find(
         let named_zone = zones.get(zones.partition_point(|&z| z < s.start)).is_some_and(|&z| z < s.end);
         // "11:15 local time (4:15 a.m. ET)": the local clock, with its zone worked out from
         // the retold one, is the zone the article goes on in.
-        let retold_zone =
-            || here.iter().enumerate().find_map(|(i, t)| retold(text, t, here.get(i + 1).copied()));
-        let zone = match named_zone.then(|| retold_zone().or_else(|| zone_at(sentence, text, s, &first_place))).flatten() {
-            Some(z) => {
-                article_zone = z.carried();
-                z
-            }
-            None => article_zone,
-        };
+        let retold_zone = || here.iter().enumerate().find_map(|(i, t)| retold(text, t, here.get(i + 1).copied()));
+        let zone =
+            match named_zone.then(|| retold_zone().or_else(|| zone_at(sentence, text, s, &first_place))).flatten() {
+                Some(z) => {
+                    article_zone = z.carried();
+                    z
+                }
+                None => article_zone,
+            };
         let cue = cues.get(cues.partition_point(|c| c.0 < s.start)).copied().filter(|c| c.1 <= s.end);
         // Most sentences have neither a date nor a cue: nothing more to read in them.
         if cue.is_none() && here.is_empty() {
@@ -186,14 +186,17 @@ pub fn find(
                 // value; a zone after it in brackets ("(0000 GMT)") is the same moment retold.
                 let own = (t.kind == TimexType::Time)
                     .then(|| {
-                        zone_in(&t.text).or_else(|| written_offset(&t.value)).or_else(|| retold(text, t, here.get(i + 1).copied())).or_else(|| {
-                            zone_at(
-                                &text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))],
-                                text,
-                                s,
-                                &first_place,
-                            )
-                        })
+                        zone_in(&t.text)
+                            .or_else(|| written_offset(&t.value))
+                            .or_else(|| retold(text, t, here.get(i + 1).copied()))
+                            .or_else(|| {
+                                zone_at(
+                                    &text[t.end..floor_char_boundary(text, (t.end + 32).min(s.end))],
+                                    text,
+                                    s,
+                                    &first_place,
+                                )
+                            })
                     })
                     .flatten();
                 Some((*t, due_of(text, s, t, published, own.unwrap_or(zone), joined)?))
@@ -353,9 +356,11 @@ fn extended_by_span(out: &mut Vec<(FoundDeadline, Option<Anchor>)>, text: &str, 
         if out.iter().any(|(d, _)| d.status.is_none() && d.due.is_some() && near.contains(&index_of(d.start))) {
             continue;
         }
-        let Some((s, c)) = near.clone().filter_map(|i| sentences.get(i)).find_map(|s| {
-            EXTEND_BY.captures(&text[s.start..s.end]).map(|c| (s, c))
-        }) else {
+        let Some((s, c)) = near
+            .clone()
+            .filter_map(|i| sentences.get(i))
+            .find_map(|s| EXTEND_BY.captures(&text[s.start..s.end]).map(|c| (s, c)))
+        else {
             continue;
         };
         let Some(n) = count(&c["n"]) else { continue };
@@ -544,12 +549,21 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         Regex::new(r"(?i)(?-u:\b)(?:(?:has|have|had)\s+(?:applied|been\s+in\s+(?:force|effect|place))|(?:in\s+force|in\s+effect))\s+since\s*$")
             .expect("since regex")
     });
-    if SINCE.is_match(before) {
+    // Only the last words can hold these: the regexes read a short tail, not the sentence.
+    let tail_of_before = &before[floor_char_boundary(before, before.len().saturating_sub(140))..];
+    let ends_with_word = |w: &str| {
+        let b = before.trim_end().as_bytes();
+        b.len() > w.len()
+            && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+            && b[b.len() - w.len() - 1] == b' '
+    };
+    if ends_with_word("since") && SINCE.is_match(tail_of_before) {
         return true;
     }
     // "The package is supposed to be adopted on 23 February" is a decision expected, not
     // something someone must do.
-    if let Some(c) = BOUND_TO.captures(before)
+    if (ends_with_word("on") || ends_with_word("at"))
+        && let Some(c) = BOUND_TO.captures(tail_of_before)
         && !c["verb"].eq_ignore_ascii_case("be")
         && !TALK_NOUN.is_match(&before[before.rfind([',', ';']).map_or(0, |i| i + 1)..])
     {
@@ -749,9 +763,8 @@ fn due_of(
         Regex::new(r"(?i)(?-u:\b)(?:was|were)\s+(?:supposed|required|obliged|obligated)\s+to\s+(?P<verb>[a-z]+)")
             .expect("bound-before regex")
     });
-    let bound_before = BOUND_BEFORE
-        .captures(&clause_before(text, s, t.start))
-        .is_some_and(|c| !DUE_VERB.is_match(&c["verb"]));
+    let bound_before =
+        BOUND_BEFORE.captures(&clause_before(text, s, t.start)).is_some_and(|c| !DUE_VERB.is_match(&c["verb"]));
     let tense = if PAST_TENSE.is_match(&group) || bound_before {
         Tense::Past
     } else if FORMERLY_DUE.is_match(&group) {
@@ -2177,8 +2190,7 @@ fn ends_nothing(word: &str) -> bool {
 
 /// "U.S.", "U.K.": capitals each followed by a period.
 fn is_initials(word: &str) -> bool {
-    word.len() >= 4
-        && word.as_bytes().chunks(2).all(|pair| matches!(pair, [c, b'.'] if c.is_ascii_uppercase()))
+    word.len() >= 4 && word.as_bytes().chunks(2).all(|pair| matches!(pair, [c, b'.'] if c.is_ascii_uppercase()))
 }
 
 /// Words that start an attribution or aside, not the thing due.
@@ -2617,7 +2629,10 @@ fn title_words(
     for (i, (_, w)) in words[from..anchor].iter().enumerate().rev() {
         let next = words.get(from + i + 1).map(|(_, n)| n.to_ascii_lowercase());
         let contrast = matches!(next.as_deref(), Some("while" | "whereas"));
-        if w.ends_with(',') && anchor - (from + i + 1) >= 2 && (contrast || words[from..from + i].iter().all(|(_, p)| !p.ends_with(','))) {
+        if w.ends_with(',')
+            && anchor - (from + i + 1) >= 2
+            && (contrast || words[from..from + i].iter().all(|(_, p)| !p.ends_with(',')))
+        {
             from = from + i + 1 + usize::from(contrast);
             break;
         }
@@ -3645,11 +3660,17 @@ mod tests {
     #[test]
     fn what_someone_is_bound_to_do_on_a_day_is_due_then() {
         // Sunday 19 January 2025: told after the fact, Saturday is the day before.
-        let found = deadlines("Under the deal, Hamas was supposed to provide that list on Saturday.", "2025-01-19T05:30:00-05:00");
+        let found = deadlines(
+            "Under the deal, Hamas was supposed to provide that list on Saturday.",
+            "2025-01-19T05:30:00-05:00",
+        );
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].0.as_deref().is_some_and(|d| d.starts_with("2025-01-18")), "{found:?}");
         // A deadline told as passed, with no day of its own, is no new entry.
-        let found = deadlines("After that deadline had passed, the group named three women it would release.", "2025-01-19T05:30:00-05:00");
+        let found = deadlines(
+            "After that deadline had passed, the group named three women it would release.",
+            "2025-01-19T05:30:00-05:00",
+        );
         assert_eq!(found, vec![]);
         // A meeting someone must attend is not made due by "must".
         let found = deadlines("Officials said the talks must resume on Monday in Geneva.", "2025-01-19T05:30:00-05:00");
@@ -3702,8 +3723,10 @@ mod tests {
         );
         assert_eq!(found[0].0.as_deref(), Some("2024-01-01T23:59:59+00:00"), "{found:?}");
         // A measure's start told after it: "has applied since".
-        let found =
-            deadlines("The lower ceiling replaces the $47.6 level that has applied since Sept. 3, 2025.", "2026-01-20T10:00:00Z");
+        let found = deadlines(
+            "The lower ceiling replaces the $47.6 level that has applied since Sept. 3, 2025.",
+            "2026-01-20T10:00:00Z",
+        );
         assert_eq!(found[0].0.as_deref(), Some("2025-09-03T23:59:59+00:00"), "{found:?}");
         // "New York time" is US Eastern.
         let found = deadlines(

@@ -1293,11 +1293,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         // "The leaders met at the museum": the plural alone, with no one named.
         let the_pair = |p: &Party| {
             let name = p.name.to_ascii_lowercase();
-            name.starts_with("the two ") || ["the leaders", "both leaders", "the presidents", "the pair"].contains(&name.as_str())
+            name.starts_with("the two ")
+                || ["the leaders", "both leaders", "the presidents", "the pair"].contains(&name.as_str())
         };
-        if found.iter().any(the_pair)
-            || (found.iter().filter(|p| p.person).count() < 2 && THE_TWO.is_match(sentence))
-        {
+        if found.iter().any(the_pair) || (found.iter().filter(|p| p.person).count() < 2 && THE_TWO.is_match(sentence)) {
             let whole = &sentences[index];
             let people: Vec<Party> = if (whole.start, whole.end) == (s.start, s.end) {
                 found.iter().filter(|p| p.person).cloned().collect()
@@ -2295,7 +2294,8 @@ mod tests {
             "After an 87-minute summit with South Korean President Lee Jae Myung on Wednesday, U.S. President Donald Trump said the two had reached a deal. The leaders met at the Gyeongju National Museum on the sidelines of the APEC summit. At their first summit, held in Washington on Aug. 25, the allies had failed to produce a written outcome.",
             at,
         );
-        let got: Vec<_> = t.iter().map(|t| (t.date.as_deref(), t.participants.iter().any(|p| p.contains("Lee")))).collect();
+        let got: Vec<_> =
+            t.iter().map(|t| (t.date.as_deref(), t.participants.iter().any(|p| p.contains("Lee")))).collect();
         assert_eq!(got, vec![(Some("2025-10-29"), true), (Some("2025-08-25"), true)], "{t:?}");
     }
 

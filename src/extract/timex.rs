@@ -2370,7 +2370,10 @@ mod categories {
         // The period of "p.m." ends no sentence: the clause's "expires" still leads.
         assert_eq!(value_of("The truce expires at 8 p.m. (0000 GMT) on Friday.", dct, "Friday"), "2024-03-08");
         // A capital after it does: "voted" is the last sentence's.
-        assert_eq!(value_of("The council voted at 8 p.m. On Friday the truce will expire.", dct, "Friday"), "2024-03-08");
+        assert_eq!(
+            value_of("The council voted at 8 p.m. On Friday the truce will expire.", dct, "Friday"),
+            "2024-03-08"
+        );
         assert_eq!(
             value_of("Colonel Ames will be named to command the flight in December.", dct, "December"),
             "2024-12"
