@@ -2815,7 +2815,16 @@ fn plain_verbs(title: &str) -> String {
     static END: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)(?-u:\b)(?:come|comes|came|coming)\s+to\s+an\s+end(?-u:\b)").expect("come-to-an-end regex")
     });
-    let title = AUX.replace_all(title, "");
+    // "Hamas was supposed to provide that list" reads "Hamas to provide that list", as a
+    // demand; "the truce was supposed to expire" reads "the truce expire(s)" like the rest.
+    static BOUND: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:was|were|is|are)\s+(?:supposed|required|obliged|obligated)\s+to\s+(?P<verb>[a-z]+)")
+            .expect("bound regex")
+    });
+    let title = BOUND.replace_all(title, |c: &regex::Captures<'_>| {
+        if DUE_VERB.is_match(&c["verb"]) { c["verb"].to_owned() } else { format!("to {}", &c["verb"]) }
+    });
+    let title = AUX.replace_all(&title, "");
     END.replace_all(&title, "end").into_owned()
 }
 
@@ -3666,6 +3675,7 @@ mod tests {
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].0.as_deref().is_some_and(|d| d.starts_with("2025-01-18")), "{found:?}");
+        assert_eq!(found[0].2, "Hamas to provide that list", "{found:?}");
         // A deadline told as passed, with no day of its own, is no new entry.
         let found = deadlines(
             "After that deadline had passed, the group named three women it would release.",
