@@ -759,12 +759,9 @@ fn due_of(
     let group = verb_group(text, s, t.start);
     // "Hamas was supposed to provide that list on Saturday": an act someone was bound to do
     // is told after the day; a measure that "was supposed to expire" may still be ahead.
-    static BOUND_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:was|were)\s+(?:supposed|required|obliged|obligated)\s+to\s+(?P<verb>[a-z]+)")
-            .expect("bound-before regex")
+    let bound_before = BOUND.captures(&clause_before(text, s, t.start)).is_some_and(|c| {
+        matches!(c["aux"].to_ascii_lowercase().as_str(), "was" | "were") && !DUE_VERB.is_match(&c["verb"])
     });
-    let bound_before =
-        BOUND_BEFORE.captures(&clause_before(text, s, t.start)).is_some_and(|c| !DUE_VERB.is_match(&c["verb"]));
     let tense = if PAST_TENSE.is_match(&group) || bound_before {
         Tense::Past
     } else if FORMERLY_DUE.is_match(&group) {
@@ -896,6 +893,14 @@ enum Tense {
 static FORMERLY_DUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:had\s+been|was\s+(?:due|set|scheduled|supposed|expected)|were\s+(?:due|set|scheduled|supposed|expected))(?-u:\b)")
         .expect("formerly regex")
+});
+
+/// Someone bound to act: "was supposed to provide", "are required to submit".
+static BOUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?P<aux>was|were|is|are)\s+(?:supposed|required|obliged|obligated)\s+to\s+(?P<verb>[a-z]+)",
+    )
+    .expect("bound regex")
 });
 
 /// Words that put a due date ahead: "until", "will expire", "is set to".
@@ -2817,10 +2822,6 @@ fn plain_verbs(title: &str) -> String {
     });
     // "Hamas was supposed to provide that list" reads "Hamas to provide that list", as a
     // demand; "the truce was supposed to expire" reads "the truce expire(s)" like the rest.
-    static BOUND: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:was|were|is|are)\s+(?:supposed|required|obliged|obligated)\s+to\s+(?P<verb>[a-z]+)")
-            .expect("bound regex")
-    });
     let title = BOUND.replace_all(title, |c: &regex::Captures<'_>| {
         if DUE_VERB.is_match(&c["verb"]) { c["verb"].to_owned() } else { format!("to {}", &c["verb"]) }
     });
