@@ -588,8 +588,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         Regex::new(r"(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations|call)(?-u:\b)[^,;]{0,60}?(?-u:\b)(?:due\s+to|scheduled|set\s+(?:for|to)|expected\s+to)\s+(?:(?:open|begin|start|resume|take\s+place|be\s+held|convene|meet)\s+)?(?:on|for|at|in)?\s*$")
             .expect("meeting-due regex")
     });
+    // "the dialogue is expected to go on until Wednesday": how long a meeting lasts.
+    static MEETING_LASTS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations|dialogue|discussions)(?-u:\b)[^,;]{0,60}?(?-u:\b)(?:go(?:es)?\s+on|went\s+on|continue[sd]?|last(?:s|ed)?|run)\s+(?:until|till|through|into)\s*$")
+            .expect("meeting-lasts regex")
+    });
     let clause = clause_before(text, s, t.start);
-    if MEETING_DUE.is_match(&clause) && !measure_in(&clause) {
+    // "…can continue until August 1, when his latest reprieve runs out": the day is due.
+    let lasts = MEETING_LASTS.is_match(&clause) && !text[t.end..s.end].starts_with(", when ");
+    if (MEETING_DUE.is_match(&clause) || lasts) && !measure_in(&clause) {
         return false;
     }
     // "The talks, set to begin on Saturday on the fringes of the summit": the same, with the
@@ -708,7 +715,7 @@ fn only_plain_verbs(words: &str) -> bool {
 /// window, countdown, ceasefire, mandate or deadline (not talks: "talks ended on Tuesday").
 fn timed_thing_in(sentence: &str) -> bool {
     static TIMED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:period|window|countdown|ceasefire|cease-fire|moratorium|mandate|term|deadline|ultimatum|process|freeze|grace)(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:period|window|countdown|ceasefire|cease-fire|moratorium|mandate|term|deadline|ultimatum|process|freeze|grace|extensions?|reprieve|respite|armistice)(?-u:\b)")
             .expect("timed regex")
     });
     measure_in(sentence) || TIMED.is_match(sentence)
@@ -2783,31 +2790,64 @@ fn topic_of(article: &str, topic: &Topic) -> Option<String> {
 }
 
 fn count_topic(article: &str) -> Option<String> {
+    use super::gazetteer::{BUILTIN, Form};
+    use super::names::Named;
     const SKIP: [&str; 11] =
         ["President", "Minister", "Secretary", "The", "Trump", "He", "She", "It", "They", "Mr", "A"];
-    let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
+    let mut counts: std::collections::HashMap<std::borrow::Cow<'_, str>, (usize, usize)> =
+        std::collections::HashMap::new();
+    // A gazetteer name counts whole, as the entry it names: "European Union" and "EU" are
+    // one topic, and "Hong Kong" never counts as "Hong" nor "State Department" as "State".
+    let mentions = super::names::NO_ACTORS.mentions(article);
+    // The mention a word is part of (a word may start with a bracket or a quote).
+    let mention_in = |at: usize, end: usize| {
+        let i = mentions.partition_point(|m| m.end <= at);
+        mentions.get(i).filter(|m| m.start < end)
+    };
     let mut previous_end = true;
     for raw in article.split_whitespace() {
+        let at = raw.as_ptr() as usize - article.as_ptr() as usize;
         let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
         let word = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
         let capital = word.chars().next().is_some_and(char::is_uppercase) && word.len() > 1;
         // "Jan. 19": a month cut short is no more a topic than the month.
         let month = || raw.contains('.') && crate::model::CALENDAR.contains(&word.to_ascii_lowercase().as_str());
-        if capital
+        let key = match mention_in(at, at + raw.len()).map(|m| (m, m.named)) {
+            // Counted once, at the name's first word.
+            Some((m, Named::Entry(e, Form::Name))) => {
+                (m.start >= at).then(|| BUILTIN.entries.get(e).map(|entry| short_name(&entry.name).into())).flatten()
+            }
+            Some((m, _)) if article[m.start..m.end].contains(' ') => None,
+            _ => (capital
+                && !SKIP.contains(&word)
+                && !super::names::CALENDAR.contains(&word)
+                && !month()
+                && !ADJECTIVES.contains(word))
+            .then_some(word.into()),
+        };
+        if let Some(key) = key
             && !previous_end
-            && !SKIP.contains(&word)
-            && !super::names::CALENDAR.contains(&word)
-            && !month()
-            && !ADJECTIVES.contains(word)
         {
             let order = counts.len();
-            counts.entry(word).or_insert((0, order)).0 += 1;
+            counts.entry(key).or_insert((0, order)).0 += 1;
         }
         previous_end = raw.ends_with(['.', '!', '?', ':']);
     }
     // The most frequent; of equals, the first named.
     let (word, (n, _)) = counts.into_iter().max_by_key(|(_, (n, order))| (*n, std::cmp::Reverse(*order)))?;
-    (n >= 2).then(|| word.to_owned())
+    (n >= 2).then(|| word.into_owned())
+}
+
+/// How a title names a gazetteer entry: "European Union" as "EU", "United States" as "US".
+fn short_name(canonical: &str) -> String {
+    match canonical {
+        "United States" => "US",
+        "United Kingdom" => "UK",
+        "European Union" => "EU",
+        "United Nations" => "UN",
+        other => other,
+    }
+    .to_owned()
 }
 
 /// "had been due to lapse", "was originally supposed to take effect" read "lapse", "take
@@ -2967,6 +3007,24 @@ mod tests {
             .into_iter()
             .map(|d| (d.due.map(|t| t.to_rfc3339()), d.status, d.title))
             .collect()
+    }
+
+    #[test]
+    fn how_long_a_meeting_lasts_is_no_deadline_but_an_extension_ending_is() {
+        // Monday 15 September 2025.
+        let at = "2025-09-15T17:30:00-04:00";
+        let found =
+            deadlines("The meeting was led by Bessent, and the dialogue is expected to go on until Wednesday.", at);
+        assert!(found.is_empty(), "{found:?}");
+        let found = deadlines("The latest extension Trump granted for the sale of TikTok ends on Sept. 17.", at);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-09-17T23:59:59+00:00"), "{found:?}");
+        // Talks that go on up to a day when a reprieve runs out: the day is due.
+        let found = deadlines(
+            "Negotiations can continue until August 1, when his latest reprieve runs out and the surcharge is set to rise.",
+            "2025-07-13T13:30:00+02:00",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

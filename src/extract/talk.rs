@@ -39,7 +39,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// are in the sentence.
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|briefing|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|(?:a|the|daily|regular|weekly|media|his|her|their)\s+briefing|briefing\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers)|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -92,7 +92,15 @@ fn voided(sentence: &str, start: usize, end: usize) -> bool {
             let rest = clause[m.end()..].trim_start().to_ascii_lowercase();
             rest.starts_with("talks") || rest.starts_with("negotiations")
         };
-        !of_talks && (!returning || (offset + m.start() < end && start < offset + m.end()))
+        // "…would speak with Putin as Budapest got ready to host the meeting": a clause
+        // of its own after the talk word says nothing of it.
+        let own_clause = offset + m.start() >= end && {
+            let between = sentence[end..offset + m.start()].to_ascii_lowercase();
+            [" as ", " while ", " because ", " since ", " when ", " after ", " before "]
+                .iter()
+                .any(|w| between.contains(w))
+        };
+        !of_talks && !own_clause && (!returning || (offset + m.start() < end && start < offset + m.end()))
     })
 }
 
@@ -107,7 +115,7 @@ fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
 
 /// Talk is planned, not held.
 static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take|open|get)|going\s+to|would\s+(?:meet|hold|host|travel|visit)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take|open|get)|going\s+to|would\s+(?:meet|hold|host|travel|visit|speak|talk|call|phone|receive)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
         .expect("planned regex")
 });
 
@@ -995,8 +1003,14 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     ) && !ws[i].text.ends_with('s');
     // "Lavrov said his talks with Choe…": the speaker of his own talks.
     let after = ws.get(i + 2).map(Word::lower).unwrap_or_default();
+    // "Medinsky said on May 28 that he had phoned…": past the day and "that".
+    let own_word = ws.iter().skip(i + 2).take(5).map(Word::lower).find(|w| {
+        !(matches!(w.as_str(), "that" | "on" | "late" | "earlier" | "last" | "this")
+            || w.bytes().all(|b| b.is_ascii_digit())
+            || crate::model::CALENDAR.contains(&w.as_str()))
+    });
     let own_talks = matches!(next.as_str(), "said" | "says")
-        && matches!(after.as_str(), "his" | "her" | "he" | "she")
+        && matches!(own_word.as_deref(), Some("his" | "her" | "he" | "she"))
         && !OUTLETS.iter().any(|o| ws[i].text.contains(o));
     // "Trump is due to receive…", "Rubio is expected to meet…"; "Sharaa was received by…".
     let due = (next == "is" && matches!(after.as_str(), "due" | "expected" | "set" | "scheduled" | "to"))
@@ -1100,6 +1114,16 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             (mentions, known, offices)
         });
         let mut found = parties(text, s, watch, mentions, known, offices);
+        // "Medinsky said that he had phoned Umerov": who says "he" did it is in the talk.
+        static SAID_HE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^[\s,]*(?:said|says|told\s+[\w.]+|added|announced|confirmed|stated|wrote)\s+(?:(?:on|late|early|earlier|later)\s+[\w]+\s+)?(?:that\s+)?(?:he|she)\s+[^,;:]{0,40}$")
+                .expect("said-he regex")
+        });
+        for p in &mut found {
+            if p.sayer && p.person && p.end <= trigger_at && SAID_HE.is_match(&text[p.end..trigger_at]) {
+                p.sayer = false;
+            }
+        }
         // The source of a statement is not a party when the sentence names others.
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
             found.retain(|p| !p.sayer);
@@ -1220,6 +1244,8 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             planned
                 && order_of(d, published) != Some(std::cmp::Ordering::Greater)
                 && here.iter().any(|t| day_of(&t.value) == Some(d) && said_time(text, t))
+                // "said on Friday he would speak with Putin later in the day": that day.
+                && !here.iter().any(|t| day_of(&t.value) == Some(d) && !said_time(text, t))
         });
         let date = if announced {
             days.clear();
@@ -1235,9 +1261,14 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         });
         let separate = SEPARATE.is_match(sentence);
 
-        let own_time = here
-            .iter()
-            .any(|t| t.start >= s.start && t.end <= s.end && t.kind == TimexType::Date && !t.value.ends_with("_REF"));
+        // "…expected to go on until Wednesday": a bound is not when a talk was.
+        let bound = |t: &Timex| {
+            let word = text[..t.start].trim_end().rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+            matches!(word.as_str(), "until" | "till" | "through" | "by")
+        };
+        let own_time = here.iter().any(|t| {
+            t.start >= s.start && t.end <= s.end && t.kind == TimexType::Date && !t.value.ends_with("_REF") && !bound(t)
+        });
         // A sentence about the talks just told: their tone, place or day.
         if let Some((event, at)) = last
             && !separate
@@ -1420,8 +1451,10 @@ fn shared(a: &[Party], b: &[Party]) -> usize {
 /// on Saturday and Sunday" is Saturday's; "on Sunday … returned for day two of trade talks"
 /// began on Saturday. Days apart ("met on May 16 and June 2") stay apart.
 fn one_round(days: &mut Vec<String>, sentence: &str) {
+    // "returned for day two of trade talks", "wrapped up two days of talks on Tuesday": the
+    // round began that many days before.
     static DAY_N: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:day\s+(?P<n>two|three|four|2|3|4)|(?P<o>second|third|fourth)\s+day)\s+of(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:day\s+(?P<n>two|three|four|2|3|4)|(?P<o>second|third|fourth)\s+day|(?:wrapped\s+up|wrap\s+up|wraps\s+up|concluded|ended|closed|finished|ending|concluding)\s+(?:their\s+|the\s+)?(?P<d>two|three|four|2|3|4)\s+days)\s+of(?-u:\b)")
             .expect("day-of-talks regex")
     });
     let parsed: Option<Vec<NaiveDate>> = days.iter().map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).collect();
@@ -1429,7 +1462,7 @@ fn one_round(days: &mut Vec<String>, sentence: &str) {
     parsed.sort();
     if parsed.windows(2).all(|w| w[0].succ_opt() == Some(w[1])) {
         let back = DAY_N.captures(sentence).and_then(|c| {
-            match c.name("n").or(c.name("o"))?.as_str().to_ascii_lowercase().as_str() {
+            match c.name("n").or(c.name("o")).or(c.name("d"))?.as_str().to_ascii_lowercase().as_str() {
                 "two" | "2" | "second" => Some(1),
                 "three" | "3" | "third" => Some(2),
                 "four" | "4" | "fourth" => Some(3),
@@ -1878,6 +1911,41 @@ mod tests {
     }
 
     #[test]
+    fn who_says_he_talked_is_a_party_and_a_later_clause_voids_nothing() {
+        // Friday 17 October 2025.
+        let at = "2025-10-17T10:00:00Z";
+        let t = talks("Medinsky said on May 28 that he had phoned Defense Minister Rustem Umerov.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, ["Medinsky", "Rustem Umerov"], "{t:?}");
+        // Said on Friday, to happen later that day: planned, that day.
+        let t = talks(
+            "Orban said on Friday he would speak with Putin later in the day as Budapest began getting ready to \
+             host the meeting.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].status, t[0].date.as_deref()), ("planned", Some("2025-10-17")), "{t:?}");
+        // Briefing the other side on talks is no press briefing.
+        let t = talks("Araghchi spoke by phone with Antonio Tajani, briefing him on the day's talks.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        let t = talks("Araghchi spoke at a briefing on the talks with Tajani.", at);
+        assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn the_meeting_told_again_with_a_bound_is_the_same_meeting() {
+        // Monday 15 September 2025.
+        let t = talks(
+            "U.S. and Chinese delegations met in Madrid on Monday. The meeting was led by Treasury Secretary \
+             Scott Bessent and Chinese Vice Premier He Lifeng, and the dialogue is expected to go on until Wednesday.",
+            "2025-09-15T17:30:00-04:00",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-09-15"), "{t:?}");
+        assert!(t[0].participants.iter().any(|p| p == "Scott Bessent"), "{t:?}");
+    }
+
+    #[test]
     fn a_round_over_days_in_a_row_is_one_event_dated_by_its_first_day() {
         // Thursday 8 May 2025.
         let t =
@@ -1890,6 +1958,12 @@ mod tests {
             "2025-10-27T10:00:00Z",
         );
         assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-10-25")], "{t:?}");
+        // Wednesday 30 July 2025: two days of talks that ended on Tuesday began on Monday.
+        let t = talks(
+            "Bessent and Li Chenggang wrapped up two days of talks in Stockholm on Tuesday.",
+            "2025-07-30T10:00:00Z",
+        );
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-07-28")], "{t:?}");
         // Days apart are two meetings.
         let t = talks("Lavrov met Wang Yi on May 16 and June 2.", "2025-06-08T10:00:00Z");
         assert_eq!(t.len(), 2, "{t:?}");
