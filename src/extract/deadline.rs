@@ -39,7 +39,7 @@ pub struct FoundDeadline {
 /// A sentence that speaks of something falling due, dated or not.
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|within|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|(?:draw|draws|drawing|drew)\s+to\s+a\s+close|within|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing))(?-u:\b)",
     )
     .expect("cue regex")
 });
@@ -52,7 +52,7 @@ static DUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Verbs and nouns that tie a date that follows them to something falling due.
 static DUE_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|into\s+effect|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|ends?|ended|start(?:s|ed)?|begins?|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|snap\s+back|come\s+back|restored?|effective|valid|wound\s+down)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|into\s+effect|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|ends?|ended|start(?:s|ed)?|begins?|beginning|starting|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|rises|rising|(?:(?:draw|draws|drawing|drew)\s+)?to\s+a\s+close|snap\s+back|come\s+back|restored?|effective|valid|wound\s+down)(?-u:\b)")
         .expect("due-verb regex")
 });
 
@@ -648,7 +648,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
             // starting, though it names no measure.
             "from" | "starting" | "beginning" => {
                 static NO_LONGER: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r"(?i)(?-u:\b)(?:(?:may|can|will|must)\s+no\s+longer|(?:is|are|will\s+be)\s+(?:banned|prohibited|barred|forbidden))(?-u:\b)")
+                    Regex::new(r"(?i)(?-u:\b)(?:(?:may|can|will|must)\s+no\s+longer|(?:may|can|must)\s+not\s+be\s+(?:exported|imported|sold|bought|supplied|shipped|transferred|provided|used)|(?:is|are|will\s+be)\s+(?:banned|prohibited|barred|forbidden))(?-u:\b)")
                         .expect("no-longer regex")
                 });
                 let sentence = &text[s.start..s.end];
@@ -695,9 +695,12 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     let last_two: String = last_words.iter().take(2).rev().copied().collect::<Vec<_>>().join(" ");
     let preposition_only =
         last_words.first().is_some_and(|w| matches!(*w, "on" | "at" | "in")) || DUE_VERB.is_match(&last_two);
+    // "held intensive talks in Doha over the past 48 hours, starting on Thursday": talks
+    // start and end; a plain verb after them is theirs.
+    let plain_of_talks = || TALK_NOUN.is_match(tail_of_before) && !measure_in(tail_of_before);
     preposition_only
         && DUE_VERB.is_match(&joined)
-        && (!only_plain_verbs(&joined) || timed_thing_in(&text[s.start..s.end]))
+        && (!only_plain_verbs(&joined) || (timed_thing_in(&text[s.start..s.end]) && !plain_of_talks()))
 }
 
 /// Whether the due verbs of `words` are only ones anything can do ("started", "ends"): "a
@@ -706,7 +709,20 @@ fn only_plain_verbs(words: &str) -> bool {
     DUE_VERB.find_iter(words).all(|m| {
         matches!(
             m.as_str().to_ascii_lowercase().as_str(),
-            "start" | "starts" | "started" | "begin" | "begins" | "end" | "ends" | "ended" | "stop"
+            "start"
+                | "starts"
+                | "started"
+                | "starting"
+                | "begin"
+                | "begins"
+                | "beginning"
+                | "end"
+                | "ends"
+                | "ended"
+                | "stop"
+                | "rise"
+                | "rises"
+                | "rising"
         )
     })
 }
@@ -715,7 +731,7 @@ fn only_plain_verbs(words: &str) -> bool {
 /// window, countdown, ceasefire, mandate or deadline (not talks: "talks ended on Tuesday").
 fn timed_thing_in(sentence: &str) -> bool {
     static TIMED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:period|window|countdown|ceasefire|cease-fire|moratorium|mandate|term|deadline|ultimatum|process|freeze|grace|extensions?|reprieve|respite|armistice)(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:period|window|countdown|ceasefire|cease-fire|moratorium|mandate|term|deadline|ultimatum|process|freeze|grace|extensions?|reprieve|respite|armistice|phase)(?-u:\b)")
             .expect("timed regex")
     });
     measure_in(sentence) || TIMED.is_match(sentence)
@@ -2858,7 +2874,8 @@ fn plain_verbs(title: &str) -> String {
             .expect("aux regex")
     });
     static END: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:come|comes|came|coming)\s+to\s+an\s+end(?-u:\b)").expect("come-to-an-end regex")
+        Regex::new(r"(?i)(?-u:\b)(?:(?:come|comes|came|coming)\s+to\s+an\s+end|(?:(?:is|are|was|were)\s+)?(?:draw|draws|drawing|drew)\s+to\s+a\s+close)(?-u:\b)")
+            .expect("come-to-an-end regex")
     });
     // "Hamas was supposed to provide that list" reads "Hamas to provide that list", as a
     // demand; "the truce was supposed to expire" reads "the truce expire(s)" like the rest.
@@ -2866,7 +2883,12 @@ fn plain_verbs(title: &str) -> String {
         if DUE_VERB.is_match(&c["verb"]) { c["verb"].to_owned() } else { format!("to {}", &c["verb"]) }
     });
     let title = AUX.replace_all(&title, "");
-    END.replace_all(&title, "end").into_owned()
+    // "the first phase is drawing to a close" reads "the first phase ends".
+    END.replace_all(&title, |c: &regex::Captures<'_>| {
+        let lead = c[0].split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        if matches!(lead.as_str(), "is" | "was") { "ends" } else { "end" }
+    })
+    .into_owned()
 }
 
 /// A title whose subject is a bare "licence", "truce" or "ban" takes the words the article
@@ -3007,6 +3029,30 @@ mod tests {
             .into_iter()
             .map(|d| (d.due.map(|t| t.to_rfc3339()), d.status, d.title))
             .collect()
+    }
+
+    #[test]
+    fn a_phase_in_a_phase_ending_and_an_export_ban_from_a_day() {
+        let at = "2025-02-20T10:00:00Z";
+        let days = |text: &str| -> Vec<Option<String>> { deadlines(text, at).into_iter().map(|d| d.0).collect() };
+        assert_eq!(
+            days(
+                "The levy will be phased in over two years, beginning at 10% on Jan. 1, 2027, and rising to 15% on Jan. 1, 2028."
+            ),
+            [Some("2027-01-01T23:59:59+00:00".to_owned()), Some("2028-01-01T23:59:59+00:00".to_owned())]
+        );
+        let found = deadlines("The truce has three stages, and the first one is drawing to a close on March 1.", at);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.ends_with("ends"), "{found:?}");
+        assert_eq!(
+            days("According to the trade ministry, 335 items may not be exported to Russia from March 23."),
+            [Some("2025-03-23T23:59:59+00:00".to_owned())]
+        );
+        // Talks start too: no deadline, though a ceasefire is their aim.
+        assert!(
+            days("Officials held talks in Doha over 48 hours, starting on Thursday, to conclude a ceasefire.")
+                .is_empty()
+        );
     }
 
     #[test]
