@@ -39,7 +39,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// are in the sentence.
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|(?:a|the|daily|regular|weekly|media|his|her|their)\s+briefing|briefing\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers)|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|(?:appearing|appeared|appears)\s+on\s+(?:[A-Z][\w'’]*\s+){0,4}(?:[\w'’]+\s+)?(?:channel|tv|television|radio|show|programme|program)|(?:a|the|daily|regular|weekly|media|his|her|their)\s+briefing|briefing\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers)|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment)|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -1103,7 +1103,23 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             !(m.as_str().to_ascii_lowercase().starts_with("match")
                 && (before.ends_with("shouting ") || before.ends_with("slanging ")))
         });
-        if not_talks || voided(sentence, trigger_start, trigger_end) || conditional(&sentence[..trigger_start]) {
+        // "Speaking to APP, the envoy said…": an interview with a news outlet.
+        let to_outlet = {
+            let word = text[t0..t1].to_ascii_lowercase();
+            let next = text[t1..s.end].split_whitespace().next().unwrap_or("");
+            let bare = next.trim_end_matches([',', '.', ';']);
+            (word.starts_with("speak") || word.starts_with("talk")) && word.ends_with(" to") && {
+                OUTLETS.contains(&bare)
+                    || (next.ends_with(',')
+                        && (2..=5).contains(&bare.len())
+                        && bare.bytes().all(|b| b.is_ascii_uppercase()))
+            }
+        };
+        if not_talks
+            || to_outlet
+            || voided(sentence, trigger_start, trigger_end)
+            || conditional(&sentence[..trigger_start])
+        {
             continue;
         }
         let trigger_at = s.start + trigger_start;
@@ -1930,6 +1946,22 @@ mod tests {
         assert_eq!(t.len(), 1, "{t:?}");
         let t = talks("Araghchi spoke at a briefing on the talks with Tajani.", at);
         assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn interviews_quotas_and_travel_bans_are_no_talks() {
+        let at = "2025-10-17T10:00:00Z";
+        for text in [
+            "Speaking to APP, the Pakistani envoy to the UN said the Security Council committee had approved the request.",
+            "Appearing on Fox News Channel's Special Report on Thursday, Bessent said negotiations with China were stalled.",
+            "Exports are allowed only while supply lasts, and China may receive no more than 50% of the volume made for the U.S.",
+            "London said the six can no longer travel to Britain, and British banks are barred from dealing with them.",
+        ] {
+            let t = talks(text, at);
+            assert!(t.is_empty(), "{text}: {t:?}");
+        }
+        // Speaking to a person is a talk.
+        assert_eq!(talks("Speaking to Putin by phone on Monday, Xi called for restraint.", at).len(), 1);
     }
 
     #[test]
