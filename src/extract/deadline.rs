@@ -70,7 +70,7 @@ static MOVED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Told after the fact: the due date is the most recent one, not the next.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|(?:came|went)\s+into\s+effect|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|(?:came|went)\s+into\s+effect|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run|given|granted|allowed|set))(?-u:\b)")
         .expect("past regex")
 });
 
@@ -179,7 +179,8 @@ pub fn find(
             .filter_map(|(i, t)| {
                 // "12:01 a.m. eastern standard time, December 1, 2020": the clock time is on
                 // the date that follows it.
-                let joined = joined_day(text, t, here.get(i + 1).copied());
+                let joined = joined_day(text, t, here.get(i + 1).copied())
+                    .map(|day| (day, here.get(i + 1).map_or("", |n| n.text.as_str())));
                 // A zone named right after the clock time is its own: "12:01 a.m. eastern
                 // daylight time on April 1" in a sentence that also names standard time.
                 // A clock time whose own words name its zone ("8 p.m. EDT") carries it in its
@@ -776,7 +777,7 @@ fn due_of(
     t: &Timex,
     published: DateTime<FixedOffset>,
     zone: Zone,
-    joined: Option<NaiveDate>,
+    joined: Option<(NaiveDate, &str)>,
 ) -> Option<(DateTime<FixedOffset>, &'static str)> {
     let v = t.value.as_str();
     let group = verb_group(text, s, t.start);
@@ -785,7 +786,9 @@ fn due_of(
     let bound_before = BOUND.captures(&clause_before(text, s, t.start)).is_some_and(|c| {
         matches!(c["aux"].to_ascii_lowercase().as_str(), "was" | "were") && !DUE_VERB.is_match(&c["verb"])
     });
-    let tense = if PAST_TENSE.is_match(&group) || bound_before {
+    // "applied retroactively to goods that entered on or after August 7": a day gone.
+    let retroactive = text[s.start..t.start].to_ascii_lowercase().contains("retroactive");
+    let tense = if PAST_TENSE.is_match(&group) || bound_before || retroactive {
         Tense::Past
     } else if FORMERLY_DUE.is_match(&group) {
         // "had been due to lapse on March 15": the reading nearest the day it was said.
@@ -802,7 +805,10 @@ fn due_of(
         }
         let at = NaiveDateTime::parse_from_str(&v[..16], "%Y-%m-%dT%H:%M").ok()?;
         let day = match joined {
-            Some(day) => day,
+            // "…goods that entered the US on or after 12:01 a.m. on August 7", told in the
+            // past: the day of the date it joins, read in that tense.
+            Some((day, written)) if tense == Tense::Past => refit(written, day, published.date_naive(), tense),
+            Some((day, _)) => day,
             None => refit(&t.text, at.date(), published.date_naive(), tense),
         };
         // "midnight GMT on September 27", like "midnight on Saturday", is the end of that day.
@@ -3053,6 +3059,29 @@ mod tests {
             days("Officials held talks in Doha over 48 hours, starting on Thursday, to conclude a ceasefire.")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_day_given_in_the_past_perfect_or_applied_retroactively_is_gone() {
+        // Friday 20 June 2025: the April 5 deadline of the first order was this year's.
+        let found = deadlines(
+            "Trump's first order in January had given TikTok until April 5th to arrange a sale.",
+            "2025-06-20T10:00:00Z",
+        );
+        assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2025-04-05T23:59:59+00:00"), "{found:?}");
+        // Friday 5 September 2025.
+        let found = deadlines(
+            "The new rates will be applied retroactively to Japanese goods that entered the United States on or after \
+             12:01 a.m. Washington time on August 7.",
+            "2025-09-05T10:00:00Z",
+        );
+        assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2025-08-07T00:01:00-04:00"), "{found:?}");
+        // The customs formula with no "retroactively" is ahead.
+        let found = deadlines(
+            "The tariff applies to goods entered for consumption on or after 12:01 a.m. EDT on August 7.",
+            "2025-07-31T10:00:00Z",
+        );
+        assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2025-08-07T00:01:00-04:00"), "{found:?}");
     }
 
     #[test]
