@@ -1507,13 +1507,13 @@ fn zone_in(sentence: &str) -> Option<Zone> {
 /// "Iran to resume inspections", with "or face …" kept when the sentence says it.
 fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String> {
     static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:deadline|ultimatum|gave|give|gives|given|giving|handed|hands?|must|has|have|had|needs?|should|required|told|unless|if|pledged|promised|vowed|ordered|obliged|due)(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:deadline|ultimatum|gave|give|gives|given|giving|handed|hands?|must|has|have|had|needs?|should|required|told|unless|if|pledged|promised|vowed|ordered|obliged|due|instructed|directed|urged|called)(?-u:\b)")
             .expect("maybe regex")
     });
     if !MAYBE.is_match(&text[s.start..s.end]) {
         return None;
     }
-    static PATTERNS: LazyLock<[Regex; 9]> = LazyLock::new(|| {
+    static PATTERNS: LazyLock<[Regex; 10]> = LazyLock::new(|| {
         // "US persons", "European companies": a capitalized qualifier and the ones it
         // qualifies, who are told to act as a group.
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}(?:\s+(?-i:persons|companies|firms|banks|entities|individuals|businesses|citizens|nationals|exporters|importers|investors|holders|shippers|operators|traders|people))?)";
@@ -1555,6 +1555,10 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
             // "Companies have a 90-day period after the order is issued to wind down…".
             Regex::new(&format!(
                 r"{who}\s+(?i:has|have|had|was\s+given|were\s+given|gets?|got)\s+(?i:an?|the)\s+(?:[\w-]+\s+){{0,2}}?(?i:period|window|deadline|grace\s+period)\s+(?:[^,;:.!?()]{{0,60}}?\s)?to\s+{vp}"
+            )),
+            // "Trump instructed federal agencies to finish that review": who is told to act.
+            Regex::new(&format!(
+                r"(?i:instructed|ordered|directed|told|urged|required|called\s+on)\s+(?P<who>(?:the\s+)?(?:[A-Z][\w'’.-]*|(?-i:[a-z][\w-]+))(?:\s+(?:of\s+)?(?:[A-Z][\w'’.-]*|(?-i:[a-z][\w-]+))){{0,2}})\s+to\s+{vp}"
             )),
         ]
         .map(|r| r.expect("ultimatum regex"))
@@ -1615,10 +1619,27 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
             continue;
         }
         // Pronouns and quantities are no party: "gave them", "gave another 90 days".
-        if i == 6
+        if (i == 6 || i == 9)
             && who.split_whitespace().any(|w| {
-                ["them", "him", "her", "it", "us", "me", "you", "another", "more", "the", "a", "an", "time", "days"]
-                    .contains(&w)
+                [
+                    "them",
+                    "him",
+                    "her",
+                    "it",
+                    "us",
+                    "me",
+                    "you",
+                    "another",
+                    "more",
+                    "the",
+                    "a",
+                    "an",
+                    "time",
+                    "days",
+                    "reporters",
+                    "journalists",
+                ]
+                .contains(&w)
             })
         {
             continue;
@@ -2600,10 +2621,24 @@ fn title_words(
     }
     // Drop the preposition left hanging where a date was cut out ("until", "on", "at").
     let mut kept: Vec<(usize, String)> = Vec::new();
+    // "finish that review within seven days of the order's publication": the span and what
+    // it counts from go together; the title keeps neither.
+    let mut counted_from = false;
     for (i, (at, w)) in words.iter().enumerate() {
         let lower = w.trim_end_matches(',').to_ascii_lowercase();
+        if counted_from {
+            if w.ends_with(',') {
+                counted_from = false;
+            }
+            continue;
+        }
         let next_at = words.get(i + 1).map_or(right, |(a, _)| *a);
         let before_time = times.iter().any(|t| t.start >= *at + w.len() && t.start <= next_at && t.start >= left);
+        if before_time && lower == "within" {
+            let next = words.get(i + 1).map(|(_, n)| n.to_ascii_lowercase());
+            counted_from = matches!(next.as_deref(), Some("of" | "after" | "from"));
+            continue;
+        }
         if before_time
             && matches!(
                 lower.as_str(),
@@ -3082,6 +3117,16 @@ mod tests {
             "2025-07-31T10:00:00Z",
         );
         assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2025-08-07T00:01:00-04:00"), "{found:?}");
+    }
+
+    #[test]
+    fn a_title_drops_the_span_and_what_it_counts_from_and_names_who_was_told_to_act() {
+        let found = deadlines(
+            "Trump instructed federal agencies to finish that review within seven days of the order's publication.",
+            "2025-09-05T10:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "federal agencies to finish that review", "{found:?}");
     }
 
     #[test]
