@@ -281,8 +281,15 @@ pub fn find(
                 let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), Tense::Past);
                 (day <= published.date_naive() + Days::new(1)).then_some(day)
             });
+            // "the summit could take place within the next two weeks": when a meeting is.
+            static MEETING_WITHIN: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"(?i)(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations)(?-u:\b)[^,;]{0,40}?(?-u:\b)(?:take\s+place|be\s+held|happen|convene|meet|go\s+ahead|follow|resume)\s*$")
+                    .expect("meeting-within regex")
+            });
+            let meeting_when = c.get(0).is_some_and(|m| MEETING_WITHIN.is_match(&sentence[..m.start()]));
             let span_is_deadline = (CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline"))
-                && !PROMISE.is_match(sentence);
+                && !PROMISE.is_match(sentence)
+                && !meeting_when;
             if let (Some(n), Some(unit)) = (n, unit)
                 && span_is_deadline
                 && found_here == 0
@@ -591,7 +598,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     });
     // "the dialogue is expected to go on until Wednesday": how long a meeting lasts.
     static MEETING_LASTS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations|dialogue|discussions)(?-u:\b)[^,;]{0,60}?(?-u:\b)(?:go(?:es)?\s+on|went\s+on|continue[sd]?|last(?:s|ed)?|run)\s+(?:until|till|through|into)\s*$")
+        Regex::new(r"(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations|dialogue|discussions)(?-u:\b)[^,;]{0,60}?(?-u:\b)(?:(?:go(?:es)?\s+on|went\s+on|continue[sd]?|last(?:s|ed)?|run)\s+(?:until|till|through|into)|(?:take\s+place|be\s+held|happen|convene|go\s+ahead)\s+(?:within|in|by|before))\s*$")
             .expect("meeting-lasts regex")
     });
     let clause = clause_before(text, s, t.start);
@@ -3135,6 +3142,8 @@ mod tests {
         let at = "2025-09-15T17:30:00-04:00";
         let found =
             deadlines("The meeting was led by Bessent, and the dialogue is expected to go on until Wednesday.", at);
+        assert!(found.is_empty(), "{found:?}");
+        let found = deadlines("Orban said the summit could take place within the next two weeks.", at);
         assert!(found.is_empty(), "{found:?}");
         let found = deadlines("The latest extension Trump granted for the sale of TikTok ends on Sept. 17.", at);
         assert_eq!(found.len(), 1, "{found:?}");
