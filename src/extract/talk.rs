@@ -1135,9 +1135,11 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             Regex::new(r"^[\s,]*(?:said|says|told\s+[\w.]+|added|announced|confirmed|stated|wrote)\s+(?:(?:on|late|early|earlier|later)\s+[\w]+\s+)?(?:that\s+)?(?:he|she)\s+[^,;:]{0,40}$")
                 .expect("said-he regex")
         });
+        let mut says_he = false;
         for p in &mut found {
             if p.sayer && p.person && p.end <= trigger_at && SAID_HE.is_match(&text[p.end..trigger_at]) {
                 p.sayer = false;
+                says_he = true;
             }
         }
         // The source of a statement is not a party when the sentence names others.
@@ -1183,7 +1185,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 })
             };
             // "Trump said he will meet Xi": the one who said it, named before "he".
-            let said_by_him = found.iter().any(|p| p.person && p.sayer && p.end <= trigger_at);
+            let said_by_him = says_he || found.iter().any(|p| p.person && p.sayer && p.end <= trigger_at);
             if !said_by_him
                 && let Some(p) = recent.or_else(before)
                 && !found.iter().any(|f| f.key == p.key)
@@ -1293,6 +1295,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             && (out[event].0.status == status || (anaphor && date.is_none()))
             && (anaphor || found.len() < 2 || shares(&out[event].1, &found))
             && (anaphor || found.is_empty() || shares(&out[event].1, &found))
+            && (anaphor || !other_people(&out[event].1, &found))
             && (compatible(&out[event].0, date.as_deref())
                 // "next week's summit … The June 12 meeting": that week's day.
                 || anaphor && in_week(date.as_deref(), out[event].0.date.as_deref()))
@@ -1404,7 +1407,11 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             if let Some(event) = out.iter().position(|(t, p)| {
                 !separate
                     && t.status == status
-                    && ((t.date.is_some() && t.date == date && shares(p, &found) && !foreign(p, &found))
+                    && ((t.date.is_some()
+                        && t.date == date
+                        && shares(p, &found)
+                        && !foreign(p, &found)
+                        && !other_people(p, &found))
                         || ((compatible(t, date.as_deref()) || in_week(date.as_deref(), t.date.as_deref()))
                             && shared(p, &found) >= 2))
             }) {
@@ -1436,6 +1443,13 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             talk
         })
         .collect()
+}
+
+/// "Orban said he would speak with Putin later in the day", after Trump's meeting with
+/// Zelensky told that day: someone new, and two of the event's people gone, is another talk.
+fn other_people(event: &[Party], found: &[Party]) -> bool {
+    found.iter().any(|f| f.person && !event.iter().any(|k| same(k, f)))
+        && event.iter().filter(|k| k.person && !found.iter().any(|f| same(k, f))).count() >= 2
 }
 
 /// Whether two lists of parties name the same side at least once (a minister counts for
@@ -1962,6 +1976,18 @@ mod tests {
         }
         // Speaking to a person is a talk.
         assert_eq!(talks("Speaking to Putin by phone on Monday, Xi called for restraint.", at).len(), 1);
+    }
+
+    #[test]
+    fn someone_new_without_two_of_the_event_s_people_is_another_talk() {
+        // Friday 17 October 2025.
+        let t = talks(
+            "Donald Trump will host Volodymyr Zelensky at the White House later today. Hungary's Prime Minister \
+             Viktor Orban said he would speak with Vladimir Putin later in the day.",
+            "2025-10-17T10:00:00Z",
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!(t[1].participants.iter().any(|p| p.contains("Orban")), "{t:?}");
     }
 
     #[test]
