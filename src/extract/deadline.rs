@@ -2583,6 +2583,9 @@ fn title_words(
     if let Some(t) = measure_title(text, s, times, anchor_start, topic) {
         return t;
     }
+    if let Some(t) = relative_title(&text[s.start..anchor_start.max(s.start)]) {
+        return canonical(&t, &text[s.start..s.end], text, topic);
+    }
     // The clause around the anchor: between the nearest strong breaks.
     let sentence = &text[s.start..s.end];
     let rel = anchor_start.saturating_sub(s.start).min(sentence.len());
@@ -2825,6 +2828,45 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
         out = format!("{topic} {out}");
     }
     with_issuer(out, sentence)
+}
+
+/// "…preserving the temporary ceasefire, which was first agreed in May and is due to expire
+/// on August 12": the due verb is the relative clause's, and what falls due is the noun
+/// phrase it hangs on ("temporary ceasefire expires"). `lead` is the sentence up to the date.
+fn relative_title(lead: &str) -> Option<String> {
+    static WHICH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:^|\s)(?:the|its|their|his|her|this|a|an)\s+(?P<np>[^,;:()]{2,80}?),\s+(?:which|that)\s+(?P<rel>[^,;:()]{0,140})$")
+            .expect("which regex")
+    });
+    static VERB: LazyLock<[(Regex, &str, &str); 2]> = LazyLock::new(|| {
+        [
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing)|lapse[sd]?|run\s+out|runs\s+out|end|ends)(?-u:\b)", " expires", " expire"),
+            (
+                r"(?i)(?-u:\b)(?:take\s+effect|takes\s+effect|(?:enter|enters|come|comes)\s+into\s+force|kicks?\s+in)(?-u:\b)",
+                " takes effect",
+                " take effect",
+            ),
+        ]
+        .map(|(r, one, many)| (Regex::new(r).expect("relative verb regex"), one, many))
+    });
+    let c = WHICH.captures(lead.trim_end())?;
+    let rel = &c["rel"];
+    // The verb ends the relative clause, with at most a preposition after it.
+    let (_, one, many) = VERB
+        .iter()
+        .find(|(r, _, _)| r.find_iter(rel).last().is_some_and(|m| rel[m.end()..].split_whitespace().count() <= 1))?;
+    let np = c["np"].trim();
+    // "the same new deadline that applies to comments, which": a list or a clause is no noun phrase.
+    if np.split_whitespace().count() > 6
+        || np
+            .split_whitespace()
+            .any(|w| matches!(w.to_ascii_lowercase().as_str(), "that" | "which" | "who" | "and" | "or"))
+    {
+        return None;
+    }
+    let head = np.split_whitespace().last().unwrap_or("");
+    let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
+    Some(format!("{np}{}", if plural { many } else { one }))
 }
 
 /// Permissions given for a time: they expire, they are no suspension.
@@ -3134,6 +3176,24 @@ mod tests {
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].2, "federal agencies to finish that review", "{found:?}");
+    }
+
+    #[test]
+    fn a_relative_clause_s_due_verb_falls_on_the_noun_it_hangs_on() {
+        let found = deadlines(
+            "Li said both sides had committed to preserving the temporary ceasefire, which was first agreed in May \
+             and is due to expire on August 12.",
+            "2025-07-30T10:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.ends_with("temporary ceasefire expires"), "{found:?}");
+        assert_eq!(relative_title("the TGL, which was due to expire on").as_deref(), Some("TGL expires"));
+        assert_eq!(
+            relative_title("the new rules, which will enter into force on").as_deref(),
+            Some("new rules take effect")
+        );
+        // A clause that is not the due verb's: no title from it.
+        assert_eq!(relative_title("the envoy, who met Putin on"), None);
     }
 
     #[test]
