@@ -39,7 +39,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// are in the sentence.
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|(?:appearing|appeared|appears)\s+on\s+(?:[A-Z][\w'’]*\s+){0,4}(?:[\w'’]+\s+)?(?:channel|tv|television|radio|show|programme|program)|(?:a|the|daily|regular|weekly|media|his|her|their)\s+briefing|briefing\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers)|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|testif(?:y|ies|ied|ying)\s+before|(?:appearing|appeared|appears)\s+on\s+(?:[A-Z][\w'’]*\s+){0,4}(?:[\w'’]+\s+)?(?:channel|tv|television|radio|show|programme|program)|(?:a|the|daily|regular|weekly|media|his|her|their)\s+briefing|briefing\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers)|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -1130,6 +1130,18 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             (mentions, known, offices)
         });
         let mut found = parties(text, s, watch, mentions, known, offices);
+        // "Tom Barrack, the U.S. ambassador to Turkey, …": the title in apposition is the
+        // person named before it, not a second party.
+        let appositive: Vec<usize> = (1..found.len())
+            .filter(|&i| {
+                let (q, p) = (&found[i - 1], &found[i]);
+                let gap = text.get(q.end..p.start).unwrap_or("x").trim().to_ascii_lowercase();
+                q.person && p.person && matches!(gap.as_str(), "," | ", the" | ", a") && watch.is_title_word(&p.key)
+            })
+            .collect();
+        for i in appositive.into_iter().rev() {
+            found.remove(i);
+        }
         // "Medinsky said that he had phoned Umerov": who says "he" did it is in the talk.
         static SAID_HE: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"^[\s,]*(?:said|says|told\s+[\w.]+|added|announced|confirmed|stated|wrote)\s+(?:(?:on|late|early|earlier|later)\s+[\w]+\s+)?(?:that\s+)?(?:he|she)\s+[^,;:]{0,40}$")
@@ -1974,6 +1986,17 @@ mod tests {
             let t = talks(text, at);
             assert!(t.is_empty(), "{text}: {t:?}");
         }
+        let t = talks(
+            "In a separate announcement after the meeting, Tom Barrack, the U.S. ambassador to Turkey, unveiled a deal \
+             for Boeing planes.",
+            at,
+        );
+        assert!(t.is_empty(), "{t:?}");
+        let t = talks(
+            "Bessent is scheduled to testify before the House Ways and Means Committee, so the negotiations end Tuesday.",
+            at,
+        );
+        assert!(t.is_empty(), "{t:?}");
         // Speaking to a person is a talk.
         assert_eq!(talks("Speaking to Putin by phone on Monday, Xi called for restraint.", at).len(), 1);
     }
