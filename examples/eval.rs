@@ -54,8 +54,22 @@ impl Split {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).map_or_else(|| PathBuf::from("../shared/corpus"), PathBuf::from);
+    // `eval [CORPUS_DIR] [--misses]`, in either order.
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .map_or_else(|| PathBuf::from("../shared/corpus"), PathBuf::from);
     let verbose = std::env::args().any(|a| a == "--misses");
+    for name in ["tbaq-timebank-docs.jsonl", "tbaq-aquaint-docs.jsonl"] {
+        if !dir.join(name).is_file() {
+            eprintln!(
+                "eval: {} has no {name}: give the directory that holds the TimeBank and AQUAINT JSONL files \
+                 (default ../shared/corpus)",
+                dir.display()
+            );
+            std::process::exit(2);
+        }
+    }
     for name in ["tbaq-timebank-docs.jsonl", "tbaq-aquaint-docs.jsonl"] {
         for split in [Split::Dev, Split::HeldOut] {
             let s = score_corpus(&dir.join(name), split, verbose && split == Split::Dev);

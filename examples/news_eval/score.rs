@@ -196,8 +196,11 @@ impl Scores {
 
 /// The passage files of `dir`, sorted.
 pub fn passages(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
+        eprintln!("news_eval: cannot read {}: {e}; give a directory of passage JSON files", dir.display());
+        std::process::exit(2);
+    });
+    let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
