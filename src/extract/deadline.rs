@@ -92,6 +92,18 @@ static TALK_NOUN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("talk-noun regex")
 });
 
+/// When a meeting is or how long it lasts, up to the time that follows: "the dialogue is
+/// expected to go on until", "the summit could take place (within)". No deadline.
+static MEETING_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations|dialogue|discussions)(?-u:\b)[^,;]{0,60}?(?-u:\b)(?:(?:go(?:es)?\s+on|went\s+on|continue[sd]?|last(?:s|ed)?|run)\s+(?:until|till|through|into)|(?:take\s+place|be\s+held|happen|convene|meet|go\s+ahead|follow|resume)(?:\s+(?:within|in|by|before))?)\s*$")
+        .expect("meeting-time regex")
+});
+
+/// Whether a noun ends in a plural "s" ("rules", not "address", "status").
+fn plural_noun(word: &str) -> bool {
+    word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us")
+}
+
 /// A move by a span: "put off by six months", "delayed the tariffs by 90 days".
 static DELAY_BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:put(?:s|ting)?\s+off|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|push(?:es|ed|ing)?\s+back|defer(?:s|red|ring)?)\s+(?:[^.;]{0,80}?\s)?by\s+(?:another\s+|a\s+further\s+)?(?P<n>\d+|[a-z]+)[\s-]+(?P<u>days?|weeks?|months?|years?)(?-u:\b)")
@@ -282,11 +294,7 @@ pub fn find(
                 (day <= published.date_naive() + Days::new(1)).then_some(day)
             });
             // "the summit could take place within the next two weeks": when a meeting is.
-            static MEETING_WITHIN: LazyLock<Regex> = LazyLock::new(|| {
-                Regex::new(r"(?i)(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations)(?-u:\b)[^,;]{0,40}?(?-u:\b)(?:take\s+place|be\s+held|happen|convene|meet|go\s+ahead|follow|resume)\s*$")
-                    .expect("meeting-within regex")
-            });
-            let meeting_when = c.get(0).is_some_and(|m| MEETING_WITHIN.is_match(&sentence[..m.start()]));
+            let meeting_when = c.get(0).is_some_and(|m| MEETING_TIME.is_match(&sentence[..m.start()]));
             let span_is_deadline = (CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline"))
                 && !PROMISE.is_match(sentence)
                 && !meeting_when;
@@ -596,14 +604,9 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         Regex::new(r"(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations|call)(?-u:\b)[^,;]{0,60}?(?-u:\b)(?:due\s+to|scheduled|set\s+(?:for|to)|expected\s+to)\s+(?:(?:open|begin|start|resume|take\s+place|be\s+held|convene|meet)\s+)?(?:on|for|at|in)?\s*$")
             .expect("meeting-due regex")
     });
-    // "the dialogue is expected to go on until Wednesday": how long a meeting lasts.
-    static MEETING_LASTS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)(?:talks|meetings?|summit|negotiations|round|visit|conference|session|consultations|dialogue|discussions)(?-u:\b)[^,;]{0,60}?(?-u:\b)(?:(?:go(?:es)?\s+on|went\s+on|continue[sd]?|last(?:s|ed)?|run)\s+(?:until|till|through|into)|(?:take\s+place|be\s+held|happen|convene|go\s+ahead)\s+(?:within|in|by|before))\s*$")
-            .expect("meeting-lasts regex")
-    });
     let clause = clause_before(text, s, t.start);
     // "…can continue until August 1, when his latest reprieve runs out": the day is due.
-    let lasts = MEETING_LASTS.is_match(&clause) && !text[t.end..s.end].starts_with(", when ");
+    let lasts = MEETING_TIME.is_match(&clause) && !text[t.end..s.end].starts_with(", when ");
     if (MEETING_DUE.is_match(&clause) || lasts) && !measure_in(&clause) {
         return false;
     }
@@ -1281,7 +1284,7 @@ fn refer_back(out: &mut [FoundDeadline]) {
             continue;
         };
         let Some(earlier) = out[..i].iter().rev().find_map(|d| measure(&d.title)) else { continue };
-        let plural = earlier.split_whitespace().last().is_some_and(|w| w.ends_with('s') && !w.ends_with("ss"));
+        let plural = earlier.split_whitespace().last().is_some_and(plural_noun);
         out[i].title = format!("{earlier}{}", if plural { ending.1 } else { ending.0 });
     }
 }
@@ -1953,7 +1956,7 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     }
     let head = ws[h1 - 1].text.to_ascii_lowercase();
     // "General License INT/2022/1277777", "General License No. 128B": the licence's number.
-    let plural = head.ends_with('s') && !head.ends_with("ss");
+    let plural = plural_noun(&head);
     while !plural && h1 < ws.len() && h1 - h0 < 8 && !in_time(&ws[h1]) {
         let gap = text[ws[h1 - 1].end..ws[h1].start].trim();
         let w = ws[h1].text;
@@ -2838,23 +2841,23 @@ fn relative_title(lead: &str) -> Option<String> {
         Regex::new(r"(?i)(?:^|\s)(?:the|its|their|his|her|this|a|an)\s+(?P<np>[^,;:()]{2,80}?),\s+(?:which|that)\s+(?P<rel>[^,;:()]{0,140})$")
             .expect("which regex")
     });
-    static VERB: LazyLock<[(Regex, &str, &str); 2]> = LazyLock::new(|| {
+    // The verbs, each with its title ending (`ENDINGS`: singular, plural).
+    static VERB: LazyLock<[(Regex, (&str, &str)); 2]> = LazyLock::new(|| {
         [
-            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing)|lapse[sd]?|run\s+out|runs\s+out|end|ends)(?-u:\b)", " expires", " expire"),
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing)|lapse[sd]?|run\s+out|runs\s+out|end|ends)(?-u:\b)", ENDINGS[0]),
             (
                 r"(?i)(?-u:\b)(?:take\s+effect|takes\s+effect|(?:enter|enters|come|comes)\s+into\s+force|kicks?\s+in)(?-u:\b)",
-                " takes effect",
-                " take effect",
+                ENDINGS[1],
             ),
         ]
-        .map(|(r, one, many)| (Regex::new(r).expect("relative verb regex"), one, many))
+        .map(|(r, ending)| (Regex::new(r).expect("relative verb regex"), ending))
     });
     let c = WHICH.captures(lead.trim_end())?;
     let rel = &c["rel"];
     // The verb ends the relative clause, with at most a preposition after it.
-    let (_, one, many) = VERB
+    let (_, (one, many)) = VERB
         .iter()
-        .find(|(r, _, _)| r.find_iter(rel).last().is_some_and(|m| rel[m.end()..].split_whitespace().count() <= 1))?;
+        .find(|(r, _)| r.find_iter(rel).last().is_some_and(|m| rel[m.end()..].split_whitespace().count() <= 1))?;
     let np = c["np"].trim();
     // "the same new deadline that applies to comments, which": a list or a clause is no noun phrase.
     if np.split_whitespace().count() > 6
@@ -2864,8 +2867,7 @@ fn relative_title(lead: &str) -> Option<String> {
     {
         return None;
     }
-    let head = np.split_whitespace().last().unwrap_or("");
-    let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
+    let plural = np.split_whitespace().last().is_some_and(plural_noun);
     Some(format!("{np}{}", if plural { many } else { one }))
 }
 
