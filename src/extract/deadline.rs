@@ -70,7 +70,7 @@ static MOVED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Told after the fact: the due date is the most recent one, not the next.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|(?:came|went)\s+into\s+effect|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run|given|granted|allowed|set))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|(?:came|went)\s+into\s+effect|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run))(?-u:\b)")
         .expect("past regex")
 });
 
@@ -930,7 +930,7 @@ enum Tense {
 
 /// A due date told as it stood before: neither ahead nor behind by itself.
 static FORMERLY_DUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:had\s+been|was\s+(?:due|set|scheduled|supposed|expected)|were\s+(?:due|set|scheduled|supposed|expected))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:had\s+been|had\s+(?:given|granted|allowed|set)|was\s+(?:due|set|scheduled|supposed|expected)|were\s+(?:due|set|scheduled|supposed|expected))(?-u:\b)")
         .expect("formerly regex")
 });
 
@@ -3148,13 +3148,19 @@ mod tests {
     }
 
     #[test]
-    fn a_day_given_in_the_past_perfect_or_applied_retroactively_is_gone() {
+    fn a_day_given_in_the_past_perfect_is_the_nearest_and_one_applied_retroactively_is_gone() {
         // Friday 20 June 2025: the April 5 deadline of the first order was this year's.
         let found = deadlines(
             "Trump's first order in January had given TikTok until April 5th to arrange a sale.",
             "2025-06-20T10:00:00Z",
         );
         assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2025-04-05T23:59:59+00:00"), "{found:?}");
+        // The same past perfect, said before the day (Monday 31 March 2025): the day is ahead.
+        let found = deadlines(
+            "Maurel et Prom said the US Treasury had given it a wind-down licence to conclude its operations by May 27.",
+            "2025-03-31T17:00:00Z",
+        );
+        assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2025-05-27T23:59:59+00:00"), "{found:?}");
         // Friday 5 September 2025.
         let found = deadlines(
             "The new rates will be applied retroactively to Japanese goods that entered the United States on or after \

@@ -29,7 +29,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -183,7 +183,7 @@ static JUST_NOW: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)|(?:just|only|mere|few|several|two|three|four|five|six|signed|came|held)\s+(?:hours|minutes)\s+(?:after|before))(?-u:\b)")
         .expect("same-day regex")
 });
 
@@ -1642,10 +1642,25 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
                         .iter()
                         .any(|w| between.contains(w))
             };
+            // "new tariffs that were due to take effect on Friday": a measure's day.
+            let measure_day = [
+                "take effect",
+                "takes effect",
+                "into force",
+                "expire",
+                "expires",
+                "lapse",
+                "lapses",
+                "kick in",
+                "kicks in",
+            ]
+            .iter()
+            .any(|w| stem.ends_with(&format!(" {w}")));
             (span
                 || !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
                     .iter()
                     .any(|w| stem.ends_with(&format!(" {w}"))))
+                && !measure_day
                 && !after.starts_with("deadline")
                 && !after.starts_with("'s deadline")
                 && !after.starts_with("’s deadline")
@@ -2024,6 +2039,47 @@ mod tests {
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].date.as_deref(), Some("2025-09-15"), "{t:?}");
         assert!(t[0].participants.iter().any(|p| p == "Scott Bessent"), "{t:?}");
+    }
+
+    #[test]
+    fn envoys_who_got_together_held_talks() {
+        // Wednesday 9 October 2019.
+        let t = talks(
+            "The chief nuclear envoys of South Korea, the United States and Japan got together in Washington on Tuesday.",
+            "2019-10-09T11:00:00+09:00",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].date.as_deref(), t[0].place.as_deref()), (Some("2019-10-08"), Some("Washington")), "{t:?}");
+    }
+
+    #[test]
+    fn hours_after_a_dated_act_is_that_day_and_a_measure_day_dates_no_call() {
+        // Wednesday 6 August 2025.
+        let t = talks(
+            "President Donald Trump on Wednesday signed an executive order adding a further 25% tariff on goods from \
+             India. The order was signed hours after Russian and U.S. officials met for about three hours.",
+            "2025-08-06T17:30:00-04:00",
+        );
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-08-06")], "{t:?}");
+        // Thursday 31 July 2025: Friday is when the tariffs were due, not when the call was.
+        let t = talks(
+            "Mexican President Claudia Sheinbaum said on Thursday that a phone call with U.S. President Donald Trump \
+             had produced an understanding to hold off new tariffs that were due to take effect on Friday.",
+            "2025-07-31T16:00:00-04:00",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].status, t[0].date.as_deref()), ("held", Some("2025-07-31")), "{t:?}");
+    }
+
+    #[test]
+    fn time_given_to_talks_and_talks_one_has_to_hold_are_no_event() {
+        for text in [
+            "China and Russia tabled a draft resolution that would give talks another half year, or until April 18 next year.",
+            "\"Now we have to negotiate,\" Parmelin said, noting that Switzerland could ask for further exemptions as part \
+             of future negotiations.",
+        ] {
+            assert!(talks(text, "2025-09-27T08:00:00+08:00").is_empty(), "{text}");
+        }
     }
 
     #[test]
