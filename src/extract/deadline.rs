@@ -171,6 +171,17 @@ pub fn find(
         let evidence = sentence.trim().to_owned();
         let mut found_here = 0;
 
+        // "Contracts concluded under the old cap may still be performed for 90 days from
+        // 15 January": a grace window that ends that long after the day it runs from.
+        if let Some((title, day)) = grace_end(text, s, &here, published.date_naive())
+            && let Some(due) = zone.end_of(day)
+        {
+            let mut found = pending(s, &evidence, due, "day", None, (s.start, s.start)).0;
+            found.title = title;
+            out.push((found, None));
+            continue;
+        }
+
         // "suspended for one year as of November 10", "on hold for 180 days", "a 90-day
         // pause": the suspension ends that long after its start (the date it runs from,
         // else the day it was said): that end is the deadline, not the start.
@@ -584,6 +595,23 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         && !TALK_NOUN.is_match(&before[before.rfind([',', ';']).map_or(0, |i| i + 1)..])
     {
         return true;
+    }
+    // "tabled a draft resolution that would give talks another half year, or until April
+    // 18": what a proposal would set is no deadline until it is adopted.
+    static PROPOSED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:draft|proposal|proposed|proposes|proposing|bill|motion)\s+(?:[\w-]+\s+){0,3}?(?:that|which)\s+would\s+[^;.]*$")
+            .expect("proposed regex")
+    });
+    if PROPOSED.is_match(tail_of_before) {
+        return false;
+    }
+    // "the 72 tankers they had blacklisted as of October 10": a count as it stood that day.
+    if ends_with_word("as of") {
+        let words: Vec<String> =
+            tail_of_before.split_whitespace().rev().skip(2).take(3).map(str::to_ascii_lowercase).collect();
+        if words.iter().any(|w| w == "had") && words.first().is_some_and(|w| w.ends_with("ed")) {
+            return false;
+        }
     }
     // "The deadline for Iran to respond to the proposal is Sunday": the subject of "is" is
     // the deadline, however long its complement.
@@ -1109,6 +1137,28 @@ fn suspension_end(
     Some((add_span(start, n, &unit)?, (s.start + m.start(), s.start + m.end())))
 }
 
+/// A grace window: what may still be done for a span from a day, its title and its last
+/// day ("Contracts concluded under the old cap may still be performed for 90 days from 15
+/// January" is "grace period for contracts concluded under the old cap ends" on 15 April).
+fn grace_end(text: &str, s: &Sentence, here: &[&Timex], published: NaiveDate) -> Option<(String, NaiveDate)> {
+    static GRACE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?P<what>[^,;:]{3,90}?)\s+(?:may|can|could|will)\s+(?:still\s+|only\s+|continue\s+to\s+)?(?:be\s+)?(?:performed|executed|honou?red|completed|carried\s+out|fulfilled|delivered|wound\s+down|continued|continue|run)\s+(?:only\s+)?for\s+(?:a\s+further\s+|another\s+|up\s+to\s+)?(?P<n>\d+|[a-z]+)\s+(?P<u>days?|weeks?|months?)\s+(?:from|after|starting(?:\s+on)?|as\s+of)\s*$")
+            .expect("grace regex")
+    });
+    let t =
+        here.iter().find(|t| matches!(t.kind, TimexType::Date | TimexType::Time) && day_value(&t.value).is_some())?;
+    let c = GRACE.captures(text.get(s.start..t.start)?.trim_start())?;
+    let from = refit(&t.text, day_value(&t.value)?, published, Tense::Nearest);
+    let n = count(&c["n"])?;
+    let what = c["what"].trim();
+    let what = what.strip_prefix("The ").or_else(|| what.strip_prefix("the ")).unwrap_or(what);
+    let lowered = match what.split_whitespace().next() {
+        Some(w) if w.chars().skip(1).all(|c| c.is_lowercase()) => format!("{}{}", what[..1].to_lowercase(), &what[1..]),
+        _ => what.to_owned(),
+    };
+    Some((format!("grace period for {lowered} ends"), add_span(from, n, &c["u"].to_ascii_lowercase())?))
+}
+
 fn add_span(from: NaiveDate, n: u64, unit: &str) -> Option<NaiveDate> {
     match unit.trim_end_matches('s') {
         "day" => from.checked_add_days(Days::new(n)),
@@ -1149,6 +1199,40 @@ struct Anchor {
     end: usize,
 }
 
+/// "banned outright, effective 25 April 2026, so spot deals remain allowed only until 24
+/// April 2026": the last day something is still allowed, told to explain the day a ban
+/// starts, is that ban's deadline again, not one of its own.
+fn without_eves(mut found: Vec<(FoundDeadline, Option<Anchor>)>, text: &str) -> Vec<(FoundDeadline, Option<Anchor>)> {
+    let day = |d: &FoundDeadline| d.due.map(|t| t.date_naive());
+    let mut i = 0;
+    while i < found.len() {
+        let (Some(eve), Some(a)) = (day(&found[i].0), found[i].1) else {
+            i += 1;
+            continue;
+        };
+        let until = text[a.sentence.start..a.start].trim_end().to_ascii_lowercase().ends_with("until");
+        let next = found.iter().position(|(d, b)| {
+            b.is_some_and(|b| b.sentence.start == a.sentence.start)
+                && day(d).is_some_and(|n| eve.succ_opt() == Some(n))
+                && {
+                    let (lo, hi) = (b.map_or(0, |b| b.start).min(a.start), b.map_or(0, |b| b.end).max(a.end));
+                    let between = text[lo..hi].to_ascii_lowercase();
+                    [", so ", " meaning ", "which means", "in other words"].iter().any(|w| between.contains(w))
+                }
+        });
+        match next {
+            Some(j) if until => {
+                if found[i].0.status.is_none() {
+                    found[j].0.status = None;
+                }
+                found.remove(i);
+            }
+            _ => i += 1,
+        }
+    }
+    found
+}
+
 /// One deadline stated several ways is one entry: keep the most precise mention of a day.
 /// A mention with no date is kept when it is about something the dated ones are not.
 fn finish(
@@ -1158,6 +1242,7 @@ fn finish(
     times: &[Timex],
     topic: &Topic,
 ) -> Vec<FoundDeadline> {
+    let found = without_eves(found, text);
     let rank = |g: Option<&str>| match g {
         Some("minute") => 3,
         Some("day") => 2,
@@ -3145,6 +3230,65 @@ mod tests {
             days("Officials held talks in Doha over 48 hours, starting on Thursday, to conclude a ceasefire.")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn the_last_day_still_allowed_before_a_ban_is_the_ban_s_deadline_again() {
+        // Friday 24 October 2025.
+        let at = "2025-10-24T11:00:00+01:00";
+        let found = deadlines(
+            "Buying Russian LNG will be banned outright, effective 25 April 2026, so short-term deals remain allowed \
+             only until 24 April 2026.",
+            at,
+        );
+        assert_eq!(found.iter().map(|d| d.0.as_deref()).collect::<Vec<_>>(), [Some("2026-04-25T23:59:59+00:00")]);
+        let found = deadlines(
+            "For long-term contracts the prohibition is postponed until 1 January 2027, meaning such purchases may \
+             continue only until 31 December 2026.",
+            at,
+        );
+        assert_eq!(
+            found.iter().map(|d| (d.0.as_deref(), d.1)).collect::<Vec<_>>(),
+            [(Some("2027-01-01T23:59:59+00:00"), None)]
+        );
+        // Two things due a day apart are two deadlines.
+        let found = deadlines(
+            "The licence is valid until March 11, and the new rules take effect on March 12.",
+            "2025-03-01T10:00:00Z",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn what_a_draft_would_set_is_no_deadline() {
+        let found = deadlines(
+            "China and Russia tabled a draft resolution that would give talks another half year, or until April 18 \
+             next year.",
+            "2025-09-27T08:00:00+08:00",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_count_as_it_stood_on_a_day_is_no_deadline() {
+        let found = deadlines(
+            "At least 21 of the 72 tankers the U.S., the EU and the UK had blacklisted as of October 10 have since \
+             loaded Russian cargoes.",
+            "2024-10-18T10:00:00+03:30",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_grace_window_ends_its_span_after_the_day_it_runs_from() {
+        // Thursday 15 January 2026.
+        let found = deadlines(
+            "Contracts concluded under the old cap may still be performed for 90 days from 15 January.",
+            "2026-01-15T15:30:00+01:00",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2026-04-15T23:59:59+00:00"), "{found:?}");
+        assert_eq!(found[0].2, "grace period for contracts concluded under the old cap ends");
     }
 
     #[test]
