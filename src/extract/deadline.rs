@@ -541,8 +541,11 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     }
     let before = &text[s.start..t.start];
     let after_text = text[t.end..s.end].trim_start();
-    let after = after_text[..floor_char_boundary(after_text, 16)].to_ascii_lowercase();
+    let after = after_text[..floor_char_boundary(after_text, 24)].to_ascii_lowercase();
     if after.starts_with("deadline")
+        || after.starts_with("is the deadline")
+        || after.starts_with("was the deadline")
+        || after.starts_with("is the new deadline")
         || after.starts_with("'s deadline")
         || after.starts_with("’s deadline")
         || after.starts_with("cutoff")
@@ -602,7 +605,13 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         Regex::new(r"(?i)(?-u:\b)(?:draft|proposal|proposed|proposes|proposing|bill|motion)\s+(?:[\w-]+\s+){0,3}?(?:that|which)\s+would\s+[^;.]*$")
             .expect("proposed regex")
     });
-    if PROPOSED.is_match(tail_of_before) {
+    // "…by June 30, 2026, which could support a 15% tariff from January 1, 2027": what a
+    // finding could lead to is no deadline.
+    static COULD_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:could|might|may)\s+(?:support|lead\s+to|pave\s+the\s+way\s+for|result\s+in|justify|open\s+the\s+door\s+to)\s+[^;]*$")
+            .expect("could-lead regex")
+    });
+    if PROPOSED.is_match(tail_of_before) || COULD_LEAD.is_match(tail_of_before) {
         return false;
     }
     // "the 72 tankers they had blacklisted as of October 10": a count as it stood that day.
@@ -1080,7 +1089,7 @@ static SUSPENDED: LazyLock<Regex> = LazyLock::new(|| {
 /// "USTR action be suspended" → "USTR action suspension ends": what ends is the pause.
 fn suspension_title(title: &str) -> String {
     static VERBS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:\s+(?:be|is|are|was|were|been|will|to))*\s+(?:suspended|paused|put\s+on\s+hold|on\s+hold|waived|frozen|halted|takes?\s+effect|expires?)(?:\s+.*)?$")
+        Regex::new(r"(?i)(?:\s+(?:be|is|are|was|were|been|will|to|has|have|had|also|now|already))*\s+(?:suspended|paused|put\s+on\s+hold|on\s+hold|waived|frozen|halted|takes?\s+effect|expires?)(?:\s+.*)?$")
             .expect("suspension verbs regex")
     });
     let head = VERBS.replace(title, "");
@@ -1197,6 +1206,35 @@ struct Anchor {
     sentence: Sentence,
     start: usize,
     end: usize,
+}
+
+/// "a notice suspending, until November 10, 2026, the Section 301 countermeasures it had
+/// imposed…", "suspended the port fees until November 10": what is suspended until a day
+/// comes back then ("suspension of the Section 301 countermeasures ends").
+fn suspended_until(text: &str, s: &Sentence, start: usize, end: usize) -> Option<String> {
+    static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)suspend(?:s|ed|ing)?\s*(?:(?P<x>[^,;:()]{3,80}?)\s+)?,?\s*(?:until|through|till)\s*$")
+            .expect("suspended-until regex")
+    });
+    static AFTER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^\s*,\s*(?P<x>[^,;:()]{3,100})").expect("suspended-after regex"));
+    let before = text.get(s.start..start)?;
+    let c = BEFORE.captures(before)?;
+    let x = match c.name("x") {
+        Some(x) => x.as_str().to_owned(),
+        None => AFTER.captures(text.get(end..s.end)?)?["x"].to_owned(),
+    };
+    // The noun phrase ends where a clause about it begins.
+    let x = [" it ", " that ", " which ", " who ", " they ", " he ", " she ", " imposed ", " announced "]
+        .iter()
+        .filter_map(|w| x.find(w))
+        .min()
+        .map_or(x.as_str(), |i| &x[..i])
+        .trim();
+    if x.split_whitespace().count() > 10 || x.is_empty() {
+        return None;
+    }
+    Some(format!("suspension of {x} ends"))
 }
 
 /// "banned outright, effective 25 April 2026, so spot deals remain allowed only until 24
@@ -2162,6 +2200,15 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
 /// Council UN mandate".
 fn with_issuer(title: String, sentence: &str) -> String {
     let Some(issuer) = issuer_in(sentence, &title) else { return title };
+    // "Industry and Security's Affiliates Rule", cut from "the Bureau of Industry and
+    // Security's…": the issuer's own tail opens the title; it is completed, not repeated.
+    let words: Vec<&str> = issuer.split_whitespace().collect();
+    for k in 1..words.len().saturating_sub(1) {
+        let tail = words[k..].join(" ");
+        if let Some(rest) = title.strip_prefix(&tail) {
+            return format!("{issuer}{rest}");
+        }
+    }
     let lead = super::names::NO_ACTORS
         .mentions(&title)
         .into_iter()
@@ -2369,7 +2416,16 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
     if let Some(t) = under_licence(&text[s.start..s.end], anchor_start.saturating_sub(s.start)) {
         return t;
     }
+    if let Some(t) = suspended_until(text, s, anchor_start, anchor_end) {
+        return t;
+    }
     let title = title_words(text, s, times, anchor_start, anchor_end, topic);
+    // "fees did not kick in until October 14": they take effect then.
+    static NOT_UNTIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s+(?:did|does|do|will|would)\s+not\s+(?:kick|take|come|enter|start|begin|apply)(?:\s+in)?(?P<end>\s+(?:takes?\s+effect|expires?|ends?))$")
+            .expect("not-until regex")
+    });
+    let title = NOT_UNTIL.replace(&title, "$end").into_owned();
     let title = with_licence(title, &text[s.start..s.end], anchor_start.saturating_sub(s.start));
     // "cargo is loaded eastern standard time": the zone of a clock time says nothing due.
     static ZONE_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -2899,6 +2955,7 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
             // "countermeasures kick" (from "due to kick in"): the verb's stub goes too.
             let trimmed = out.trim_end();
             let head = [" kick", " kicks", " kicked"].iter().find_map(|v| trimmed.strip_suffix(v)).unwrap_or(trimmed);
+
             out = format!("{head} {verb}");
         }
     } else if LICENCE_UNTIL.is_match(sentence) && LICENCE_WORDS.iter().any(|w| out.to_ascii_lowercase().contains(w)) {
@@ -3277,6 +3334,45 @@ mod tests {
             "2024-10-18T10:00:00+03:30",
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn what_is_suspended_until_a_day_comes_back_then() {
+        let found = deadlines(
+            "The Office of the U.S. Trade Representative published a notice suspending, until November 10, 2026, the \
+             Section 301 countermeasures it had imposed on Chinese vessels.",
+            "2025-11-14T11:00:00-05:00",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "suspension of the Section 301 countermeasures ends");
+        let found = deadlines(
+            "Under the same agreement, the Bureau of Industry and Security's Affiliates Rule has also been suspended for one year.",
+            "2025-11-14T11:00:00-05:00",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.starts_with("Bureau of Industry and Security's Affiliates Rule"), "{found:?}");
+        let found = deadlines(
+            "The fees on Chinese-related maritime transport services did not kick in until October 14, 2025.",
+            "2025-11-14T11:00:00-05:00",
+        );
+        assert_eq!(found[0].2, "fees on Chinese-related maritime transport services take effect", "{found:?}");
+    }
+
+    #[test]
+    fn a_day_that_is_the_deadline_and_what_a_report_could_lead_to() {
+        // Friday 21 November 2025.
+        let found = deadlines(
+            "Next Thursday is the deadline President Donald Trump has set for Ukraine's Volodymyr Zelenskiy to answer \
+             a 28-point peace plan.",
+            "2025-11-21T19:45:00+01:00",
+        );
+        assert_eq!(found.iter().map(|d| d.0.as_deref()).collect::<Vec<_>>(), [Some("2025-11-27T23:59:59+00:00")]);
+        let found = deadlines(
+            "Commerce owes the President a report on the copper market by June 30, 2026, which could support a 15% \
+             tariff on refined copper from January 1, 2027 and 30% from January 1, 2028.",
+            "2025-07-31T10:00:00-05:00",
+        );
+        assert_eq!(found.iter().map(|d| d.0.as_deref()).collect::<Vec<_>>(), [Some("2026-06-30T23:59:59+00:00")]);
     }
 
     #[test]

@@ -1793,6 +1793,16 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     {
         return Some(Direction::Future);
     }
+    // "Trump said Thanksgiving would be an appropriate time": the day is the subject of a
+    // clause about what is to come, not the day of the saying.
+    let subject_of_future = ["would ", "will ", "could ", "should ", "might ", "is going to ", "is set to "]
+        .iter()
+        .any(|m| after.trim_start().starts_with(m))
+        && !after.trim_start().starts_with("would have")
+        && !after.trim_start().starts_with("could have");
+    if subject_of_future {
+        return Some(Direction::Future);
+    }
     if PAST_BEFORE.contains(&last) || last.ends_with("ed") {
         return Some(Direction::Past);
     }
@@ -2087,6 +2097,12 @@ mod tests {
             values("Trump has set Friday as the deadline for a ceasefire.", "2025-08-07"),
             pairs(&[("Friday", "2025-08-08")])
         );
+        // A day that is the subject of a clause about what is to come, after "said".
+        assert_eq!(
+            values("Trump said Friday would be an appropriate time for Kyiv to decide.", "2025-08-06"),
+            pairs(&[("Friday", "2025-08-08")])
+        );
+        assert_eq!(values("Trump said Friday he would decide.", "2025-08-06"), pairs(&[("Friday", "2025-08-01")]));
     }
 
     #[test]
