@@ -642,6 +642,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
             .expect("meeting-due regex")
     });
     let clause = clause_before(text, s, t.start);
+    // "joint war games set to begin on Friday", "elections due to take place on 5 March":
+    // events that start on a day are no deadlines.
+    static EVENT_START: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:war\s+games|(?:military\s+)?exercises?|drills?|manoeuvres|maneuvers|elections?|polls|referendum|festival|tournament|parade)(?-u:\b)[^,;]{0,40}?(?-u:\b)(?:set|due|scheduled|expected|slated)\s+to\s+(?:begin|start|open|take\s+place|be\s+held)\s+(?:on|at|in)?\s*$")
+            .expect("event-start regex")
+    });
+    if EVENT_START.is_match(&clause) && !measure_in(&clause) {
+        return false;
+    }
     // "…can continue until August 1, when his latest reprieve runs out": the day is due.
     let lasts = MEETING_TIME.is_match(&clause) && !text[t.end..s.end].starts_with(", when ");
     if (MEETING_DUE.is_match(&clause) || lasts) && !measure_in(&clause) {
@@ -3373,6 +3382,15 @@ mod tests {
             "2025-07-31T10:00:00-05:00",
         );
         assert_eq!(found.iter().map(|d| d.0.as_deref()).collect::<Vec<_>>(), [Some("2026-06-30T23:59:59+00:00")]);
+    }
+
+    #[test]
+    fn war_games_that_begin_on_a_day_are_no_deadline() {
+        let found = deadlines(
+            "The concession came ahead of joint Russian-Belarusian war games set to begin on Friday.",
+            "2025-09-11T14:30:00-04:00",
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

@@ -39,7 +39,7 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 /// are in the sentence.
 static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|testif(?:y|ies|ied|ying)\s+before|(?:appearing|appeared|appears)\s+on\s+(?:[A-Z][\w'’]*\s+){0,4}(?:[\w'’]+\s+)?(?:channel|tv|television|radio|show|programme|program)|(?:a|the|daily|regular|weekly|media|his|her|their)\s+briefing|briefing\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers)|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:interviews?|press\s+conference|news\s+conference|press\s+briefing|speech|scrapped|cancel(?:l)?ed|called\s+off|(?:cut|cuts|cutting|broke|broken|breaking|breaks)\s+off|no\s+date|not\s+(?:now\s+)?go\s+ahead|match|matches|tournament|league|(?:asia|world|davis|ryder)\s+cup|cricket|football|olympics?|innings|testif(?:y|ies|ied|ying)\s+before|(?:appearing|appeared|appears)\s+on\s+(?:[A-Z][\w'’]*\s+){0,4}(?:[\w'’]+\s+)?(?:channel|tv|television|radio|show|programme|program)|(?:a|the|daily|regular|weekly|media|his|her|their)\s+briefing|briefing\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers)|pulled\s+out\s+of|head-to-head|the\s+sale\s+of|about\s+buying|buying\s+(?:its|the)|acquire|acquisition|takeover|merger|to\s+buy|(?:with|potential|prospective|possible)\s+buyers?|shareholders?|(?:conference|earnings|investor)\s+call|(?:the\s+|his\s+|her\s+|a\s+)?(?:cabinet|parliament|congress|senate|politburo|jury)\s+(?:met|meets|will\s+meet|convened|convenes))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -178,7 +178,7 @@ fn clauses(text: &str, sentences: &[Sentence], triggers: &[(usize, usize)]) -> V
 /// Told as it happens or just after: talks that "finished", "have come to an end", "are
 /// meeting" happened on the day of the report when the sentence names no other time.
 static JUST_NOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:finished|wrapped\s+up|(?:have|has)\s+(?:come\s+to\s+an\s+end|ended|concluded|begun|started|opened)|(?:are|is)\s+(?:meeting|holding\s+talks|in\s+talks))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:finished|wrapped\s+up|(?:have|has)\s+(?:come\s+to\s+an\s+end|ended|concluded|begun|started|opened)|(?:are|is)\s+(?:now\s+)?(?:meeting|holding\s+talks|in\s+talks|talking\s+(?:to|with)|negotiating\s+with))(?-u:\b)")
         .expect("just-now regex")
 });
 
@@ -581,13 +581,28 @@ fn parties(
                     coordinated = true;
                     j += 1;
                 }
-                let _ = coordinated;
                 let limit = (j + 3).min(ws.len());
                 let Some(noun) = (j..limit).find(|&x| watch.is_party_noun(&ws[x].lower())) else { continue };
                 if (j..noun).any(|x| ws[x].capitalized() && names::name_like(&ws[x])) {
                     continue;
                 }
                 let tail = &text[ws[j].start.min(ws[noun].start)..ws[noun].end];
+                // "the Ukrainian and Russian intelligence chiefs": one chief each.
+                let after_adjective = here.iter().any(|n| {
+                    matches!(n.named, Named::Entry(_, Form::Adjective))
+                        && n.end < m.start
+                        && text[n.end..m.start].trim() == "and"
+                });
+                let one_each = ["chiefs", "ministers", "presidents", "leaders", "heads", "envoys", "secretaries"];
+                let tail = match tail.rsplit_once(' ').map_or(("", tail), |(a, b)| (a, b)) {
+                    (lead, last) if (coordinated || after_adjective) && one_each.contains(&last) => {
+                        let one = last
+                            .strip_suffix("ies")
+                            .map_or_else(|| last[..last.len() - 1].to_owned(), |s| format!("{s}y"));
+                        if lead.is_empty() { one } else { format!("{lead} {one}") }
+                    }
+                    _ => tail.to_owned(),
+                };
                 let name = format!("{} {}", &text[m.start..m.end], tail);
                 push(
                     &mut out,
@@ -1399,12 +1414,15 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 .expect("the-two regex")
         });
         // "The leaders met at the museum": the plural alone, with no one named.
+        // "the leaders of the five Central Asian states" are a group the sentence names.
         let the_pair = |p: &Party| {
             let name = p.name.to_ascii_lowercase();
-            name.starts_with("the two ")
-                || ["the leaders", "both leaders", "the presidents", "the pair"].contains(&name.as_str())
+            (name.starts_with("the two ")
+                || ["the leaders", "both leaders", "the presidents", "the pair"].contains(&name.as_str()))
+                && !text[p.end..].starts_with(" of ")
         };
-        if found.iter().any(the_pair) || (found.iter().filter(|p| p.person).count() < 2 && THE_TWO.is_match(sentence)) {
+        let two_named = THE_TWO.find_iter(sentence).any(|m| !sentence[m.end()..].starts_with(" of "));
+        if found.iter().any(the_pair) || (found.iter().filter(|p| p.person).count() < 2 && two_named) {
             let whole = &sentences[index];
             let people: Vec<Party> = if (whole.start, whole.end) == (s.start, s.end) {
                 found.iter().filter(|p| p.person).cloned().collect()
@@ -1702,11 +1720,16 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
             ]
             .iter()
             .any(|w| stem.ends_with(&format!(" {w}")));
+            // "would begin on December 10 and wrap up on December 12": the talks' last day.
+            let last_day = ["wrap up", "wraps up", "end", "ends", "conclude", "concludes", "close", "closes", "finish"]
+                .iter()
+                .any(|w| stem.ends_with(&format!(" {w}")));
             (span
                 || !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
                     .iter()
                     .any(|w| stem.ends_with(&format!(" {w}"))))
                 && !measure_day
+                && !last_day
                 && !after.starts_with("deadline")
                 && !after.starts_with("'s deadline")
                 && !after.starts_with("’s deadline")
@@ -1801,6 +1824,22 @@ fn place_of(text: &str, s: &Sentence, trigger_at: usize, parties: &[Party]) -> O
         if NOT_PLACES.contains(&first) || names::CALENDAR.contains(&first) || OUTLETS.contains(&place) {
             continue;
         }
+        // "in the Russian capital": the capital the gazetteer names first for Russia.
+        let place = if sentence[m.start() + place.len()..].starts_with(" capital") {
+            use super::gazetteer::{BUILTIN, Form};
+            let Some(capital) = BUILTIN
+                .forms
+                .iter()
+                .find(|(t, _, f)| t == place && *f == Form::Adjective)
+                .and_then(|(_, e, _)| BUILTIN.forms.iter().find(|(_, x, f)| x == e && *f == Form::Metonym))
+                .map(|(t, _, _)| t.as_str())
+            else {
+                continue;
+            };
+            capital
+        } else {
+            place
+        };
         let whole = c.get(0).map_or(0, |w| w.start());
         let before = sentence[..whole].trim_end().rsplit(' ').next().unwrap_or("").to_lowercase();
         if NOT_PLACE_BEFORE.contains(&before.as_str()) {
@@ -2133,6 +2172,44 @@ mod tests {
         );
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].date.as_deref(), Some("2025-11-21"), "{t:?}");
+    }
+
+    #[test]
+    fn a_capital_by_its_country_one_chief_each_and_the_leaders_of_a_group() {
+        // Tuesday 25 November 2025.
+        let at = "2025-11-25T22:15:00+04:00";
+        let t = talks(
+            "A Ukrainian delegation under Gen. Kyrylo Budanov is also in the Emirati capital and is talking to both \
+             the American and the Russian sides.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].date.as_deref(), t[0].place.as_deref()), (Some("2025-11-25"), Some("Abu Dhabi")), "{t:?}");
+        let t = talks("The Ukrainian and Russian intelligence chiefs had been scheduled to meet there.", at);
+        assert_eq!(t[0].participants, ["Ukrainian intelligence chief", "Russian intelligence chief"], "{t:?}");
+        let t = talks(
+            "Syrian Defense Minister Murhaf Abu Qasra held talks with Russian Defense Minister Andrei Belousov on \
+             Monday. Separately, the leaders of the five Central Asian states are set to visit Washington on November \
+             6 for a summit with the United States.",
+            "2025-11-02T09:00:00Z",
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!(!t[1].participants.iter().any(|p| p.contains("Belousov")), "{t:?}");
+    }
+
+    #[test]
+    fn talks_cut_off_are_none_and_a_round_is_dated_by_its_first_day_not_its_last() {
+        let t = talks(
+            "Trump had said on Friday that he was cutting off all trade discussions with Canada over the levy.",
+            "2025-06-30T18:00:00-04:00",
+        );
+        assert!(t.is_empty(), "{t:?}");
+        let t = talks(
+            "India and the United States will open three days of discussions in New Delhi on December 10. One source \
+             said the talks would begin on December 10 and wrap up on December 12.",
+            "2025-12-06T18:30:00+05:30",
+        );
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-12-10")], "{t:?}");
     }
 
     #[test]
