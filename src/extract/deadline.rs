@@ -1376,12 +1376,227 @@ fn finish(
     }
     out.sort_by_key(|d| d.start);
     refer_back(&mut out);
+    for d in &mut out {
+        if let Some(t) = antecedent(&d.title, text, d.start) {
+            d.title = t;
+        }
+    }
     if us_licensor(text) {
         for d in &mut out {
             d.title = ofac_licence(&d.title);
         }
     }
     out
+}
+
+/// "These two rules take effect on December 1", "the measures expire": a title whose
+/// subject only points back is the measure an earlier sentence named ("export controls on
+/// rare-earth items take effect"). `start` is where the deadline's sentence begins.
+fn antecedent(title: &str, text: &str, start: usize) -> Option<String> {
+    // What points back: a determiner that does, or a bare head with nothing of its own.
+    static ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?-i:(?:U\.?S\.?|US|EU|UK|UN|[A-Z][a-z]+)\s+)?(?P<det>these|those|both|such|the\s+two|the\s+three|these\s+two|these\s+three|both\s+the|the)?\s*(?P<head>rules|measures|controls|curbs|restrictions|sanctions|listings|steps|provisions|requirements|regulations|changes|bans|prohibitions|tariffs|duties|truce|suspension|pause|ceasefire|exemption|waiver|ban|prohibition|duty|levy)$")
+            .expect("anaphor regex")
+    });
+    let (subject, ending) = ENDINGS.iter().find_map(|(one, many)| {
+        title.strip_suffix(one).map(|s| (s, *one)).or_else(|| title.strip_suffix(many).map(|s| (s, *many)))
+    })?;
+    let c = ANAPHOR.captures(subject.trim())?;
+    let head = c["head"].to_ascii_lowercase();
+    // "these rules" may point back to controls or curbs; "the truce" only to a truce.
+    let generic = ["rules", "measures", "steps", "provisions", "changes", "requirements", "regulations"];
+    let heads: Vec<&str> = if generic.contains(&head.as_str()) {
+        vec![
+            "controls",
+            "restrictions",
+            "sanctions",
+            "tariffs",
+            "curbs",
+            "duties",
+            "rules",
+            "measures",
+            "bans",
+            "requirements",
+            "regulations",
+        ]
+    } else {
+        vec![head.as_str()]
+    };
+    let before = &text[floor_char_boundary(text, start.saturating_sub(2500))..start];
+    let words: Vec<(usize, &str)> = before
+        .split_whitespace()
+        .scan(0usize, |at, w| {
+            let i = before[*at..].find(w).map_or(*at, |i| *at + i);
+            *at = i + w.len();
+            Some((i, w))
+        })
+        .collect();
+    const STOP: [&str; 62] = [
+        "the",
+        "a",
+        "an",
+        "these",
+        "those",
+        "this",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "to",
+        "of",
+        "on",
+        "and",
+        "or",
+        "said",
+        "will",
+        "would",
+        "has",
+        "have",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "by",
+        "with",
+        "from",
+        "that",
+        "which",
+        "impose",
+        "imposes",
+        "imposed",
+        "announced",
+        "it",
+        "they",
+        "all",
+        "any",
+        "some",
+        "apply",
+        "applies",
+        "introduce",
+        "introduces",
+        "adopt",
+        "adopts",
+        "use",
+        "uses",
+        "lift",
+        "lifts",
+        "ease",
+        "eases",
+        "tighten",
+        "tightens",
+        "extend",
+        "extends",
+        "keep",
+        "keeps",
+        "unveil",
+        "unveils",
+    ];
+    // A word ends the phrase at a stop, unless it is an abbreviation ("U.S.").
+    let ends_phrase = |w: &str| w.ends_with([',', ';', ':']) || (w.ends_with('.') && !w[..w.len() - 1].contains('.'));
+    fn bare(w: &str) -> &str {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '%' && c != '$' && c != '\'')
+    }
+    // The nearest mention with a complement ("export controls on rare-earth items") is the
+    // most telling; else the nearest with words of its own.
+    let mut fallback = None;
+    for (k, &(_, w)) in words.iter().enumerate().rev() {
+        let b = bare(w);
+        if !heads.iter().any(|h| b.eq_ignore_ascii_case(h)) {
+            continue;
+        }
+        // Words before the head that qualify it, up to a break or a word that ends the phrase.
+        let mut first = k;
+        while first > 0 && k - first < 4 {
+            let prev = words[first - 1].1;
+            let pb = bare(prev);
+            if ends_phrase(prev)
+                || pb.is_empty()
+                || STOP.contains(&pb.to_ascii_lowercase().as_str())
+                || (pb.len() > 4 && pb.ends_with("ly"))
+            {
+                break;
+            }
+            if pb.chars().next().is_some_and(char::is_lowercase) && pb.ends_with("ed") && !pb.contains('-') {
+                // "expanded export controls" keeps "expanded"; a verb before it ends it.
+                if first >= 2 && !STOP.contains(&bare(words[first - 2].1).to_ascii_lowercase().as_str()) {
+                    break;
+                }
+            }
+            first -= 1;
+        }
+        // A complement: "on rare-earth items", "against Russia", "covering lithium batteries".
+        let mut last = k;
+        if !ends_phrase(w)
+            && let Some(&(_, next)) = words.get(k + 1)
+            && matches!(bare(next).to_ascii_lowercase().as_str(), "on" | "against" | "for" | "of" | "covering" | "targeting")
+            // "controls of this kind" points elsewhere again.
+            && !words.get(k + 2).is_some_and(|(_, w)| {
+                matches!(bare(w).to_ascii_lowercase().as_str(), "this" | "that" | "these" | "those" | "such" | "it" | "them")
+            })
+        {
+            let mut j = k + 1;
+            while j + 1 < words.len() && j - k < 7 {
+                let n = words[j + 1].1;
+                let nb = bare(n).to_ascii_lowercase();
+                if matches!(
+                    nb.as_str(),
+                    "that"
+                        | "which"
+                        | "who"
+                        | "will"
+                        | "would"
+                        | "is"
+                        | "are"
+                        | "was"
+                        | "were"
+                        | "has"
+                        | "have"
+                        | "had"
+                        | "it"
+                        | "they"
+                        | "to"
+                        | "from"
+                        | "since"
+                        | "after"
+                        | "before"
+                        | "until"
+                        | "by"
+                        | "citing"
+                ) || (nb.ends_with("ed") && !n.contains('-') && j > k + 1)
+                {
+                    break;
+                }
+                j += 1;
+                if ends_phrase(n) {
+                    break;
+                }
+            }
+            if j > k + 1 {
+                last = j;
+            }
+        }
+        if first == k && last == k {
+            continue;
+        }
+        let phrase: Vec<&str> = words[first..=last].iter().map(|(_, w)| *w).collect();
+        let phrase = phrase.join(" ");
+        let phrase = phrase.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '%' && c != ')');
+        let plural = plural_noun(bare(w));
+        let ending = ENDINGS
+            .iter()
+            .find(|(one, many)| *one == ending || *many == ending)
+            .map_or(ending, |e| if plural { e.1 } else { e.0 });
+        let found = format!("{phrase}{ending}");
+        if last > k {
+            return Some(found);
+        }
+        fallback = fallback.or(Some(found));
+    }
+    fallback
 }
 
 /// The endings a title's verb takes, each with its plural.
@@ -1664,7 +1879,11 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         // "U.S." does not end the demand: "to find a buyer for TikTok's U.S. operations".
         let vp = r"(?P<vp>[a-z](?:[A-Z]\.|[^,;:.!?()]){2,90})";
         [
-            Regex::new(&format!(r"(?i:deadline|ultimatum)[\s,]+for\s+{who}\s+to\s+{vp}")),
+            // "the deadline for Iran to respond", "the deadline President Donald Trump has set
+            // for Ukraine's Volodymyr Zelenskiy to answer a 28-point peace plan".
+            Regex::new(&format!(
+                r"(?i:deadline|ultimatum)[\s,]+(?:(?:that\s+)?(?:[A-Z][\w.'’-]*\s+){{1,4}}(?:has\s+|had\s+|have\s+)?(?i:set|given|issued|imposed)\s+)?for\s+{who}\s+to\s+{vp}"
+            )),
             Regex::new(&format!(
                 r"(?i:gave|give|gives|given|giving|handed|hands|hand)\s+{who}\s+(?:(?:(?:an?|the|another|only|just)\s+)?(?:[\w-]+\s+){{0,3}}?(?i:days?|weeks?|months?|hours?|deadline|ultimatum|time|window)\s+)?to\s+{vp}"
             )),
@@ -3391,6 +3610,40 @@ mod tests {
             "2025-09-11T14:30:00-04:00",
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_title_that_only_points_back_is_the_measure_named_before() {
+        // Thursday 9 October 2025.
+        let at = "2025-10-09T21:40:00+08:00";
+        let found = deadlines(
+            "China's Ministry of Commerce said it will impose export controls on rare-earth items handled by foreign \
+             entities. A licence will also be required for rare earth metals produced abroad. These two rules take \
+             effect on December 1.",
+            at,
+        );
+        assert_eq!(
+            found.iter().map(|d| d.2.as_str()).collect::<Vec<_>>(),
+            ["export controls on rare-earth items take effect"]
+        );
+        // "controls of this kind" names nothing; what has a name of its own keeps it.
+        let found = deadlines(
+            "Major economies commonly apply controls of this kind. The controls take effect on November 8.",
+            at,
+        );
+        assert_eq!(found[0].2, "controls take effect", "{found:?}");
+        let found = deadlines("IEEPA tariffs expire on November 8.", at);
+        assert_eq!(found[0].2, "IEEPA tariffs expire", "{found:?}");
+    }
+
+    #[test]
+    fn a_deadline_someone_set_for_someone_to_act_names_the_act() {
+        let found = deadlines(
+            "Next Thursday is the deadline President Donald Trump has set for Ukraine's Volodymyr Zelenskiy to answer \
+             a 28-point peace plan.",
+            "2025-11-21T19:45:00+01:00",
+        );
+        assert_eq!(found[0].2, "Ukraine's Volodymyr Zelenskiy to answer a 28-point peace plan", "{found:?}");
     }
 
     #[test]
