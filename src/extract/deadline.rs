@@ -611,7 +611,11 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         Regex::new(r"(?i)(?-u:\b)(?:could|might|may)\s+(?:support|lead\s+to|pave\s+the\s+way\s+for|result\s+in|justify|open\s+the\s+door\s+to)\s+[^;]*$")
             .expect("could-lead regex")
     });
-    if PROPOSED.is_match(tail_of_before) || COULD_LEAD.is_match(tail_of_before) {
+    // Both need a modal: most dates have none before them, and skip the searches.
+    let modal = |m: &str| tail_of_before.contains(m);
+    if (modal("would") && PROPOSED.is_match(tail_of_before))
+        || ((modal("could") || modal("might") || modal("may ")) && COULD_LEAD.is_match(tail_of_before))
+    {
         return false;
     }
     // "the 72 tankers they had blacklisted as of October 10": a count as it stood that day.
@@ -648,7 +652,12 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         Regex::new(r"(?i)(?-u:\b)(?:war\s+games|(?:military\s+)?exercises?|drills?|manoeuvres|maneuvers|elections?|polls|referendum|festival|tournament|parade)(?-u:\b)[^,;]{0,40}?(?-u:\b)(?:set|due|scheduled|expected|slated)\s+to\s+(?:begin|start|open|take\s+place|be\s+held)\s+(?:on|at|in)?\s*$")
             .expect("event-start regex")
     });
-    if EVENT_START.is_match(&clause) && !measure_in(&clause) {
+    let starts = {
+        let end = clause.trim_end();
+        let tail = &end[floor_char_boundary(end, end.len().saturating_sub(24))..];
+        ["begin", "start", "open", "place", "held"].iter().any(|w| tail.contains(w))
+    };
+    if starts && EVENT_START.is_match(&clause) && !measure_in(&clause) {
         return false;
     }
     // "…can continue until August 1, when his latest reprieve runs out": the day is due.
@@ -1165,7 +1174,12 @@ fn grace_end(text: &str, s: &Sentence, here: &[&Timex], published: NaiveDate) ->
     });
     let t =
         here.iter().find(|t| matches!(t.kind, TimexType::Date | TimexType::Time) && day_value(&t.value).is_some())?;
-    let c = GRACE.captures(text.get(s.start..t.start)?.trim_start())?;
+    let lead = text.get(s.start..t.start)?;
+    // Most sentences have no span "for … from" a day: skip the search.
+    if !lead.contains(" for ") || !["day", "week", "month"].iter().any(|u| lead.contains(u)) {
+        return None;
+    }
+    let c = GRACE.captures(lead.trim_start())?;
     let from = refit(&t.text, day_value(&t.value)?, published, Tense::Nearest);
     let n = count(&c["n"])?;
     let what = c["what"].trim();
