@@ -29,7 +29,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sat\s+with|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -1720,6 +1720,21 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
             ]
             .iter()
             .any(|w| stem.ends_with(&format!(" {w}")));
+            // "sat with E3 officials …, following an earlier round in Istanbul on May 16": the
+            // day of another round, told after the talk word, is not this one's.
+            let other_round = t.start > trigger_at && {
+                let near = text[floor_char_boundary(text, t.start.saturating_sub(90))..t.start].to_ascii_lowercase();
+                [
+                    "earlier round",
+                    "previous round",
+                    "earlier meeting",
+                    "previous meeting",
+                    "last round",
+                    "earlier session",
+                ]
+                .iter()
+                .any(|w| near.contains(w))
+            };
             // "would begin on December 10 and wrap up on December 12": the talks' last day.
             let last_day = ["wrap up", "wraps up", "end", "ends", "conclude", "concludes", "close", "closes", "finish"]
                 .iter()
@@ -1730,6 +1745,7 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
                     .any(|w| stem.ends_with(&format!(" {w}"))))
                 && !measure_day
                 && !last_day
+                && !other_round
                 && !after.starts_with("deadline")
                 && !after.starts_with("'s deadline")
                 && !after.starts_with("’s deadline")
@@ -2210,6 +2226,18 @@ mod tests {
             "2025-12-06T18:30:00+05:30",
         );
         assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-12-10")], "{t:?}");
+    }
+
+    #[test]
+    fn the_day_of_an_earlier_round_told_after_the_talk_word_is_not_its_day() {
+        // Friday 25 July 2025.
+        let t = talks(
+            "Iranian deputy foreign ministers Majid Takht-Ravanchi and Kazem Gharibabadi sat with senior E3 officials \
+             on Friday behind closed doors for over three hours, following an earlier round of the same kind in \
+             Istanbul on May 16.",
+            "2025-07-25T13:42:00+03:30",
+        );
+        assert_eq!(t.iter().map(|t| t.date.as_deref()).collect::<Vec<_>>(), [Some("2025-07-25")], "{t:?}");
     }
 
     #[test]
