@@ -1795,9 +1795,28 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     }
     // "Trump said Thanksgiving would be an appropriate time": the day is the subject of a
     // clause about what is to come, not the day of the saying.
-    let subject_of_future = ["would ", "will ", "could ", "should ", "might ", "is going to ", "is set to "]
-        .iter()
-        .any(|m| after.trim_start().starts_with(m))
+    // Only where the day opens the clause: "who talked on Monday will meet again" keeps Monday gone.
+    let opens_clause = matches!(
+        last,
+        "" | "said"
+            | "says"
+            | "say"
+            | "told"
+            | "added"
+            | "announced"
+            | "that"
+            | "think"
+            | "thinks"
+            | "believes"
+            | "expects"
+            | "predicted"
+            | "hopes"
+            | "hoped"
+    );
+    let subject_of_future = opens_clause
+        && ["would ", "will ", "could ", "should ", "might ", "is going to ", "is set to "]
+            .iter()
+            .any(|m| after.trim_start().starts_with(m))
         && !after.trim_start().starts_with("would have")
         && !after.trim_start().starts_with("could have");
     if subject_of_future {
@@ -2103,6 +2122,10 @@ mod tests {
             pairs(&[("Friday", "2025-08-08")])
         );
         assert_eq!(values("Trump said Friday he would decide.", "2025-08-06"), pairs(&[("Friday", "2025-08-01")]));
+        assert_eq!(
+            values("The envoys who talked on Monday will meet again in June.", "2025-08-06")[0],
+            ("Monday".to_owned(), "2025-08-04".to_owned())
+        );
     }
 
     #[test]
