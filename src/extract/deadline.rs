@@ -1412,9 +1412,8 @@ fn antecedent(title: &str, text: &str, start: usize) -> Option<String> {
         Regex::new(r"(?i)^(?-i:(?:U\.?S\.?|US|EU|UK|UN|[A-Z][a-z]+)\s+)?(?P<det>these|those|both|such|the\s+two|the\s+three|these\s+two|these\s+three|both\s+the|the)?\s*(?P<head>rules|measures|controls|curbs|restrictions|sanctions|listings|steps|provisions|requirements|regulations|changes|bans|prohibitions|tariffs|duties|truce|suspension|pause|ceasefire|exemption|waiver|ban|prohibition|duty|levy)$")
             .expect("anaphor regex")
     });
-    let (subject, ending) = ENDINGS.iter().find_map(|(one, many)| {
-        title.strip_suffix(one).map(|s| (s, *one)).or_else(|| title.strip_suffix(many).map(|s| (s, *many)))
-    })?;
+    let (subject, (one, many)) =
+        ENDINGS.iter().find_map(|e| title.strip_suffix(e.0).or_else(|| title.strip_suffix(e.1)).map(|s| (s, *e)))?;
     let c = ANAPHOR.captures(subject.trim())?;
     let head = c["head"].to_ascii_lowercase();
     // "these rules" may point back to controls or curbs; "the truce" only to a truce.
@@ -1600,10 +1599,7 @@ fn antecedent(title: &str, text: &str, start: usize) -> Option<String> {
         let phrase = phrase.join(" ");
         let phrase = phrase.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '%' && c != ')');
         let plural = plural_noun(bare(w));
-        let ending = ENDINGS
-            .iter()
-            .find(|(one, many)| *one == ending || *many == ending)
-            .map_or(ending, |e| if plural { e.1 } else { e.0 });
+        let ending = if plural { many } else { one };
         let found = format!("{phrase}{ending}");
         if last > k {
             return Some(found);

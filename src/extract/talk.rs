@@ -789,12 +789,8 @@ fn parties(
         let known_surname = known.iter().any(|k| k.rsplit(' ').next() == Some(run.as_str()));
         // "in Geneva", "to Moscow"; but "spoke to Xi" names a person.
         // "took a call from Vance", "a visit from Rubio": the caller is a person.
-        let caller = prev_word(ws[i].start) == "from"
-            && ws.iter().rev().filter(|w| w.end <= ws[i].start).nth(1).is_some_and(|w| {
-                matches!(w.lower().as_str(), "call" | "calls" | "visit" | "visits" | "delegation" | "envoy" | "message")
-            });
         let place_before = !spoken_to(&ws, i)
-            && !caller
+            && !caller(&ws, i)
             && matches!(prev_word(ws[i].start).as_str(), "in" | "at" | "from" | "to" | "near" | "outside");
         let accept = if (place_before || is_headline) && !known_surname {
             false
@@ -954,6 +950,17 @@ fn spoken_to(ws: &[Word<'_>], i: usize) -> bool {
 
 /// A single capitalized word is a person's name when it stands where a party does: "Lavrov
 /// and Wang met", "met Wang", "talks with Araghchi".
+/// "took a call from Vance", "a visit from Rubio": the word before "from" makes the name
+/// after it a caller, a person, not a place.
+fn caller(ws: &[Word<'_>], i: usize) -> bool {
+    i >= 2
+        && ws[i - 1].lower() == "from"
+        && matches!(
+            ws[i - 2].lower().as_str(),
+            "call" | "calls" | "visit" | "visits" | "delegation" | "envoy" | "message"
+        )
+}
+
 fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     let prev = if i > 0 { ws[i - 1].lower() } else { String::new() };
     let next = ws.get(i + 1).map(Word::lower).unwrap_or_default();
@@ -965,12 +972,7 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
         && i >= 2
         && matches!(ws[i - 2].lower().as_str(), "received" | "hosted" | "welcomed" | "greeted" | "met" | "visited");
     // "took a call from Vance": the caller, after "from".
-    let caller = prev == "from"
-        && i >= 2
-        && matches!(
-            ws[i - 2].lower().as_str(),
-            "call" | "calls" | "visit" | "visits" | "delegation" | "envoy" | "message"
-        );
+    let caller = caller(ws, i);
     let object = caller
         || matches!(
             prev.as_str(),
