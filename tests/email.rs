@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::{SecondsFormat, Utc};
 use mail_parser::MimeHeaders;
 use support::smtp::{SmtpSink, free_port, received_in, test_certificates, tls_sink};
-use support::{Daemon, sanctiond, wait_until, write_config};
+use support::{Daemon, START_SLACK_MS, sanctiond, wait_until, write_config};
 
 struct Setup<'a> {
     dir: &'a Path,
@@ -93,12 +93,12 @@ fn alerts_arrive_with_headers_both_parts_and_threading() {
             smtp: plain(sink.port),
             to: &["desk@example.org"],
             title,
-            due_in_ms: 2_500,
+            due_in_ms: START_SLACK_MS + 2_500,
             leads: r#"["2s", "0s"]"#,
         }),
     );
     let _daemon = Daemon::start(&path, &[]);
-    let all = wait_for_messages(&sink.outdir, 4, Duration::from_secs(15));
+    let all = wait_for_messages(&sink.outdir, 4, Duration::from_secs(25));
     assert_eq!(for_rcpt(all.clone(), "legal@example.org").len(), 2, "cc gets every alert too");
     let got = for_rcpt(all, "desk@example.org");
     assert_eq!(got.len(), 2);
@@ -155,12 +155,12 @@ fn starttls_with_a_test_ca_and_auth_delivers() {
             smtp,
             to: &["desk@example.org"],
             title: "STARTTLS test",
-            due_in_ms: 1_000,
+            due_in_ms: START_SLACK_MS,
             leads: r#"["0s"]"#,
         }),
     );
     let daemon = Daemon::start(&path, &[]);
-    let got = wait_for_messages(&sink.outdir, 1, Duration::from_secs(15));
+    let got = wait_for_messages(&sink.outdir, 1, Duration::from_secs(20));
     assert!(got[0].tls && got[0].auth, "sent over TLS, authenticated");
     assert!(!daemon.lines().join("\n").contains("s3cret-pa55"), "the password never reaches the log");
 }
@@ -177,12 +177,12 @@ fn implicit_tls_delivers() {
             smtp,
             to: &["desk@example.org"],
             title: "SMTPS test",
-            due_in_ms: 1_000,
+            due_in_ms: START_SLACK_MS,
             leads: r#"["0s"]"#,
         }),
     );
     let _daemon = Daemon::start(&path, &[]);
-    let got = wait_for_messages(&sink.outdir, 1, Duration::from_secs(15));
+    let got = wait_for_messages(&sink.outdir, 1, Duration::from_secs(20));
     assert!(got[0].tls);
 }
 
@@ -200,12 +200,12 @@ fn a_server_without_starttls_is_refused_when_starttls_is_required() {
             smtp,
             to: &["desk@example.org"],
             title: "No STARTTLS",
-            due_in_ms: 500,
+            due_in_ms: START_SLACK_MS,
             leads: r#"["0s"]"#,
         }),
     );
     let daemon = Daemon::start(&path, &[]);
-    let line = daemon.wait_for_line("will retry", Duration::from_secs(10));
+    let line = daemon.wait_for_line("will retry", Duration::from_secs(20));
     assert!(line.to_lowercase().contains("starttls"), "{line}");
     let alerts = alerts_json(&path);
     // Waiting for its retry: pending again, with the attempt and its error recorded.
@@ -231,12 +231,12 @@ fn a_wrong_password_gives_a_clear_error_and_never_logs_it() {
             smtp,
             to: &["desk@example.org"],
             title: "Wrong password",
-            due_in_ms: 500,
+            due_in_ms: START_SLACK_MS,
             leads: r#"["0s"]"#,
         }),
     );
     let daemon = Daemon::start(&path, &[("TEST_SMTP_PASSWORD", "wr0ng-Passw0rd")]);
-    let line = daemon.wait_for_line("will retry", Duration::from_secs(10));
+    let line = daemon.wait_for_line("will retry", Duration::from_secs(20));
     assert!(line.contains("authentication failed") && line.contains("535"), "{line}");
     assert!(!daemon.lines().join("\n").contains("wr0ng-Passw0rd"));
     assert!(sink.received().is_empty());
@@ -253,12 +253,12 @@ fn a_server_down_for_a_while_gets_the_alert_once_when_back() {
             smtp: plain(port),
             to: &["desk@example.org"],
             title: "Outage",
-            due_in_ms: 500,
+            due_in_ms: START_SLACK_MS,
             leads: r#"["0s"]"#,
         }),
     );
     let daemon = Daemon::start(&path, &[]);
-    daemon.wait_for_line("will retry", Duration::from_secs(10));
+    daemon.wait_for_line("will retry", Duration::from_secs(20));
     let sink = SmtpSink::start("plain", port, &dir.path().join("mail"), &[]);
     // The first retry comes within 15 s of the failure.
     wait_for_messages(&sink.outdir, 2, Duration::from_secs(20));
@@ -281,12 +281,12 @@ fn a_451_is_retried_and_a_550_fails_only_that_recipient() {
             to: &["ok@example.org", "reject@example.org", "tempfail@example.org"],
             title: "Partial",
             // Time for the daemon to start (and on PostgreSQL, to create its schema).
-            due_in_ms: 3000,
+            due_in_ms: START_SLACK_MS + 1_000,
             leads: r#"["0s"]"#,
         }),
     );
     let daemon = Daemon::start(&path, &[]);
-    daemon.wait_for_line("will retry", Duration::from_secs(10));
+    daemon.wait_for_line("will retry", Duration::from_secs(20));
     // One outbox row per recipient: each is settled on its own.
     let row = |rcpt: &str| {
         alerts_json(&path).into_iter().find(|a| a["recipient"] == rcpt).unwrap_or_else(|| panic!("a row for {rcpt}"))
@@ -322,12 +322,12 @@ fn a_hostile_title_cannot_add_headers_or_recipients() {
             smtp: plain(sink.port),
             to: &["desk@example.org"],
             title,
-            due_in_ms: 500,
+            due_in_ms: START_SLACK_MS,
             leads: r#"["0s"]"#,
         }),
     );
     let _daemon = Daemon::start(&path, &[]);
-    wait_for_messages(&sink.outdir, 2, Duration::from_secs(10));
+    wait_for_messages(&sink.outdir, 2, Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(500));
     let got = sink.received();
     let mut rcpts: Vec<String> = got.iter().flat_map(|m| m.rcpts.clone()).collect();
@@ -352,12 +352,12 @@ fn a_restart_after_delivery_sends_no_duplicate() {
             smtp: plain(sink.port),
             to: &["desk@example.org"],
             title: "Restart",
-            due_in_ms: 3_000,
+            due_in_ms: START_SLACK_MS + 2_500,
             leads: r#"["2s", "0s"]"#,
         }),
     );
     let mut first = Daemon::start(&path, &[]);
-    wait_for_messages(&sink.outdir, 2, Duration::from_secs(10));
+    wait_for_messages(&sink.outdir, 2, Duration::from_secs(20));
     first.wait_for_line("deadline alert", Duration::from_secs(5));
     std::thread::sleep(Duration::from_millis(200));
     first.crash();
@@ -484,12 +484,12 @@ fn smtp_auth_at_trace_level_never_logs_the_password_plain_or_encoded() {
             smtp,
             to: &["desk@example.org"],
             title: "Traced",
-            due_in_ms: 500,
+            due_in_ms: START_SLACK_MS,
             leads: r#"["0s"]"#,
         }),
     );
     let daemon = Daemon::start(&path, &[("TEST_SMTP_PASSWORD", password), ("RUST_LOG", "trace")]);
-    wait_until(Duration::from_secs(15), || (!sink.received().is_empty()).then_some(())).expect("delivered with AUTH");
+    wait_until(Duration::from_secs(20), || (!sink.received().is_empty()).then_some(())).expect("delivered with AUTH");
     std::thread::sleep(Duration::from_millis(300));
     let log = daemon.lines().join("\n");
     assert!(log.contains("DEBUG"), "trace logging is on: {log}");

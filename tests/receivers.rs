@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use support::hooks::HookServer;
-use support::{Daemon, WallStep, field, sanctiond, wait_until, write_config};
+use support::{Daemon, START_SLACK_MS, WallStep, field, sanctiond, wait_until, write_config};
 
 const WEBHOOK_SECRET: &str = "whsec-Test-Signing-Key-4242";
 
-/// A deadline due `due_in_ms` from now.
-fn deadline(id: &str, title: &str, due_in_ms: i64) -> String {
-    let due = Utc::now() + chrono::Duration::milliseconds(due_in_ms);
+/// A deadline due `after_ms` after the daemon's start at the latest ([`START_SLACK_MS`]).
+fn deadline(id: &str, title: &str, after_ms: i64) -> String {
+    let due = Utc::now() + chrono::Duration::milliseconds(START_SLACK_MS + after_ms);
     format!(
         "[[deadline]]\nid = \"{id}\"\ntitle = \"{title}\"\ndue = \"{}\"\n",
         due.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -87,13 +87,13 @@ fn a_signed_webhook_carries_the_alert_as_json() {
         server.url("/hook"),
         secret_file(dir.path(), "hook.secret", WEBHOOK_SECRET)
     );
-    let text = format!("{}{receiver}", deadline("ru-tariffs", title, 4_000));
+    let text = format!("{}{receiver}", deadline("ru-tariffs", title, 2_500));
     let path = config(dir.path(), r#"["2s", "0s"]"#, &text);
     let due = text.lines().find_map(|l| l.strip_prefix("due = \"")).map(|d| d.trim_end_matches('"').to_owned());
     let step = WallStep::start();
     let _daemon = Daemon::start(&path, &[]);
 
-    let got = server.wait_for("/hook", 2, Duration::from_secs(15));
+    let got = server.wait_for("/hook", 2, Duration::from_secs(25));
     for (request, lead) in got.iter().zip(["2s", "0s"]) {
         assert_eq!(request.method, "POST");
         assert_eq!(
@@ -131,11 +131,11 @@ fn a_503_is_retried_after_retry_after_with_the_same_id_and_delivered_once() {
     // Retry-After longer than the retry policy's own 10-15 s, so honouring it shows.
     let server = HookServer::start(dir.path(), &json!({"/flaky": {"mode": "ok", "fails": 1, "retry_after": 18}}));
     let receiver = format!("[[receiver]]\nname = \"hook\"\ntype = \"webhook\"\nurl = \"{}\"\n", server.url("/flaky"));
-    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receiver}", deadline("flaky", "Flaky endpoint", 1_500)));
+    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receiver}", deadline("flaky", "Flaky endpoint", 0)));
     let step = WallStep::start();
     let daemon = Daemon::start(&path, &[]);
 
-    let first = server.wait_for("/flaky", 1, Duration::from_secs(10));
+    let first = server.wait_for("/flaky", 1, Duration::from_secs(20));
     assert_eq!(first[0].status, Some(503));
     let line = daemon.wait_for_line("will retry", Duration::from_secs(5));
     assert!(line.contains("503"), "{line}");
@@ -166,10 +166,10 @@ fn a_400_fails_at_once_with_the_reply_and_is_not_retried() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = HookServer::start(dir.path(), &json!({"/bad": {"mode": "bad"}}));
     let receiver = format!("[[receiver]]\nname = \"hook\"\ntype = \"webhook\"\nurl = \"{}\"\n", server.url("/bad"));
-    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receiver}", deadline("refused", "Refused", 1_500)));
+    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receiver}", deadline("refused", "Refused", 0)));
     let daemon = Daemon::start(&path, &[]);
 
-    server.wait_for("/bad", 1, Duration::from_secs(10));
+    server.wait_for("/bad", 1, Duration::from_secs(20));
     let rows = wait_for_rows(&path, "hook", Duration::from_secs(5), |r| all_in(r, "failed"));
     let error = rows[0]["last_error"].as_str().expect("last_error");
     assert!(error.contains("400") && error.contains("bad payload: missing field"), "{error}");
@@ -195,11 +195,11 @@ fn a_huge_refusal_is_not_read_into_memory() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = HookServer::start(dir.path(), &json!({"/bad": {"mode": "bad", "pad": 96 << 20}}));
     let receiver = format!("[[receiver]]\nname = \"hook\"\ntype = \"webhook\"\nurl = \"{}\"\n", server.url("/bad"));
-    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receiver}", deadline("huge", "Huge refusal", 2_000)));
+    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receiver}", deadline("huge", "Huge refusal", 0)));
     let daemon = Daemon::start(&path, &[]);
     daemon.wait_for_line("sanctiond started", Duration::from_secs(10));
     let before = peak_rss_kib(&daemon);
-    let rows = wait_for_rows(&path, "hook", Duration::from_secs(15), |r| all_in(r, "failed"));
+    let rows = wait_for_rows(&path, "hook", Duration::from_secs(25), |r| all_in(r, "failed"));
     assert!(rows[0]["last_error"].as_str().is_some_and(|e| e.contains("bad payload: missing field")), "{rows:?}");
     let grown = peak_rss_kib(&daemon).saturating_sub(before);
     assert!(grown < 16 << 10, "a 96 MiB reply grew the daemon by {} MiB to keep 300 characters", grown >> 10);
@@ -212,7 +212,7 @@ fn alert_line(daemon: &Daemon, deadline: &str, lead: &str) -> String {
             l.contains("deadline alert") && field(l, "deadline") == Some(deadline) && field(l, "lead") == Some(lead)
         })
     };
-    wait_until(Duration::from_secs(15), find)
+    wait_until(Duration::from_secs(25), find)
         .unwrap_or_else(|| panic!("no alert for {deadline} at {lead}; stderr:\n{}", daemon.lines().join("\n")))
 }
 
@@ -242,7 +242,7 @@ fn a_hanging_webhook_delays_nothing_else_and_does_not_hold_up_shutdown() {
         server.url("/stuck"),
         server.url("/fine")
     );
-    let text = format!("{}{}{receivers}", deadline("a", "First", 5_000), deadline("b", "Second", 6_000));
+    let text = format!("{}{}{receivers}", deadline("a", "First", 2_000), deadline("b", "Second", 3_000));
     let path = config(dir.path(), r#"["3s", "0s"]"#, &text);
     let step = WallStep::start();
     let mut daemon = Daemon::start(&path, &[]);
@@ -323,11 +323,11 @@ token_file = "{token}"
         token = secret_file(dir.path(), "matrix.token", token),
     );
     let title = "Tariffs <!channel> & *bold*";
-    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receivers}", deadline("chat", title, 1_500)));
+    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receivers}", deadline("chat", title, 0)));
     let teams_url = server.url("/teams/webhookb2/teams-url-secret");
     let _daemon = Daemon::start(&path, &[("TEST_TEAMS_URL", &teams_url)]);
 
-    let ntfy = server.wait_for("/ntfy/", 1, Duration::from_secs(10));
+    let ntfy = server.wait_for("/ntfy/", 1, Duration::from_secs(20));
     let slack = server.wait_for("/slack/*", 1, Duration::from_secs(5));
     let teams = server.wait_for("/teams/*", 1, Duration::from_secs(5));
     // The Matrix homeserver answers 503 first; the retry comes 10-15 s later.
@@ -401,9 +401,9 @@ fn slack_fallback_text_is_escaped_too() {
         secret_file(dir.path(), "slack.url", &server.url("/slack/T000/B000/x"))
     );
     let title = "Tariffs <!channel> & *bold*";
-    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receiver}", deadline("chat", title, 1_500)));
+    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receiver}", deadline("chat", title, 0)));
     let _daemon = Daemon::start(&path, &[]);
-    let body = server.wait_for("/slack/*", 1, Duration::from_secs(10))[0].json();
+    let body = server.wait_for("/slack/*", 1, Duration::from_secs(20))[0].json();
     // Slack reads the top-level "text" as mrkdwn (it is the notification text).
     let text = body["text"].as_str().expect("text");
     assert!(text.contains("&lt;!channel&gt; &amp;") && !text.contains("<!channel>"), "{text}");
@@ -564,7 +564,7 @@ token_file = "{token}"
         homeserver = server.url(""),
         token = secret_file(dir.path(), "matrix.token", matrix_token),
     );
-    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receivers}", deadline("secrets", "Secrets", 1_500)));
+    let path = config(dir.path(), r#"["0s"]"#, &format!("{}{receivers}", deadline("secrets", "Secrets", 0)));
     let dead_url = format!("http://127.0.0.1:{dead}/services/T000/B000/{dead_secret}");
     let daemon = Daemon::start(
         &path,
@@ -572,7 +572,7 @@ token_file = "{token}"
     );
 
     for route in ["/hook", "/ntfy/", "/slack/*", "/refusing/*", "/_matrix/*"] {
-        server.wait_for(route, 1, Duration::from_secs(10));
+        server.wait_for(route, 1, Duration::from_secs(20));
     }
     assert_eq!(server.requests_to("/hook")[0].signature_ok, Some(true));
     assert_eq!(

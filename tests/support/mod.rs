@@ -20,6 +20,12 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// How long after a test writes a config its daemon may take to read it. The daemon plans
+/// only leads still ahead of it when it starts, so a deadline a test wants alerted must be
+/// due after this (plus its longest lead): a fresh CI machine under load, or one whose
+/// wall clock is stepped at boot, has taken more than 1.5 s.
+pub const START_SLACK_MS: i64 = 5_000;
+
 pub fn sanctiond() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sanctiond"));
     for var in
