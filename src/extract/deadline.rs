@@ -1935,7 +1935,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         .map(|r| r.expect("ultimatum regex"))
     });
     static FACE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\bor\s+(?:face|see|risk)\s+[^,;:.!?()]{3,60}").expect("face regex"));
+        LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)or\s+(?:face|see|risk)\s+[^,;:.!?()]{3,60}").expect("face regex"));
     // The sentence without its dates and the words that tied them.
     let mut clean = String::new();
     let mut at = s.start;

@@ -47,7 +47,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// What makes the talk word itself no talk (a hope, a refusal, a habit), when it is in the talk word's own clause: "might meet" is no meeting, but
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    super::large_regex(
         r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet))(?-u:\b)",
     )
     .expect("exclusion regex")
@@ -293,8 +293,11 @@ struct Party {
 /// later is that person.
 fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
     // Runs of capitalized words, found in one pass; only they are looked at word by word.
+    // No leading `\b`: a Unicode word boundary makes the lazy DFA give up on the first
+    // curly quote or dash and the whole scan fall back to a slow engine. A run found inside
+    // a word ("iPhone Maker", "3M Company") starts at the word after instead.
     static RUN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|(?:bin|ibn|van|von|der|de|da|di|du|del|la|le)\b)(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|(?:bin|ibn|van|von|der|de|da|di|du|del|la|le)\b))+")
+        Regex::new(r"(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|(?:bin|ibn|van|von|der|de|da|di|du|del|la|le)(?-u:\b))(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|(?:bin|ibn|van|von|der|de|da|di|du|del|la|le)(?-u:\b)))+")
             .expect("run regex")
     });
     let mut out: Vec<String> = Vec::new();
@@ -303,29 +306,38 @@ fn full_names(text: &str, watch: &Watch, mentions: &[Mention]) -> Vec<String> {
     // each byte is looked at once, however long the lines.
     let (mut line, mut seen) = (0, 0);
     for run in RUN.find_iter(text) {
-        if let Some(i) = text.as_bytes()[seen..run.start()].iter().rposition(|&b| b == b'\n') {
+        let (mut start, end) = (run.start(), run.end());
+        if text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            // Inside a word: the run is the words after this one, if two or more.
+            let rest = text[start..end].trim_start_matches(|c: char| c != ' ' && c != '\t').trim_start();
+            if !rest.contains([' ', '\t']) {
+                continue;
+            }
+            start = end - rest.len();
+        }
+        if let Some(i) = text.as_bytes()[seen..start].iter().rposition(|&b| b == b'\n') {
             line = seen + i + 1;
         }
-        seen = run.start();
+        seen = start;
         // One look per line, not per run: news paragraphs are long single lines.
         if cached.is_none_or(|(l, _)| l != line) {
-            cached = Some((line, headline(text, run.start())));
+            cached = Some((line, headline(text, start)));
         }
         if cached.is_some_and(|(_, h)| h) {
             continue;
         }
-        let ws = names::words(text, run.start(), run.end());
+        let ws = names::words(text, start, end);
         // A run holding a title word ("President Vladimir Putin") has its titles located.
         // (From a little before the run: "Secretary of State Marco Rubio" starts outside it.)
-        let lead = floor_char_boundary(text, run.start().saturating_sub(24));
+        let lead = floor_char_boundary(text, start.saturating_sub(24));
         let titles: Vec<(usize, usize)> = if ws.iter().any(|w| watch.is_title_word(&w.lower())) {
-            watch.titles(&text[lead..run.end()]).into_iter().map(|(a, b)| (lead + a, lead + b)).collect()
+            watch.titles(&text[lead..end]).into_iter().map(|(a, b)| (lead + a, lead + b)).collect()
         } else {
             Vec::new()
         };
         // Mentions are in text order: the ones inside this run, by binary search.
-        let from = mentions.partition_point(|m| m.end <= run.start());
-        let inside = &mentions[from..mentions.partition_point(|m| m.start < run.end())];
+        let from = mentions.partition_point(|m| m.end <= start);
+        let inside = &mentions[from..mentions.partition_point(|m| m.start < end)];
         let skip = |w: &Word<'_>| {
             inside.iter().any(|m| w.start < m.end && m.start < w.end)
                 || titles.iter().any(|&(s, e)| w.start < e && s < w.end)
@@ -872,6 +884,8 @@ impl Offices {
                 .then(|| {
                     aho_corasick::AhoCorasick::builder()
                         .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                        // Built per article and used once: no DFA to build.
+                        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                         .build(known)
                         .ok()
                 })
@@ -1907,6 +1921,17 @@ mod tests {
     use super::*;
     use crate::extract::{Options, extract};
     use chrono::DateTime;
+
+    #[test]
+    fn full_names_start_at_a_word_and_read_past_curly_quotes() {
+        let watch = &*crate::extract::NO_ACTORS;
+        let text = "The iPhone Maker said “Maroš Šefčovič met Jamieson Greer” on Monday, and 3M Company Chief Bill Brown agreed.";
+        let names = full_names(text, watch, &watch.mentions(text));
+        assert!(names.contains(&"Maroš Šefčovič".to_owned()), "{names:?}");
+        assert!(names.contains(&"Jamieson Greer".to_owned()), "{names:?}");
+        // A run found inside a word starts at the word after it.
+        assert!(names.iter().all(|n| !n.contains("Phone") && !n.starts_with("M Company")), "{names:?}");
+    }
 
     fn talks(text: &str, published: &str) -> Vec<Talk> {
         let published = DateTime::parse_from_rfc3339(published).expect("time");

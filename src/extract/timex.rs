@@ -244,7 +244,7 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
     let list = patterns();
     let strip = Regex::new(r"\?P<[a-z0-9]+>").expect("valid");
     let union: Vec<String> = list.iter().map(|(_, p)| format!("(?:{})", strip.replace_all(p, "?:"))).collect();
-    let combined = Regex::new(&format!("{B}(?:{})", union.join("|"))).expect("the time grammar compiles");
+    let combined = super::large_regex(&format!("{B}(?:{})", union.join("|"))).expect("the time grammar compiles");
     let set = regex::RegexSet::new(list.iter().map(|(_, p)| format!("^(?:{})", strip.replace_all(p, "?:"))))
         .expect("the time grammar compiles as a set");
     let patterns = list
