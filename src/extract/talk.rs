@@ -1924,7 +1924,7 @@ mod tests {
 
     #[test]
     fn full_names_start_at_a_word_and_read_past_curly_quotes() {
-        let watch = &*crate::extract::NO_ACTORS;
+        let watch = &*NO_ACTORS;
         let text = "The iPhone Maker said “Maroš Šefčovič met Jamieson Greer” on Monday, and 3M Company Chief Bill Brown agreed.";
         let names = full_names(text, watch, &watch.mentions(text));
         assert!(names.contains(&"Maroš Šefčovič".to_owned()), "{names:?}");
