@@ -2207,7 +2207,18 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
         "designations",
         "package",
     ];
-    let is_head = |t: &str| t.len() <= 18 && HEADS.contains(&t.to_ascii_lowercase().as_str());
+    let is_head = |t: &str| t.len() <= 18 && HEADS.iter().any(|h| h.eq_ignore_ascii_case(t));
+    // Two words that make one head ("general licence"), compared in place.
+    let is_head2 = |a: &str, b: &str| {
+        let n = a.len() + 1 + b.len();
+        n <= 18
+            && HEADS.iter().any(|h| {
+                h.len() == n
+                    && h.as_bytes()[a.len()] == b' '
+                    && h[..a.len()].eq_ignore_ascii_case(a)
+                    && h[a.len() + 1..].eq_ignore_ascii_case(b)
+            })
+    };
     static VERB: LazyLock<[(Regex, &str, &str); 3]> = LazyLock::new(|| {
         [
             (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended|wind[- ]?down|wound\s+down|remains?\s+valid)(?-u:\b)", "expires", "expire"),
@@ -2249,9 +2260,8 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     let mut best: Option<((bool, usize), usize, usize)> = None; // ((not the verb's subject, distance), head start, head end)
     let mut i = 0;
     while i < ws.len() {
-        let two = ws.get(i + 1).map(|n| format!("{} {}", ws[i].text, n.text));
-        let (len, ok) = match two {
-            Some(t) if is_head(&t) => (2, true),
+        let (len, ok) = match ws.get(i + 1) {
+            Some(n) if is_head2(ws[i].text, n.text) => (2, true),
             _ => (1, is_head(ws[i].text)),
         };
         // "pipeline gas will be prohibited from 30 September, while a complete ban on LNG
