@@ -39,7 +39,7 @@ pub struct FoundDeadline {
 /// A sentence that speaks of something falling due, dated or not.
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|(?:draw|draws|drawing|drew)\s+to\s+a\s+close|within|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|(?:draw|draws|drawing|drew)\s+to\s+a\s+close|within|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?:\d+|[a-z]+)\s+(?:days?|weeks?|months?|hours?)\s+to|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing))(?-u:\b)",
     )
     .expect("cue regex")
 });
@@ -82,7 +82,7 @@ static IMMEDIATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A span a deadline is counted with: "within 50 days", "a 30-day process", "30 days after".
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?)|(?:effect|force|expire|expires|lapse|lapses|apply|kick\s+in|kicks\s+in|run\s+out|runs\s+out)\s+in\s+(?:about\s+|roughly\s+|some\s+)?(?P<n6>\d+|[a-z]+)\s+(?P<u6>days?|weeks?|months?))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?P<n7>\d+|[a-z]+)\s+(?P<u7>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?)|(?:effect|force|expire|expires|lapse|lapses|apply|kick\s+in|kicks\s+in|run\s+out|runs\s+out)\s+in\s+(?:about\s+|roughly\s+|some\s+)?(?P<n6>\d+|[a-z]+)\s+(?P<u6>days?|weeks?|months?))(?-u:\b)")
         .expect("span regex")
 });
 
@@ -292,11 +292,11 @@ pub fn find(
             .filter(|c| c.name("n6").is_none() || !PAST_TENSE.is_match(sentence))
         {
             let m = c.get(0).map_or((0, 0), |m| (s.start + m.start(), s.start + m.end()));
-            let n = ["n1", "n2", "n3", "n4", "n5", "n6"]
+            let n = ["n1", "n2", "n3", "n4", "n5", "n6", "n7"]
                 .iter()
                 .find_map(|k| c.name(k))
                 .and_then(|n| if n.as_str().eq_ignore_ascii_case("a") { Some(1) } else { count(n.as_str()) });
-            let unit = ["u1", "u2", "u3", "u4", "u5", "u6"]
+            let unit = ["u1", "u2", "u3", "u4", "u5", "u6", "u7"]
                 .iter()
                 .find_map(|k| c.name(k))
                 .map(|u| u.as_str().to_ascii_lowercase());
@@ -855,7 +855,7 @@ fn due_of(
     let retroactive = text[s.start..t.start].to_ascii_lowercase().contains("retroactive");
     let tense = if PAST_TENSE.is_match(&group) || bound_before || retroactive {
         Tense::Past
-    } else if FORMERLY_DUE.is_match(&group) {
+    } else if FORMERLY_DUE.is_match(&group) || ORDERED.is_match(&group) {
         // "had been due to lapse on March 15": the reading nearest the day it was said.
         Tense::Nearest
     } else if FUTURE_TENSE.is_match(&group) {
@@ -987,6 +987,16 @@ enum Tense {
 static FORMERLY_DUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:had\s+been|had\s+(?:given|granted|allowed|set)|was\s+(?:due|set|scheduled|supposed|expected)|were\s+(?:due|set|scheduled|supposed|expected))(?-u:\b)")
         .expect("formerly regex")
+});
+
+/// An order or obligation told in the past: "the Act, adopted in April 2024, obliged TikTok
+/// to go dark by January 19" (said in June: the January gone), "ordered ByteDance to divest
+/// by September 17" (said in June: the September ahead). Its "by" does not make it future.
+static ORDERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:obliged|obligated|required|ordered|forced|compelled|mandated)\s+(?:[a-z'’.-]+\s+){1,4}?to\s",
+    )
+    .expect("ordered regex")
 });
 
 /// Someone bound to act: "was supposed to provide", "are required to submit".
@@ -1884,6 +1894,8 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         // "US persons", "European companies": a capitalized qualifier and the ones it
         // qualifies, who are told to act as a group.
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}(?:\s+(?-i:persons|companies|firms|banks|entities|individuals|businesses|citizens|nationals|exporters|importers|investors|holders|shippers|operators|traders|people))?)";
+        // "gave his Cabinet 30 days to assess…": whoever is given the time, with a possessive.
+        let whose = r"(?P<who>(?:(?:the|his|her|their|its)\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
         // "…would face sanctions unless it stopped fighting": the pronoun is read below.
         let who_or_pronoun = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}|it|they)";
         // "U.S." does not end the demand: "to find a buyer for TikTok's U.S. operations".
@@ -1895,7 +1907,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
                 r"(?i:deadline|ultimatum)[\s,]+(?:(?:that\s+)?(?:[A-Z][\w.'’-]*\s+){{1,4}}(?:has\s+|had\s+|have\s+)?(?i:set|given|issued|imposed)\s+)?for\s+{who}\s+to\s+{vp}"
             )),
             Regex::new(&format!(
-                r"(?i:gave|give|gives|given|giving|handed|hands|hand)\s+{who}\s+(?:(?:(?:an?|the|another|only|just)\s+)?(?:[\w-]+\s+){{0,3}}?(?i:days?|weeks?|months?|hours?|deadline|ultimatum|time|window)\s+)?to\s+{vp}"
+                r"(?i:gave|give|gives|given|giving|handed|hands|hand)\s+{whose}\s+(?:(?:(?:an?|the|another|only|just)\s+)?(?:[\w-]+\s+){{0,3}}?(?i:days?|weeks?|months?|hours?|deadline|ultimatum|time|window)\s+)?to\s+{vp}"
             )),
             Regex::new(&format!(
                 r"{who}\s+(?i:must|has\s+to|have\s+to|had\s+to|needs?\s+to|should|is\s+required\s+to|are\s+required\s+to|was\s+told\s+to|were\s+told\s+to|has\s+until|have\s+until|had\s+until)\s+(?:to\s+)?{vp}"
@@ -3534,6 +3546,38 @@ mod tests {
         assert!(
             days("Officials held talks in Doha over 48 hours, starting on Thursday, to conclude a ceasefire.")
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn days_granted_to_someone_run_from_the_day_of_the_grant() {
+        // Wednesday 2 July 2025; "on Monday" is 30 June.
+        let found = deadlines(
+            "In a memo issued on Monday, Trump gave his Cabinet 30 days to assess the sanctions and recommend tougher options.",
+            "2025-07-02T12:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-07-30T23:59:59+00:00"));
+        assert!(found[0].2.starts_with("his Cabinet to assess the sanctions"), "{found:?}");
+        // With no day in the sentence, from the day it was said.
+        let found = deadlines("He gave Hamas three days to respond.", "2025-09-30T12:00:00Z");
+        assert_eq!(found.iter().map(|d| d.0.as_deref()).collect::<Vec<_>>(), [Some("2025-10-03T23:59:59+00:00")]);
+    }
+
+    #[test]
+    fn an_order_told_in_the_past_reads_the_day_nearest_the_telling() {
+        let at = "2025-06-19T12:00:00Z";
+        let due = |text: &str| deadlines(text, at).into_iter().map(|d| d.0).collect::<Vec<_>>();
+        // The January gone, not the next one, for all its "by".
+        assert_eq!(
+            due(
+                "The Act, adopted in April 2024, obliged TikTok to go dark in the US by January 19 unless ByteDance had sold it."
+            ),
+            [Some("2025-01-19T23:59:59+00:00".to_owned())]
+        );
+        assert_eq!(
+            due("In May the president ordered ByteDance to divest the app by September 17."),
+            [Some("2025-09-17T23:59:59+00:00".to_owned())]
         );
     }
 
