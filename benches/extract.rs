@@ -89,19 +89,8 @@ fn main() {
     let with_watch = format!("{watch_size}-entry watch list");
     for (label, watch) in [("no watch list", &*NO_ACTORS), (with_watch.as_str(), &watch)] {
         let options: Vec<Options<'_>> = options.iter().map(|o| Options { actors: watch, ..*o }).collect();
-        // Warm up: compiles the grammar once.
-        let (mut found, mut deadlines, mut talks) = (0, 0, 0);
-        for ((text, _), o) in docs.iter().zip(&options) {
-            let e = extract(text, o);
-            found += e.times.len();
-            deadlines += e.deadlines.len();
-            talks += e.talks.len();
-        }
-        let seconds = best_round(rounds, || {
-            for ((text, _), o) in docs.iter().zip(&options) {
-                std::hint::black_box(extract(text, o));
-            }
-        });
+        let items: Vec<(&str, Options<'_>)> = docs.iter().zip(&options).map(|((t, _), o)| (t.as_str(), *o)).collect();
+        let (seconds, found, deadlines, talks) = pipeline(&items, rounds);
         println!(
             "extract ({label}): {:.1} MB/s on {} TimeBank+AQUAINT articles ({:.2} MB, {} time expressions, {} deadlines, {} talks), best of {} rounds, one core",
             bytes as f64 / 1e6 / seconds,
@@ -119,17 +108,8 @@ fn main() {
     let news_bytes: usize = news.iter().map(|(t, _)| t.len()).sum();
     let news_options: Vec<Options<'_>> =
         news.iter().map(|(_, published)| Options { published: *published, ..options[0] }).collect();
-    let (mut deadlines, mut talks) = (0, 0);
-    for ((text, _), o) in news.iter().zip(&news_options) {
-        let e = extract(text, o);
-        deadlines += e.deadlines.len();
-        talks += e.talks.len();
-    }
-    let seconds = best_round(rounds, || {
-        for ((text, _), o) in news.iter().zip(&news_options) {
-            std::hint::black_box(extract(text, o));
-        }
-    });
+    let items: Vec<(&str, Options<'_>)> = news.iter().zip(&news_options).map(|((t, _), o)| (t.as_str(), *o)).collect();
+    let (seconds, _, deadlines, talks) = pipeline(&items, rounds);
     println!(
         "extract (news passages): {:.1} MB/s on {} passages ({:.2} MB, {} deadlines, {} talks), best of {} rounds, one core",
         news_bytes as f64 / 1e6 / seconds,
@@ -155,6 +135,25 @@ fn main() {
         line.len() as f64 / 1e6 / start.elapsed().as_secs_f64(),
         found.talks.len()
     );
+}
+
+/// The whole pipeline over `items`: one warm-up pass (which compiles the grammar and counts
+/// what it finds), then the best of `rounds`. Returns the seconds of the best round and the
+/// time expressions, deadlines and talks found.
+fn pipeline(items: &[(&str, Options<'_>)], rounds: usize) -> (f64, usize, usize, usize) {
+    let (mut found, mut deadlines, mut talks) = (0, 0, 0);
+    for (text, o) in items {
+        let e = extract(text, o);
+        found += e.times.len();
+        deadlines += e.deadlines.len();
+        talks += e.talks.len();
+    }
+    let seconds = best_round(rounds, || {
+        for (text, o) in items {
+            std::hint::black_box(extract(text, o));
+        }
+    });
+    (seconds, found, deadlines, talks)
 }
 
 /// The shortest of `rounds` runs of `f`, in seconds: a shared machine's pauses slow some
