@@ -242,7 +242,7 @@ fn a_hanging_webhook_delays_nothing_else_and_does_not_hold_up_shutdown() {
         server.url("/stuck"),
         server.url("/fine")
     );
-    let text = format!("{}{}{receivers}", deadline("a", "First", 2_000), deadline("b", "Second", 3_000));
+    let text = format!("{}{}{receivers}", deadline("a", "First", 3_000), deadline("b", "Second", 4_000));
     let path = config(dir.path(), r#"["3s", "0s"]"#, &text);
     let step = WallStep::start();
     let mut daemon = Daemon::start(&path, &[]);

@@ -290,6 +290,8 @@ pub fn find(
         if let Some(c) = cue
             .and_then(|_| SPAN.captures(sentence))
             .filter(|c| c.name("n6").is_none() || !PAST_TENSE.is_match(sentence))
+            // "gave evidence for three hours to lawmakers": time spent, not time granted.
+            .filter(|c| c.name("n7").is_none_or(|_| !granted_time_spent(c.get(0).map_or("", |m| m.as_str()))))
         {
             let m = c.get(0).map_or((0, 0), |m| (s.start + m.start(), s.start + m.end()));
             let n = ["n1", "n2", "n3", "n4", "n5", "n6", "n7"]
@@ -361,6 +363,14 @@ pub fn find(
     }
     extended_by_span(&mut out, text, sentences);
     finish(out, text, sentences, times, &topic)
+}
+
+/// Whether "gave … N days to" (a [`SPAN`] match) tells time spent rather than granted: a
+/// preposition among the words before the number ("gave evidence for three hours to").
+fn granted_time_spent(span: &str) -> bool {
+    span.split_whitespace()
+        .skip(1)
+        .any(|w| matches!(w.to_ascii_lowercase().as_str(), "for" | "during" | "over" | "about" | "in" | "at" | "of"))
 }
 
 /// "…agreed to extend the truce for another two days. The truce had been due to expire on
@@ -855,7 +865,7 @@ fn due_of(
     let retroactive = text[s.start..t.start].to_ascii_lowercase().contains("retroactive");
     let tense = if PAST_TENSE.is_match(&group) || bound_before || retroactive {
         Tense::Past
-    } else if FORMERLY_DUE.is_match(&group) || ORDERED.is_match(&group) {
+    } else if FORMERLY_DUE.is_match(&group) || ordered_in_the_past(&group) {
         // "had been due to lapse on March 15": the reading nearest the day it was said.
         Tense::Nearest
     } else if FUTURE_TENSE.is_match(&group) {
@@ -998,6 +1008,18 @@ static ORDERED: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("ordered regex")
 });
+
+/// An order told in the past ([`ORDERED`]): not one still to come ("will be required by
+/// regulators to report"), nor an adjective ("the required forms").
+fn ordered_in_the_past(group: &str) -> bool {
+    ORDERED.find_iter(group).any(|m| {
+        let before = group[..m.start()].split_whitespace().next_back().unwrap_or("").to_ascii_lowercase();
+        !matches!(
+            before.as_str(),
+            "will" | "shall" | "would" | "'ll" | "is" | "are" | "be" | "being" | "the" | "a" | "an" | "any" | "all"
+        )
+    })
+}
 
 /// Someone bound to act: "was supposed to provide", "are required to submit".
 static BOUND: LazyLock<Regex> = LazyLock::new(|| {
@@ -1895,7 +1917,7 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         // qualifies, who are told to act as a group.
         let who = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}(?:\s+(?-i:persons|companies|firms|banks|entities|individuals|businesses|citizens|nationals|exporters|importers|investors|holders|shippers|operators|traders|people))?)";
         // "gave his Cabinet 30 days to assess…": whoever is given the time, with a possessive.
-        let whose = r"(?P<who>(?:(?:the|his|her|their|its)\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})";
+        let whose = r"(?P<who>(?:(?:the|his|her|their|its)\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}(?:\s+(?-i:persons|companies|firms|banks|entities|individuals|businesses|citizens|nationals|exporters|importers|investors|holders|shippers|operators|traders|people))?)";
         // "…would face sanctions unless it stopped fighting": the pronoun is read below.
         let who_or_pronoun = r"(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}|it|they)";
         // "U.S." does not end the demand: "to find a buyer for TikTok's U.S. operations".
@@ -3562,6 +3584,16 @@ mod tests {
         // With no day in the sentence, from the day it was said.
         let found = deadlines("He gave Hamas three days to respond.", "2025-09-30T12:00:00Z");
         assert_eq!(found.iter().map(|d| d.0.as_deref()).collect::<Vec<_>>(), [Some("2025-10-03T23:59:59+00:00")]);
+        let found = deadlines(
+            "The Treasury gave European companies 90 days to wind down their contracts.",
+            "2025-09-30T12:00:00Z",
+        );
+        assert!(found.first().is_some_and(|d| d.2.starts_with("European companies to wind down")), "{found:?}");
+        // Time spent, not granted.
+        assert!(
+            deadlines("The envoy gave evidence for three hours to lawmakers on Tuesday.", "2025-09-30T12:00:00Z")
+                .is_empty()
+        );
     }
 
     #[test]
@@ -3578,6 +3610,11 @@ mod tests {
         assert_eq!(
             due("In May the president ordered ByteDance to divest the app by September 17."),
             [Some("2025-09-17T23:59:59+00:00".to_owned())]
+        );
+        // An order still to come keeps its "by" ahead.
+        assert_eq!(
+            due("Banks will be required by regulators to report their Russian holdings by January 31."),
+            [Some("2026-01-31T23:59:59+00:00".to_owned())]
         );
     }
 
