@@ -90,35 +90,15 @@ fn main() {
     for (label, watch) in [("no watch list", &*NO_ACTORS), (with_watch.as_str(), &watch)] {
         let options: Vec<Options<'_>> = options.iter().map(|o| Options { actors: watch, ..*o }).collect();
         let items: Vec<(&str, Options<'_>)> = docs.iter().zip(&options).map(|((t, _), o)| (t.as_str(), *o)).collect();
-        let (seconds, found, deadlines, talks) = pipeline(&items, rounds);
-        println!(
-            "extract ({label}): {:.1} MB/s on {} TimeBank+AQUAINT articles ({:.2} MB, {} time expressions, {} deadlines, {} talks), best of {} rounds, one core",
-            bytes as f64 / 1e6 / seconds,
-            docs.len(),
-            bytes as f64 / 1e6,
-            found,
-            deadlines,
-            talks,
-            rounds
-        );
+        pipeline(label, "TimeBank+AQUAINT articles", &items, rounds);
     }
     // The news passages of `tests/fixtures/news`: what the daemon reads, denser in deadlines
     // and talks than the TimeBank/AQUAINT wire copy.
     let news = news_passages(if quick { 50 } else { usize::MAX });
-    let news_bytes: usize = news.iter().map(|(t, _)| t.len()).sum();
     let news_options: Vec<Options<'_>> =
         news.iter().map(|(_, published)| Options { published: *published, ..options[0] }).collect();
     let items: Vec<(&str, Options<'_>)> = news.iter().zip(&news_options).map(|((t, _), o)| (t.as_str(), *o)).collect();
-    let (seconds, _, deadlines, talks) = pipeline(&items, rounds);
-    println!(
-        "extract (news passages): {:.1} MB/s on {} passages ({:.2} MB, {} deadlines, {} talks), best of {} rounds, one core",
-        news_bytes as f64 / 1e6 / seconds,
-        news.len(),
-        news_bytes as f64 / 1e6,
-        deadlines,
-        talks,
-        rounds
-    );
+    pipeline("news passages", "passages", &items, rounds);
     // Text with no sentence end at all (a flattened table, a list of names): the readers
     // of one sentence compare its words pairwise, so this shows whether the splitter
     // bounds them. Quadratic work shows as a throughput far below the articles'.
@@ -138,9 +118,9 @@ fn main() {
 }
 
 /// The whole pipeline over `items`: one warm-up pass (which compiles the grammar and counts
-/// what it finds), then the best of `rounds`. Returns the seconds of the best round and the
-/// time expressions, deadlines and talks found.
-fn pipeline(items: &[(&str, Options<'_>)], rounds: usize) -> (f64, usize, usize, usize) {
+/// what it finds), then the best of `rounds`, printed as one line.
+fn pipeline(label: &str, what: &str, items: &[(&str, Options<'_>)], rounds: usize) {
+    let bytes: usize = items.iter().map(|(t, _)| t.len()).sum();
     let (mut found, mut deadlines, mut talks) = (0, 0, 0);
     for (text, o) in items {
         let e = extract(text, o);
@@ -153,7 +133,12 @@ fn pipeline(items: &[(&str, Options<'_>)], rounds: usize) -> (f64, usize, usize,
             std::hint::black_box(extract(text, o));
         }
     });
-    (seconds, found, deadlines, talks)
+    println!(
+        "extract ({label}): {:.1} MB/s on {} {what} ({:.2} MB, {found} time expressions, {deadlines} deadlines, {talks} talks), best of {rounds} rounds, one core",
+        bytes as f64 / 1e6 / seconds,
+        items.len(),
+        bytes as f64 / 1e6,
+    );
 }
 
 /// The shortest of `rounds` runs of `f`, in seconds: a shared machine's pauses slow some
@@ -183,10 +168,8 @@ fn news_passages(n: usize) -> Vec<(String, DateTime<chrono::FixedOffset>)> {
         .map(|p| {
             let v: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(&p).expect("passage")).expect("json");
-            let published = v["published"].as_str().expect("published");
-            let published = DateTime::parse_from_rfc3339(published)
-                .or_else(|_| DateTime::parse_from_rfc3339(&format!("{published}T12:00:00Z")))
-                .expect("published time");
+            let published =
+                DateTime::parse_from_rfc3339(v["published"].as_str().expect("published")).expect("published time");
             (v["text"].as_str().expect("text").to_owned(), published)
         })
         .collect()

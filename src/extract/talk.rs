@@ -90,30 +90,8 @@ fn voided(sentence: &str, start: usize, end: usize) -> bool {
         // "received the Saudi oil minister": the noun names the visitor's office.
         let office_after = lower.starts_with("receiv")
             && clause[m.end()..].split_whitespace().next().is_some_and(|w| {
-                matches!(
-                    w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase().as_str(),
-                    "minister"
-                        | "ministers"
-                        | "envoy"
-                        | "envoys"
-                        | "control"
-                        | "chief"
-                        | "chiefs"
-                        | "delegation"
-                        | "inspectors"
-                        | "official"
-                        | "officials"
-                        | "secretary"
-                        | "czar"
-                        | "tsar"
-                        | "negotiator"
-                        | "negotiators"
-                        | "representative"
-                        | "ambassador"
-                        | "adviser"
-                        | "advisor"
-                        | "executive"
-                )
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+                NO_ACTORS.is_title_word(&w) || NO_ACTORS.is_party_noun(&w)
             });
         // "a seventh round of tariff talks" is talks, not a round of tariffs.
         let of_talks = lower.starts_with("round") && {
