@@ -359,7 +359,33 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
         }
     }
     join_clock_times_to_the_day_after(text, dct, &mut out);
+    join_weeks_to_their_day(text, &mut out);
     out
+}
+
+/// "the week of March 6" is the week that holds March 6: one expression, one week.
+fn join_weeks_to_their_day(text: &str, out: &mut Vec<Timex>) {
+    let mut i = 0;
+    while i + 1 < out.len() {
+        let (week, day) = (&out[i], &out[i + 1]);
+        let joined = week.text.eq_ignore_ascii_case("the week")
+            && text[week.end..day.start].eq_ignore_ascii_case(" of ")
+            && day_value_of(&day.value).is_some();
+        if joined && let Some(d) = day_value_of(&day.value) {
+            let w = d.iso_week();
+            let end = day.end;
+            let merged = Timex {
+                text: text[week.start..end].to_owned(),
+                start: week.start,
+                end,
+                kind: TimexType::Date,
+                value: format!("{}-W{:02}", w.year(), w.week()),
+            };
+            out[i] = merged;
+            out.remove(i + 1);
+        }
+        i += 1;
+    }
 }
 
 /// "at around 3 p.m. local time (1900 UTC) on Saturday": clock times that name no day of
@@ -776,6 +802,11 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 (None, Some("last")) => dct.year() - 1,
                 (None, Some("next")) => dct.year() + 1,
                 (None, Some(_)) => dct.year(),
+                // "last February" said in March or February is a year back: the month
+                // just gone would be "last month".
+                (None, None) if modifier.as_deref() == Some("last") && (dct.month() - 1..=dct.month()).contains(&month) => {
+                    dct.year() - 1
+                }
                 (None, None) => {
                     let forward = match modifier.as_deref() {
                         Some("next") => Direction::Future,
@@ -2027,7 +2058,11 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
                 .get(i + 1)
                 .is_some_and(|w| matches!(w.as_str(), "due" | "expected" | "scheduled" | "set" | "slated"))
             && ahead.get(i + 2).is_some_and(|w| w == "to");
-        if planned {
+        // "On Tuesday, the league plans to hold a news conference": a present intention.
+        let intends = matches!(ahead[i].as_str(), "plans" | "intends" | "expects" | "aims" | "hopes")
+            && ahead.get(i + 1).is_some_and(|w| w == "to")
+            && !i.checked_sub(1).is_some_and(|j| DETERMINERS.contains(&ahead[j].as_str()));
+        if planned || intends {
             return Some(Direction::Future);
         }
         if let Some(found) = read(&ahead[..=i], true) {
@@ -2425,6 +2460,20 @@ mod categories {
         assert_eq!(value_of("Shares bought from Feb. 20 were sold.", dct, "Feb. 20"), "2024-02-20");
         assert_eq!(value_of("The offer runs until March 20.", dct, "March 20"), "2024-03-20");
         assert_eq!(value_of("He was shot last Oct. 23 at home.", dct, "last Oct. 23"), "2023-10-23");
+        // The month just gone is "last month": "last February" in March is a year back,
+        // "last November" the one most recent.
+        assert_eq!(value_of("Two helicopters crashed last February.", dct, "last February"), "2023-02");
+        assert_eq!(value_of("Two helicopters crashed last March.", dct, "last March"), "2023-03");
+        assert_eq!(value_of("Talks began last November.", dct, "last November"), "2023-11");
+        assert_eq!(value_of("Talks began last January.", dct, "last January"), "2024-01");
+        // A present intention after a fronted day plans it; a past one told it.
+        assert_eq!(value_of("On Friday, the league plans to hold a news conference.", dct, "Friday"), "2024-03-08");
+        assert_eq!(value_of("On Friday, the league planned to hold a news conference.", dct, "Friday"), "2024-03-01");
+        // "the week of March 18" is the week that holds it.
+        assert_eq!(
+            values("The case may be heard the week of March 18, lawyers said.", dct),
+            vec![("the week of March 18".to_owned(), "2024-W12".to_owned())]
+        );
     }
 
     #[test]
