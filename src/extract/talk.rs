@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     super::large_regex(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -79,6 +79,12 @@ fn talk_noun(word: &str) -> bool {
     ["talks", "negotiations", "meeting", "summit", "consultations"].contains(&lower.as_str())
 }
 
+/// A day named outright: "on Saturday", "on June 3".
+static DAY_NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2})(?-u:\b)")
+        .expect("day-named regex")
+});
+
 /// Whether the talk word's own clause makes it no talk. A return to talks voids only the
 /// talk it names: "spoke with Araghchi about returning to negotiations" is a call.
 fn voided(sentence: &str, start: usize, end: usize) -> bool {
@@ -87,6 +93,18 @@ fn voided(sentence: &str, start: usize, end: usize) -> bool {
     NOT_THIS_TALK.find_iter(clause).any(|m| {
         let lower = m.as_str().to_ascii_lowercase();
         let returning = lower.starts_with("back") || lower.starts_with("return");
+        let own_word = own_word(&lower);
+        // "their two sessions", "the two meetings": one talk told in parts; "had two phone
+        // conversations with Lutnick on Saturday": two talks of a day, not a tally.
+        let counted = own_word && !lower.starts_with("work") && !lower.contains(" meeting") && {
+            let before = clause[..m.start()].to_ascii_lowercase();
+            let previous = before.split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty()).unwrap_or("");
+            ["the", "their", "these", "those", "both", "its", "his", "her", "first", "last"].contains(&previous)
+                || DAY_NAMED.is_match(&clause[m.end()..])
+        };
+        if counted {
+            return false;
+        }
         // "received the Saudi oil minister": the noun names the visitor's office.
         let office_after = lower.starts_with("receiv")
             && clause[m.end()..].split_whitespace().next().is_some_and(|w| {
@@ -109,8 +127,49 @@ fn voided(sentence: &str, start: usize, end: usize) -> bool {
         !of_talks
             && !office_after
             && !own_clause
-            && (!returning || (offset + m.start() < end && start < offset + m.end()))
+            && (!(returning || own_word) || (offset + m.start() < end && start < offset + m.end()))
     })
+}
+
+/// Whether an exclusion that speaks only of the words it holds ("five rounds of talks",
+/// "a cabinet meeting") holds the talk word at `start..end` of `sentence`.
+fn self_voided(sentence: &str, start: usize, end: usize) -> bool {
+    let clause = clause_around(sentence, start, end);
+    let offset = clause.as_ptr() as usize - sentence.as_ptr() as usize;
+    NOT_THIS_TALK.find_iter(clause).any(|m| {
+        offset + m.start() < end
+            && start < offset + m.end()
+            && own_word(&m.as_str().to_ascii_lowercase())
+            && voided(sentence, start, end)
+    })
+}
+
+/// Exclusions that say what the talk word they hold is, not the other talk words of the
+/// clause: "met Fidan after a cabinet meeting", "will meet to work towards a summit",
+/// "held five rounds of talks".
+fn own_word(lower: &str) -> bool {
+    lower.starts_with("work")
+        || ["cabinet ", "board ", "staff ", "party ", "caucus ", "politburo ", "faculty "]
+            .iter()
+            .any(|w| lower.starts_with(w))
+        || lower.starts_with(|c: char| c.is_ascii_digit())
+        || [
+            "two ",
+            "three ",
+            "four ",
+            "five ",
+            "six ",
+            "seven ",
+            "eight ",
+            "nine ",
+            "ten ",
+            "several ",
+            "multiple ",
+            "numerous ",
+            "many ",
+        ]
+        .iter()
+        .any(|w| lower.starts_with(w))
 }
 
 /// The clause of `sentence` around the talk word at `start..end`: up to the nearest comma,
@@ -124,7 +183,7 @@ fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
 
 /// Talk is planned, not held.
 static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take|open|get)|going\s+to|would\s+(?:meet|hold|host|travel|visit|speak|talk|call|phone|receive)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take|open|get)|going\s+to|would\s+(?:meet|hold|host|travel|visit|speak|talk|call|phone|receive)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due|(?:when|before|once)\s+(?:he|she|they|we|i)\s+(?:meets|meet|visits|visit|hosts|host|sees|see|travels|travel))(?-u:\b)")
         .expect("planned regex")
 });
 
@@ -197,6 +256,8 @@ static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A sentence whose subject is a person named before.
+static THEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:they|They)\s").expect("they regex"));
+
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:He|She|he|she)\s").expect("pronoun regex"));
 
 /// Whether `before` has a "he" or "she" that stands for a person: "He Lifeng met Bessent"
@@ -1141,7 +1202,14 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             first_time += 1;
         }
         let here: Vec<&Timex> = times[first_time..].iter().take_while(|t| t.start < s.end).collect();
-        let first = triggers.partition_point(|t| t.0 < s.start);
+        let mut first = triggers.partition_point(|t| t.0 < s.start);
+        // "they have held several rounds of talks with Tehran, but … Tuesday's talks in
+        // Geneva": a talk word that is itself no talk gives way to the next one.
+        while triggers.get(first + 1).is_some_and(|t| t.1 <= s.end)
+            && self_voided(sentence, triggers[first].0 - s.start, triggers[first].1 - s.start)
+        {
+            first += 1;
+        }
         let Some(&(t0, t1)) = triggers.get(first).filter(|t| t.1 <= s.end) else {
             continue;
         };
@@ -1162,8 +1230,15 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         // "a meeting that ended in a shouting match" is still a meeting.
         let not_talks = NOT_TALKS.find_iter(sentence).any(|m| {
             let before = sentence[..m.start()].to_ascii_lowercase();
-            !(m.as_str().to_ascii_lowercase().starts_with("match")
-                && (before.ends_with("shouting ") || before.ends_with("slanging ")))
+            let lower = m.as_str().to_ascii_lowercase();
+            // "was briefing reporters on Thursday's phone call between the two leaders": the
+            // call is what the briefing was about.
+            let briefed_on = lower.starts_with("briefing ")
+                && m.end() <= trigger_start
+                && [" on ", " about "].iter().any(|w| sentence[m.end()..].starts_with(w))
+                && !sentence[m.end()..trigger_start].contains([',', ';']);
+            !briefed_on
+                && !(lower.starts_with("match") && (before.ends_with("shouting ") || before.ends_with("slanging ")))
         });
         // "Speaking to APP, the envoy said…": an interview with a news outlet.
         let to_outlet = {
@@ -1216,6 +1291,18 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             (mentions, known, offices)
         });
         let mut found = parties(text, s, watch, mentions, known, offices);
+        // "they have held several rounds of talks with Tehran, but they said Tuesday's talks
+        // in Geneva…": a clause whose "they" names no one takes the sides its sentence names,
+        // when it dates talks of its own.
+        let whole = &sentences[index];
+        if found.is_empty()
+            && (whole.start, whole.end) != (s.start, s.end)
+            && THEY.is_match(&sentence[..trigger_start])
+            && here.iter().any(|t| t.kind == TimexType::Date && t.end <= s.end && !t.value.ends_with("_REF"))
+        {
+            found = parties(text, whole, watch, mentions, known, offices);
+            found.retain(|p| !p.sayer && p.end <= s.start);
+        }
         // "Tom Barrack, the U.S. ambassador to Turkey, …": the title in apposition is the
         // person named before it, not a second party.
         let appositive: Vec<usize> = (1..found.len())
@@ -1240,6 +1327,16 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 says_he = true;
             }
         }
+        // "Axios correspondent Barak Ravid posted…": who reports the talks is not in them.
+        found.retain(|p| {
+            let lo = floor_char_boundary(text, p.start.saturating_sub(40));
+            let title = text[lo..p.start].to_ascii_lowercase();
+            let last = title.split_whitespace().last().unwrap_or("");
+            !(p.person
+                && ["correspondent", "reporter", "journalist", "columnist", "editor", "commentator", "anchor"]
+                    .iter()
+                    .any(|w| last.trim_end_matches(',') == *w))
+        });
         // The source of a statement is not a party when the sentence names others.
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
             found.retain(|p| !p.sayer);
@@ -1458,7 +1555,11 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             // names no pair, the two are the people of the talk just told.
             let people = match last {
                 Some((event, at)) if people.len() < 2 && index <= at + 3 => {
-                    let pair: Vec<Party> = out[event].1.iter().filter(|p| p.person).cloned().collect();
+                    // The two named last: "Rubio and Lavrov will prepare a meeting of
+                    // presidents Trump and Putin. … a call between the two leaders".
+                    let people: Vec<&Party> = out[event].1.iter().filter(|p| p.person).collect();
+                    let pair: Vec<Party> =
+                        people[people.len().saturating_sub(2)..].iter().map(|p| (*p).clone()).collect();
                     // They are the sides; what else the sentence names is where or what.
                     if pair.len() >= 2 {
                         found.clear();
@@ -2542,6 +2643,68 @@ mod tests {
         ] {
             assert!(talks(text, "2025-07-17T10:00:00Z").is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn proposals_tallies_and_internal_meetings_are_no_talks_but_do_not_void_the_clause() {
+        let at = "2025-06-02T19:00:00Z";
+        for text in [
+            "Umerov said Kyiv had proposed to the Russian side that the delegations meet again between June 20 and June 30.",
+            "They agreed to work towards a meeting between presidents Volodymyr Zelensky and Vladimir Putin.",
+            "Talking to reporters after a cabinet meeting, Araghchi said Tehran saw nothing positive.",
+            "Iran and the United States had held five rounds of indirect talks mediated by Oman.",
+            "The two leaders held three meetings during Trump's first term, Kim Jong Un said.",
+            "Akazawa has put off his trip to the United States, the government said.",
+        ] {
+            assert!(talks(text, at).is_empty(), "{text}: {:?}", talks(text, at));
+        }
+        // A tally gives way to the talks the clause dates.
+        let t = talks(
+            "Iran and the E3 held several rounds of talks over the summer and met again in Geneva on Tuesday.",
+            "2025-08-28T12:00:00Z",
+        );
+        assert_eq!((t.len(), t[0].date.as_deref()), (1, Some("2025-08-26")), "{t:?}");
+        // …and so does a clause of its own, whose "they" are the sides the tally named.
+        let t = talks(
+            "Britain, France and Germany have held several rounds of talks with Tehran since June, but they said Tuesday's talks in Geneva had not produced concrete commitments.",
+            "2025-08-28T12:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].date.as_deref(), t[0].participants.len()), (Some("2025-08-26"), 4), "{t:?}");
+        // Two calls on a named day are two talks of that day, not a tally.
+        let t = talks(
+            "Akazawa had two phone conversations with Howard Lutnick on Saturday, one in the morning and one in the evening.",
+            "2025-06-28T12:00:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-06-28"), "{t:?}");
+        // "their two sessions" are parts of one talk.
+        let t = talks("Medinsky met Umerov in Geneva on Tuesday, in the last of their two sessions.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+    }
+
+    #[test]
+    fn the_two_leaders_of_a_briefing_and_a_reporter_who_is_no_party() {
+        let at = "2025-10-17T00:40:00Z";
+        let t = talks(
+            "Rubio and Lavrov will hold talks soon to prepare a meeting of presidents Donald Trump and Vladimir Putin. \
+             Ushakov was briefing reporters on Thursday's phone call between the two leaders.",
+            at,
+        );
+        let call = t.iter().find(|t| t.status == "held").unwrap_or_else(|| panic!("{t:?}"));
+        assert_eq!(call.participants, ["Donald Trump", "Vladimir Putin"], "{t:?}");
+        assert_eq!(call.date.as_deref(), Some("2025-10-16"), "{t:?}");
+        // Briefing reporters with no talks named is still no talk.
+        assert!(talks("Peskov, briefing reporters, said the Kremlin was ready.", at).is_empty());
+        let t = talks(
+            "Ukraine and Russia held talks in Abu Dhabi on Saturday. Axios correspondent Barak Ravid posted that Ukrainian officials said another round would take place next week.",
+            "2026-01-24T16:00:00Z",
+        );
+        assert!(t.iter().all(|t| !t.participants.iter().any(|p| p.contains("Ravid"))), "{t:?}");
+        // A present tense after "when" plans the meeting.
+        let t = talks("Trump said he would raise it when he meets Zelenskiy in Washington on Friday.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].status, "planned", "{t:?}");
     }
 
     #[test]

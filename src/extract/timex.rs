@@ -804,7 +804,9 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 (None, Some(_)) => dct.year(),
                 // "last February" said in March or February is a year back: the month
                 // just gone would be "last month".
-                (None, None) if modifier.as_deref() == Some("last") && (dct.month() - 1..=dct.month()).contains(&month) => {
+                (None, None)
+                    if modifier.as_deref() == Some("last") && (dct.month() - 1..=dct.month()).contains(&month) =>
+                {
                     dct.year() - 1
                 }
                 (None, None) => {
