@@ -136,6 +136,7 @@ pub fn find(
     let mut out: Vec<(FoundDeadline, Option<Anchor>)> = Vec::new();
     // The zone the article last named: "12:01 a.m. on Tuesday" after "Eastern Standard Time".
     let mut article_zone = Zone::Named(tz);
+    let mut zone_named = false;
     let topic = Topic::new();
     // The zone of the first place the article names, for "local time": read once.
     let first_place = std::cell::OnceCell::new();
@@ -158,6 +159,7 @@ pub fn find(
         let zone =
             match named_zone.then(|| retold_zone().or_else(|| zone_at(sentence, text, s, &first_place))).flatten() {
                 Some(z) => {
+                    zone_named = true;
                     article_zone = z.carried();
                     z
                 }
@@ -223,7 +225,12 @@ pub fn find(
                             })
                     })
                     .flatten();
-                Some((*t, due_of(text, s, t, published, own.unwrap_or(zone), joined)?))
+                // "The new rules apply from 6pm on Wednesday", in an article that names no
+                // zone: the clock of the place it was written in, whose offset it was
+                // published with, not the reader's zone.
+                let unnamed = t.kind == TimexType::Time && !zone_named && !named_zone;
+                let zone = own.unwrap_or(if unnamed { Zone::Fixed(*published.offset()) } else { zone });
+                Some((*t, due_of(text, s, t, published, zone, joined)?))
             })
             .collect();
         let moved = dated.len() >= 2 && MOVED.is_match(sentence);
@@ -4532,6 +4539,20 @@ mod tests {
             vec![(Some("2025-01-19T11:15:00+02:00"), None), (Some("2025-01-19T08:30:00+02:00"), Some("superseded"))],
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_clock_time_with_no_zone_anywhere_is_on_the_articles_own_clock() {
+        let found = deadlines(
+            "The new rules apply from 6pm on Wednesday, 16 August, the statement said.",
+            "2023-08-16T10:00:00+02:00",
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2023-08-16T18:00:00+02:00"), "{found:?}");
+        // A bare day still ends in the configured zone, and a zone the text names wins.
+        let found = deadlines("The new rules apply from Wednesday, 16 August.", "2023-08-16T10:00:00+02:00");
+        assert_eq!(found[0].0.as_deref(), Some("2023-08-16T23:59:59+00:00"), "{found:?}");
+        let found = deadlines("The new rules apply from 6pm GMT on Wednesday, 16 August.", "2023-08-16T10:00:00+02:00");
+        assert_eq!(found[0].0.as_deref(), Some("2023-08-16T18:00:00+00:00"), "{found:?}");
     }
 
     #[test]
