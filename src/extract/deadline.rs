@@ -1146,7 +1146,7 @@ static SUSPENDED: LazyLock<Regex> = LazyLock::new(|| {
 /// "USTR action be suspended" → "USTR action suspension ends": what ends is the pause.
 fn suspension_title(title: &str) -> String {
     static VERBS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:\s+(?:be|is|are|was|were|been|will|to|has|have|had|also|now|already))*\s+(?:suspended|paused|put\s+on\s+hold|on\s+hold|waived|frozen|halted|takes?\s+effect|expires?)(?:\s+.*)?$")
+        Regex::new(r"(?i)(?:\s+(?:be|is|are|was|were|been|will|to|has|have|had|also|now|already|partly|partially|temporarily|formally))*\s+(?:suspended|paused|put\s+on\s+hold|on\s+hold|waived|frozen|halted|takes?\s+effect|expires?)(?:\s+.*)?$")
             .expect("suspension verbs regex")
     });
     let head = VERBS.replace(title, "");
@@ -1179,9 +1179,19 @@ fn suspension_end(
     let n = c.name("n1").or_else(|| c.name("n2")).and_then(|n| count(n.as_str()))?;
     let unit = c.name("u1").or_else(|| c.name("u2"))?.as_str().to_ascii_lowercase();
     // Only a date it runs from, or the day the sentence says it was told.
+    // "suspended for 180 days, replacing an earlier waiver issued on 23 May": a date in a
+    // clause after the span's own is another thing's, unless it says when this was told
+    // ("…, the Treasury said on Monday").
+    let span_end = s.start + m.end();
+    let own_clause = |t: &Timex| {
+        let between = text[span_end..t.start].to_ascii_lowercase();
+        !between.contains([',', ';', '('])
+            || [" said", " says", " announced", " told", " stated", " confirmed"].iter().any(|w| between.contains(w))
+    };
     let dates: Vec<(&Timex, NaiveDate)> = here
         .iter()
         .filter(|t| matches!(t.kind, TimexType::Date | TimexType::Time))
+        .filter(|t| t.start < span_end || own_clause(t))
         .filter_map(|t| day_value(&t.value).map(|d| (*t, d)))
         .collect();
     // "for two weeks in 2019": a time that is no day says it is not running from now.
@@ -3976,6 +3986,13 @@ mod tests {
         let found = deadlines("The tariffs will be paused for 90 days starting May 14.", at);
         assert_eq!(found[0].0.as_deref(), Some("2026-08-12T23:59:59+00:00"));
         assert!(deadlines("The court suspended the case for two weeks in 2019.", at).is_empty());
+        // The day of an earlier waiver, in a clause of its own, is not where this one starts.
+        let found = deadlines(
+            "The Treasury said Caesar Act sanctions had been partly suspended for 180 days, replacing an earlier waiver issued on 23 May.",
+            at,
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2026-05-09T23:59:59+00:00"), "{found:?}");
+        assert!(!found[0].2.contains("partly"), "{found:?}");
     }
 
     #[test]
