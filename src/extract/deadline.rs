@@ -607,6 +607,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     if ends_with_word("since") && SINCE.is_match(tail_of_before) {
         return true;
     }
+    // "would refuse to stretch the reprieve past September 26": the day something runs to
+    // unless it is extended is its end.
+    static EXTENDED_PAST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:extend(?:s|ed|ing)?|stretch(?:es|ed|ing)?|prolong(?:s|ed|ing)?|renew(?:s|ed|ing)?)\s+(?:[^,;:.]{0,60}?\s)?(?:past|beyond)\s*$")
+            .expect("extended-past regex")
+    });
+    if (ends_with_word("past") || ends_with_word("beyond")) && EXTENDED_PAST.is_match(tail_of_before) {
+        return true;
+    }
     // "The package is supposed to be adopted on 23 February" is a decision expected, not
     // something someone must do.
     if (ends_with_word("on") || ends_with_word("at"))
@@ -2777,6 +2786,19 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
     {
         cleaned = format!("{owner} {rest}");
     }
+    // "Washington would refuse to stretch the reprieve past September 26": the thing that
+    // would have to be stretched is what ends; "extend the sanctions beyond July 31" keeps
+    // its own ending.
+    static STRETCHED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^.*?(?-u:\b)(?:extend(?:s|ed|ing)?|stretch(?:es|ed|ing)?|prolong(?:s|ed|ing)?|renew(?:s|ed|ing)?)\s+(?:the\s+|its\s+|their\s+)?(?P<x>[^,;:]+?)\s+(?:past|beyond)$")
+            .expect("stretched regex")
+    });
+    let cleaned = match STRETCHED.captures(&cleaned) {
+        Some(c) => format!("{} ends", &c["x"]),
+        None => cleaned
+            .replace(" beyond up for renewal", " up for renewal")
+            .replace(" past up for renewal", " up for renewal"),
+    };
     let cleaned = with_target(&cleaned, &text[s.start..s.end]);
     if cleaned.is_empty() { title } else { cleaned }
 }
@@ -4556,6 +4578,23 @@ mod tests {
             vec![(Some("2025-01-19T11:15:00+02:00"), None), (Some("2025-01-19T08:30:00+02:00"), Some("superseded"))],
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn what_would_have_to_be_stretched_past_a_day_ends_that_day() {
+        let found = deadlines(
+            "Vucic voiced fears that Washington would refuse to stretch the reprieve past September 26.",
+            "2025-09-20T12:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0.as_deref(), found[0].2.as_str()), (Some("2025-09-26T23:59:59+00:00"), "reprieve ends"));
+        let found = deadlines("The EU is expected to extend the sanctions beyond July 31.", "2025-07-01T10:00:00Z");
+        assert_eq!(
+            (found[0].0.as_deref(), found[0].2.as_str()),
+            (Some("2025-07-31T23:59:59+00:00"), "EU sanctions up for renewal")
+        );
+        // A day passed is no end of anything.
+        assert!(deadlines("Prices rose past March 3 levels.", "2025-07-01T10:00:00Z").is_empty());
     }
 
     #[test]
