@@ -228,7 +228,11 @@ pub fn find(
                 // "The new rules apply from 6pm on Wednesday", in an article that names no
                 // zone: the clock of the place it was written in, whose offset it was
                 // published with, not the reader's zone.
-                let unnamed = t.kind == TimexType::Time && !zone_named && !named_zone;
+                // A UTC timestamp says nothing of the writer's clock (feeds normalise to it).
+                let unnamed = t.kind == TimexType::Time
+                    && !zone_named
+                    && !named_zone
+                    && published.offset().local_minus_utc() != 0;
                 let zone = own.unwrap_or(if unnamed { Zone::Fixed(*published.offset()) } else { zone });
                 Some((*t, due_of(text, s, t, published, zone, joined)?))
             })
@@ -608,9 +612,9 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
         return true;
     }
     // "would refuse to stretch the reprieve past September 26": the day something runs to
-    // unless it is extended is its end.
+    // unless it is extended is its end ("extended the talks past midnight" is history).
     static EXTENDED_PAST: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:extend(?:s|ed|ing)?|stretch(?:es|ed|ing)?|prolong(?:s|ed|ing)?|renew(?:s|ed|ing)?)\s+(?:[^,;:.]{0,60}?\s)?(?:past|beyond)\s*$")
+        Regex::new(r"(?i)(?-u:\b)(?:extend(?:s|ing)?|stretch(?:es|ing)?|prolong(?:s|ing)?|renew(?:s|ing)?)\s+(?:[^,;:.]{0,60}?\s)?(?:past|beyond)\s*$")
             .expect("extended-past regex")
     });
     if (ends_with_word("past") || ends_with_word("beyond")) && EXTENDED_PAST.is_match(tail_of_before) {
@@ -1194,7 +1198,9 @@ fn suspension_end(
     let span_end = s.start + m.end();
     let own_clause = |t: &Timex| {
         let between = text[span_end..t.start].to_ascii_lowercase();
-        !between.contains([',', ';', '('])
+        // "paused for 90 days, starting May 14": the start it runs from.
+        FROM.is_match(&text[s.start..t.start])
+            || !between.contains([',', ';', '('])
             || [" said", " says", " announced", " told", " stated", " confirmed"].iter().any(|w| between.contains(w))
     };
     let dates: Vec<(&Timex, NaiveDate)> = here
@@ -4015,6 +4021,9 @@ mod tests {
         );
         assert_eq!(found[0].0.as_deref(), Some("2026-05-09T23:59:59+00:00"), "{found:?}");
         assert!(!found[0].2.contains("partly"), "{found:?}");
+        // A start after a comma is still where it runs from.
+        let found = deadlines("The tariffs will be paused for 90 days, starting May 14.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2026-08-12T23:59:59+00:00"), "{found:?}");
     }
 
     #[test]
@@ -4593,8 +4602,12 @@ mod tests {
             (found[0].0.as_deref(), found[0].2.as_str()),
             (Some("2025-07-31T23:59:59+00:00"), "EU sanctions up for renewal")
         );
-        // A day passed is no end of anything.
+        // A day passed is no end of anything, nor a stretch told as history.
         assert!(deadlines("Prices rose past March 3 levels.", "2025-07-01T10:00:00Z").is_empty());
+        assert!(
+            deadlines("The war has stretched past February 24, 2022, into its fourth year.", "2025-07-01T10:00:00Z")
+                .is_empty()
+        );
     }
 
     #[test]

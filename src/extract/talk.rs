@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     super::large_regex(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:ended|halted|froze|stalled|derailed|torpedoed|revive|reviving|salvage|salvaging|rescue|rescuing|unblock|unfreeze|jump-?start|kick-?start)\s+(?:the\s+|all\s+|those\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|dialogue)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:halted|froze|derailed|torpedoed|revive|reviving|salvage|salvaging|rescue|rescuing|unblock|unfreeze|jump-?start|kick-?start)\s+(?:the\s+|all\s+|those\s+)?(?:[a-z-]+\s+){0,2}?(?:talks|negotiations|dialogue)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -79,9 +79,9 @@ fn talk_noun(word: &str) -> bool {
     ["talks", "negotiations", "meeting", "summit", "consultations"].contains(&lower.as_str())
 }
 
-/// A day named outright: "on Saturday", "on June 3".
+/// A day named outright: "on Saturday", "on June 3", "next week".
 static DAY_NAMED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2})(?-u:\b)")
+    Regex::new(r"(?-u:\b)(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:this|next|last)\s+week|today|yesterday|tomorrow|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2})(?-u:\b)")
         .expect("day-named regex")
 });
 
@@ -93,6 +93,11 @@ fn voided(sentence: &str, start: usize, end: usize) -> bool {
     NOT_THIS_TALK.find_iter(clause).any(|m| {
         let lower = m.as_str().to_ascii_lowercase();
         let returning = lower.starts_with("back") || lower.starts_with("return");
+        // "met Putin … and proposed that Kyiv cede the Donbas": a proposal voids only the
+        // talk it proposes, after it.
+        if lower.starts_with("propos") && offset + m.end() > start {
+            return false;
+        }
         let own_word = own_word(&lower);
         // "their two sessions", "the two meetings": one talk told in parts; "had two phone
         // conversations with Lutnick on Saturday": two talks of a day, not a tally.
@@ -150,10 +155,8 @@ fn self_voided(sentence: &str, start: usize, end: usize) -> bool {
 fn own_word(lower: &str) -> bool {
     lower.starts_with("work")
         || [
-            "ended ",
             "halted ",
             "froze ",
-            "stalled ",
             "derailed ",
             "torpedoed ",
             "reviv",
@@ -174,7 +177,8 @@ fn own_word(lower: &str) -> bool {
 
 /// "five rounds of talks", "several meetings": a count of talks.
 fn tally(lower: &str) -> bool {
-    lower.starts_with(|c: char| c.is_ascii_digit())
+    lower.starts_with("met ")
+        || lower.starts_with(|c: char| c.is_ascii_digit())
         || [
             "two ",
             "three ",
@@ -277,9 +281,10 @@ static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("same-day regex")
 });
 
-/// A sentence whose subject is a person named before.
+/// "they" in a clause that names no one: the sides its sentence names.
 static THEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:they|They)\s").expect("they regex"));
 
+/// A sentence whose subject is a person named before.
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:He|She|he|she)\s").expect("pronoun regex"));
 
 /// Whether `before` has a "he" or "she" that stands for a person: "He Lifeng met Bessent"
@@ -1227,8 +1232,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         let mut first = triggers.partition_point(|t| t.0 < s.start);
         // "they have held several rounds of talks with Tehran, but … Tuesday's talks in
         // Geneva": a talk word that is itself no talk gives way to the next one.
-        while triggers.get(first + 1).is_some_and(|t| t.1 <= s.end)
-            && self_voided(sentence, triggers[first].0 - s.start, triggers[first].1 - s.start)
+        while triggers.get(first + 1).is_some_and(|t| {
+            t.1 <= s.end && !text[triggers[first].1..t.0].contains([',', ';', ':', '(', ')', '\u{2014}', '\u{2013}'])
+        }) && self_voided(sentence, triggers[first].0 - s.start, triggers[first].1 - s.start)
         {
             first += 1;
         }
@@ -1577,11 +1583,17 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             // names no pair, the two are the people of the talk just told.
             let people = match last {
                 Some((event, at)) if people.len() < 2 && index <= at + 3 => {
-                    // The two named last: "Rubio and Lavrov will prepare a meeting of
-                    // presidents Trump and Putin. … a call between the two leaders".
+                    // The first two, unless the talk names its leaders as such: "Rubio and
+                    // Lavrov will prepare a meeting of presidents Trump and Putin. … a call
+                    // between the two leaders" is Trump and Putin's.
                     let people: Vec<&Party> = out[event].1.iter().filter(|p| p.person).collect();
-                    let pair: Vec<Party> =
-                        people[people.len().saturating_sub(2)..].iter().map(|p| (*p).clone()).collect();
+                    let leaders = people.iter().position(|p| {
+                        let lo = floor_char_boundary(text, p.start.saturating_sub(12));
+                        let before = text[lo..p.start].trim_end().to_ascii_lowercase();
+                        ["presidents", "leaders", "premiers"].iter().any(|w| before.ends_with(w))
+                    });
+                    let from = leaders.filter(|&i| i + 1 < people.len()).unwrap_or(0);
+                    let pair: Vec<Party> = people[from..].iter().take(2).map(|p| (*p).clone()).collect();
                     // They are the sides; what else the sentence names is where or what.
                     if pair.len() >= 2 {
                         found.clear();
@@ -2702,6 +2714,16 @@ mod tests {
         );
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].date.as_deref(), Some("2025-06-28"), "{t:?}");
+        // Review counter-examples: each is a talk.
+        for text in [
+            "Trump met Putin in Alaska on Friday and proposed that Kyiv cede the Donbas region.",
+            "Stalled talks between Iran and the United States resumed in Muscat on Saturday.",
+            "Iran and the E3 ended talks in Geneva on Tuesday without a deal.",
+            "Rubio had two calls with Lavrov this week.",
+            "Witkoff met Putin twice in Moscow on Thursday.",
+        ] {
+            assert_eq!(talks(text, at).len(), 1, "{text}: {:?}", talks(text, at));
+        }
         // "their two sessions" are parts of one talk.
         let t = talks("Medinsky met Umerov in Geneva on Tuesday, in the last of their two sessions.", at);
         assert_eq!(t.len(), 1, "{t:?}");
@@ -2718,6 +2740,13 @@ mod tests {
         let call = t.iter().find(|t| t.status == "held").unwrap_or_else(|| panic!("{t:?}"));
         assert_eq!(call.participants, ["Donald Trump", "Vladimir Putin"], "{t:?}");
         assert_eq!(call.date.as_deref(), Some("2025-10-16"), "{t:?}");
+        // Aides named after the leaders are not "the two leaders".
+        let t = talks(
+            "Trump met Putin in Anchorage on Friday, joined by Marco Rubio and Steve Witkoff. On Monday, the two leaders spoke by phone.",
+            at,
+        );
+        let call = t.iter().find(|t| t.date.as_deref() == Some("2025-10-13")).unwrap_or_else(|| panic!("{t:?}"));
+        assert_eq!(call.participants, ["Trump", "Putin"], "{t:?}");
         // Briefing reporters with no talks named is still no talk.
         assert!(talks("Peskov, briefing reporters, said the Kremlin was ready.", at).is_empty());
         let t = talks(

@@ -2061,8 +2061,10 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
                 .is_some_and(|w| matches!(w.as_str(), "due" | "expected" | "scheduled" | "set" | "slated"))
             && ahead.get(i + 2).is_some_and(|w| w == "to");
         // "On Tuesday, the league plans to hold a news conference": a present intention.
+        // "On Monday, Zelensky, who plans to visit Washington, spoke…": not in a relative clause.
         let intends = matches!(ahead[i].as_str(), "plans" | "intends" | "expects" | "aims" | "hopes")
             && ahead.get(i + 1).is_some_and(|w| w == "to")
+            && !ahead[..i].iter().any(|w| matches!(w.as_str(), "who" | "which" | "that" | "whose"))
             && !i.checked_sub(1).is_some_and(|j| DETERMINERS.contains(&ahead[j].as_str()));
         if planned || intends {
             return Some(Direction::Future);
@@ -2471,6 +2473,10 @@ mod categories {
         // A present intention after a fronted day plans it; a past one told it.
         assert_eq!(value_of("On Friday, the league plans to hold a news conference.", dct, "Friday"), "2024-03-08");
         assert_eq!(value_of("On Friday, the league planned to hold a news conference.", dct, "Friday"), "2024-03-01");
+        assert_eq!(
+            value_of("On Friday, Zelensky, who plans to visit Washington, spoke with Trump by phone.", dct, "Friday"),
+            "2024-03-01"
+        );
         // "the week of March 18" is the week that holds it.
         assert_eq!(
             values("The case may be heard the week of March 18, lawyers said.", dct),
