@@ -141,12 +141,10 @@ fn voided(sentence: &str, start: usize, end: usize) -> bool {
 fn self_voided(sentence: &str, start: usize, end: usize) -> bool {
     let clause = clause_around(sentence, start, end);
     let offset = clause.as_ptr() as usize - sentence.as_ptr() as usize;
-    NOT_THIS_TALK.find_iter(clause).any(|m| {
-        offset + m.start() < end
-            && start < offset + m.end()
-            && own_word(&m.as_str().to_ascii_lowercase())
-            && voided(sentence, start, end)
-    })
+    voided(sentence, start, end)
+        && NOT_THIS_TALK
+            .find_iter(clause)
+            .any(|m| offset + m.start() < end && start < offset + m.end() && own_word(&m.as_str().to_ascii_lowercase()))
 }
 
 /// Exclusions that say what the talk word they hold is, not the other talk words of the
@@ -177,7 +175,7 @@ fn own_word(lower: &str) -> bool {
 
 /// "five rounds of talks", "several meetings": a count of talks.
 fn tally(lower: &str) -> bool {
-    lower.starts_with("met ")
+    (lower.starts_with("met ") && ["twice", "times", "occasions"].iter().any(|w| lower.ends_with(w)))
         || lower.starts_with(|c: char| c.is_ascii_digit())
         || [
             "two ",
@@ -198,10 +196,20 @@ fn tally(lower: &str) -> bool {
         .any(|w| lower.starts_with(w))
 }
 
+/// The word right before `at`, lowercased, without a trailing comma: "correspondent" in
+/// "Axios correspondent Barak Ravid".
+fn word_before(text: &str, at: usize) -> String {
+    let lo = floor_char_boundary(text, at.saturating_sub(40));
+    text[lo..at].split_whitespace().last().unwrap_or("").trim_end_matches(',').to_ascii_lowercase()
+}
+
+/// What ends a clause: a comma, semicolon, colon, bracket or dash.
+const CLAUSE_BREAKS: [char; 7] = [',', ';', ':', '(', ')', '\u{2014}', '\u{2013}'];
+
 /// The clause of `sentence` around the talk word at `start..end`: up to the nearest comma,
 /// semicolon, colon, dash or bracket on either side.
 fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
-    let is_break = |c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2014}' | '\u{2013}');
+    let is_break = |c: char| CLAUSE_BREAKS.contains(&c);
     let from = sentence[..start].char_indices().rev().find(|&(_, c)| is_break(c)).map_or(0, |(i, c)| i + c.len_utf8());
     let to = sentence[end..].find(is_break).map_or(sentence.len(), |i| end + i);
     &sentence[from..to]
@@ -1232,9 +1240,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         let mut first = triggers.partition_point(|t| t.0 < s.start);
         // "they have held several rounds of talks with Tehran, but … Tuesday's talks in
         // Geneva": a talk word that is itself no talk gives way to the next one.
-        while triggers.get(first + 1).is_some_and(|t| {
-            t.1 <= s.end && !text[triggers[first].1..t.0].contains([',', ';', ':', '(', ')', '\u{2014}', '\u{2013}'])
-        }) && self_voided(sentence, triggers[first].0 - s.start, triggers[first].1 - s.start)
+        while triggers
+            .get(first + 1)
+            .is_some_and(|t| t.1 <= s.end && !text[triggers[first].1..t.0].contains(CLAUSE_BREAKS))
+            && self_voided(sentence, triggers[first].0 - s.start, triggers[first].1 - s.start)
         {
             first += 1;
         }
@@ -1357,13 +1366,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // "Axios correspondent Barak Ravid posted…": who reports the talks is not in them.
         found.retain(|p| {
-            let lo = floor_char_boundary(text, p.start.saturating_sub(40));
-            let title = text[lo..p.start].to_ascii_lowercase();
-            let last = title.split_whitespace().last().unwrap_or("");
             !(p.person
                 && ["correspondent", "reporter", "journalist", "columnist", "editor", "commentator", "anchor"]
-                    .iter()
-                    .any(|w| last.trim_end_matches(',') == *w))
+                    .contains(&word_before(text, p.start).as_str()))
         });
         // The source of a statement is not a party when the sentence names others.
         if found.iter().filter(|p| !p.sayer).count() >= 2 {
@@ -1588,9 +1593,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                     // between the two leaders" is Trump and Putin's.
                     let people: Vec<&Party> = out[event].1.iter().filter(|p| p.person).collect();
                     let leaders = people.iter().position(|p| {
-                        let lo = floor_char_boundary(text, p.start.saturating_sub(12));
-                        let before = text[lo..p.start].trim_end().to_ascii_lowercase();
-                        ["presidents", "leaders", "premiers"].iter().any(|w| before.ends_with(w))
+                        ["presidents", "leaders", "premiers"].contains(&word_before(text, p.start).as_str())
                     });
                     let from = leaders.filter(|&i| i + 1 < people.len()).unwrap_or(0);
                     let pair: Vec<Party> = people[from..].iter().take(2).map(|p| (*p).clone()).collect();
@@ -2691,6 +2694,8 @@ mod tests {
             "Tehran has seen nothing positive in Washington's stance that could help revive the stalled nuclear negotiations, Iranian Foreign Minister Abbas Araghchi said on Sunday.",
             "The two leaders held three meetings during Trump's first term, Kim Jong Un said.",
             "Akazawa has put off his trip to the United States, the government said.",
+            // A day after "met with" does not make criticism a tally of meetings.
+            "Rubio met with criticism from Lavrov on Monday.",
         ] {
             assert!(talks(text, at).is_empty(), "{text}: {:?}", talks(text, at));
         }

@@ -368,10 +368,10 @@ fn join_weeks_to_their_day(text: &str, out: &mut Vec<Timex>) {
     let mut i = 0;
     while i + 1 < out.len() {
         let (week, day) = (&out[i], &out[i + 1]);
-        let joined = week.text.eq_ignore_ascii_case("the week")
+        if week.text.eq_ignore_ascii_case("the week")
             && text[week.end..day.start].eq_ignore_ascii_case(" of ")
-            && day_value_of(&day.value).is_some();
-        if joined && let Some(d) = day_value_of(&day.value) {
+            && let Some(d) = day_value_of(&day.value)
+        {
             let w = d.iso_week();
             let end = day.end;
             let merged = Timex {
