@@ -2000,8 +2000,9 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         ]
         .map(|r| r.expect("ultimatum regex"))
     });
-    static FACE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)or\s+(?:face|see|risk)\s+[^,;:.!?()]{3,60}").expect("face regex"));
+    static FACE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)or\s+(?:face|see|risk)\s+(?:(?-i:[A-Z])\.|[^,;:.!?()]){3,60}").expect("face regex")
+    });
     // The sentence without its dates and the words that tied them.
     let mut clean = String::new();
     let mut at = s.start;
@@ -3989,6 +3990,11 @@ mod tests {
             "2025-08-05T15:00:00Z",
         );
         assert_eq!(found[0].2, "Putin to agree to a ceasefire or face new sanctions", "{found:?}");
+        let found = deadlines(
+            "The order moves the deadline under which ByteDance must divest TikTok or see it barred from U.S. app stores to Dec. 16.",
+            "2025-09-16T18:40:00-04:00",
+        );
+        assert_eq!(found[0].2, "ByteDance to divest TikTok or see it barred from U.S. app stores", "{found:?}");
         // A long demand is cut where a phrase begins, not mid-phrase.
         let found = deadlines(
             "Ukraine should sign up by next Thursday to a plan for ending its almost four-year war with Russia and its allies in the region, Trump said.",

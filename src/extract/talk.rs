@@ -29,7 +29,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sat\s+with|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by|again)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sat\s+with|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     super::large_regex(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:halted|froze|derailed|torpedoed|revive|reviving|salvage|salvaging|rescue|rescuing|unblock|unfreeze|jump-?start|kick-?start)\s+(?:the\s+|all\s+|those\s+)?(?:[a-z-]+\s+){0,2}?(?:talks|negotiations|dialogue)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|(?:conditions|demands|requirements|criteria|targets|terms|obligations|standards|benchmarks)\s+(?:that\s+|which\s+)?(?:[\w'’-]+\s+){1,5}?(?:meet|met)|(?:comments?|remarks?|views|questions?|updates?|briefings?|reports?|statements?)\s+(?:on|about)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|negotiations|diplomacy)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold)|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:halted|froze|derailed|torpedoed|revive|reviving|salvage|salvaging|rescue|rescuing|unblock|unfreeze|jump-?start|kick-?start)\s+(?:the\s+|all\s+|those\s+)?(?:[a-z-]+\s+){0,2}?(?:talks|negotiations|dialogue)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -171,6 +171,28 @@ fn own_word(lower: &str) -> bool {
             .iter()
             .any(|w| lower.starts_with(w))
         || tally(lower)
+        || met_condition(lower)
+        || ["comment", "remark", "views ", "question", "update", "briefing", "report", "statement"]
+            .iter()
+            .any(|w| lower.starts_with(w))
+}
+
+/// "conditions that the Maduro government had failed to meet": the idiom told backwards.
+fn met_condition(lower: &str) -> bool {
+    [
+        "conditions ",
+        "demands ",
+        "requirements ",
+        "criteria ",
+        "targets ",
+        "terms ",
+        "obligations ",
+        "standards ",
+        "benchmarks ",
+    ]
+    .iter()
+    .any(|w| lower.starts_with(w))
+        && (lower.ends_with("meet") || lower.ends_with("met"))
 }
 
 /// "five rounds of talks", "several meetings": a count of talks.
@@ -299,6 +321,14 @@ static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:He|Sh
 /// names China's vice premier by his surname, not a man told of before.
 fn pronoun_in(before: &str) -> bool {
     PRONOUN.find_iter(before).any(|m| !surname_he(&before[m.start()..]))
+}
+
+/// Whether `clause` opens with a subordinate clause or a participle ("After he met…",
+/// "Speaking after he met…"), whose "he" may be the subject named after it.
+fn opens_subordinate(clause: &str) -> bool {
+    let first = clause.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    ["after", "as", "when", "while", "before", "since", "once", "following", "having"].contains(&first.as_str())
+        || (first.len() > 5 && first.ends_with("ing"))
 }
 
 /// Whether the text from a "He" on names a person of that surname: "He" and a capitalized
@@ -779,7 +809,19 @@ fn parties(
                         ws.iter().rev().filter(|w| w.end <= m.start).take(2).map(Word::lower).collect();
                     before.get(1).is_some_and(|w| watch.is_party_noun(w))
                 };
-                let visited = visited || side_of;
+                // "the next round of U.S.-Iran talks": a side of a hyphenated pair before
+                // the talk word, not the topic its preposition leads to.
+                let paired = {
+                    let (before, after) = (&text[s.start..m.start], &text[m.end..s.end]);
+                    let joined = after.starts_with('-') && after[1..].starts_with(char::is_uppercase)
+                        || before.ends_with('-') && before[..before.len() - 1].ends_with(char::is_alphanumeric);
+                    let rest = after.trim_start_matches(|c: char| c.is_alphanumeric() || matches!(c, '-' | '.'));
+                    joined
+                        && ["talks", "meeting", "summit", "negotiations", "dialogue", "call"]
+                            .iter()
+                            .any(|w| rest.trim_start().starts_with(w))
+                };
+                let visited = visited || side_of || paired;
                 if TOPIC_BEFORE.contains(&prev.as_str()) && kind_is_place && !visited {
                     continue;
                 }
@@ -1192,7 +1234,13 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
                     | "negotiations"
             )
         });
-    let subject = subject || due || own_talks || possessor;
+    // "After he met Starmer on Wednesday, Trump said…": who speaks after a clause that
+    // opens with "he".
+    let cataphor = matches!(next.as_str(), "said" | "says" | "told" | "added")
+        && text[s.start..ws[i].start].trim_end().ends_with(',')
+        && opens_subordinate(&text[s.start..ws[i].start])
+        && pronoun_in(&text[s.start..ws[i].start]);
+    let subject = subject || due || own_talks || possessor || cataphor;
     if initial { coordinated || subject } else { coordinated || after_and || object || subject }
 }
 
@@ -1412,9 +1460,26 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                     parties(text, &sentences[i], watch, mentions, known, offices).into_iter().find(|p| p.person)
                 })
             };
+            // "After he met Starmer on Wednesday, Trump said…": the "he" of a clause that opens
+            // the sentence is the one who speaks after it.
+            let speaker = || {
+                (whole.start == s.start && opens_subordinate(sentence))
+                    .then(|| {
+                        parties(text, whole, watch, mentions, known, offices)
+                            .into_iter()
+                            .find(|p| p.person && p.sayer && p.start > trigger_at)
+                    })
+                    .flatten()
+                    .map(|p| Party { sayer: false, ..p })
+            };
             // "Trump said he will meet Xi": the one who said it, named before "he".
             let said_by_him = says_he || found.iter().any(|p| p.person && p.sayer && p.end <= trigger_at);
-            if !said_by_him
+            if let Some(p) = speaker() {
+                match found.iter_mut().find(|f| f.key == p.key) {
+                    Some(f) => f.sayer = false,
+                    None => found.insert(0, p),
+                }
+            } else if !said_by_him
                 && let Some(p) = recent.or_else(before)
                 && !found.iter().any(|f| f.key == p.key)
             {
@@ -2925,6 +2990,56 @@ mod tests {
                 .iter()
                 .all(|t| !t.participants.iter().any(|p| p == "Smith" || p == "Jones"))
         );
+    }
+
+    #[test]
+    fn countries_joined_by_a_hyphen_before_the_talk_word_are_its_parties_after_any_preposition() {
+        // Wednesday 14 May 2025.
+        let at = "2025-05-14T16:40:00Z";
+        let t = talks("The next round of U.S.-Iran talks is set for Saturday in Muscat.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, ["U.S.", "Iran"], "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-05-17"), "{t:?}");
+        let t = talks("He said the next round of Iran-Europe talks would take place in Istanbul on Friday.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, ["Iran", "Europe"], "{t:?}");
+        // A preposition before a country with no pair still makes it the topic.
+        assert!(talks("Officials held talks on Iran in Istanbul on Friday.", at).is_empty());
+    }
+
+    #[test]
+    fn the_he_of_an_opening_clause_is_who_speaks_after_it() {
+        let at = "2025-07-30T12:00:00Z";
+        let t = talks("After he met Starmer in Doha on Wednesday, Trump said trade would improve.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, ["Starmer", "Trump"], "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-07-30"), "{t:?}");
+        // In reported speech the source is not the "he" it reports on.
+        let t = talks("Trump arrived in Doha. He met the emir on Wednesday, Witkoff said.", at);
+        assert!(t.iter().all(|t| !t.participants.iter().any(|p| p == "Witkoff")), "{t:?}");
+        let t = talks("Trump arrived in Doha. After he met the emir on Wednesday, Witkoff said it went well.", at);
+        assert!(t.iter().all(|t| !t.participants.iter().any(|p| p == "Trump")), "{t:?}");
+        // Two leaders "scheduled to speak again" have a call planned.
+        let t = talks(
+            "Trump and Chinese President Xi Jinping are scheduled to speak again on Friday to wrap up the deal.",
+            at,
+        );
+        assert_eq!((t.len(), t[0].status, t[0].date.as_deref()), (1, "planned", Some("2025-08-01")), "{t:?}");
+    }
+
+    #[test]
+    fn conditions_to_meet_and_comments_on_talks_are_no_talks() {
+        let at = "2025-09-21T12:00:00Z";
+        for text in [
+            "At the end of August the E3 set conditions Tehran would have to meet to persuade them to postpone the snapback.",
+            "Trump said the concessions were linked to electoral conditions that the Maduro government had failed to meet.",
+            "After President Donald Trump's latest comments on nuclear negotiations with Iran, his administration stopped Iraq from importing Iranian gas.",
+        ] {
+            assert!(talks(text, at).is_empty(), "{text}: {:?}", talks(text, at));
+        }
+        // Only the talk word the comment is about: the meeting told beside it stands.
+        let t = talks("Lavrov met Wang in Beijing on Tuesday after his remarks on the negotiations with Kyiv.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
     }
 
     #[test]
