@@ -2044,7 +2044,15 @@ fn ultimatum_title(text: &str, s: &Sentence, times: &[&Timex]) -> Option<String>
         Regex::new(r"(?i)(?-u:\b)(?:hit\s+with|face|faces|facing|impose[sd]?|imposing|slap(?:ped)?\s+with)\s+(?P<p>[^,;:.!?()]{3,60}?),?\s+(?:unless|if)(?-u:\b)")
             .expect("penalty regex")
     });
-    let face = FACE.find(&clean).map(|m| m.as_str().trim().to_owned()).or_else(|| {
+    // "…or see it barred from U.S. app stores to [Dec. 16]": no word that led to the date.
+    let face = FACE.find(&clean).map(|m| {
+        let mut words: Vec<&str> = m.as_str().split_whitespace().collect();
+        while words.last().is_some_and(|w| ends_nothing(w)) {
+            words.pop();
+        }
+        words.join(" ")
+    });
+    let face = face.or_else(|| {
         PENALTY.captures(&clean).and_then(|c| c.name("p")).map(|p| format!("or face {}", p.as_str().trim()))
     });
     for (i, re) in PATTERNS.iter().enumerate() {
