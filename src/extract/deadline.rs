@@ -200,7 +200,7 @@ pub fn find(
         let dated: Vec<(&Timex, (DateTime<FixedOffset>, &'static str))> = here
             .iter()
             .enumerate()
-            .filter(|(_, t)| tied(text, s, t))
+            .filter(|(_, t)| tied(text, s, t) && !set_on(text, s, t, published.date_naive()))
             .filter_map(|(i, t)| {
                 // "12:01 a.m. eastern standard time, December 1, 2020": the clock time is on
                 // the date that follows it.
@@ -313,15 +313,27 @@ pub fn find(
                 .iter()
                 .find_map(|k| c.name(k))
                 .map(|u| u.as_str().to_ascii_lowercase());
-            let start = here.iter().filter(|t| !tied(text, s, t)).find_map(|t| {
-                let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), Tense::Past);
-                (day <= published.date_naive() + Days::new(1)).then_some(day)
-            });
+            let start =
+                here.iter().filter(|t| !tied(text, s, t) || set_on(text, s, t, published.date_naive())).find_map(|t| {
+                    let day = refit(&t.text, day_value(&t.value)?, published.date_naive(), Tense::Past);
+                    (day <= published.date_naive() + Days::new(1)).then_some(day)
+                });
             // "the summit could take place within the next two weeks": when a meeting is.
             let meeting_when = c.get(0).is_some_and(|m| MEETING_TIME.is_match(&sentence[..m.start()]));
+            // "the initial 50-day deadline", with no day it was set: counting from today would
+            // date a deadline set before it.
+            let earlier_span = start.is_none()
+                && c.get(0).is_some_and(|m| {
+                    let lead = sentence[..m.start()].to_ascii_lowercase();
+                    let last: Vec<&str> = lead.split_whitespace().rev().take(2).collect();
+                    last.iter().any(|w| {
+                        ["initial", "original", "first", "earlier", "previous", "old", "former", "first,"].contains(w)
+                    })
+                });
             let span_is_deadline = (CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline"))
                 && !PROMISE.is_match(sentence)
-                && !meeting_when;
+                && !meeting_when
+                && !earlier_span;
             if let (Some(n), Some(unit)) = (n, unit)
                 && span_is_deadline
                 && found_here == 0
@@ -374,6 +386,25 @@ pub fn find(
     }
     extended_by_span(&mut out, text, sentences);
     finish(out, text, sentences, times, &topic)
+}
+
+/// "gave Russia a 50-day deadline on July 14", "Announcing the 50-day deadline on July 14":
+/// the day a span was set, which it runs from, not the day it falls due.
+fn set_on(text: &str, s: &Sentence, t: &Timex, published: NaiveDate) -> bool {
+    static SET_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:\d+|[a-z]+)[- ](?:day|week|month)\s+(?:deadline|ultimatum|window|countdown|process|grace\s+period)(?-u:\b)")
+            .expect("set-span regex")
+    });
+    day_value(&t.value).is_some_and(|day| day <= published)
+        && text[s.start..t.start].trim_end().to_ascii_lowercase().ends_with(" on")
+        && SET_SPAN.find_iter(&text[s.start..t.start]).any(|m| {
+            // "a two-month deadline that Trump had set expired on Friday": when it fell due.
+            let between = text[s.start + m.end()..t.start].to_ascii_lowercase();
+            between.len() <= 40
+                && !["expir", "laps", "end", "ran out", "runs out", "run out", "pass", "elaps", "clos"]
+                    .iter()
+                    .any(|w| between.contains(w))
+        })
 }
 
 /// Whether "gave … N days to" (a [`SPAN`] match) tells time spent rather than granted: a
@@ -3591,6 +3622,29 @@ fn first_mention(text: &str, head: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::extract::{NO_ACTORS, Options, extract};
+
+    #[test]
+    fn a_span_set_on_a_day_runs_from_it() {
+        // Monday 28 July 2025.
+        let at = "2025-07-28T16:45:00+02:00";
+        for text in [
+            "Trump gave Russia a 50-day deadline on July 14 to agree a ceasefire.",
+            "Announcing the first, 50-day deadline on July 14, Trump had threatened severe tariffs on Russia.",
+        ] {
+            let found = deadlines(text, at);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!(found[0].0.as_deref(), Some("2025-09-02T23:59:59+00:00"), "{text}: {found:?}");
+        }
+        // The day it fell due is not the day it was set.
+        let found = deadlines(
+            "The cancellation came hours after a two-month deadline that Trump had set expired on Friday.",
+            at,
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2025-07-25T23:59:59+00:00"), "{found:?}");
+        // An earlier span told with no day it was set is not counted from today.
+        let found = deadlines("Trump saw no reason to wait for the initial 50-day deadline to run its course.", at);
+        assert!(found.iter().all(|d| d.0.is_none()), "{found:?}");
+    }
 
     fn deadlines(text: &str, published: &str) -> Vec<(Option<String>, Option<&'static str>, String)> {
         let published = DateTime::parse_from_rfc3339(published).expect("time");
