@@ -340,7 +340,7 @@ const NOT_NAME: [&str; 79] = [
 ];
 
 /// Words that end a run of capitalized words as the name of an organisation or thing.
-const ORG_WORDS: [&str; 45] = [
+const ORG_WORDS: [&str; 63] = [
     "Nations",
     "States",
     "Airport",
@@ -386,6 +386,24 @@ const ORG_WORDS: [&str; 45] = [
     "East",
     "Lady",
     "Alongside",
+    "Rule",
+    "Rules",
+    "Register",
+    "Regulations",
+    "Act",
+    "Department",
+    "Ministry",
+    "Office",
+    "Bureau",
+    "Agency",
+    "Commission",
+    "Committee",
+    "Council",
+    "Fund",
+    "Treasury",
+    "Authority",
+    "Agreement",
+    "Treaty",
 ];
 
 /// News organisations: they report talks, they do not hold them.

@@ -3071,6 +3071,7 @@ mod tests {
             "She said there would be no occasion for the North to hold discussions with the South.",
             "The Lee administration has said it wants to resume talks with Pyongyang to ease tensions.",
             "Rubio said the matter was neither up for debate or negotiation with Venezuela.",
+            "The Federal Register summary says the Affiliates Rule may remain a bargaining chip in the trade discussions.",
             "Messages with Washington still pass through intermediaries, but no direct negotiations with the U.S. have taken place, he said.",
             "Earlier in the week Araghchi had spoken of cautious optimism about a deal with the U.S.",
             "Vladimir Putin's aide said on Tuesday he could give no exact timing for a Putin-Trump meeting, Donald Trump said.",
