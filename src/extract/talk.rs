@@ -720,12 +720,10 @@ fn parties(
             Named::Entry(e, Form::Adjective) => {
                 // "Japanese and South Korean trade officials": each adjective with the noun.
                 let Some(mut j) = index_at(m.end) else { continue };
-                let mut coordinated = false;
                 while j < ws.len()
                     && (ws[j].text == "and"
                         || here.iter().any(|n| n.start == ws[j].start || (n.start < ws[j].end && ws[j].start < n.end)))
                 {
-                    coordinated = true;
                     j += 1;
                 }
                 let limit = (j + 3).min(ws.len());
@@ -734,22 +732,8 @@ fn parties(
                     continue;
                 }
                 let tail = &text[ws[j].start.min(ws[noun].start)..ws[noun].end];
-                // "the Ukrainian and Russian intelligence chiefs": one chief each.
-                let after_adjective = here.iter().any(|n| {
-                    matches!(n.named, Named::Entry(_, Form::Adjective))
-                        && n.end < m.start
-                        && text[n.end..m.start].trim() == "and"
-                });
-                let one_each = ["chiefs", "ministers", "presidents", "leaders", "heads", "envoys", "secretaries"];
-                let tail = match tail.rsplit_once(' ').map_or(("", tail), |(a, b)| (a, b)) {
-                    (lead, last) if (coordinated || after_adjective) && one_each.contains(&last) => {
-                        let one = last
-                            .strip_suffix("ies")
-                            .map_or_else(|| last[..last.len() - 1].to_owned(), |s| format!("{s}y"));
-                        if lead.is_empty() { one } else { format!("{lead} {one}") }
-                    }
-                    _ => tail.to_owned(),
-                };
+                // "the Armenian and Azerbaijani leaders": each side keeps the noun as the text
+                // gives it, plural, as readers name them.
                 let name = format!("{} {}", &text[m.start..m.end], tail);
                 push(
                     &mut out,
@@ -2469,7 +2453,7 @@ mod tests {
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!((t[0].date.as_deref(), t[0].place.as_deref()), (Some("2025-11-25"), Some("Abu Dhabi")), "{t:?}");
         let t = talks("The Ukrainian and Russian intelligence chiefs had been scheduled to meet there.", at);
-        assert_eq!(t[0].participants, ["Ukrainian intelligence chief", "Russian intelligence chief"], "{t:?}");
+        assert_eq!(t[0].participants, ["Ukrainian intelligence chiefs", "Russian intelligence chiefs"], "{t:?}");
         let t = talks(
             "Syrian Defense Minister Murhaf Abu Qasra held talks with Russian Defense Minister Andrei Belousov on \
              Monday. Separately, the leaders of the five Central Asian states are set to visit Washington on November \
