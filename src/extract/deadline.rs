@@ -611,6 +611,15 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     {
         return true;
     }
+    // "the leaders are due to meet on May 14", "is due to remain in the country until
+    // Friday", "we expect an answer by Friday": when people meet, stay or hear back.
+    static MEET_OR_STAY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:(?:due|set|scheduled|expected|going|planning|plans?)\s+to\s+(?:meet|visit|travel|arrive|speak|talk|attend|fly|(?:remain|stay)\s+in\s+(?:the\s+)?(?:country|city|capital|region))(?-u:\b)[^,;:]{0,80}$|expect(?:s|ed|ing)?\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?:answer|reply|response|decision|ruling|verdict)(?-u:\b)[^;:.]{0,80}$)")
+            .expect("meet-or-stay regex")
+    });
+    if MEET_OR_STAY.is_match(&before[floor_char_boundary(before, before.len().saturating_sub(140))..]) {
+        return false;
+    }
     // "around August 27, when the additional tariff is set to take effect": the clause after
     // the day says what falls due on it.
     if let Some(rest) = text[t.end..s.end].strip_prefix(", when ")
@@ -3644,6 +3653,22 @@ mod tests {
         // An earlier span told with no day it was set is not counted from today.
         let found = deadlines("Trump saw no reason to wait for the initial 50-day deadline to run its course.", at);
         assert!(found.iter().all(|d| d.0.is_none()), "{found:?}");
+    }
+
+    #[test]
+    fn when_people_meet_stay_or_hear_back_is_no_deadline() {
+        let at = "2026-01-20T12:00:00+01:00";
+        for text in [
+            "A few days after the Armenian and Azerbaijani leaders are due to meet on January 24 in Brussels, the ministers will hold talks.",
+            "Wright, who flew in that morning, is due to remain in the country until Friday and to tour Petropiar.",
+            "\"We did everything that was asked of us; we expect an answer today, tomorrow, by Thursday or by Friday,\" he said.",
+        ] {
+            let found = deadlines(text, at);
+            assert!(found.iter().all(|d| d.0.is_none()), "{text}: {found:?}");
+        }
+        // A measure set to remain in force is still due.
+        let found = deadlines("The sanctions are set to remain in force until July 31.", at);
+        assert_eq!(found[0].0.as_deref(), Some("2026-07-31T23:59:59+00:00"), "{found:?}");
     }
 
     fn deadlines(text: &str, published: &str) -> Vec<(Option<String>, Option<&'static str>, String)> {
