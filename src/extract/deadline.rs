@@ -326,9 +326,7 @@ pub fn find(
                 && c.get(0).is_some_and(|m| {
                     let lead = sentence[..m.start()].to_ascii_lowercase();
                     let last: Vec<&str> = lead.split_whitespace().rev().take(2).collect();
-                    last.iter().any(|w| {
-                        ["initial", "original", "first", "earlier", "previous", "old", "former", "first,"].contains(w)
-                    })
+                    last.iter().any(|w| ["original", "earlier", "previous", "old", "former"].contains(w))
                 });
             let span_is_deadline = (CUE.is_match(sentence) || sentence.to_ascii_lowercase().contains("deadline"))
                 && !PROMISE.is_match(sentence)
@@ -401,9 +399,12 @@ fn set_on(text: &str, s: &Sentence, t: &Timex, published: NaiveDate) -> bool {
             // "a two-month deadline that Trump had set expired on Friday": when it fell due.
             let between = text[s.start + m.end()..t.start].to_ascii_lowercase();
             between.len() <= 40
-                && !["expir", "laps", "end", "ran out", "runs out", "run out", "pass", "elaps", "clos"]
-                    .iter()
-                    .any(|w| between.contains(w))
+                && ![
+                    "expir", "laps", "end", "ran out", "runs out", "run out", "pass", "elaps", "clos", "due",
+                    "conclud", "arriv", "fell", "fall", "came", "come",
+                ]
+                .iter()
+                .any(|w| between.contains(w))
         })
 }
 
@@ -614,11 +615,29 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     // "the leaders are due to meet on May 14", "is due to remain in the country until
     // Friday", "we expect an answer by Friday": when people meet, stay or hear back.
     static MEET_OR_STAY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:(?:due|set|scheduled|expected|going|planning|plans?)\s+to\s+(?:meet|visit|travel|arrive|speak|talk|attend|fly|(?:remain|stay)\s+in\s+(?:the\s+)?(?:country|city|capital|region))(?-u:\b)[^,;:]{0,80}$|expect(?:s|ed|ing)?\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?:answer|reply|response|decision|ruling|verdict)(?-u:\b)[^;:.]{0,80}$)")
+        Regex::new(r"(?i)(?-u:\b)(?:(?:due|set|scheduled|expected|going|planning|plans?)\s+to\s+(?:meet|visit|travel|arrive|speak|talk|attend|fly|(?:remain|stay)\s+in\s+(?:the\s+)?(?:country|city|capital|region))|(?P<hear>expect(?:s|ed|ing)?\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?:answer|reply|response|decision|ruling|verdict)))(?-u:\b)")
             .expect("meet-or-stay regex")
     });
-    if MEET_OR_STAY.is_match(&before[floor_char_boundary(before, before.len().saturating_sub(140))..]) {
-        return false;
+    let tail = &before[floor_char_boundary(before, before.len().saturating_sub(140))..];
+    if let Some(c) = MEET_OR_STAY.captures_iter(tail).last()
+        && let Some(m) = c.get(0)
+    {
+        // Up to the day, nothing else falls due ("…are expected to meet again before the
+        // tariffs take effect on Aug. 1"), and no "or" makes the answer an ultimatum
+        // ("expects a response by Friday or it will reimpose sanctions").
+        let between = tail[m.end()..].to_ascii_lowercase();
+        let breaks: &[char] = if c.name("hear").is_some() { &[';', ':', '.'] } else { &[',', ';', ':'] };
+        let other = ["before", "after", "when", "ahead of", "deadline", "expir", "effect", "lapse", "truce"]
+            .iter()
+            .any(|w| between.contains(w));
+        let ultimatum = text[t.end..s.end].split_once(" or ").is_some_and(|(_, rest)| {
+            let next = rest.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            !["by", "on", "before", "until", "the", "today", "tomorrow"].contains(&next.as_str())
+                && !crate::model::CALENDAR.contains(&next.trim_end_matches([',', '.', '"']))
+        });
+        if between.len() <= 80 && !between.contains(breaks) && !other && !ultimatum {
+            return false;
+        }
     }
     // "around August 27, when the additional tariff is set to take effect": the clause after
     // the day says what falls due on it.
@@ -3651,7 +3670,7 @@ mod tests {
         );
         assert_eq!(found[0].0.as_deref(), Some("2025-07-25T23:59:59+00:00"), "{found:?}");
         // An earlier span told with no day it was set is not counted from today.
-        let found = deadlines("Trump saw no reason to wait for the initial 50-day deadline to run its course.", at);
+        let found = deadlines("Trump saw no reason to wait for the original 50-day deadline to run its course.", at);
         assert!(found.iter().all(|d| d.0.is_none()), "{found:?}");
     }
 
@@ -3669,6 +3688,20 @@ mod tests {
         // A measure set to remain in force is still due.
         let found = deadlines("The sanctions are set to remain in force until July 31.", at);
         assert_eq!(found[0].0.as_deref(), Some("2026-07-31T23:59:59+00:00"), "{found:?}");
+        // What falls due after people meet, and an answer demanded on pain of something.
+        for (text, due) in [
+            (
+                "EU and U.S. negotiators are expected to meet again before the 30% tariffs take effect on Aug. 1.",
+                "2026-08-01T23:59:59+00:00",
+            ),
+            (
+                "Washington expects a response from Tehran by Friday or it will reimpose sanctions.",
+                "2026-01-23T23:59:59+00:00",
+            ),
+        ] {
+            let found = deadlines(text, at);
+            assert!(found.iter().any(|d| d.0.as_deref() == Some(due)), "{text}: {found:?}");
+        }
     }
 
     fn deadlines(text: &str, published: &str) -> Vec<(Option<String>, Option<&'static str>, String)> {

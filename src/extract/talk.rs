@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     super::large_regex(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|(?:conditions|demands|requirements|criteria|targets|terms|obligations|standards|benchmarks)\s+(?:that\s+|which\s+)?(?:[\w'’-]+\s+){1,5}?(?:meet|met)|(?:comments?|remarks?|views|questions?|updates?|briefings?|reports?|statements?)\s+(?:on|about)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|negotiations|diplomacy)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold|resume|restart|reopen|revive)|(?:up\s+for|open\s+to|subject\s+to)\s+(?:debate\s+or\s+|discussion\s+or\s+)?negotiation|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|no\s+(?:occasion|reason|need|intention|interest|point)\s+(?:for|to|of|in)|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:halted|froze|derailed|torpedoed|revive|reviving|salvage|salvaging|rescue|rescuing|unblock|unfreeze|jump-?start|kick-?start)\s+(?:the\s+|all\s+|those\s+)?(?:[a-z-]+\s+){0,2}?(?:talks|negotiations|dialogue)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|(?:conditions|demands|requirements|criteria|targets|terms|obligations|standards|benchmarks)\s+(?:that\s+|which\s+)?(?:[\w'’-]+\s+){1,5}?(?:to\s+meet|must\s+meet|(?:not|never)\s+(?:meet|met))|(?:comments?|remarks?|views|questions?|updates?|briefings?|reports?|statements?)\s+(?:on|about)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|negotiations|diplomacy)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold|resume|restart|reopen|revive)|(?:up\s+for|open\s+to|subject\s+to)\s+(?:debate\s+or\s+|discussion\s+or\s+)?negotiation|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|no\s+(?:occasion|reason|need|intention|interest|point)\s+(?:for|to|of|in)\s+(?:[\w'’-]+\s+){0,6}?(?:meet\w*|talk\w*|hold\w*|negotiat\w*|discuss\w*|dialogue|speak\w*)|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:halted|froze|derailed|torpedoed|revive|reviving|salvage|salvaging|rescue|rescuing|unblock|unfreeze|jump-?start|kick-?start)\s+(?:the\s+|all\s+|those\s+)?(?:[a-z-]+\s+){0,2}?(?:talks|negotiations|dialogue)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -801,6 +801,7 @@ fn parties(
                         || before.ends_with('-') && before[..before.len() - 1].ends_with(char::is_alphanumeric);
                     let rest = after.trim_start_matches(|c: char| c.is_alphanumeric() || matches!(c, '-' | '.'));
                     joined
+                        && prev == "of"
                         && ["talks", "meeting", "summit", "negotiations", "dialogue", "call"]
                             .iter()
                             .any(|w| rest.trim_start().starts_with(w))
@@ -1222,6 +1223,7 @@ fn lone_name_slot(text: &str, ws: &[Word<'_>], i: usize, s: &Sentence) -> bool {
     // opens with "he".
     let cataphor = matches!(next.as_str(), "said" | "says" | "told" | "added")
         && text[s.start..ws[i].start].trim_end().ends_with(',')
+        && text[s.start..ws[i].start].matches(',').count() == 1
         && opens_subordinate(&text[s.start..ws[i].start])
         && pronoun_in(&text[s.start..ws[i].start]);
     let subject = subject || due || own_talks || possessor || cataphor;
@@ -1452,22 +1454,25 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                         parties(text, whole, watch, mentions, known, offices)
                             .into_iter()
                             .find(|p| p.person && p.sayer && p.start > trigger_at)
+                            // Right after the opening clause: "…, Witkoff flew home, Peskov said"
+                            // is a source, not the "he".
+                            .filter(|p| text[whole.start..p.start].matches(',').count() == 1)
                     })
                     .flatten()
                     .map(|p| Party { sayer: false, ..p })
             };
             // "Trump said he will meet Xi": the one who said it, named before "he".
             let said_by_him = says_he || found.iter().any(|p| p.person && p.sayer && p.end <= trigger_at);
-            if let Some(p) = speaker() {
+            // A person told just before is the "he"; only with none is it who speaks after.
+            if !said_by_him && let Some(p) = recent.or_else(before) {
+                if !found.iter().any(|f| f.key == p.key) {
+                    found.insert(0, p);
+                }
+            } else if let Some(p) = speaker() {
                 match found.iter_mut().find(|f| f.key == p.key) {
                     Some(f) => f.sayer = false,
                     None => found.insert(0, p),
                 }
-            } else if !said_by_him
-                && let Some(p) = recent.or_else(before)
-                && !found.iter().any(|f| f.key == p.key)
-            {
-                found.insert(0, p);
             }
         }
         // "The calls came a day after the two men held a meeting": days counted from the
@@ -1902,7 +1907,12 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
         t.start > trigger_at && {
             let near = text[floor_char_boundary(text, t.start.saturating_sub(60)).max(trigger_at)..t.start]
                 .to_ascii_lowercase();
-            near.contains("deadline") || near.contains("ultimatum")
+            // "…, with the snapback deadline in mind, in Istanbul on Friday" is the talks' day.
+            [near.rfind("deadline"), near.rfind("ultimatum")]
+                .into_iter()
+                .flatten()
+                .max()
+                .is_some_and(|at| !near[at..].contains(','))
         }
     };
     let here: Vec<&Timex> = here.iter().copied().filter(|t| !deadline_time(t)).collect();
@@ -2994,9 +3004,12 @@ mod tests {
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].participants, ["U.S.", "Iran"], "{t:?}");
         assert_eq!(t[0].date.as_deref(), Some("2025-05-17"), "{t:?}");
-        let t = talks("He said the next round of Iran-Europe talks would take place in Istanbul on Friday.", at);
+        let t = talks("He said the next round of Iran-EU talks would take place in Istanbul on Friday.", at);
         assert_eq!(t.len(), 1, "{t:?}");
-        assert_eq!(t[0].participants, ["Iran", "Europe"], "{t:?}");
+        assert_eq!(t[0].participants, ["Iran", "EU"], "{t:?}");
+        // Talks about other talks: the pair is their topic.
+        let t = talks("Trump discussed the Russia-Ukraine talks with Erdogan in a phone call on Monday.", at);
+        assert_eq!(t[0].participants, ["Trump", "Erdogan"], "{t:?}");
         // A preposition before a country with no pair still makes it the topic.
         assert!(talks("Officials held talks on Iran in Istanbul on Friday.", at).is_empty());
     }
@@ -3011,8 +3024,15 @@ mod tests {
         // In reported speech the source is not the "he" it reports on.
         let t = talks("Trump arrived in Doha. He met the emir on Wednesday, Witkoff said.", at);
         assert!(t.iter().all(|t| !t.participants.iter().any(|p| p == "Witkoff")), "{t:?}");
-        let t = talks("Trump arrived in Doha. After he met the emir on Wednesday, Witkoff said it went well.", at);
-        assert!(t.iter().all(|t| !t.participants.iter().any(|p| p == "Trump")), "{t:?}");
+        // A person told just before is the "he"; a source after another clause is no party.
+        let t = talks(
+            "Trump flew to Alaska. While he met Putin in Anchorage on Friday, Zelensky said Ukraine would hold firm.",
+            at,
+        );
+        assert_eq!(t[0].participants[..2], ["Trump", "Putin"], "{t:?}");
+        assert!(!t[0].participants.iter().any(|p| p == "Zelensky"), "{t:?}");
+        let t = talks("After he met Putin in Moscow on Wednesday, Witkoff flew home, Peskov said.", at);
+        assert!(t.iter().all(|t| !t.participants.iter().any(|p| p == "Peskov")), "{t:?}");
         // Two leaders "scheduled to speak again" have a call planned.
         let t = talks(
             "Trump and Chinese President Xi Jinping are scheduled to speak again on Friday to wrap up the deal.",
@@ -3044,6 +3064,14 @@ mod tests {
         // Only the talk word the comment is about: the meeting told beside it stands.
         let t = talks("Lavrov met Wang in Beijing on Tuesday after his remarks on the negotiations with Kyiv.", at);
         assert_eq!(t.len(), 1, "{t:?}");
+        for text in [
+            "Tehran laid out its conditions and Araghchi will meet Witkoff in Muscat on Saturday.",
+            "Rubio met Lavrov in Kuala Lumpur on Thursday and said there was no reason to doubt Moscow's interest in a deal.",
+            "Araghchi will meet E3 ministers, with the snapback deadline in mind, in Istanbul on Friday.",
+        ] {
+            let t = talks(text, at);
+            assert!(t.len() == 1 && t[0].date.is_some(), "{text}: {t:?}");
+        }
     }
 
     #[test]
