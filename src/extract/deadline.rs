@@ -70,7 +70,7 @@ static MOVED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Told after the fact: the due date is the most recent one, not the next.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|(?:came|went)\s+into\s+effect|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expired|lapsed|took\s+effect|ran\s+out|came\s+into\s+force|(?:came|went)\s+into\s+effect|entered\s+into\s+force|would\s+have|kicked\s+in|ended|began|started|imposed|passed|was\s+(?:originally|initially)|had\s+(?:expired|lapsed|ended|run))(?-u:\b)")
         .expect("past regex")
 });
 
@@ -615,7 +615,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     // "the leaders are due to meet on May 14", "is due to remain in the country until
     // Friday", "we expect an answer by Friday": when people meet, stay or hear back.
     static MEET_OR_STAY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:(?:due|set|scheduled|expected|going|planning|plans?)\s+to\s+(?:meet|visit|travel|arrive|speak|talk|attend|fly|(?:remain|stay)\s+in\s+(?:the\s+)?(?:country|city|capital|region))|(?P<hear>expect(?:s|ed|ing)?\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?:answer|reply|response|decision|ruling|verdict)))(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:(?:due|set|scheduled|expected|going|planning|plans?)\s+to\s+(?:meet|visit|travel|arrive|speak|talk|attend|fly|(?:remain|stay)\s+in\s+(?:the\s+)?(?:country|city|capital|region))|(?:stay|visit|trip|tour)\s+(?:lasting|running|that\s+(?:lasts|runs|will\s+last|will\s+run))|(?P<hear>expect(?:s|ed|ing)?\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?:answer|reply|response|decision|ruling|verdict)))(?-u:\b)")
             .expect("meet-or-stay regex")
     });
     let tail = &before[floor_char_boundary(before, before.len().saturating_sub(140))..];
@@ -965,8 +965,16 @@ fn due_of(
             Some((day, _)) => day,
             None => refit(&t.text, at.date(), published.date_naive(), tense),
         };
-        // "midnight GMT on September 27", like "midnight on Saturday", is the end of that day.
-        if t.text.to_ascii_lowercase().starts_with("midnight") && at.time() == NaiveTime::MIN {
+        // "midnight GMT on September 27", like "midnight on Saturday", is the end of that day;
+        // but a truce that "will start at midnight on May 8" starts as May 8 begins.
+        let starts = {
+            let lead = clause_before(text, s, t.start);
+            let lead = lead.strip_suffix(" at").unwrap_or(&lead);
+            ["start", "starts", "begin", "begins", "starting", "beginning", "from"]
+                .iter()
+                .any(|w| lead.ends_with(&format!(" {w}")))
+        };
+        if t.text.to_ascii_lowercase().starts_with("midnight") && at.time() == NaiveTime::MIN && !starts {
             return Some((zone.end_of(day)?, "minute"));
         }
         return Some((zone.at(day.and_time(at.time()))?, "minute"));
@@ -1268,6 +1276,10 @@ fn suspension_end(
         .filter(|t| t.start < span_end || own_clause(t))
         .filter_map(|t| day_value(&t.value).map(|d| (*t, d)))
         .collect();
+    // "the 90-day pause, which is due to run out on July 9": the sentence dates its end.
+    if here.iter().any(|t| t.start >= span_end && !FROM.is_match(&text[s.start..t.start]) && tied(text, s, t)) {
+        return None;
+    }
     // "for two weeks in 2019": a time that is no day says it is not running from now.
     if here.iter().any(|t| t.kind == TimexType::Date && day_value(&t.value).is_none() && !t.value.ends_with("_REF")) {
         return None;
@@ -3702,6 +3714,36 @@ mod tests {
             let found = deadlines(text, at);
             assert!(found.iter().any(|d| d.0.as_deref() == Some(due)), "{text}: {found:?}");
         }
+    }
+
+    #[test]
+    fn a_span_with_its_end_told_a_stay_a_deadline_gone_and_a_start_at_midnight() {
+        // Friday 27 June 2025, morning in Tokyo.
+        let at = "2025-06-27T08:15:00+09:00";
+        let found = deadlines(
+            "The White House said on Thursday that Trump might extend the 90-day pause on reciprocal tariffs, which is due to run out on July 9.",
+            at,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-07-09T23:59:59+00:00"), "{found:?}");
+        // A visit that runs to a day is no deadline.
+        let found = deadlines(
+            "Akazawa arrived in Washington on Thursday, hoping to meet Bessent during a stay lasting through Saturday.",
+            at,
+        );
+        assert!(found.iter().all(|d| d.0.is_none()), "{found:?}");
+        // "the deadline that passed on Friday", said on a Sunday: the Friday gone.
+        let found = deadlines(
+            "LeBlanc tried to secure a deal before the deadline that passed on Friday.",
+            "2025-08-03T16:00:00-04:00",
+        );
+        assert_eq!(found[0].0.as_deref(), Some("2025-08-01T23:59:59+00:00"), "{found:?}");
+        // A truce that starts at midnight starts as the day begins; one that ends then, as
+        // it ends.
+        let found = deadlines("The Kremlin said the truce will start at midnight on May 8.", "2025-04-28T12:00:00Z");
+        assert_eq!(found[0].0.as_deref(), Some("2025-05-08T00:00:00+00:00"), "{found:?}");
+        let found = deadlines("The Kremlin said the truce will expire at midnight on May 10.", "2025-04-28T12:00:00Z");
+        assert_eq!(found[0].0.as_deref(), Some("2025-05-10T23:59:59+00:00"), "{found:?}");
     }
 
     fn deadlines(text: &str, published: &str) -> Vec<(Option<String>, Option<&'static str>, String)> {

@@ -29,7 +29,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by|again)|talk(?:ing)?\s+(?:with|to|again)|talked|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sat\s+with|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by|again)|talk(?:ing)?\s+(?:with|to|again)|talked|(?:expected|due|set|scheduled|going|planning|plans?|agreed)\s+to\s+(?:talk|speak)|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sat\s+with|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -48,7 +48,7 @@ static NOT_TALKS: LazyLock<Regex> = LazyLock::new(|| {
 /// "met on Tuesday, and said a deal might follow" is one.
 static NOT_THIS_TALK: LazyLock<Regex> = LazyLock::new(|| {
     super::large_regex(
-        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|(?:conditions|demands|requirements|criteria|targets|terms|obligations|standards|benchmarks)\s+(?:that\s+|which\s+)?(?:[\w'’-]+\s+){1,5}?(?:to\s+meet|must\s+meet|(?:not|never)\s+(?:meet|met))|(?:comments?|remarks?|views|questions?|updates?|briefings?|reports?|statements?)\s+(?:on|about)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|negotiations|diplomacy)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|wants?\s+to\s+(?:meet|talk|hold|resume|restart|reopen|revive)|(?:up\s+for|open\s+to|subject\s+to)\s+(?:debate\s+or\s+|discussion\s+or\s+)?negotiation|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|no\s+(?:occasion|reason|need|intention|interest|point)\s+(?:for|to|of|in)\s+(?:[\w'’-]+\s+){0,6}?(?:meet\w*|talk\w*|hold\w*|negotiat\w*|discuss\w*|dialogue|speak\w*)|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:halted|froze|derailed|torpedoed|revive|reviving|salvage|salvaging|rescue|rescuing|unblock|unfreeze|jump-?start|kick-?start)\s+(?:the\s+|all\s+|those\s+)?(?:[a-z-]+\s+){0,2}?(?:talks|negotiations|dialogue)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:meet(?:s|ing)?\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[a-z]+\s+){0,2}(?:targets?|demands?|deadlines?|goals?|requirements?|criteria|expectations?|needs?|conditions?|obligations?|standards?|thresholds?|terms)|(?:conditions|demands|requirements|criteria|targets|terms|obligations|standards|benchmarks)\s+(?:that\s+|which\s+)?(?:[\w'’-]+\s+){1,5}?(?:to\s+meet|must\s+meet|(?:not|never)\s+(?:meet|met))|(?:comments?|remarks?|views|questions?|updates?|briefings?|reports?|statements?)\s+(?:on|about)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|negotiations|diplomacy)|meeting\s+of\s+(?:the\s+)?minds|negotiat\w*\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:waivers?|exemptions?|licen[cs]es?|carve-?outs?)|(?:in|during|for|of)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’]+\s+)?future\s+(?:talks|conversations|meetings|contacts|negotiations)|(?:have|has|had|need|needs)\s+to\s+negotiate|(?:give|gives|giving|gave|allow|allows|more|buy|buys)\s+(?:time\s+for\s+)?(?:the\s+)?(?:talks|negotiations|diplomacy)\s+(?:another|more|a\s+further|an\s+extra|an\s+additional|time|until|to)|(?:time|window|room)\s+for\s+(?:more\s+)?(?:talks|negotiations|diplomacy)|as\s+(?:the\s+)?host|host\s+(?:country|city|nation|broadcaster)|met\s+(?:with\s+)?(?:[a-z]+\s+){0,2}?(?:resistance|opposition|criticism|skepticism|scepticism|protests?|backlash|objections?|approval|disapproval|condemnation|silence|derision|resolve|indifference|setbacks?|success|failure)|(?:talks|negotiations)\s+with\s+(?:[\w'’-]+\s+){1,3}?(?:are|is|were|was|would\s+be)\s+(?:\x22|“|')?(?:not|never|pointless|useless|meaningless|futile|unacceptable|impossible|a\s+waste|a\s+mistake|a\s+trap|out\s+of)|(?:possible|potential|proposed)\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|negotiations|calls?|visit|round|trip|conversations?|sit-down|encounter)|(?:is|was|be|are|were)\s+(?:still\s+|also\s+)?(?:possible|not\s+impossible)|possibility|proposal\s+for|suggested|would\s+like|hopes?\s+to|hoping\s+to|had\s+hoped\s+to|wants?\s+to\s+(?:meet|talk|hold|resume|restart|reopen|revive)|(?:up\s+for|open\s+to|subject\s+to)\s+(?:debate\s+or\s+|discussion\s+or\s+)?negotiation|(?:ready|willing|open|prepared)\s+to\s+(?:keep\s+|continue\s+)?(?:meet|talk|hold|negotiate|resume|mediat(?:e|ing)|host)|(?:space|room|options?|ways?|chance|basis|path|door|road)\s+(?:for|to)\s+(?:[\w-]+\s+)?(?:negotiat\w*|talks)|speculation\s+(?:over|about|on)|(?:meet\w*|talk\w*|negotiat\w*)\s+with\s+(?:many|several|various|numerous|multiple|other|a\s+number\s+of|dozens\s+of)\s+(?:countries|nations|governments|partners)|no\s+(?:exact\s+|precise\s+|firm\s+)?(?:timing|timeline|timetable)|no\s+(?:direct\s+|formal\s+|face-to-face\s+|official\s+)?(?:negotiations|meetings|contacts)|(?:would|will|could|did)\s+not\s+(?:host|meet|hold|attend)|won't\s+(?:host|meet|hold|attend)|(?:spoke|spoken|speaks)\s+of|(?:who|whoever)\s+negotiat\w*|(?:agreement|deal|treaty|accord|pact)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}negotiated|receiv(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:licen[cs]es?|approvals?|permission|aid|money|funds|payments?|support|awards?|prizes?|shipments?|letters?|messages?|waivers?|exemptions?|visas?|orders?|deliveries|assistance|drafts?|(?:peace\s+)?proposals?|plans?|documents?|reports?|requests?|responses?|repl(?:y|ies)|notes?|cop(?:y|ies)|offers?|guarantees?|assurances?|answers?|updates?|information|news|word|lists?|names|hostages|captives|prisoners|bodies|remains|care|treatment|resources|goods|assets|funds|cargo(?:es)?|imports|revenues?|income|investments?|oil|gas|fuel|equipment|weapons|arms|components|chips)|receiv(?:e|es|ed|ing)\s+(?:no\s+more\s+than|up\s+to|at\s+most|at\s+least|more\s+than|less\s+than|nearly|almost|[0-9$€£])|(?:can|could|may|will|must)\s+(?:no\s+longer|not)\s+travel|(?:banned|barred)\s+from\s+travel\w*|travel\s+bans?|could\s+(?:meet|hold)|(?:meeting|summit|talks|negotiations)\s+could|might|may\s+(?:meet|hold)|no\s+plans?|no\s+(?:occasion|reason|need|intention|interest|point)\s+(?:for|to|of|in)\s+(?:[\w'’-]+\s+){0,6}?(?:meet\w*|talk\w*|hold\w*|negotiat\w*|discuss\w*|dialogue|speak\w*)|not\s+planning|refused\s+to|declined\s+to|never\s+met|has\s+not\s+met|have\s+not\s+met|did\s+not\s+meet|no\s+talks|without\s+talks|often|usually|regularly|frequently|a\s+lot|routinely|prepared\s+to\s+meet|(?:who|he|she)\s+talks|talks\s+(?:nicely|tough|big|too\s+much)|invit(?:e|es|ed|ing|ation)|keeps?\s+up|kept\s+up|(?:keep|keeps|kept|keeping|continue|continues|continued|continuing)\s+(?:negotiating|talking)|hoping\s+for|hopes\s+for|rule\s+out|series\s+of|not\s+yet|negotiating\s+table|(?:were|are|is)\s+over|(?:speak|talk)(?:s|ing)?\s+to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|students|an\s+audience)|speaking\s+against|letters?|(?:back|return(?:ed|ing)?)\s+to\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:talks|negotiations|negotiating\s+table)|rounds?\s+of\s+(?:[a-z-]+\s+)?(?:sanctions|tariffs?|duties|strikes|airstrikes|air\s+strikes|attacks|shelling|fighting|layoffs|voting|elections?|cuts|hikes|increases|funding|aid|measures|restrictions|penalties|designations|listings|prisoner\s+swaps?|exchanges|hostage\s+releases?|releases|tests?|testing|applause|stimulus|easing|tightening|bids?|bidding|financing|investment)|no\s+(?:meeting|meetings|call|calls|summit|negotiations|plans?\s+to\s+meet)|(?:talks|negotiations|discussions|negotiating|talking)\s+with\s+(?:the\s+)?(?:platform|company|companies|firm|firms|app|buyers?|bidders?|investors?|carmakers?|automakers?|chipmakers?|lenders?|creditors?|bondholders?|unions?)|(?:talk|talks|talking|speak|speaks|speaking|spoke|meet|meets|met|meeting)\s+(?:to|with)\s+(?:[a-z'’-]+\s+){0,3}?(?:chief\s+executives?|ceos?|executives|bosses|shareholders)|(?:heads?|chiefs?|bosses)\s+of\s+(?:the\s+)?(?:two\s+|both\s+)?(?:companies|firms)|(?:two|both)\s+companies|restrict(?:s|ed|ing)?\s+(?:[a-z'’-]+\s+){0,2}?travel|propos(?:e|es|ed|ing)\s+(?:to\s+(?:[\w'’-]+\s+){1,4}?)?that|propos(?:e|es|ed|ing)\s+(?:to\s+)?(?:hold|holding|meet|meeting)|work(?:s|ed|ing)?\s+(?:towards?|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|summit)|(?:cabinet|board|staff|party|caucus|politburo|faculty)\s+meetings?|(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|numerous|many|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:rounds|meetings|calls|summits|sessions|conversations|encounters)(?:\s+of\s+(?:[a-z-]+\s+){0,3}?(?:talks|negotiations|discussions|consultations))?|met\s+(?:[a-z]+\s+){0,2}?(?:twice|(?:three|four|five|several|many|\d+)\s+times|on\s+(?:several|many|numerous)\s+occasions)|(?:halted|froze|derailed|torpedoed|revive|reviving|salvage|salvaging|rescue|rescuing|unblock|unfreeze|jump-?start|kick-?start)\s+(?:the\s+|all\s+|those\s+)?(?:[a-z-]+\s+){0,2}?(?:talks|negotiations|dialogue)|(?:(?:put|puts|putting)\s+off|postpon(?:e|es|ed|ing))\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+){0,2}?(?:trip|visit|travel))(?-u:\b)",
     )
     .expect("exclusion regex")
 });
@@ -321,6 +321,13 @@ static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:He|Sh
 /// names China's vice premier by his surname, not a man told of before.
 fn pronoun_in(before: &str) -> bool {
     PRONOUN.find_iter(before).any(|m| !surname_he(&before[m.start()..]))
+}
+
+/// Whether `before`, the words of a sentence before its talk word, is a possessive "His" or
+/// "Her" and at most two words: "His first meeting was with…", "Her talks with…".
+fn possessive_opening(before: &str) -> bool {
+    let mut words = before.split_whitespace();
+    matches!(words.next(), Some("His" | "Her")) && words.count() <= 2
 }
 
 /// Whether `clause` opens with a subordinate clause or a participle ("After he met…",
@@ -1418,7 +1425,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // No party, no talks just told, no "he": nothing more to read here.
         let near_event = last.is_some_and(|(_, at)| index <= at + 3);
-        if found.is_empty() && !near_event && !pronoun_in(&sentence[..trigger_start]) {
+        // "His first meeting was with Lutnick": the "his" of a sentence that opens on the
+        // talk stands for a person, like "he".
+        let he = pronoun_in(&sentence[..trigger_start]) || possessive_opening(&sentence[..trigger_start]);
+        if found.is_empty() && !near_event && !he {
             continue;
         }
         let mut days = days_of(text, &here, trigger_at);
@@ -1435,7 +1445,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         }
         // "He posted… after a phone conversation with the Russian leader": he is the person
         // the talks just told began with.
-        if pronoun_in(&sentence[..trigger_start]) {
+        if he {
             // The person the talks just told began with, else the first person the
             // sentence before names.
             let recent = last
@@ -1971,11 +1981,17 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
             let last_day = ["wrap up", "wraps up", "end", "ends", "conclude", "concludes", "close", "closes", "finish"]
                 .iter()
                 .any(|w| stem.ends_with(&format!(" {w}")));
+            // "set May 12 as the start date for the truce": a day named for something else.
+            let named_as = after.starts_with("as ")
+                && stem.rsplit(' ').next().is_some_and(|w| {
+                    ["set", "sets", "named", "names", "fixed", "chose", "picked", "proposed"].contains(&w)
+                });
             (span
                 || !["by", "until", "before", "than", "till", "ahead of", "from", "starting", "on or after", "through"]
                     .iter()
                     .any(|w| stem.ends_with(&format!(" {w}"))))
                 && !measure_day
+                && !named_as
                 && !last_day
                 && !other_round
                 && !after.starts_with("deadline")
@@ -2801,6 +2817,39 @@ mod tests {
         // "their two sessions" are parts of one talk.
         let t = talks("Medinsky met Umerov in Geneva on Tuesday, in the last of their two sessions.", at);
         assert_eq!(t.len(), 1, "{t:?}");
+    }
+
+    #[test]
+    fn his_meeting_a_talk_expected_a_call_hoped_for_and_a_day_set_for_something_else() {
+        // Tuesday 25 February 2025.
+        let at = "2025-02-25T19:00:00-06:00";
+        let t = talks(
+            "Economy Secretary Marcelo Ebrard has stepped up his contacts in Washington. \
+             His first meeting was with U.S. Commerce Secretary Howard Lutnick on Thursday of last week.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].participants, ["Marcelo Ebrard", "Howard Lutnick"], "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-02-20"), "{t:?}");
+        let t = talks(
+            "Prime Minister Mark Carney and U.S. President Donald Trump are expected to talk in the coming days, a minister said.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].status, "planned", "{t:?}");
+        assert_eq!(t[0].participants, ["Mark Carney", "Donald Trump"], "{t:?}");
+        let t = talks(
+            "The setback hurts Brasilia, which had hoped to use the call to negotiate with President Donald Trump's administration.",
+            at,
+        );
+        assert!(t.is_empty(), "{t:?}");
+        // The day the leaders set for the truce is not the day they met.
+        let t = talks(
+            "Meeting President Volodymyr Zelenskyy in Kyiv, Prime Minister Keir Starmer set May 12 as the start date for the truce.",
+            "2025-05-10T21:50:00+04:00",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_ne!(t[0].date.as_deref(), Some("2025-05-12"), "{t:?}");
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::FullDate,
             format!(
-                r"(?:(?P<rel>(?i:last|next|this))\s+)?(?:(?P<wd>{WD}),?\s+)?(?:(?:the\s+)?(?P<day2>{DAY}|{ORDINAL_DAY})\s+(?:of\s+)?(?P<mon2>{MON})|(?P<mon>{MON})\s+(?P<day>{DAY})(?-u:\b))(?:,?\s+(?P<year>{YEAR}))?{B}"
+                r"(?:(?P<rel>(?i:last|next|this))\s+)?(?:(?P<wd>{WD}),?\s+)?(?:(?:the\s+)?(?P<day2>{DAY}|{ORDINAL_DAY})\s+(?:of\s+)?(?P<mon2>{MON})|(?P<mon>{MON})\s+(?P<day>{DAY})(?-u:\b))(?:,?\s+(?P<year>{YEAR})|,?\s+(?:of\s+)?(?P<yrel>(?i:this|last|next))\s+year)?{B}"
             ),
         ),
         (
@@ -527,8 +527,15 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                 _ => None,
             });
             let cue = (said.or_else(|| direction_cue(text, start, end)), lean(text, start, end));
-            let date =
-                month_day(month_number(mon)?, day_number(day)?, g("year").and_then(|y| y.parse().ok()), cue, dct)?;
+            // "November 10 of next year", "March 1 last year": the year said relative to now.
+            let year = g("year").and_then(|y| y.parse().ok()).or_else(|| {
+                Some(match g("yrel")?.to_ascii_lowercase().as_str() {
+                    "last" => dct.year() - 1,
+                    "next" => dct.year() + 1,
+                    _ => dct.year(),
+                })
+            });
+            let date = month_day(month_number(mon)?, day_number(day)?, year, cue, dct)?;
             (TimexType::Date, date.format("%Y-%m-%d").to_string())
         }
         Kind::NumericDate => {
@@ -2143,6 +2150,16 @@ mod tests {
                 ("Aug. 1, 2024", "2024-08-01"),
             ])
         );
+    }
+
+    #[test]
+    fn a_day_and_month_take_a_year_said_relative_to_now() {
+        // Saturday 8 November 2025.
+        let got = values(
+            "The controls were deferred until November 10 of next year; the rule of March 3 last year stays.",
+            "2025-11-08",
+        );
+        assert_eq!(got, pairs(&[("November 10 of next year", "2026-11-10"), ("March 3 last year", "2024-03-03")]));
     }
 
     #[test]
