@@ -1594,7 +1594,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             // "the talks in Geneva last year": a time of its own is another talk; so is one
             // with someone new ("In September, Kim held talks with Putin" after a line on
             // Trump and Kim).
-            && (date.is_some() || !own_time || (found.len() >= 2 && !found.iter().any(|p| p.person && !out[event].1.iter().any(|k| same(k, p)))))
+            // ("Washington and Beijing first negotiated in Geneva in mid-May" after a call
+            // between Trump and Xi: sides not yet in the talk are someone new).
+            && (date.is_some() || !own_time || (found.len() >= 2 && !found.iter().any(|p| !out[event].1.iter().any(|k| same(k, p) || (p.country.is_some() && k.country == p.country)))))
         {
             let (talk, known_parties) = &mut out[event];
             absorb(talk, known_parties, found, date, place, tone);
@@ -2850,6 +2852,20 @@ mod tests {
         );
         assert_eq!(t.len(), 1, "{t:?}");
         assert_ne!(t[0].date.as_deref(), Some("2025-05-12"), "{t:?}");
+    }
+
+    #[test]
+    fn sides_not_in_the_talk_just_told_with_a_time_of_their_own_are_another_talk() {
+        let t = talks(
+            "Trump made the announcement after a telephone call with Xi Jinping on June 5. \
+             Washington and Beijing first negotiated in Geneva in mid-May, where they agreed to pause their tariff battle.",
+            "2025-06-07T21:00:00+08:00",
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-06-05"), "{t:?}");
+        assert_eq!(t[0].place, None, "{t:?}");
+        assert_eq!(t[1].participants, ["Washington", "Beijing"], "{t:?}");
+        assert_eq!(t[1].place.as_deref(), Some("Geneva"), "{t:?}");
     }
 
     #[test]
