@@ -270,6 +270,28 @@ struct Context<'a> {
     joined: Option<NaiveDate>,
 }
 
+/// Whether `t` is a day something is due by ("before a tariff comes into force on Aug. 1",
+/// "until March 4"): not the day the narrative is on, so no reference for "a day earlier".
+fn due_day(text: &str, t: &Timex) -> bool {
+    let before = text[floor_char_boundary(text, t.start.saturating_sub(24))..t.start].trim_end().to_ascii_lowercase();
+    let before = before.strip_suffix(" on").unwrap_or(&before);
+    [
+        " by",
+        " until",
+        " till",
+        " before",
+        " through",
+        "into force",
+        "into effect",
+        "take effect",
+        "takes effect",
+        "expires",
+        "expire",
+    ]
+    .iter()
+    .any(|w| before.ends_with(w))
+}
+
 /// Finds and resolves the time expressions of `text`, published on `dct`.
 pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
     let grammar = &*GRAMMAR;
@@ -284,7 +306,7 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
             || out.iter().zip(&kinds).rev().take_while(|(t, _)| m.start().saturating_sub(t.end) < 400).map(|(t, _)| t);
         let reference = near()
             .find_map(|t| {
-                (t.kind == TimexType::Date && t.value.len() == 10)
+                (t.kind == TimexType::Date && t.value.len() == 10 && !due_day(text, t))
                     .then(|| NaiveDate::parse_from_str(&t.value, "%Y-%m-%d").ok())
                     .flatten()
             })
@@ -2206,6 +2228,19 @@ mod tests {
                 ("two weeks ago", "2025-07-23"),
             ])
         );
+    }
+
+    #[test]
+    fn a_day_something_is_due_by_is_no_reference_for_a_day_earlier() {
+        // Saturday 19 July 2025.
+        let got = values(
+            "Akazawa said on Saturday that he would visit before the tariff comes into force on Aug. 1. A day earlier, Ishiba met Bessent.",
+            "2025-07-19",
+        );
+        assert_eq!(got.last().map(|(_, v)| v.as_str()), Some("2025-07-18"), "{got:?}");
+        // A day the narrative is on still is one.
+        let got = values("The envoys met on July 10. A day earlier, the ministers had spoken.", "2025-07-19");
+        assert_eq!(got.last().map(|(_, v)| v.as_str()), Some("2025-07-09"), "{got:?}");
     }
 
     #[test]
