@@ -615,7 +615,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     // "the leaders are due to meet on May 14", "is due to remain in the country until
     // Friday", "we expect an answer by Friday": when people meet, stay or hear back.
     static MEET_OR_STAY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:(?:due|set|scheduled|expected|going|planning|plans?)\s+to\s+(?:meet|visit|travel|arrive|speak|talk|attend|fly|(?:remain|stay)\s+in\s+(?:the\s+)?(?:country|city|capital|region))|(?:stay|visit|trip|tour)\s+(?:lasting|running|that\s+(?:lasts|runs|will\s+last|will\s+run))|(?P<hear>expect(?:s|ed|ing)?\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?:answer|reply|response|decision|ruling|verdict)))(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:(?:due|set|scheduled|expected|going|planning|plans?)\s+to\s+(?:meet|visit|travel|arrive|speak|talk|attend|fly|announce|unveil|publish|release|decide|rule|vote|(?:remain|stay)\s+in\s+(?:the\s+)?(?:country|city|capital|region))|(?:stay|visit|trip|tour)\s+(?:lasting|running|that\s+(?:lasts|runs|will\s+last|will\s+run))|(?P<hear>expect(?:s|ed|ing)?\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?:answer|reply|response|decision|ruling|verdict)))(?-u:\b)")
             .expect("meet-or-stay regex")
     });
     let tail = &before[floor_char_boundary(before, before.len().saturating_sub(140))..];
@@ -3697,6 +3697,16 @@ mod tests {
             let found = deadlines(text, at);
             assert!(found.iter().all(|d| d.0.is_none()), "{text}: {found:?}");
         }
+        // An announcement, a ruling or a vote expected on a day is no deadline (GUIDELINES:
+        // expected decisions); what falls due with it still is.
+        let found = deadlines(
+            "The meeting came ahead of the new round of tariffs that Trump is due to announce on Wednesday.",
+            at,
+        );
+        assert!(found.iter().all(|d| d.0.is_none()), "{found:?}");
+        let found =
+            deadlines("The Council is set to vote on Friday on renewing the sanctions, which expire on July 31.", at);
+        assert!(found.iter().any(|d| d.0.as_deref() == Some("2026-07-31T23:59:59+00:00")), "{found:?}");
         // A measure set to remain in force is still due.
         let found = deadlines("The sanctions are set to remain in force until July 31.", at);
         assert_eq!(found[0].0.as_deref(), Some("2026-07-31T23:59:59+00:00"), "{found:?}");
