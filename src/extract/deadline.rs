@@ -3198,6 +3198,13 @@ fn title_words(
         if before_time && lower == "within" {
             let next = words.get(i + 1).map(|(_, n)| n.to_ascii_lowercase());
             counted_from = matches!(next.as_deref(), Some("of" | "after" | "from"));
+            // "…within 90 days, according to a copy": the comma still ends the phrase.
+            if w.ends_with(',')
+                && let Some((_, last)) = kept.last_mut()
+                && !last.ends_with(',')
+            {
+                last.push(',');
+            }
             continue;
         }
         if before_time
@@ -4014,6 +4021,13 @@ mod tests {
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].2, "federal agencies to finish that review", "{found:?}");
+        // The comma after the span still ends the phrase: no attribution in the title.
+        let found = deadlines(
+            "Rwandan troops are to pull out of eastern Congo within 90 days, according to a copy seen by Reuters.",
+            "2025-06-27T20:30:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(!found[0].2.contains("according"), "{found:?}");
     }
 
     #[test]

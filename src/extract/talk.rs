@@ -1317,7 +1317,15 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 && m.end() <= trigger_start
                 && [" on ", " about "].iter().any(|w| sentence[m.end()..].starts_with(w))
                 && !sentence[m.end()..trigger_start].contains([',', ';']);
+            // "…are expected to meet Rubio on Thursday, Sheinbaum told her morning news
+            // conference": where the talk was told, in a clause of its own after it.
+            let told_at = (lower.contains("conference") || lower.contains("briefing"))
+                && before.rfind([',', ';']).is_some_and(|i| {
+                    i >= trigger_end
+                        && [" told ", " said ", " says ", " tells "].iter().any(|w| before[i..].contains(w))
+                });
             !briefed_on
+                && !told_at
                 && !(lower.starts_with("match") && (before.ends_with("shouting ") || before.ends_with("slanging ")))
         });
         // "Speaking to APP, the envoy said…": an interview with a news outlet.
@@ -2895,6 +2903,20 @@ mod tests {
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].participants, ["Cho Hyun", "Marco Rubio"], "{t:?}");
         assert_eq!(t[0].status, "planned", "{t:?}");
+    }
+
+    #[test]
+    fn a_talk_told_at_a_news_conference_is_still_a_talk() {
+        let at = "2025-02-26T22:00:00+05:00";
+        let t = talks(
+            "Foreign Minister Juan Ramon de la Fuente is expected to meet US Secretary of State Marco Rubio on Thursday, Sheinbaum told her morning news conference.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-02-27"), "{t:?}");
+        // The conference itself is no talk.
+        let t = talks("Sheinbaum and Ebrard held a joint news conference on Thursday.", at);
+        assert!(t.is_empty(), "{t:?}");
     }
 
     #[test]
