@@ -1088,10 +1088,11 @@ static FORMERLY_DUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An order or obligation told in the past: "the Act, adopted in April 2024, obliged TikTok
 /// to go dark by January 19" (said in June: the January gone), "ordered ByteDance to divest
-/// by September 17" (said in June: the September ahead). Its "by" does not make it future.
+/// by September 17" (said in June: the September ahead); a commitment likewise ("committed
+/// to drawing up a draft by 2 May", said on 16 May). Its "by" does not make it future.
 static ORDERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:obliged|obligated|required|ordered|forced|compelled|mandated)\s+(?:[a-z'’.-]+\s+){1,4}?to\s",
+        r"(?i)(?-u:\b)(?:(?:obliged|obligated|required|ordered|forced|compelled|mandated)\s+(?:[a-z'’.-]+\s+){1,4}?to|(?:committed|agreed|pledged|promised|vowed|undertook)\s+to)\s",
     )
     .expect("ordered regex")
 });
@@ -3731,6 +3732,20 @@ mod tests {
             let found = deadlines(text, at);
             assert!(found.iter().any(|d| d.0.as_deref() == Some(due)), "{text}: {found:?}");
         }
+    }
+
+    #[test]
+    fn what_someone_committed_to_do_by_a_day_is_the_nearest_such_day() {
+        // Friday 16 May 2025: "by 2 May" is the one just gone, not next year's.
+        let found = deadlines(
+            "On 25 April the two foreign ministers signed a declaration and committed to drawing up a draft peace agreement by 2 May.",
+            "2025-05-16T13:00:00+03:00",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-05-02T23:59:59+00:00"), "{found:?}");
+        // What someone will do by a day is still ahead.
+        let found = deadlines("Iran has until May 2 to answer.", "2025-05-16T13:00:00+03:00");
+        assert_eq!(found[0].0.as_deref(), Some("2026-05-02T23:59:59+00:00"), "{found:?}");
     }
 
     #[test]
