@@ -937,7 +937,8 @@ fn due_of(
     let group = verb_group(text, s, t.start);
     // "Hamas was supposed to provide that list on Saturday": an act someone was bound to do
     // is told after the day; a measure that "was supposed to expire" may still be ahead.
-    let bound_before = BOUND.captures(&clause_before(text, s, t.start)).is_some_and(|c| {
+    let lead = clause_before(text, s, t.start);
+    let bound_before = BOUND.captures(&lead).is_some_and(|c| {
         matches!(c["aux"].to_ascii_lowercase().as_str(), "was" | "were") && !DUE_VERB.is_match(&c["verb"])
     });
     // "applied retroactively to goods that entered on or after August 7": a day gone.
@@ -968,7 +969,6 @@ fn due_of(
         // "midnight GMT on September 27", like "midnight on Saturday", is the end of that day;
         // but a truce that "will start at midnight on May 8" starts as May 8 begins.
         let starts = {
-            let lead = clause_before(text, s, t.start);
             let lead = lead.strip_suffix(" at").unwrap_or(&lead);
             ["start", "starts", "begin", "begins", "starting", "beginning", "from"]
                 .iter()
@@ -3104,6 +3104,16 @@ fn with_licence(title: String, sentence: &str, anchor: usize) -> String {
     }
 }
 
+/// A comma that ended words cut out of a title still ends the phrase: it goes on the last
+/// word kept.
+fn carry_comma(words: &mut [(usize, String)]) {
+    if let Some((_, last)) = words.last_mut()
+        && !last.ends_with(',')
+    {
+        last.push(',');
+    }
+}
+
 fn title_words(
     text: &str,
     s: &Sentence,
@@ -3169,11 +3179,8 @@ fn title_words(
         let word = if is_initials(word) { word } else { word.trim_end_matches('.') };
         if word.is_empty() || times.iter().any(|t| at >= t.start && at < t.end) {
             // "expires on May 27, officials said": the comma still ends the phrase.
-            if trimmed.ends_with(',')
-                && let Some((_, last)) = words.last_mut()
-                && !last.ends_with(',')
-            {
-                last.push(',');
+            if trimmed.ends_with(',') {
+                carry_comma(&mut words);
             }
             continue;
         }
@@ -3200,11 +3207,8 @@ fn title_words(
             let next = words.get(i + 1).map(|(_, n)| n.to_ascii_lowercase());
             counted_from = matches!(next.as_deref(), Some("of" | "after" | "from"));
             // "…within 90 days, according to a copy": the comma still ends the phrase.
-            if w.ends_with(',')
-                && let Some((_, last)) = kept.last_mut()
-                && !last.ends_with(',')
-            {
-                last.push(',');
+            if w.ends_with(',') {
+                carry_comma(&mut kept);
             }
             continue;
         }
@@ -3228,11 +3232,8 @@ fn title_words(
                     | "effective"
             )
         {
-            if w.ends_with(',')
-                && let Some((_, last)) = kept.last_mut()
-                && !last.ends_with(',')
-            {
-                last.push(',');
+            if w.ends_with(',') {
+                carry_comma(&mut kept);
             }
             continue;
         }
