@@ -76,6 +76,13 @@ fn for_rcpt(all: Vec<support::smtp::Received>, rcpt: &str) -> Vec<support::smtp:
     all.into_iter().filter(|m| m.rcpts.iter().any(|r| r == rcpt)).collect()
 }
 
+/// The desk's outbox rows once `settled` holds for them: the sink stores a message when the
+/// DATA ends, a moment before the daemon reads the reply and records the row as sent.
+fn wait_for_alerts(config: &Path, settled: impl Fn(&[serde_json::Value]) -> bool) -> Vec<serde_json::Value> {
+    wait_until(Duration::from_secs(10), || Some(alerts_json(config)).filter(|a| settled(a)))
+        .unwrap_or_else(|| alerts_json(config))
+}
+
 fn wait_for_messages(outdir: &Path, n: usize, timeout: Duration) -> Vec<support::smtp::Received> {
     wait_until(timeout, || Some(received_in(outdir)).filter(|r| r.len() >= n))
         .unwrap_or_else(|| panic!("expected {n} messages, got {}", received_in(outdir).len()))
@@ -133,7 +140,7 @@ fn alerts_arrive_with_headers_both_parts_and_threading() {
     let html = parsed.body_html(0).expect("html part");
     assert!(html.contains("<h2"), "{html}");
 
-    let alerts = alerts_json(&path);
+    let alerts = wait_for_alerts(&path, |a| a.iter().all(|a| a["state"] != "sending"));
     assert!(alerts.iter().all(|a| a["state"] == "sent" && a["attempts"] == 1), "{alerts:?}");
 }
 
@@ -265,7 +272,7 @@ fn a_server_down_for_a_while_gets_the_alert_once_when_back() {
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(for_rcpt(sink.received(), "desk@example.org").len(), 1, "delivered once");
     assert_eq!(for_rcpt(sink.received(), "legal@example.org").len(), 1, "delivered once");
-    let alerts = alerts_json(&path);
+    let alerts = wait_for_alerts(&path, |a| a.iter().all(|a| a["state"] != "sending"));
     assert_eq!((alerts[0]["state"].as_str(), alerts[0]["attempts"].as_i64()), (Some("sent"), Some(2)));
 }
 
