@@ -2886,13 +2886,16 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
             .replace(" beyond up for renewal", " up for renewal")
             .replace(" past up for renewal", " up for renewal"),
     };
-    let cleaned = with_target(&cleaned, &text[s.start..s.end]);
+    let cleaned = with_target(&cleaned, &text[s.start..s.end], &text[..s.start]);
     if cleaned.is_empty() { title } else { cleaned }
 }
 
 /// Whom a tariff hits, when the title does not say: "Canadian goods will face a 35 per cent
 /// U.S. tariff from Aug. 1" is "35 per cent U.S. tariff on Canadian goods takes effect".
-fn with_target(title: &str, sentence: &str) -> String {
+/// A sentence that names no one hit takes the goods the article named last before it ("The
+/// tariffs on South African goods…", then "the 30% tariffs were expected to come into effect
+/// today").
+fn with_target(title: &str, sentence: &str, earlier: &str) -> String {
     static FACE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^.+?\s+(?:will\s+|would\s+)?(?:face|faces|be\s+subject\s+to|are\s+subject\s+to|be\s+hit\s+(?:with|by)|are\s+hit\s+(?:with|by))\s+(?:a\s+|an\s+|the\s+)?(?P<m>.+)$")
             .expect("face regex")
@@ -2900,7 +2903,7 @@ fn with_target(title: &str, sentence: &str) -> String {
     static LEVY: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:tariffs?|duty|duties|levy|levies)(?-u:\b)").expect("levy regex"));
     static TARGET: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)(?:(?P<who>[A-Z][\w'’-]+)\s+(?P<what>goods|exports|imports|products|steel|aluminum|aluminium|cars|vehicles|autos|shipments|copper|lumber)|(?P<from>(?:imports|goods|products)\s+from\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))(?-u:\b)")
+        Regex::new(r"(?-u:\b)(?:(?P<who>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?P<what>goods|exports|imports|products|steel|aluminum|aluminium|cars|vehicles|autos|shipments|copper|lumber)|(?P<from>(?:imports|goods|products)\s+from\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))(?-u:\b)")
             .expect("target regex")
     });
     const NOT_WHO: [&str; 10] = ["Many", "Most", "All", "Some", "The", "These", "Those", "Other", "Its", "Their"];
@@ -2910,7 +2913,7 @@ fn with_target(title: &str, sentence: &str) -> String {
         return match FACE.captures(title) {
             // "Russia to agree to a ceasefire or face tariffs" is an ultimatum, not a levy.
             Some(c) if LEVY.is_match(&c["m"]) && !title.contains(" or ") => {
-                with_target(&format!("{} takes effect", &c["m"]), sentence)
+                with_target(&format!("{} takes effect", &c["m"]), sentence, earlier)
             }
             _ => title.to_owned(),
         };
@@ -2920,13 +2923,20 @@ fn with_target(title: &str, sentence: &str) -> String {
     if !LEVY.is_match(head) || lower.contains(" on ") || lower.contains(" against ") || lower.contains(" from ") {
         return title.to_owned();
     }
-    let target = TARGET.captures_iter(sentence).find_map(|c| match (c.name("who"), c.name("what"), c.name("from")) {
-        (Some(who), Some(what), _) if !NOT_WHO.contains(&who.as_str()) => {
-            Some(format!("{} {}", who.as_str(), what.as_str()))
+    let hit = |c: regex::Captures<'_>| match (c.name("who"), c.name("what"), c.name("from")) {
+        // "South African goods"; "The Chinese goods" are Chinese.
+        (Some(who), Some(what), _) => {
+            let who = match who.as_str().split_once(' ') {
+                Some((first, rest)) if NOT_WHO.contains(&first) => rest,
+                _ => who.as_str(),
+            };
+            (!NOT_WHO.contains(&who)).then(|| format!("{who} {}", what.as_str()))
         }
         (_, _, Some(from)) => Some(from.as_str().to_owned()),
         _ => None,
-    });
+    };
+    let target =
+        TARGET.captures_iter(sentence).find_map(hit).or_else(|| TARGET.captures_iter(earlier).filter_map(hit).last());
     match target {
         Some(t) if !lower.contains(&t.to_ascii_lowercase()) => {
             // "imports from the European Union": the Union is hit, not the issuer.
@@ -4138,6 +4148,12 @@ mod tests {
         assert_eq!(found[0].2, "35 per cent U.S. tariff on Canadian goods takes effect");
         let found = deadlines("Many Swiss exports face a 39-percent duty from Thursday.", "2025-08-05T12:00:00Z");
         assert_eq!(found[0].2, "39-percent duty on Swiss exports takes effect");
+        // The sentence names no one hit: the goods the article named last before it are.
+        let found = deadlines(
+            "Pretoria hopes to avert the levies on South African goods. The 30% US tariffs are expected to come into effect on Thursday.",
+            "2025-08-05T12:00:00Z",
+        );
+        assert_eq!(found[0].2, "30% US tariffs on South African goods come into effect", "{found:?}");
     }
 
     #[test]

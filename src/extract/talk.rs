@@ -129,9 +129,16 @@ fn voided(sentence: &str, start: usize, end: usize) -> bool {
                 .iter()
                 .any(|w| between.contains(w))
         };
+        // "had accepted an invitation from Sweden to come back for talks": a plan agreed.
+        let accepted = lower.starts_with("invit") && {
+            let before = clause[..m.start()].to_ascii_lowercase();
+            let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+            words.iter().any(|w| w.starts_with("accept")) && !words.iter().any(|w| ["not", "never"].contains(w))
+        };
         !of_talks
             && !office_after
             && !own_clause
+            && !accepted
             && (!(returning || own_word) || (offset + m.start() < end && start < offset + m.end()))
     })
 }
@@ -241,7 +248,7 @@ fn clause_around(sentence: &str, start: usize, end: usize) -> &str {
 
 /// Talk is planned, not held.
 static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take|open|get)|going\s+to|would\s+(?:meet|hold|host|travel|visit|speak|talk|call|phone|receive)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due|(?:when|before|once)\s+(?:he|she|they|we|i)\s+(?:meets|meet|visits|visit|hosts|host|sees|see|travels|travel))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:will|'ll|to\s+(?:meet|hold|visit|host|travel|attend|come\s+back|return)|expected\s+(?:to|in|at)|plans?\s+to|planned|set\s+to|set\s+for|scheduled|is\s+to|are\s+to|due\s+to\s+(?:meet|hold|visit|host|receive|resume|begin|start|take|open|get)|going\s+to|would\s+(?:meet|hold|host|travel|visit|speak|talk|call|phone|receive|come\s+back|return)|upcoming|forthcoming|next\s+round|shall|intends?\s+to|aims?\s+to|is\s+due|are\s+due|(?:when|before|once)\s+(?:he|she|they|we|i)\s+(?:meets|meet|visits|visit|hosts|host|sees|see|travels|travel))(?-u:\b)")
         .expect("planned regex")
 });
 
@@ -585,9 +592,20 @@ fn parties(
         });
         let told_in_talks = TOLD_IN_TALKS.is_match(rest)
             || (rest.starts_with("told ") && IN_TALKS_FIRST.is_match(&text[s.start..start]));
-        (SAYS.iter().any(|w| rest.starts_with(w)) && !told_in_talks) || lead.ends_with("according to")
+        // "Kim, who spent Saturday in talks with a delegation led by Biegun, told reporters":
+        // the verb after a relative clause is its subject's, not the last name's in it.
+        let in_relative = [", who ", ", whose "]
+            .iter()
+            .filter_map(|w| text[s.start..start].rfind(w).map(|i| i + w.len()))
+            .max()
+            .is_some_and(|i| !text[s.start + i..start].contains(','));
+        (SAYS.iter().any(|w| rest.starts_with(w)) && !told_in_talks && !in_relative) || lead.ends_with("according to")
     };
 
+    // A name in apposition after a title: "his Russian counterpart, Sergei Lavrov,".
+    static APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^,\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}(?:[,.;]|$)").expect("apposition regex")
+    });
     // Counterparts: their words are no other party ("his Russian counterpart").
     let mut counterparts: Vec<(usize, usize)> = Vec::new();
     // 1. Titled people: "Russian Foreign Minister Sergei Lavrov", "his Chinese counterpart Wang Yi".
@@ -655,6 +673,29 @@ fn parties(
             // named where the article names them with it ("Switzerland's president" is
             // "President Karin Keller-Sutter").
             let office = names::bare(&text[m.start..t_end]).to_owned();
+            // "North Korea's chief nuclear negotiator, Kim Myong-gil, said…": the name in
+            // apposition is the holder, and what follows the name tells who speaks.
+            if let Some(a) = APPOSITION.find(&text[t_end..s.end])
+                && let Some(first) = index_at(t_end + 1)
+            {
+                let end = t_end + a.as_str().trim_end_matches([',', '.', ';']).len();
+                let last = ws.iter().rposition(|w| w.end <= end).unwrap_or(first).max(first);
+                for w in &mut taken[first..=last] {
+                    *w = true;
+                }
+                let name = fullest(names::bare(&text[ws[first].start..ws[last].end]), known);
+                let party = Party {
+                    key: names::last_word(&name),
+                    name,
+                    country,
+                    start: m.start,
+                    end: ws[last].end,
+                    person: true,
+                    sayer: says_after(m.start, ws[last].end),
+                };
+                push(&mut out, party);
+                continue;
+            }
             let name = offices.holder(text, &title, country, mentions, known).unwrap_or(office);
             push(
                 &mut out,
@@ -677,9 +718,6 @@ fn parties(
                 .find(|p| owner.to_lowercase().ends_with(*p))
                 .map_or(from, |p| s.start + owner.len() - p.len());
             // "his Russian counterpart, Sergei Lavrov,": the name that follows is the party.
-            static APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
-                Regex::new(r"^,\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}(?:[,.;]|$)").expect("apposition regex")
-            });
             counterparts.push((start, t_end));
             if APPOSITION.is_match(&text[t_end..s.end]) {
                 continue;
@@ -2217,6 +2255,41 @@ mod tests {
     fn talks(text: &str, published: &str) -> Vec<Talk> {
         let published = DateTime::parse_from_rfc3339(published).expect("time");
         extract(text, &Options { published, timezone: chrono_tz::Tz::UTC, actors: &NO_ACTORS }).talks
+    }
+
+    #[test]
+    fn a_name_in_apposition_to_an_office_is_its_holder_and_speaks_for_the_talks() {
+        let at = "2019-10-06T05:30:00+01:00";
+        let found = talks(
+            "North Korea's lead negotiator, Ri Song-chol, said on Saturday night that the talks with the United States in Sweden had collapsed.",
+            at,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].participants, ["Ri Song-chol", "United States"], "{found:?}");
+        assert_eq!(found[0].date.as_deref(), Some("2019-10-05"));
+    }
+
+    #[test]
+    fn who_leads_a_delegation_inside_a_relative_clause_is_no_speaker() {
+        let at = "2019-10-06T05:30:00+01:00";
+        let found = talks(
+            "Ri, who spent Saturday in talks in Stockholm with a US team led by envoy Mark Halvorsen, told reporters the American side had not moved.",
+            at,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].participants.iter().any(|p| p == "Mark Halvorsen"), "{found:?}");
+    }
+
+    #[test]
+    fn an_accepted_invitation_to_come_back_for_talks_is_a_planned_talk() {
+        let at = "2019-10-06T05:30:00+01:00";
+        let found =
+            talks("Washington said it had accepted an invitation from Oslo to come back for further talks with Pyongyang.", at);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].status, "planned");
+        assert!(found[0].participants.iter().any(|p| p == "Pyongyang"), "{found:?}");
+        // An invitation alone is no talk yet.
+        assert!(talks("Oslo sent Pyongyang an invitation to talks with Washington.", at).is_empty());
     }
 
     #[test]
