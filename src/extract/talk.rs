@@ -1569,6 +1569,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         {
             days.push(published.to_string());
         }
+        // "met Tusk on July 11 and Merz on July 12": a meeting per day, each with whom it
+        // names before its day; consecutive days are no single round then.
+        let by_day = parts_by_day(text, &here, &found, trigger_at, &days);
         one_round(&mut days, sentence);
         let date = days.first().cloned();
         let place = place_of(text, s, trigger_at, &found);
@@ -1651,6 +1654,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             && !separate
             && index <= at + 3
             && days.len() < 2
+            && by_day.is_none()
             && (out[event].0.status == status || (anaphor && date.is_none()))
             && (anaphor || found.len() < 2 || shares(&out[event].1, &found))
             && (anaphor || found.is_empty() || shares(&out[event].1, &found))
@@ -1773,8 +1777,18 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             .and_then(|c| c.get(1).or_else(|| c.get(2)))
             .map(|m| m.as_str().trim_start_matches("the ").to_owned());
         // One event per day the sentence names for it ("met on May 16 and June 2").
-        let each: Vec<Option<String>> = if days.is_empty() { vec![None] } else { days.into_iter().map(Some).collect() };
-        for date in each {
+        let each: Vec<(Option<String>, Vec<Party>)> = match by_day {
+            Some(parts) => parts
+                .into_iter()
+                .map(|(day, (lo, hi))| {
+                    let with = found.iter().filter(|p| p.end <= trigger_at || (lo <= p.start && p.end <= hi)).cloned();
+                    (Some(day), with.collect())
+                })
+                .collect(),
+            None if days.is_empty() => vec![(None, found)],
+            None => days.into_iter().map(|d| (Some(d), found.clone())).collect(),
+        };
+        for (date, found) in each {
             // The same meeting told again further on: one event.
             if let Some(event) = out.iter().position(|(t, p)| {
                 !separate
@@ -1815,6 +1829,33 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             talk
         })
         .collect()
+}
+
+/// "Fico met Tusk on July 11 and Merz on July 12": for each day the sentence names after the
+/// talk word, the stretch of text holding whom it was with (the parties after the previous
+/// day, up to this one), when every day follows its own party.
+fn parts_by_day(
+    text: &str,
+    here: &[&Timex],
+    found: &[Party],
+    trigger_at: usize,
+    days: &[String],
+) -> Option<Vec<(String, (usize, usize))>> {
+    if days.len() < 2 {
+        return None;
+    }
+    let mut parts: Vec<(String, (usize, usize))> = Vec::new();
+    let mut from = trigger_at;
+    for t in here.iter().filter(|t| t.start > trigger_at) {
+        let Some(day) = day_of(&t.value).filter(|d| days.iter().any(|x| x == d)) else { continue };
+        let last = found.iter().filter(|p| p.start >= from && p.end <= t.start).last()?;
+        if !matches!(text[last.end..t.start].trim(), "on" | "in") || parts.iter().any(|(d, _)| d == day) {
+            return None;
+        }
+        parts.push((day.to_owned(), (from, t.start)));
+        from = t.end;
+    }
+    (parts.len() >= 2 && parts.len() == days.len()).then_some(parts)
 }
 
 /// "Orban said he would speak with Putin later in the day", after Trump's meeting with
@@ -2098,7 +2139,13 @@ fn days_of(text: &str, here: &[&Timex], trigger_at: usize) -> Vec<String> {
     // Further days listed with the nearest one, after the trigger.
     for pair in dated.windows(2) {
         let between = &text[pair[0].end..pair[1].start];
-        let listed = between.len() < 40 && (between.contains(" and ") || between.trim() == ",");
+        // "met Tusk on July 11 and German Chancellor Friedrich Merz on July 12": each day
+        // with its own party.
+        let with_party = between.len() < 90
+            && between.starts_with(" and ")
+            && between.trim_end().ends_with(" on")
+            && !between.contains([',', ';']);
+        let listed = (between.len() < 40 && (between.contains(" and ") || between.trim() == ",")) || with_party;
         if listed && pair[0].start >= trigger_at {
             for t in pair {
                 let day = t.value[..10].to_owned();
@@ -2278,6 +2325,26 @@ mod tests {
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].participants.iter().any(|p| p == "Mark Halvorsen"), "{found:?}");
+    }
+
+    #[test]
+    fn a_meeting_per_day_when_each_day_follows_its_own_party() {
+        let at = "2025-07-12T18:20:00+03:00";
+        let found = talks(
+            "Orban met Austrian Chancellor Karl Nehammer on July 10 and Czech Prime Minister Petr Fiala on July 11.",
+            at,
+        );
+        let got: Vec<(Vec<String>, Option<String>)> =
+            found.iter().map(|t| (t.participants.clone(), t.date.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                (vec!["Orban".to_owned(), "Karl Nehammer".to_owned()], Some("2025-07-10".to_owned())),
+                (vec!["Orban".to_owned(), "Petr Fiala".to_owned()], Some("2025-07-11".to_owned())),
+            ]
+        );
+        // Two days of one round between the same sides stay one talk.
+        assert_eq!(talks("Rubio and Lavrov met on Monday and Tuesday in Riyadh.", at).len(), 1);
     }
 
     #[test]
