@@ -29,7 +29,7 @@ pub use crate::model::Talk;
 /// Words and phrases that tell of a talk.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by|again)|talk(?:ing)?\s+(?:with|to|again)|talked|(?:expected|due|set|scheduled|going|planning|plans?|agreed)\s+to\s+(?:talk|speak)|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sat\s+with|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|(?-i:(?:due|set|scheduled|expected)\s+to\s+see\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:(?-i:met|Met)|meet(?:s|ing|ings)?|talks|negotiations?|negotiat(?:ed|ing)|(?:phone|telephone|video)\s+(?:calls?|conversations?|talks)|calls?\s+with|call\s+between|(?-i:called\s+(?:him|her|them|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:on|to|late|early|earlier|last|this|from|yesterday|today))|(?:a|the|their)\s+call|phoned|spoke|speak(?:s|ing)?\s+(?:with|to|by|again)|talk(?:ing)?\s+(?:with|to|again)|talked|(?:expected|due|set|scheduled|going|planning|plans?|agreed)\s+to\s+(?:talk|speak)|host(?:ed|s|ing)?|receiv(?:e|es|ed|ing)|one-on-one|face-to-face|sit-down|visit(?:ed|s|ing)?|summit|(?:re)?conven(?:e|es|ed|ing)|(?-i:welcom(?:ed|es|ing)\s+(?:[A-Z][\w'’-]*|his|her|their))|consultations|discussions|conversations?|spoken|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|latest|next|new|another|final|fresh)\s+round|rounds?\s+of|sat\s+down|sat\s+with|(?:got|get|gets|getting)\s+together|sit(?:s|ting)?\s+down\s+with|discuss(?:ed|es)?\s+(?:[^.,;]{0,50}?\s)?with|tete-a-tete|(?:travel(?:s|ed|led|ing|ling)?|trip|fly|flew|flies)\s+to|(?-i:saw\s+(?:[A-Z][\w'’-]*|his|her|their))|(?-i:(?:due|set|scheduled|expected)\s+to\s+see\s+(?:[A-Z][\w'’-]*|his|her|their))|sp[ea]nt?\s+(?:[\w-]+\s+){0,4}?(?:hours?|minutes|days?)\s+with)(?-u:\b)",
     )
     .expect("trigger regex")
 });
@@ -566,6 +566,18 @@ fn parties(
             .find(|w| !matches!(w.as_str(), "the" | "a" | "an"))
             .unwrap_or_default()
     };
+    // The word before a list of names ("on Russia, China and Iran" → "on"): list items are
+    // capitalized words, "and" and "or" (words hold no commas).
+    let list_lead = |at: usize| -> String {
+        ws.iter()
+            .rev()
+            .filter(|w| w.end <= at)
+            .take(12)
+            .map(|w| (w.capitalized(), w.lower()))
+            .find(|(capital, w)| !capital && !matches!(w.as_str(), "and" | "or"))
+            .map(|(_, w)| w)
+            .unwrap_or_default()
+    };
     let push = |out: &mut Vec<Party>, p: Party| {
         if !out.iter().any(|o| o.name == p.name || (o.key == p.key && o.start == p.start)) && !p.key.is_empty() {
             out.push(p);
@@ -854,6 +866,19 @@ fn parties(
                             .any(|w| rest.trim_start().starts_with(w))
                 };
                 let visited = visited || side_of || paired;
+                // "to discuss Venezuela, Ukraine and Arctic security", "subjects including
+                // Venezuela and Ukraine": every name of a list the sides discussed is a topic.
+                let topic_listed = {
+                    let lead = list_lead(m.start);
+                    let discussed = || text[s.start..m.start].to_ascii_lowercase().contains("discuss");
+                    (lead == "including" && discussed())
+                        || ((prev == "and" || prev == "or" || text[s.start..m.start].trim_end().ends_with(','))
+                            && ["discuss", "discussed", "discussing", "on", "against", "over", "about", "regarding"]
+                                .contains(&lead.as_str()))
+                };
+                if topic_listed && !visited {
+                    continue;
+                }
                 if TOPIC_BEFORE.contains(&prev.as_str()) && kind_is_place && !visited {
                     continue;
                 }
@@ -2348,10 +2373,36 @@ mod tests {
     }
 
     #[test]
+    fn every_name_of_a_list_the_sides_discussed_is_a_topic() {
+        let at = "2026-01-27T10:00:00-05:00";
+        let found = talks("Merz met Starmer on Monday to discuss Syria, Iraq and Libya.", at);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].participants, ["Merz", "Starmer"], "{found:?}");
+        // A list of sides stays the sides.
+        let found = talks("Rubio held talks with Germany, France and Britain on Monday.", at);
+        assert_eq!(found[0].participants, ["Rubio", "Germany", "France", "Britain"], "{found:?}");
+    }
+
+    #[test]
+    fn who_called_whom_on_a_day_is_a_call() {
+        let at = "2026-01-27T10:00:00-05:00";
+        let found = talks("Trump called Carney on Monday.", at);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].participants.clone(), found[0].date.as_deref()),
+            (vec!["Trump".to_owned(), "Carney".to_owned()], Some("2026-01-26"))
+        );
+        // Calling someone names is no call.
+        assert!(talks("Trump called Putin a dictator on Monday.", at).is_empty());
+    }
+
+    #[test]
     fn an_accepted_invitation_to_come_back_for_talks_is_a_planned_talk() {
         let at = "2019-10-06T05:30:00+01:00";
-        let found =
-            talks("Washington said it had accepted an invitation from Oslo to come back for further talks with Pyongyang.", at);
+        let found = talks(
+            "Washington said it had accepted an invitation from Oslo to come back for further talks with Pyongyang.",
+            at,
+        );
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].status, "planned");
         assert!(found[0].participants.iter().any(|p| p == "Pyongyang"), "{found:?}");
