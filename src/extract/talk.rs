@@ -1873,7 +1873,7 @@ fn parts_by_day(
     let mut from = trigger_at;
     for t in here.iter().filter(|t| t.start > trigger_at) {
         let Some(day) = day_of(&t.value).filter(|d| days.iter().any(|x| x == d)) else { continue };
-        let last = found.iter().filter(|p| p.start >= from && p.end <= t.start).last()?;
+        let last = found.iter().rfind(|p| p.start >= from && p.end <= t.start)?;
         if !matches!(text[last.end..t.start].trim(), "on" | "in") || parts.iter().any(|(d, _)| d == day) {
             return None;
         }
