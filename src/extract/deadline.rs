@@ -238,6 +238,11 @@ pub fn find(
             })
             .collect();
         let moved = dated.len() >= 2 && MOVED.is_match(sentence);
+        // "expire on January 28 instead of January 21": the new day first, the old after it.
+        let new_first = moved && {
+            let between = text.get(dated[0].0.end..dated[1].0.start).unwrap_or("").to_ascii_lowercase();
+            between.contains("instead of") || between.contains("rather than")
+        };
         for (k, (t, (due, grain))) in dated.iter().enumerate() {
             // Only the words since the previous date speak of this one: "which had been due
             // on August 8, was moved to August 22".
@@ -252,7 +257,7 @@ pub fn find(
             let moved_from = before.trim_end().ends_with(" from") && text[t.end..s.end].trim_start().starts_with("to ");
             let former = FORMER.is_match(&before)
                 || moved_from
-                || (moved && dated.len() >= 2 && k == 0 && dated[1].1.0 != *due)
+                || (moved && !new_first && dated.len() >= 2 && k == 0 && dated[1].1.0 != *due)
                 || text[t.end..s.end].trim_start().starts_with("deadline to");
             // "on Wednesday, two days before a deadline": two days after Wednesday.
             let later = cue.and_then(|(c, _)| days_before_cue(text, &here, t, c)).unwrap_or(0);
@@ -670,6 +675,22 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
     if ends_with_word("since") && SINCE.is_match(tail_of_before) {
         return true;
     }
+    // "they will now expire on January 28 instead of January 21": the day it was due before,
+    // in a sentence that moves it.
+    if (ends_with_word("instead of") || ends_with_word("rather than"))
+        && CUE.is_match(&text[s.start..t.start])
+        && MOVED.is_match(&text[s.start..s.end])
+    {
+        return true;
+    }
+    // "Lawmakers have 30 days to block it, and that window closes Friday".
+    static WINDOW_CLOSES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:window|period|countdown)\s+(?:closes|will\s+close|is\s+due\s+to\s+close|shuts|will\s+shut)\s+(?:on\s+)?$")
+            .expect("window-closes regex")
+    });
+    if WINDOW_CLOSES.is_match(tail_of_before) {
+        return true;
+    }
     // "would refuse to stretch the reprieve past September 26": the day something runs to
     // unless it is extended is its end ("extended the talks past midnight" is history).
     static EXTENDED_PAST: LazyLock<Regex> = LazyLock::new(|| {
@@ -803,7 +824,7 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
             // starting, though it names no measure.
             "from" | "starting" | "beginning" => {
                 static NO_LONGER: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r"(?i)(?-u:\b)(?:(?:may|can|will|must)\s+no\s+longer|(?:may|can|must)\s+not\s+be\s+(?:exported|imported|sold|bought|supplied|shipped|transferred|provided|used)|(?:is|are|will\s+be)\s+(?:banned|prohibited|barred|forbidden))(?-u:\b)")
+                    Regex::new(r"(?i)(?-u:\b)(?:(?:may|can|will|must)\s+no\s+longer|(?:may|can|must)\s+not\s+be\s+(?:exported|imported|sold|bought|supplied|shipped|transferred|provided|used)|(?:is|are|will\s+be)\s+(?:banned|prohibited|barred|forbidden)|no\s+(?:[\w'’,-]+\s+){1,15}?(?:may|can|shall)\s+(?:import|export|purchase|buy|sell|transport|ship|supply|provide|transfer|invest))(?-u:\b)")
                         .expect("no-longer regex")
                 });
                 let sentence = &text[s.start..s.end];
@@ -819,6 +840,10 @@ fn tied(text: &str, s: &Sentence, t: &Timex) -> bool {
                     || ["must ", "had to ", "has to ", "have to ", "required to ", "need to ", "should "]
                         .iter()
                         .any(|w| lead.contains(w))
+                    // "provided the cargo is unloaded before 1 April 2023": a condition's bound.
+                    || [" provided ", " provided that ", " as long as ", " so long as ", " on condition that "]
+                        .iter()
+                        .any(|w| lead.rsplit([',', ';']).next().is_some_and(|clause| clause.contains(w)))
             }
             "due" | "due on" => true,
             _ => true,
@@ -3796,6 +3821,44 @@ mod tests {
             .into_iter()
             .map(|d| (d.due.map(|t| t.to_rfc3339()), d.status, d.title))
             .collect()
+    }
+
+    #[test]
+    fn a_day_instead_of_another_a_window_closing_a_condition_bound_and_a_ban_on_anyone() {
+        let due = |text: &str, at: &str| -> Vec<(Option<String>, Option<&'static str>)> {
+            deadlines(text, at).into_iter().map(|d| (d.0, d.1)).collect()
+        };
+        // The day it was due before, in a sentence that moves it, is superseded.
+        assert_eq!(
+            due(
+                "OFAC pushed back the licences again: they will now expire on March 4 instead of February 25.",
+                "2020-02-20T10:00:00Z"
+            ),
+            [
+                (Some("2020-03-04T23:59:59+00:00".to_owned()), None),
+                (Some("2020-02-25T23:59:59+00:00".to_owned()), Some("superseded"))
+            ]
+        );
+        // "…and that window closes Friday".
+        assert_eq!(
+            due("Congress has 30 days to act, and that window closes Friday.", "2020-02-19T10:00:00Z"),
+            [(Some("2020-02-21T23:59:59+00:00".to_owned()), None)]
+        );
+        // The bound of a condition: cargo loaded before the cap must be unloaded by a day.
+        assert_eq!(
+            due(
+                "A transition covers tankers loaded before the cap, provided the oil is discharged before 20 March 2023.",
+                "2023-02-01T10:00:00Z"
+            ),
+            [(Some("2023-03-20T23:59:59+00:00".to_owned()), None)]
+        );
+        // A ban on anyone, from a day, with no measure noun.
+        assert_eq!(
+            due("From 1 October 2022, no Canadian person may import or buy coal from Russia.", "2022-09-01T10:00:00Z"),
+            [(Some("2022-10-01T23:59:59+00:00".to_owned()), None)]
+        );
+        // A meeting moved is no deadline.
+        assert_eq!(due("The ministers will now meet on March 4 instead of February 25.", "2020-02-20T10:00:00Z"), []);
     }
 
     #[test]
