@@ -573,9 +573,8 @@ fn parties(
             .rev()
             .filter(|w| w.end <= at)
             .take(12)
-            .map(|w| (w.capitalized(), w.lower()))
-            .find(|(capital, w)| !capital && !matches!(w.as_str(), "and" | "or"))
-            .map(|(_, w)| w)
+            .find(|w| !w.capitalized() && !w.text.eq_ignore_ascii_case("and") && !w.text.eq_ignore_ascii_case("or"))
+            .map(Word::lower)
             .unwrap_or_default()
     };
     let push = |out: &mut Vec<Party>, p: Party| {
