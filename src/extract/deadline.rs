@@ -2912,7 +2912,42 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
             .replace(" past up for renewal", " up for renewal"),
     };
     let cleaned = with_target(&cleaned, &text[s.start..s.end], &text[..s.start]);
-    if cleaned.is_empty() { title } else { cleaned }
+    let tie = text[s.start..anchor_start.max(s.start)].split_whitespace().next_back().unwrap_or("");
+    let title = if cleaned.is_empty() { title } else { cleaned };
+    period_ends(&title, tie)
+}
+
+/// Stretches of time, which end rather than expire or take effect.
+const PERIODS: [&str; 18] = [
+    "period", "periods", "truce", "ceasefire", "cease-fire", "pause", "suspension", "moratorium", "reprieve",
+    "window", "wind-down", "phase", "delay", "hiatus", "freeze", "transition", "mandate", "standstill",
+];
+
+/// "transition period takes effect" for a period "lasting until April 16", "truce expires":
+/// a stretch of time ends. The date is its end when it expires, or when it is tied to the
+/// date by "until", "through", "till" or "to" (`tie`, the word before the date).
+fn period_ends(title: &str, tie: &str) -> String {
+    let until = matches!(tie.to_ascii_lowercase().as_str(), "until" | "through" | "till" | "to" | "thru");
+    let endings: [(&str, bool); 4] =
+        [(" expires", true), (" expire", true), (" takes effect", until), (" take effect", until)];
+    for (ending, applies) in endings {
+        if let Some(head) = title.strip_suffix(ending)
+            && applies
+            // The head noun comes before its complement: "suspension of the tariffs",
+            // "licence for the bank's wind-down".
+            && let Some(noun) = head
+                .split_whitespace()
+                .take_while(|w| {
+                    !matches!(*w, "of" | "for" | "on" | "to" | "between" | "with" | "in" | "against" | "under" | "over")
+                })
+                .last()
+            && PERIODS.contains(&noun.to_ascii_lowercase().as_str())
+        {
+            let plural = noun.eq_ignore_ascii_case("periods");
+            return format!("{head} {}", if plural { "end" } else { "ends" });
+        }
+    }
+    title.to_owned()
 }
 
 /// Whom a tariff hits, when the title does not say: "Canadian goods will face a 35 per cent
@@ -3175,13 +3210,13 @@ fn title_words(
         let mut words: Vec<String> = vec![format!("{}'s", &c["who"])];
         words.extend(mods.map(str::to_owned));
         words.push(c["head"].to_owned());
-        return canonical(&words.join(" "), &text[s.start..s.end], text, topic);
+        return canonical(&words.join(" "), &text[s.start..s.end], text, topic, anchor_start.saturating_sub(s.start));
     }
     if let Some(t) = measure_title(text, s, times, anchor_start, topic) {
         return t;
     }
     if let Some(t) = relative_title(&text[s.start..anchor_start.max(s.start)]) {
-        return canonical(&t, &text[s.start..s.end], text, topic);
+        return canonical(&t, &text[s.start..s.end], text, topic, anchor_start.saturating_sub(s.start));
     }
     // The clause around the anchor: between the nearest strong breaks.
     let sentence = &text[s.start..s.end];
@@ -3345,17 +3380,17 @@ fn title_words(
         title
     };
     let title = enrich(&plain_verbs(&title), text, s.start);
-    canonical(&title, &text[s.start..s.end], text, topic)
+    canonical(&title, &text[s.start..s.end], text, topic, anchor_start.saturating_sub(s.start))
 }
 
 /// The title in the words a desk uses: the thing due, then "expires", "takes effect" or
 /// "up for renewal" in place of the sentence's verb group ("was valid until", "will come
 /// into force from", "runs out"), led by what the article is about when the sentence
 /// names nothing ("licence expires" in an article about NIS is "NIS licence expires").
-fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> String {
+fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic, anchor: usize) -> String {
     static CLASSES: LazyLock<[(Regex, &str); 3]> = LazyLock::new(|| {
         [
-            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended)(?-u:\b)", "expires"),
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|last(?:s|ed|ing)?\s+(?:until|through|till)|ends?|ended)(?-u:\b)", "expires"),
             (r"(?i)(?-u:\b)(?:tak(?:e|es|ing|en)\s+effect|took\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|kicks?\s+in|kicked\s+in|apply|applies|start(?:s|ed)?|begins?)(?-u:\b)", "takes effect"),
             (r"(?i)(?-u:\b)(?:(?:stay|stays|remain|remains|be|kept)\s+in\s+force|renew(?:al|ed)?|extended\s+(?:\S+\s+){0,3}until)(?-u:\b)", "up for renewal"),
         ]
@@ -3383,7 +3418,19 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
     // "shall apply until 24 February": the title keeps "apply" without its "until".
     static APPLY: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)appl(?:y|ies)(?-u:\b)").expect("apply regex"));
-    if let Some((re, verb)) = CLASSES.iter().find(|(r, _)| r.is_match(sentence)) {
+    // The verb nearest the date says what happens on it: "a transition period lasting until
+    // April 16, so that all operators apply the cap" ends then.
+    let distance = |r: &Regex| {
+        r.find_iter(sentence)
+            .map(|m| if m.end() <= anchor { anchor - m.end() } else { m.start().saturating_sub(anchor) })
+            .min()
+    };
+    let class = CLASSES
+        .iter()
+        .filter_map(|(r, verb)| distance(r).map(|d| (d, r, verb)))
+        .min_by_key(|(d, _, _)| *d)
+        .map(|(_, r, verb)| (r, verb));
+    if let Some((re, verb)) = class {
         if let Some(m) = re.find(&out).or_else(|| APPLY.find(&out)) {
             // Drop the verb group and what trails it in the title; the canonical verb ends it.
             let head = out[..m.start()].trim_end();
@@ -3405,7 +3452,10 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic) -> Strin
         } else if out.split_whitespace().count() <= 8 {
             // "countermeasures kick" (from "due to kick in"): the verb's stub goes too.
             let trimmed = out.trim_end();
-            let head = [" kick", " kicks", " kicked"].iter().find_map(|v| trimmed.strip_suffix(v)).unwrap_or(trimmed);
+            let head = [" kick", " kicks", " kicked", " last", " lasts", " lasting", " run", " runs", " remain", " remains"]
+                .iter()
+                .find_map(|v| trimmed.strip_suffix(v))
+                .unwrap_or(trimmed);
 
             out = format!("{head} {verb}");
         }
@@ -4127,7 +4177,7 @@ mod tests {
             "2025-07-30T10:00:00Z",
         );
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].2.ends_with("temporary ceasefire expires"), "{found:?}");
+        assert!(found[0].2.ends_with("temporary ceasefire ends"), "{found:?}");
         assert_eq!(relative_title("the TGL, which was due to expire on").as_deref(), Some("TGL expires"));
         assert_eq!(
             relative_title("the new rules, which will enter into force on").as_deref(),
@@ -4512,6 +4562,24 @@ mod tests {
     }
 
     #[test]
+    fn a_stretch_of_time_ends() {
+        let at = "2026-01-10T10:00:00Z";
+        // The verb nearest the date is what happens on it, and a period ends.
+        let found = deadlines(
+            "Older contracts may still be honoured during a transition period lasting until April 16, so that all operators apply the cap the same way.",
+            at,
+        );
+        assert_eq!(found[0].2, "transition period ends", "{found:?}");
+        let found = deadlines("The truce between the two sides expires on March 1.", at);
+        assert_eq!(found[0].2, "truce ends", "{found:?}");
+        // A licence still expires, and a ban still takes effect.
+        let found = deadlines("The general licence for the bank's wind-down expires on March 1.", at);
+        assert!(found[0].2.ends_with(" expires"), "{found:?}");
+        let found = deadlines("The ban on imports of the metals takes effect on March 1.", at);
+        assert!(found[0].2.ends_with(" takes effect"), "{found:?}");
+    }
+
+    #[test]
     fn a_verb_or_preposition_before_a_measure_is_not_part_of_its_name() {
         for (text, want) in [
             (
@@ -4587,7 +4655,7 @@ mod tests {
         let first = |text: &str| deadlines(text, at).into_iter().next().expect("a deadline");
         assert_eq!(
             first("The 90-day pause on the higher tariffs runs through Nov. 10.").2,
-            "pause on the higher tariffs expires"
+            "pause on the higher tariffs ends"
         );
         assert_eq!(
             first("A wind-down licence for Serbia's NIS remains valid until Jan. 23.").2,
@@ -4601,7 +4669,7 @@ mod tests {
             "The new rules apply from 1 January 2026, with a transition period for existing contracts that ends on 30 June 2026.",
             at,
         );
-        assert!(found.iter().any(|d| d.2 == "transition period for existing contracts expires"), "{found:?}");
+        assert!(found.iter().any(|d| d.2 == "transition period for existing contracts ends"), "{found:?}");
         // The day after a comma restates the span: it is the due day.
         let d = first("Sanctions on the bank will come into effect in 45 days, on Dec. 7.");
         assert_eq!(d.0.as_deref(), Some("2025-12-07T23:59:59+00:00"), "{d:?}");

@@ -316,7 +316,7 @@ static JUST_NOW: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)|(?:just|only|mere|few|several|two|three|four|five|six|signed|came|held)\s+(?:hours|minutes)\s+(?:after|before)|moments\s+(?:after|before))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:that|the\s+same|that\s+same)\s+(?:day|morning|afternoon|evening|night)|(?:just|only|mere|few|several|two|three|four|five|six|signed|came|held)\s+(?:hours|minutes)\s+(?:after|before)|moments\s+(?:after|before))(?-u:\b)")
         .expect("same-day regex")
 });
 
@@ -407,8 +407,10 @@ const NOT_PLACE_BEFORE: [&str; 14] = [
 ];
 
 /// Words right after a person that make them the source of the report.
-const SAYS: [&str; 16] = [
+const SAYS: [&str; 18] = [
     "said",
+    "reported",
+    "reports",
     "says",
     "told",
     "added",
@@ -1593,11 +1595,37 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         {
             days.push(published.to_string());
         }
+        // "Erdogan gave no sign on Monday … He was speaking after his first meeting with
+        // Biden": he spoke, and so met, on the day the sentence before names.
+        static SPEAKING_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)(?-u:\b)(?:(?:was|were)\s+speaking|(?:remarks|comments|words)\s+came)\s+(?:after|following|at\s+the\s+end\s+of)(?-u:\b)")
+                .expect("speaking-after regex")
+        });
+        if days.is_empty()
+            && index > 0
+            && SPEAKING_AFTER.is_match(&sentence[..trigger_start])
+            && let Some(day) = said_day(&sentences[index - 1], times, published)
+        {
+            days.push(day);
+        }
         // "met Tusk on July 11 and Merz on July 12": a meeting per day, each with whom it
         // names before its day; consecutive days are no single round then.
         let by_day = parts_by_day(text, &here, &found, trigger_at, &days);
         one_round(&mut days, sentence);
         let date = days.first().cloned();
+        // "would hold a call next week … the call would take place on Wednesday", told on a
+        // Wednesday: the Wednesday of that week, not today.
+        let date = match (date, last) {
+            (Some(d), Some((event, at)))
+                if d == published.to_string()
+                    && ANAPHOR.is_match(sentence)
+                    && index <= at + 3
+                    && here.iter().any(|t| day_of(&t.value) == Some(d.as_str()) && weekday_name(&t.text)) =>
+            {
+                out[event].0.date.as_deref().and_then(|w| same_weekday_in(&d, w)).or(Some(d))
+            }
+            (date, _) => date,
+        };
         let place = place_of(text, s, trigger_at, &found);
         let tone: Vec<String> = tone_of(sentence);
         // Held or planned: the day says, else the words around the trigger ("will meet",
@@ -1658,7 +1686,12 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             Regex::new(r"(?i)(?-u:\b)(?:separately|(?:in|at|during|held)\s+(?:a\s+)?separate)(?-u:\b)")
                 .expect("separate regex")
         });
-        let separate = SEPARATE.is_match(sentence);
+        // "…held talks with Wallström on Friday. On Friday morning he also met Löfven": someone
+        // new, met as well, is another meeting.
+        let also_met = |event: &[Party]| {
+            word_before(text, t0) == "also" && found.iter().any(|f| f.person && !f.sayer && !event.iter().any(|k| same(k, f)))
+        };
+        let separate = SEPARATE.is_match(sentence) || last.is_some_and(|(event, _)| also_met(&out[event].1));
 
         // "…expected to go on until Wednesday": a bound is not when a talk was.
         let bound = |t: &Timex| {
@@ -1942,6 +1975,39 @@ fn one_round(days: &mut Vec<String>, sentence: &str) {
         };
         *days = vec![first.format("%Y-%m-%d").to_string()];
     }
+}
+
+/// The one day a sentence names, if it is not after `published`: when what it tells was
+/// said.
+fn said_day(s: &Sentence, times: &[Timex], published: NaiveDate) -> Option<String> {
+    let mut days = times
+        .iter()
+        .filter(|t| t.start >= s.start && t.end <= s.end && t.kind == TimexType::Date)
+        .filter_map(|t| day_of(&t.value))
+        .filter(|d| order_of(d, published) != Some(std::cmp::Ordering::Greater));
+    let day = days.next()?;
+    days.all(|d| d == day).then(|| day.to_owned())
+}
+
+/// Whether a time expression is a bare day of the week ("Wednesday", "on Friday").
+fn weekday_name(text: &str) -> bool {
+    let word = text.trim().trim_start_matches("on ").trim_start_matches("On ");
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+    )
+}
+
+/// The day of `week` ("2025-W33") that falls on the weekday of `day`, when `day` is not in
+/// it already.
+fn same_weekday_in(day: &str, week: &str) -> Option<String> {
+    if !is_week(week) || in_week(Some(day), Some(week)) {
+        return None;
+    }
+    let weekday = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?.weekday();
+    let (year, number) = week.split_once("-W")?;
+    let moved = NaiveDate::from_isoywd_opt(year.parse().ok()?, number.parse().ok()?, weekday)?;
+    Some(moved.format("%Y-%m-%d").to_string())
 }
 
 /// Whether `day` ("2018-06-12") falls in `week` ("2018-W24").
@@ -2326,6 +2392,42 @@ mod tests {
     fn talks(text: &str, published: &str) -> Vec<Talk> {
         let published = DateTime::parse_from_rfc3339(published).expect("time");
         extract(text, &Options { published, timezone: chrono_tz::Tz::UTC, actors: &NO_ACTORS }).talks
+    }
+
+    #[test]
+    fn a_talk_is_dated_by_the_sentence_around_it() {
+        // Tuesday 15 June 2021.
+        let found = talks(
+            "President Recep Tayyip Erdogan gave no sign on Monday that Ankara would drop the missile deal. He was speaking after his first meeting with President Joe Biden in Brussels.",
+            "2021-06-15T09:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].date.as_deref(), Some("2021-06-14"), "{found:?}");
+        // Told on Wednesday 6 August 2025: next week's Wednesday.
+        let found = talks(
+            "Finance Minister Fernando Haddad said on Wednesday he would hold a call next week with Treasury Secretary Scott Bessent. He told reporters the call would take place on Wednesday.",
+            "2025-08-06T15:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].date.as_deref(), Some("2025-08-13"), "{found:?}");
+        assert_eq!(found[0].status, "planned", "{found:?}");
+    }
+
+    #[test]
+    fn someone_also_met_is_another_meeting() {
+        let found = talks(
+            "Foreign Minister Ri Yong-ho held talks with Margot Wallstrom on Friday in Stockholm. On Friday morning he also met Prime Minister Stefan Lofven at his offices.",
+            "2018-03-17T09:00:00Z",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].participants.iter().any(|p| p.ends_with("Lofven")), "{found:?}");
+        assert!(!found[0].participants.iter().any(|p| p.ends_with("Lofven")), "{found:?}");
+        // Someone already at the table is the same meeting.
+        let found = talks(
+            "Foreign Minister Ri Yong-ho held talks with Margot Wallstrom on Friday in Stockholm. Wallstrom also met Ri for a working lunch.",
+            "2018-03-17T09:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

@@ -180,7 +180,7 @@ fn patterns() -> Vec<(Kind, String)> {
         (
             Kind::Anaphoric,
             format!(
-                r"(?i:(?P<pre>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding|the\s+prior|(?:earlier|later)\s+that|(?:earlier|later)\s+in\s+the)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)|the\s+(?P<unit2>day|week|month|year)\s+(?P<post>before|after|earlier|later|prior)|(?P<weekend>the\s+weekend)|the\s+(?P<season>spring|summer|fall|autumn|winter)){B}"
+                r"(?i:(?P<pre>that\s+(?:same|very)|that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding|the\s+prior|(?:earlier|later)\s+that|(?:earlier|later)\s+in\s+the)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)|the\s+(?P<unit2>day|week|month|year)\s+(?P<post>before|after|earlier|later|prior)|(?P<weekend>the\s+weekend)|the\s+(?P<season>spring|summer|fall|autumn|winter)){B}"
             ),
         ),
         // "the fiscal year 2025", "in the year 2000": that year, read before "the year" alone.
@@ -260,6 +260,8 @@ struct Context<'a> {
     dct: NaiveDate,
     /// The day the narrative last named (TimeML's reference time), else the publication date.
     reference: NaiveDate,
+    /// The day the text last named, however far back: what "that day" points to.
+    last_day: Option<NaiveDate>,
     /// The value of the last dated expression nearby ("1989-Q3", "1998-10", "1998-10-12").
     anchor: Option<&'a str>,
     /// The value of the last dated expression nearby, of any grain ("1995", "1998-10").
@@ -311,6 +313,11 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
                     .flatten()
             })
             .unwrap_or(dct);
+        let last_day = out.iter().rev().find_map(|t| {
+            (t.kind == TimexType::Date && t.value.len() == 10 && !due_day(text, t))
+                .then(|| NaiveDate::parse_from_str(&t.value, "%Y-%m-%d").ok())
+                .flatten()
+        });
         let anchor = named.as_ref().filter(|(at, _)| m.start().saturating_sub(*at) < 400).map(|(_, v)| v.as_str());
         let dated = out
             .iter()
@@ -338,7 +345,7 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
         if ident_before || ident_after {
             continue;
         }
-        let cx = Context { dct, reference, anchor, dated, quarter, joined };
+        let cx = Context { dct, reference, last_day, anchor, dated, quarter, joined };
         // Each pattern is tried on the match alone: a search bounded by it stays short.
         let span = &text[m.start()..m.end()];
         let mut found = None;
@@ -1127,6 +1134,13 @@ fn anaphoric(c: &regex::Captures<'_>, text: &str, start: usize, end: usize, cx: 
     // "the following week", "the day after": one on; "the previous day", "the day
     // earlier": one back; "that day", "earlier that day", "later that year": the same one.
     let after = g("unit2").is_some();
+    // "that same day" points back to the day the text named, however many sentences ago.
+    let r = match (word.as_str(), unit.as_str(), cx.last_day) {
+        ("that same" | "that very" | "the same", "day" | "morning" | "afternoon" | "evening" | "night", Some(day)) => {
+            day
+        }
+        _ => r,
+    };
     let offset: i64 = match word.split_whitespace().last().unwrap_or("") {
         "following" | "next" | "after" => 1,
         "later" if after => 1,
@@ -2424,6 +2438,8 @@ mod categories {
         assert_eq!(value_of(text, dct, "Later that year"), "2013");
         let text = "Rebels struck on Monday, and the same day the army answered. Earlier in the day, talks had failed.";
         assert_eq!(value_of(text, dct, "the same day"), "2013-04-08");
+        let same = "Rebels struck on Monday, and that same day the army answered.";
+        assert_eq!(value_of(same, dct, "that same day"), "2013-04-08");
         assert_eq!(value_of(text, dct, "Earlier in the day"), "2013-04-08");
         assert_eq!(value_of("The ministers met over the weekend.", dct, "the weekend"), "2013-W14-WE");
         assert_eq!(value_of("Fighting eased last weekend.", dct, "last weekend"), "2013-W14-WE");
