@@ -2942,6 +2942,8 @@ fn period_ends(title: &str, tie: &str) -> String {
                 })
                 .last()
             && PERIODS.contains(&noun.to_ascii_lowercase().as_str())
+            // "licence allowing the wind-down of …" is a licence.
+            && !head.split_whitespace().any(|w| LICENCE_WORDS.contains(&w.to_ascii_lowercase().as_str()))
         {
             let plural = noun.eq_ignore_ascii_case("periods");
             return format!("{head} {}", if plural { "end" } else { "ends" });

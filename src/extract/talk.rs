@@ -1706,10 +1706,12 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 && !bound(t)
                 && !(said_only && said_time(text, t))
         });
-        // A sentence about the talks just told: their tone, place or day.
+        // A sentence about the talks just told: their tone, place or day. "Yesterday's
+        // meeting", with no one new, reaches a little further back.
         if let Some((event, at)) = last
             && !separate
-            && index <= at + 3
+            && (index <= at + 3
+                || (anaphor && index <= at + 5 && found.iter().all(|f| out[event].1.iter().any(|k| same(k, f)))))
             && days.len() < 2
             && by_day.is_none()
             && (out[event].0.status == status || (anaphor && date.is_none()))
@@ -1718,7 +1720,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             && (anaphor || !other_people(&out[event].1, &found))
             && (compatible(&out[event].0, date.as_deref())
                 // "next week's summit … The June 12 meeting": that week's day.
-                || anaphor && in_week(date.as_deref(), out[event].0.date.as_deref()))
+                || anaphor && narrows(date.as_deref(), out[event].0.date.as_deref()))
             // "the talks in Geneva last year": a time of its own is another talk; so is one
             // with someone new ("In September, Kim held talks with Putin" after a line on
             // Trump and Kim).
@@ -2010,6 +2012,22 @@ fn same_weekday_in(day: &str, week: &str) -> Option<String> {
     Some(moved.format("%Y-%m-%d").to_string())
 }
 
+/// Whether `day` tells the day of a talk known by `known` more precisely: a day of its week,
+/// or the Sunday of a weekend known by its Saturday ("sat down together this weekend … \
+/// yesterday's meeting", told on a Monday).
+fn narrows(day: Option<&str>, known: Option<&str>) -> bool {
+    let sunday_after = || {
+        let (Some(day), Some(known)) = (day, known) else { return false };
+        let (Ok(day), Ok(known)) =
+            (NaiveDate::parse_from_str(day, "%Y-%m-%d"), NaiveDate::parse_from_str(known, "%Y-%m-%d"))
+        else {
+            return false;
+        };
+        known.weekday() == chrono::Weekday::Sat && known.succ_opt() == Some(day)
+    };
+    in_week(day, known) || sunday_after()
+}
+
 /// Whether `day` ("2018-06-12") falls in `week` ("2018-W24").
 fn in_week(day: Option<&str>, week: Option<&str>) -> bool {
     let (Some(day), Some(week)) = (day, week) else { return false };
@@ -2082,7 +2100,7 @@ fn absorb(
         }
     }
     // A day of the week the event was known by tells it more precisely.
-    if talk.date.is_none() || in_week(date.as_deref(), talk.date.as_deref()) {
+    if talk.date.is_none() || narrows(date.as_deref(), talk.date.as_deref()) {
         talk.date = date;
     }
     if talk.place.is_none() {
@@ -2411,6 +2429,17 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].date.as_deref(), Some("2025-08-13"), "{found:?}");
         assert_eq!(found[0].status, "planned", "{found:?}");
+        // Told on Monday 27 October 2025: the weekend just past, then its Sunday, named
+        // four sentences on.
+        let found = talks(
+            "President Luiz Inacio Lula da Silva and President Donald Trump sat down together this weekend in Kuala Lumpur. \
+             The foreign minister said the mood had improved. Tariffs of 50% still weigh on exports. \
+             Officials hope for relief within days. Lula told reporters that yesterday's meeting had left him optimistic.",
+            "2025-10-27T10:00:00-03:00",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].date.as_deref(), Some("2025-10-26"), "{found:?}");
+        assert_eq!(found[0].status, "held", "{found:?}");
     }
 
     #[test]

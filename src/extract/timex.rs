@@ -772,6 +772,16 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
             if rel == "the" && !matches!(unit.as_str(), "week" | "month" | "year" | "quarter") {
                 return None;
             }
+            // "sat down together this weekend", told on a weekday: the weekend just past.
+            let offset = if unit == "weekend"
+                && offset == 0
+                && !matches!(dct.weekday(), Weekday::Sat | Weekday::Sun)
+                && direction_cue(text, start, end).or_else(|| lean(text, start, end)) == Some(Direction::Past)
+            {
+                -1
+            } else {
+                offset
+            };
             (TimexType::Date, period(&unit, offset, dct)?)
         }
         Kind::Deictic => {
@@ -2443,6 +2453,10 @@ mod categories {
         assert_eq!(value_of(text, dct, "Earlier in the day"), "2013-04-08");
         assert_eq!(value_of("The ministers met over the weekend.", dct, "the weekend"), "2013-W14-WE");
         assert_eq!(value_of("Fighting eased last weekend.", dct, "last weekend"), "2013-W14-WE");
+        // Told on a weekday, "this weekend" is the one just past in a report and the coming
+        // one in a plan.
+        assert_eq!(value_of("The two leaders sat down together this weekend.", dct, "this weekend"), "2013-W14-WE");
+        assert_eq!(value_of("The two leaders will meet this weekend.", dct, "this weekend"), "2013-W15-WE");
         assert_eq!(value_of("Rates rise later this year.", dct, "later this year"), "2013");
         assert_eq!(value_of("Sales peaked in spring 2012.", dct, "spring 2012"), "2012-SP");
         assert_eq!(value_of("Sales peaked last summer.", dct, "last summer"), "2012-SU");
