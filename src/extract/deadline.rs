@@ -2919,8 +2919,24 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
 
 /// Stretches of time, which end rather than expire or take effect.
 const PERIODS: [&str; 18] = [
-    "period", "periods", "truce", "ceasefire", "cease-fire", "pause", "suspension", "moratorium", "reprieve",
-    "window", "wind-down", "phase", "delay", "hiatus", "freeze", "transition", "mandate", "standstill",
+    "period",
+    "periods",
+    "truce",
+    "ceasefire",
+    "cease-fire",
+    "pause",
+    "suspension",
+    "moratorium",
+    "reprieve",
+    "window",
+    "wind-down",
+    "phase",
+    "delay",
+    "hiatus",
+    "freeze",
+    "transition",
+    "mandate",
+    "standstill",
 ];
 
 /// "transition period takes effect" for a period "lasting until April 16", "truce expires":
@@ -3454,10 +3470,11 @@ fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic, anchor: 
         } else if out.split_whitespace().count() <= 8 {
             // "countermeasures kick" (from "due to kick in"): the verb's stub goes too.
             let trimmed = out.trim_end();
-            let head = [" kick", " kicks", " kicked", " last", " lasts", " lasting", " run", " runs", " remain", " remains"]
-                .iter()
-                .find_map(|v| trimmed.strip_suffix(v))
-                .unwrap_or(trimmed);
+            let head =
+                [" kick", " kicks", " kicked", " last", " lasts", " lasting", " run", " runs", " remain", " remains"]
+                    .iter()
+                    .find_map(|v| trimmed.strip_suffix(v))
+                    .unwrap_or(trimmed);
 
             out = format!("{head} {verb}");
         }

@@ -1689,7 +1689,8 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         // "…held talks with Wallström on Friday. On Friday morning he also met Löfven": someone
         // new, met as well, is another meeting.
         let also_met = |event: &[Party]| {
-            word_before(text, t0) == "also" && found.iter().any(|f| f.person && !f.sayer && !event.iter().any(|k| same(k, f)))
+            word_before(text, t0) == "also"
+                && found.iter().any(|f| f.person && !f.sayer && !event.iter().any(|k| same(k, f)))
         };
         let separate = SEPARATE.is_match(sentence) || last.is_some_and(|(event, _)| also_met(&out[event].1));
 
