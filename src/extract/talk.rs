@@ -1793,7 +1793,16 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                         ["presidents", "leaders", "premiers"].contains(&word_before(text, p.start).as_str())
                     });
                     let from = leaders.filter(|&i| i + 1 < people.len()).unwrap_or(0);
-                    let pair: Vec<Party> = people[from..].iter().take(2).map(|p| (*p).clone()).collect();
+                    let mut pair: Vec<Party> = people[from..].iter().take(2).map(|p| (*p).clone()).collect();
+                    // "South Korea and the DPRK agreed on the date … The two sides also agreed
+                    // to hold working-level talks": sides that are no people are the talk's.
+                    let sides = {
+                        let lower = sentence.to_ascii_lowercase();
+                        lower.contains("two sides") || lower.contains("both sides")
+                    };
+                    if pair.len() < 2 && sides {
+                        pair = out[event].1.iter().filter(|p| !p.sayer).cloned().collect();
+                    }
                     // They are the sides; what else the sentence names is where or what.
                     if pair.len() >= 2 {
                         found.clear();
@@ -1804,7 +1813,9 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             };
             if people.len() >= 2 {
                 found.retain(|p| !the_pair(p));
-                for p in people.into_iter().take(2) {
+                // Two people, or every side of the talk just told.
+                let take = if people.iter().all(|p| p.person) { 2 } else { people.len() };
+                for p in people.into_iter().take(take) {
                     if !found.iter().any(|f| f.key == p.key) {
                         found.push(p);
                     }
@@ -2014,7 +2025,7 @@ fn same_weekday_in(day: &str, week: &str) -> Option<String> {
 }
 
 /// Whether `day` tells the day of a talk known by `known` more precisely: a day of its week,
-/// or the Sunday of a weekend known by its Saturday ("sat down together this weekend … \
+/// or the Sunday of a weekend known by its Saturday ("sat down together this weekend …
 /// yesterday's meeting", told on a Monday).
 fn narrows(day: Option<&str>, known: Option<&str>) -> bool {
     let sunday_after = || {
@@ -2441,6 +2452,18 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].date.as_deref(), Some("2025-10-26"), "{found:?}");
         assert_eq!(found[0].status, "held", "{found:?}");
+    }
+
+    #[test]
+    fn the_two_sides_are_the_countries_of_the_talk_just_told() {
+        let found = talks(
+            "Seoul and Pyongyang will hold a summit on April 27 after South Korea and North Korea agreed on the date at talks on Thursday. \
+             The two sides also agreed to hold working-level talks on April 4 in Panmunjom.",
+            "2018-03-29T18:00:00+09:00",
+        );
+        let working = found.iter().find(|t| t.date.as_deref() == Some("2018-04-04")).expect("the working-level talks");
+        assert!(working.participants.iter().any(|p| p.ends_with("Korea") || p == "Seoul"), "{found:?}");
+        assert_eq!(working.status, "planned", "{found:?}");
     }
 
     #[test]
