@@ -260,8 +260,8 @@ struct Context<'a> {
     dct: NaiveDate,
     /// The day the narrative last named (TimeML's reference time), else the publication date.
     reference: NaiveDate,
-    /// The day the text last named, however far back: what "that day" points to.
-    last_day: Option<NaiveDate>,
+    /// The expressions found before this one: "that same day" looks back through them.
+    earlier: &'a [Timex],
     /// The value of the last dated expression nearby ("1989-Q3", "1998-10", "1998-10-12").
     anchor: Option<&'a str>,
     /// The value of the last dated expression nearby, of any grain ("1995", "1998-10").
@@ -313,11 +313,6 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
                     .flatten()
             })
             .unwrap_or(dct);
-        let last_day = out.iter().rev().find_map(|t| {
-            (t.kind == TimexType::Date && t.value.len() == 10 && !due_day(text, t))
-                .then(|| NaiveDate::parse_from_str(&t.value, "%Y-%m-%d").ok())
-                .flatten()
-        });
         let anchor = named.as_ref().filter(|(at, _)| m.start().saturating_sub(*at) < 400).map(|(_, v)| v.as_str());
         let dated = out
             .iter()
@@ -345,7 +340,7 @@ pub fn find(text: &str, dct: NaiveDate) -> Vec<Timex> {
         if ident_before || ident_after {
             continue;
         }
-        let cx = Context { dct, reference, last_day, anchor, dated, quarter, joined };
+        let cx = Context { dct, reference, earlier: &out, anchor, dated, quarter, joined };
         // Each pattern is tried on the match alone: a search bounded by it stays short.
         let span = &text[m.start()..m.end()];
         let mut found = None;
@@ -1145,12 +1140,17 @@ fn anaphoric(c: &regex::Captures<'_>, text: &str, start: usize, end: usize, cx: 
     // earlier": one back; "that day", "earlier that day", "later that year": the same one.
     let after = g("unit2").is_some();
     // "that same day" points back to the day the text named, however many sentences ago.
-    let r = match (word.as_str(), unit.as_str(), cx.last_day) {
-        ("that same" | "that very" | "the same", "day" | "morning" | "afternoon" | "evening" | "night", Some(day)) => {
-            day
-        }
-        _ => r,
+    // Looked up only for these words: no scan back for every expression.
+    let same_day = matches!(word.as_str(), "that same" | "that very" | "the same")
+        && matches!(unit.as_str(), "day" | "morning" | "afternoon" | "evening" | "night");
+    let last_day = || {
+        cx.earlier.iter().rev().find_map(|t| {
+            (t.kind == TimexType::Date && t.value.len() == 10 && !due_day(text, t))
+                .then(|| NaiveDate::parse_from_str(&t.value, "%Y-%m-%d").ok())
+                .flatten()
+        })
     };
+    let r = if same_day { last_day().unwrap_or(r) } else { r };
     let offset: i64 = match word.split_whitespace().last().unwrap_or("") {
         "following" | "next" | "after" => 1,
         "later" if after => 1,
