@@ -1707,10 +1707,38 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
                 && !bound(t)
                 && !(said_only && said_time(text, t))
         });
+        // "The two presidents last spoke in February": a month or year of its own that the
+        // talk just told is not in makes this another talk, though it names no day.
+        let coarse: Vec<&str> = here
+            .iter()
+            .filter(|t| {
+                t.start >= s.start
+                    && t.end <= s.end
+                    && t.kind == TimexType::Date
+                    && !bound(t)
+                    && !said_time(text, t)
+                    && coarse_time(&t.value)
+                    // The talk's own time, in its clause: not "since the war broke out in
+                    // February 2022".
+                    && {
+                        let between = if t.start >= t1 { &text[t1..t.start] } else { &text[t.end.min(t0)..t0] };
+                        between.len() <= 100
+                            && !between
+                                .split(|c: char| !c.is_alphanumeric())
+                                .any(|w| matches!(w, "since" | "after" | "before" | "when" | "while" | "until" | "as"))
+                            && !between.contains([';', '('])
+                    }
+            })
+            .map(|t| t.value.as_str())
+            .collect();
+        let elsewhen = |talk: &Talk| {
+            talk.date.as_deref().and_then(day_of).is_some_and(|d| !coarse.is_empty() && !coarse.iter().any(|c| d.starts_with(c)))
+        };
         // A sentence about the talks just told: their tone, place or day. "Yesterday's
         // meeting", with no one new, reaches a little further back.
         if let Some((event, at)) = last
             && !separate
+            && !elsewhen(&out[event].0)
             && (index <= at + 3
                 || (anaphor && index <= at + 5 && found.iter().all(|f| out[event].1.iter().any(|k| same(k, f)))))
             && days.len() < 2
@@ -1863,6 +1891,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             // The same meeting told again further on: one event.
             if let Some(event) = out.iter().position(|(t, p)| {
                 !separate
+                    && !elsewhen(t)
                     && t.status == status
                     && ((t.date.is_some()
                         && t.date == date
@@ -2038,6 +2067,15 @@ fn narrows(day: Option<&str>, known: Option<&str>) -> bool {
         known.weekday() == chrono::Weekday::Sat && known.succ_opt() == Some(day)
     };
     in_week(day, known) || sunday_after()
+}
+
+/// Whether a date value names a year or a month and no day ("2022", "2024-02"): a time
+/// coarser than a talk's day, which a day can be checked against.
+fn coarse_time(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() >= 4
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && (b.len() == 4 || (b.len() == 7 && b[4] == b'-' && b[5..].iter().all(u8::is_ascii_digit)))
 }
 
 /// Whether `day` ("2018-06-12") falls in `week` ("2018-W24").
@@ -2589,6 +2627,29 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_month_or_year_of_its_own_is_another_talk_between_the_same_people() {
+        // Wednesday 10 July 2024: today's call, then the last one, in February.
+        let at = "2024-07-10T12:00:00Z";
+        let t = talks(
+            "Putin spoke by phone with Erdogan on Wednesday. The two presidents last spoke in February, by telephone.",
+            at,
+        );
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2024-07-10"));
+        assert_eq!(t[1].date, None, "a month is no talk day: {t:?}");
+        let t = talks("Putin met Erdogan in Astana on Wednesday. The two presidents last met in Astana in October 2022.", at);
+        assert_eq!(t.len(), 2, "{t:?}");
+        // The month the talk just told falls in, or a time in another clause, adds nothing.
+        let t = talks("Putin met Erdogan in Astana on Wednesday. Their talks in July were warm.", at);
+        assert_eq!(t.len(), 1, "{t:?}");
+        let t = talks(
+            "Putin met Erdogan in Astana on Wednesday. It was the talks' first day since the war broke out in February 2022.",
+            at,
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
     }
 
     #[test]
