@@ -1871,6 +1871,39 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     if started {
         return Some(Direction::Past);
     }
+    // "The storm had weakened by Saturday", "fighting ended before Friday": a bound after a
+    // verb in the past is a day gone ("was extended until Friday" defers, and "set for",
+    // "expected by" plan).
+    let verb_before = {
+        let mut w = before.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).rev();
+        let _bound = w.next();
+        (w.next().unwrap_or(""), w.next().unwrap_or(""))
+    };
+    let done_by = matches!(last, "by" | "before" | "through")
+        && {
+            let (verb, aux) = verb_before;
+            (IRREGULAR_PAST.contains(&verb) || (verb.len() > 4 && verb.ends_with("ed") && !NOT_PAST.contains(&verb)))
+                && !FUTURE_WORDS.contains(&verb)
+                && !matches!(verb, "had" | "was" | "were" | "did")
+                && !matches!(aux, "be" | "been" | "being" | "to" | "will" | "would" | "must" | "should" | "is" | "are")
+                && !["postponed", "delayed", "deferred", "adjourned", "extended", "suspended", "paused", "required", "ordered", "demanded", "told", "gave", "asked", "urged", "set"]
+                    .contains(&verb)
+        };
+    // "Voting took place from Monday to Wednesday": a start in a clause told in the past
+    // (not "announced tariffs from Monday", where a decision sets what is to come).
+    let ran_from = matches!(last, "from" | "between")
+        && clause_tense(&before, "") == Some(Direction::Past)
+        && !before.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+            matches!(
+                w,
+                "said" | "announced" | "ordered" | "decided" | "agreed" | "set" | "imposed" | "told" | "warned"
+                    | "declared" | "approved" | "adopted" | "signed" | "extended" | "postponed" | "delayed"
+                    | "moved" | "planned" | "scheduled" | "expected" | "proposed" | "would" | "will"
+            )
+        });
+    if done_by || ran_from {
+        return Some(Direction::Past);
+    }
     if soon
         || FUTURE_BEFORE.contains(&last)
         || after.starts_with("'s deadline")
@@ -2540,6 +2573,14 @@ mod categories {
         );
         assert_eq!(value_of("Exports collapsed in December.", dct, "December"), "2023-12");
         assert_eq!(value_of("Protesters planned a march on Saturday.", dct, "Saturday"), "2024-03-09");
+        // A bound after a verb in the past is a day gone; after a demand or a plan, to come.
+        assert_eq!(value_of("The storm weakened by Saturday morning.", dct, "Saturday morning"), "2024-03-02TMO");
+        assert_eq!(value_of("The fighting ended before Friday.", dct, "Friday"), "2024-03-01");
+        assert_eq!(value_of("Russia must withdraw by Friday.", dct, "Friday"), "2024-03-08");
+        assert_eq!(value_of("Trump demanded by Friday a reply.", dct, "Friday"), "2024-03-08");
+        assert_eq!(value_of("The vote was postponed by Friday.", dct, "Friday"), "2024-03-08");
+        assert_eq!(value_of("Voting took place from Monday to Tuesday.", dct, "Monday"), "2024-03-04");
+        assert_eq!(value_of("Trump announced tariffs from Monday.", dct, "Monday"), "2024-03-11");
         // "Friday's ruling" is done, whatever the clause plans.
         assert_eq!(value_of("Lawyers said they would appeal Friday's ruling.", dct, "Friday"), "2024-03-01");
         // A date eleven months ahead is not what "by" means.
