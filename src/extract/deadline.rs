@@ -1421,6 +1421,48 @@ fn suspended_until(text: &str, s: &Sentence, start: usize, end: usize) -> Option
     Some(format!("suspension of {x} ends"))
 }
 
+/// "The decision keeps the measures in place until March 15", "decided to prolong the
+/// restrictive measures aimed at specific sectors of the Russian economy until 31 July":
+/// measures kept or prolonged until a day expire then (unless renewed again).
+fn kept_until(text: &str, s: &Sentence, start: usize) -> Option<String> {
+    static KEPT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:keep|keeps|kept|keeping|prolong|prolongs|prolonged|prolonging|renew|renews|renewed|renewing|roll(?:s|ed|ing)?\s+over)\s+(?:(?:the|its|their|these|those|all)\s+)?(?P<x>[^,;:()]{3,120}?)(?:\s+in\s+(?:place|force|effect))?(?:\s+for\s+(?:another|a\s+further|an\s+additional|a\s+(?:[\w-]+\s+)?)?(?:[\w-]+\s+){0,2}(?:months?|years?|weeks?|days?))?,?\s+(?:until|till|through|up\s+to)\s+(?:at\s+least\s+)?$")
+            .expect("kept-until regex")
+    });
+    const MEASURES: [&str; 16] = [
+        "sanctions",
+        "measures",
+        "restrictions",
+        "ban",
+        "bans",
+        "embargo",
+        "listings",
+        "designations",
+        "asset freezes",
+        "freeze",
+        "regime",
+        "framework",
+        "tariffs",
+        "duties",
+        "prohibitions",
+        "curbs",
+    ];
+    let c = KEPT.captures(text.get(s.start..start)?)?;
+    let x = c["x"].trim();
+    // The head: the last word before the first preposition ("measures aimed at …").
+    let head_end = [" on ", " against ", " aimed ", " over ", " targeting ", " for ", " in ", " of ", " imposed "]
+        .iter()
+        .filter_map(|w| x.find(w))
+        .min()
+        .unwrap_or(x.len());
+    let head = x[..head_end].rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+    if x.split_whitespace().count() > 14 || !MEASURES.iter().any(|m| m.ends_with(head.as_str()) && !head.is_empty()) {
+        return None;
+    }
+    let verb = if head.ends_with('s') { "expire" } else { "expires" };
+    Some(format!("{x} {verb}"))
+}
+
 /// "banned outright, effective 25 April 2026, so spot deals remain allowed only until 24
 /// April 2026": the last day something is still allowed, told to explain the day a ban
 /// starts, is that ban's deadline again, not one of its own.
@@ -2839,6 +2881,9 @@ fn title(text: &str, s: &Sentence, times: &[&Timex], anchor_start: usize, anchor
     if let Some(t) = suspended_until(text, s, anchor_start, anchor_end) {
         return t;
     }
+    if let Some(t) = kept_until(text, s, anchor_start) {
+        return with_issuer(t, &text[s.start..s.end]);
+    }
     let title = title_words(text, s, times, anchor_start, anchor_end, topic);
     // "fees did not kick in until October 14": they take effect then.
     static NOT_UNTIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -4046,6 +4091,29 @@ mod tests {
             "2024-10-18T10:00:00+03:30",
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn measures_kept_or_prolonged_until_a_day_expire_then() {
+        let found = deadlines(
+            "The Council of the EU said on Thursday it had decided to prolong the restrictive measures aimed at \
+             the Belarusian potash trade until 28 February 2026.",
+            "2025-02-20T12:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.ends_with("restrictive measures aimed at the Belarusian potash trade expire"), "{found:?}");
+        let found = deadlines(
+            "The ruling, adopted on Monday, keeps the arms embargo in place for another year, until June 1, 2026.",
+            "2025-05-20T12:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "arms embargo expires", "{found:?}");
+        // Something kept that is no measure keeps the title it had.
+        let found = deadlines(
+            "The ruling keeps the Belarusian potash plant running until June 1, 2026.",
+            "2025-05-20T12:00:00Z",
+        );
+        assert!(found.iter().all(|d| !d.2.ends_with(" expires")), "{found:?}");
     }
 
     #[test]
