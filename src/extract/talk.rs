@@ -1790,7 +1790,7 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
         // "After the two leaders talked by phone, Trump announced … Xi": "the two leaders" are
         // the people the whole sentence names.
         static THE_TWO: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"(?i)(?-u:\b)(?:the|both)\s+(?:two\s+(?:men|women|leaders|sides|ministers|presidents|envoys|negotiators|officials|diplomats)|pair|leaders|presidents)(?-u:\b)")
+            Regex::new(r"(?i)(?-u:\b)(?:the|both)\s+(?:two\s+(?:men|women|leaders|sides|ministers|presidents|envoys|negotiators|officials|diplomats)|pair|leaders|presidents)(?-u:\b)|(?-u:\b)the\s+two\s+(?:had|have|has|were|met|spoke|talked|held|last|also|later|then|first)(?-u:\b)")
                 .expect("the-two regex")
         });
         // "The leaders met at the museum": the plural alone, with no one named.
