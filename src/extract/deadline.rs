@@ -1421,12 +1421,11 @@ fn suspended_until(text: &str, s: &Sentence, start: usize, end: usize) -> Option
     Some(format!("suspension of {x} ends"))
 }
 
-/// "The decision keeps the measures in place until March 15", "decided to prolong the
-/// restrictive measures aimed at specific sectors of the Russian economy until 31 July":
-/// measures kept or prolonged until a day expire then (unless renewed again).
+/// "The decision keeps the measures in place until March 15": measures kept in place until
+/// a day come up for renewal then, like measures given more time.
 fn kept_until(text: &str, s: &Sentence, start: usize) -> Option<String> {
     static KEPT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:keep|keeps|kept|keeping|prolong|prolongs|prolonged|prolonging|renew|renews|renewed|renewing|roll(?:s|ed|ing)?\s+over)\s+(?:(?:the|its|their|these|those|all)\s+)?(?P<x>[^,;:()]{3,120}?)(?:\s+in\s+(?:place|force|effect))?(?:\s+for\s+(?:another|a\s+further|an\s+additional|a\s+(?:[\w-]+\s+)?)?(?:[\w-]+\s+){0,2}(?:months?|years?|weeks?|days?))?,?\s+(?:until|till|through|up\s+to)\s+(?:at\s+least\s+)?$")
+        Regex::new(r"(?i)(?-u:\b)(?:keep|keeps|kept|keeping)\s+(?:(?:the|its|their|these|those|all)\s+)?(?P<x>[^,;:()]{3,120}?)\s+in\s+(?:place|force|effect)(?:\s+for\s+(?:another|a\s+further|an\s+additional|a\s+(?:[\w-]+\s+)?)?(?:[\w-]+\s+){0,2}(?:months?|years?|weeks?|days?))?,?\s+(?:until|till|through|up\s+to)\s+(?:at\s+least\s+)?$")
             .expect("kept-until regex")
     });
     const MEASURES: [&str; 16] = [
@@ -1459,8 +1458,7 @@ fn kept_until(text: &str, s: &Sentence, start: usize) -> Option<String> {
     if x.split_whitespace().count() > 14 || !MEASURES.iter().any(|m| m.ends_with(head.as_str()) && !head.is_empty()) {
         return None;
     }
-    let verb = if head.ends_with('s') { "expire" } else { "expires" };
-    Some(format!("{x} {verb}"))
+    Some(format!("{x} up for renewal"))
 }
 
 /// "banned outright, effective 25 April 2026, so spot deals remain allowed only until 24
@@ -4094,26 +4092,29 @@ mod tests {
     }
 
     #[test]
-    fn measures_kept_or_prolonged_until_a_day_expire_then() {
+    fn measures_kept_in_place_until_a_day_come_up_for_renewal_then() {
         let found = deadlines(
-            "The Council of the EU said on Thursday it had decided to prolong the restrictive measures aimed at \
-             the Belarusian potash trade until 28 February 2026.",
+            "The Council of the EU said on Thursday its decision keeps the restrictive measures aimed at the \
+             Belarusian potash trade in force until 28 February 2026.",
             "2025-02-20T12:00:00Z",
         );
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].2.ends_with("restrictive measures aimed at the Belarusian potash trade expire"), "{found:?}");
+        assert!(
+            found[0].2.ends_with("restrictive measures aimed at the Belarusian potash trade up for renewal"),
+            "{found:?}"
+        );
         let found = deadlines(
             "The ruling, adopted on Monday, keeps the arms embargo in place for another year, until June 1, 2026.",
             "2025-05-20T12:00:00Z",
         );
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].2, "arms embargo expires", "{found:?}");
+        assert_eq!(found[0].2, "arms embargo up for renewal", "{found:?}");
         // Something kept that is no measure keeps the title it had.
         let found = deadlines(
             "The ruling keeps the Belarusian potash plant running until June 1, 2026.",
             "2025-05-20T12:00:00Z",
         );
-        assert!(found.iter().all(|d| !d.2.ends_with(" expires")), "{found:?}");
+        assert!(found.iter().all(|d| !d.2.ends_with(" up for renewal")), "{found:?}");
     }
 
     #[test]

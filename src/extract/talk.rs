@@ -1732,7 +1732,10 @@ pub fn find(text: &str, sentences: &[Sentence], times: &[Timex], watch: &Watch, 
             .map(|t| t.value.as_str())
             .collect();
         let elsewhen = |talk: &Talk| {
-            talk.date.as_deref().and_then(day_of).is_some_and(|d| !coarse.is_empty() && !coarse.iter().any(|c| d.starts_with(c)))
+            talk.date
+                .as_deref()
+                .and_then(day_of)
+                .is_some_and(|d| !coarse.is_empty() && !coarse.iter().any(|c| d.starts_with(c)))
         };
         // A sentence about the talks just told: their tone, place or day. "Yesterday's
         // meeting", with no one new, reaches a little further back.
@@ -2640,8 +2643,15 @@ mod tests {
         assert_eq!(t.len(), 2, "{t:?}");
         assert_eq!(t[0].date.as_deref(), Some("2024-07-10"));
         assert_eq!(t[1].date, None, "a month is no talk day: {t:?}");
-        let t = talks("Putin met Erdogan in Astana on Wednesday. The two presidents last met in Astana in October 2022.", at);
+        let t = talks(
+            "Putin met Erdogan in Astana on Wednesday. The two presidents last met in Astana in October 2022.",
+            at,
+        );
         assert_eq!(t.len(), 2, "{t:?}");
+        // "The two" alone, before a verb, are the pair just told.
+        let t = talks("Putin spoke by phone with Erdogan on Wednesday. The two had also spoken in June.", at);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!(t[1].participants.iter().any(|p| p == "Erdogan"), "{t:?}");
         // The month the talk just told falls in, or a time in another clause, adds nothing.
         let t = talks("Putin met Erdogan in Astana on Wednesday. Their talks in July were warm.", at);
         assert_eq!(t.len(), 1, "{t:?}");

@@ -884,6 +884,10 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                     text[floor_char_boundary(text, start.saturating_sub(24))..start].trim_end().to_ascii_lowercase();
                 if ["after", "before", "as", "afterward", "thereafter"].iter().any(|w| next.starts_with(w))
                     || prev.ends_with(" as")
+                    // "that soon became a flood": told in the past.
+                    || next.split(|c: char| !c.is_ascii_alphabetic()).next().is_some_and(|w| {
+                        IRREGULAR_PAST.contains(&w) || (w.len() > 4 && w.ends_with("ed") && !NOT_PAST.contains(&w))
+                    })
                     || lean(text, start, end) == Some(Direction::Past)
                 {
                     return None;
@@ -1879,16 +1883,31 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
         let _bound = w.next();
         (w.next().unwrap_or(""), w.next().unwrap_or(""))
     };
-    let done_by = matches!(last, "by" | "before" | "through")
-        && {
-            let (verb, aux) = verb_before;
-            (IRREGULAR_PAST.contains(&verb) || (verb.len() > 4 && verb.ends_with("ed") && !NOT_PAST.contains(&verb)))
-                && !FUTURE_WORDS.contains(&verb)
-                && !matches!(verb, "had" | "was" | "were" | "did")
-                && !matches!(aux, "be" | "been" | "being" | "to" | "will" | "would" | "must" | "should" | "is" | "are")
-                && !["postponed", "delayed", "deferred", "adjourned", "extended", "suspended", "paused", "required", "ordered", "demanded", "told", "gave", "asked", "urged", "set"]
-                    .contains(&verb)
-        };
+    let done_by = matches!(last, "by" | "before" | "through") && {
+        let (verb, aux) = verb_before;
+        (IRREGULAR_PAST.contains(&verb) || (verb.len() > 4 && verb.ends_with("ed") && !NOT_PAST.contains(&verb)))
+            && !FUTURE_WORDS.contains(&verb)
+            && !matches!(verb, "had" | "was" | "were" | "did")
+            && !matches!(aux, "be" | "been" | "being" | "to" | "will" | "would" | "must" | "should" | "is" | "are")
+            && ![
+                "postponed",
+                "delayed",
+                "deferred",
+                "adjourned",
+                "extended",
+                "suspended",
+                "paused",
+                "required",
+                "ordered",
+                "demanded",
+                "told",
+                "gave",
+                "asked",
+                "urged",
+                "set",
+            ]
+            .contains(&verb)
+    };
     // "Voting took place from Monday to Wednesday": a start in a clause told in the past
     // (not "announced tariffs from Monday", where a decision sets what is to come).
     let ran_from = matches!(last, "from" | "between")
@@ -1896,9 +1915,29 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
         && !before.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
             matches!(
                 w,
-                "said" | "announced" | "ordered" | "decided" | "agreed" | "set" | "imposed" | "told" | "warned"
-                    | "declared" | "approved" | "adopted" | "signed" | "extended" | "postponed" | "delayed"
-                    | "moved" | "planned" | "scheduled" | "expected" | "proposed" | "would" | "will"
+                "said"
+                    | "announced"
+                    | "ordered"
+                    | "decided"
+                    | "agreed"
+                    | "set"
+                    | "imposed"
+                    | "told"
+                    | "warned"
+                    | "declared"
+                    | "approved"
+                    | "adopted"
+                    | "signed"
+                    | "extended"
+                    | "postponed"
+                    | "delayed"
+                    | "moved"
+                    | "planned"
+                    | "scheduled"
+                    | "expected"
+                    | "proposed"
+                    | "would"
+                    | "will"
             )
         });
     if done_by || ran_from {
@@ -1979,10 +2018,27 @@ fn last_stop(text: &str) -> Option<usize> {
         }
         let word = text[..i].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
         let short = word.contains('.') || word.len() == 1 || SHORT.contains(&word.to_ascii_lowercase().as_str());
-        // "…in the U.S. On Monday": a capital after it starts a sentence all the same.
-        !short || text[i + 1..].trim_start().starts_with(|c: char| c.is_uppercase())
+        // "…in the U.S. On Monday": a capital after it starts a sentence all the same, unless
+        // it goes on a name ("U.S. Trade Representative Jamieson Greer").
+        // Inside a token ("U.S.", "a.m."): no stop.
+        if text[i + 1..].starts_with(|c: char| c.is_alphanumeric()) {
+            return false;
+        }
+        let next = text[i + 1..].trim_start();
+        let opens = next.starts_with(|c: char| c.is_uppercase())
+            && (!word.contains('.') || {
+                let first = next.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+                OPENERS.contains(&first)
+            });
+        !short || opens
     })
 }
+
+/// Words that open a sentence after an abbreviation's period ("…in the U.S. On Monday").
+const OPENERS: [&str; 24] = [
+    "On", "The", "In", "A", "An", "But", "He", "She", "It", "They", "We", "I", "This", "That", "After", "Before",
+    "When", "While", "At", "Last", "Earlier", "Later", "Its", "Their",
+];
 
 /// Verbs whose past form does not end in "-ed".
 pub(crate) const IRREGULAR_PAST: [&str; 52] = [
@@ -2107,6 +2163,10 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
         if future || word.ends_with("'ll") {
             return Some(Some(Direction::Future));
         }
+        // "Akazawa is to sit down with Bessent on Thursday": a plan.
+        if !ahead && word == "to" && matches!(prev, "is" | "are" | "am") {
+            return Some(Some(Direction::Future));
+        }
         if matches!(word, "is" | "are" | "am" | "has" | "have" | "says" | "say") {
             return Some(None);
         }
@@ -2132,8 +2192,27 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
         past.then_some(Some(Direction::Past))
     };
     let back = words(before);
-    let lo = back.len().saturating_sub(15);
+    // Fifteen words back, not counting names ("with U.S. Treasury Secretary Scott Bessent
+    // and U.S. Trade Representative Jamieson Greer" is one party, not a clause).
+    let named = |w: &str| w.starts_with(|c: char| c.is_ascii_uppercase());
+    let lo = {
+        let raw: Vec<&str> =
+            before.split(|c: char| !(c.is_ascii_alphabetic() || c == '\'')).filter(|w| !w.is_empty()).collect();
+        let mut plain = 0;
+        let mut lo = raw.len();
+        while lo > 0 && plain < 15 {
+            lo -= 1;
+            if !named(raw[lo]) {
+                plain += 1;
+            }
+        }
+        lo
+    };
     for i in (lo..back.len()).rev() {
+        // "next to the embassy" is a place.
+        if back[i] == "next" && back.get(i + 1).is_some_and(|w| w == "to") {
+            continue;
+        }
         if let Some(found) = read(&back[lo..=i], false) {
             return found;
         }
@@ -2580,6 +2659,23 @@ mod categories {
         assert_eq!(value_of("Trump demanded by Friday a reply.", dct, "Friday"), "2024-03-08");
         assert_eq!(value_of("The vote was postponed by Friday.", dct, "Friday"), "2024-03-08");
         assert_eq!(value_of("Voting took place from Monday to Tuesday.", dct, "Monday"), "2024-03-04");
+        assert_eq!(value_of("Akazawa is to sit down with Bessent on Thursday.", dct, "Thursday"), "2024-03-07");
+        // Names are no clause, and "U.S. Trade" no sentence end.
+        assert_eq!(
+            value_of(
+                "Akazawa is to sit down with U.S. Treasury Secretary Scott Bessent and U.S. Trade Representative \
+                 Jamieson Greer on Thursday.",
+                dct,
+                "Thursday"
+            ),
+            "2024-03-07"
+        );
+        // "next to" is a place.
+        assert_eq!(
+            value_of("A bomb ripped through a building next to the U.S. embassy on Friday.", dct, "Friday"),
+            "2024-03-01"
+        );
+        assert!(values("Cash flowed in from Miami and soon became a flood.", dct).is_empty());
         assert_eq!(value_of("Trump announced tariffs from Monday.", dct, "Monday"), "2024-03-11");
         // "Friday's ruling" is done, whatever the clause plans.
         assert_eq!(value_of("Lawyers said they would appeal Friday's ruling.", dct, "Friday"), "2024-03-01");
