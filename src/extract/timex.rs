@@ -886,7 +886,7 @@ fn resolve(kind: Kind, c: &regex::Captures<'_>, text: &str, at: usize, cx: Conte
                     || prev.ends_with(" as")
                     // "that soon became a flood": told in the past.
                     || next.split(|c: char| !c.is_ascii_alphabetic()).next().is_some_and(|w| {
-                        IRREGULAR_PAST.contains(&w) || (w.len() > 4 && w.ends_with("ed") && !NOT_PAST.contains(&w))
+                        past_form(w)
                     })
                     || lean(text, start, end) == Some(Direction::Past)
                 {
@@ -1878,14 +1878,11 @@ pub fn direction_cue(text: &str, start: usize, end: usize) -> Option<Direction> 
     // "The storm had weakened by Saturday", "fighting ended before Friday": a bound after a
     // verb in the past is a day gone ("was extended until Friday" defers, and "set for",
     // "expected by" plan).
-    let verb_before = {
-        let mut w = before.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).rev();
-        let _bound = w.next();
-        (w.next().unwrap_or(""), w.next().unwrap_or(""))
-    };
     let done_by = matches!(last, "by" | "before" | "through") && {
-        let (verb, aux) = verb_before;
-        (IRREGULAR_PAST.contains(&verb) || (verb.len() > 4 && verb.ends_with("ed") && !NOT_PAST.contains(&verb)))
+        // The two words before the bound: the verb and what may make it a participle.
+        let mut w = before.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).rev().skip(1);
+        let (verb, aux) = (w.next().unwrap_or(""), w.next().unwrap_or(""));
+        past_form(verb)
             && !FUTURE_WORDS.contains(&verb)
             && !matches!(verb, "had" | "was" | "were" | "did")
             && !matches!(aux, "be" | "been" | "being" | "to" | "will" | "would" | "must" | "should" | "is" | "are")
@@ -2047,6 +2044,11 @@ pub(crate) const IRREGULAR_PAST: [&str; 52] = [
     "paid", "fled", "led", "ran", "chose", "broke", "built", "sought", "thought", "kept", "fought", "drew", "flew",
     "grew", "knew", "threw", "stood", "sat", "withdrew", "was", "were", "had", "did", "heard", "felt",
 ];
+/// Whether a lower-case word is a verb's past form ("met", "weakened", not "united").
+fn past_form(word: &str) -> bool {
+    IRREGULAR_PAST.contains(&word) || (word.len() > 4 && word.ends_with("ed") && !NOT_PAST.contains(&word))
+}
+
 /// Words that make a clause speak of what is to come.
 const FUTURE_WORDS: [&str; 22] = [
     "will",
@@ -2183,8 +2185,7 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
         {
             return Some(Some(Direction::Future));
         }
-        let past =
-            IRREGULAR_PAST.contains(&word) || (word.len() > 4 && word.ends_with("ed") && !NOT_PAST.contains(&word));
+        let past = past_form(word);
         // "will be named", "to be held": a participle; the verb before it decides.
         if past && matches!(prev, "be" | "been" | "being" | "to") {
             return None;
@@ -2196,17 +2197,18 @@ fn clause_tense(before: &str, after: &str) -> Option<Direction> {
     // and U.S. Trade Representative Jamieson Greer" is one party, not a clause).
     let named = |w: &str| w.starts_with(|c: char| c.is_ascii_uppercase());
     let lo = {
-        let raw: Vec<&str> =
-            before.split(|c: char| !(c.is_ascii_alphabetic() || c == '\'')).filter(|w| !w.is_empty()).collect();
-        let mut plain = 0;
-        let mut lo = raw.len();
-        while lo > 0 && plain < 15 {
-            lo -= 1;
-            if !named(raw[lo]) {
+        // The words of `back`, read from the end with their case; no list built.
+        let (mut plain, mut taken) = (0, 0);
+        for w in before.split(|c: char| !(c.is_ascii_alphabetic() || c == '\'')).filter(|w| !w.is_empty()).rev() {
+            if plain == 15 {
+                break;
+            }
+            taken += 1;
+            if !named(w) {
                 plain += 1;
             }
         }
-        lo
+        back.len() - taken
     };
     for i in (lo..back.len()).rev() {
         // "next to the embassy" is a place.
