@@ -39,7 +39,7 @@ pub struct FoundDeadline {
 /// A sentence that speaks of something falling due, dated or not.
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|(?:draw|draws|drawing|drew)\s+to\s+a\s+close|within|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?:\d+|[a-z]+)\s+(?:days?|weeks?|months?|hours?)\s+to|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing))(?-u:\b)",
+        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|(?:draw|draws|drawing|drew)\s+to\s+a\s+close|within|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?:\d+|[a-z]+)\s+(?:days?|weeks?|months?|hours?)\s+to|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing)|be\s+restored)(?-u:\b)",
     )
     .expect("cue regex")
 });
@@ -52,7 +52,7 @@ static DUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Verbs and nouns that tie a date that follows them to something falling due.
 static DUE_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|into\s+effect|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|ends?|ended|start(?:s|ed)?|begins?|beginning|starting|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|rises|rising|(?:(?:draw|draws|drawing|drew)\s+)?to\s+a\s+close|snap\s+back|come\s+back|restored?|effective|valid|wound\s+down)(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y)|lapse[sd]?|tak(?:e|es|ing|en)\s+effect|took\s+effect|into\s+force|in\s+force|into\s+effect|kicks?\s+in|kicked\s+in|runs?\s+out|ran\s+out|running\s+out|lapsing|ends?|ended|start(?:s|ed)?|begins?|beginning|starting|apply|applies|stop|deadline|ultimatum|cut-?off|due|scheduled|set\s+to|rise|rises|rising|(?:(?:draw|draws|drawing|drew)\s+)?to\s+a\s+close|snap\s+back|come\s+back|restored?|effective|valid|wound\s+down)(?-u:\b)")
         .expect("due-verb regex")
 });
 
@@ -82,7 +82,7 @@ static IMMEDIATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A span a deadline is counted with: "within 50 days", "a 30-day process", "30 days after".
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?P<n7>\d+|[a-z]+)\s+(?P<u7>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?)|(?:effect|force|expire|expires|lapse|lapses|apply|kick\s+in|kicks\s+in|run\s+out|runs\s+out)\s+in\s+(?:about\s+|roughly\s+|some\s+)?(?P<n6>\d+|[a-z]+)\s+(?P<u6>days?|weeks?|months?))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?P<n7>\d+|[a-z]+)\s+(?P<u7>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?)|(?:effect|force|expire|expires|lapse|lapses|apply|kick\s+in|kicks\s+in|run\s+out|runs\s+out|(?:be\s+)?restored|(?:be\s+)?re-?imposed|snap\s+back|snaps\s+back|come\s+back)\s+in\s+(?:about\s+|roughly\s+|some\s+)?(?P<n6>\d+|[a-z]+)\s+(?P<u6>days?|weeks?|months?))(?-u:\b)")
         .expect("span regex")
 });
 
@@ -305,7 +305,15 @@ pub fn find(
         // "took effect in two weeks" tells history; "will take effect in two weeks" is due.
         if let Some(c) = cue
             .and_then(|_| SPAN.captures(sentence))
-            .filter(|c| c.name("n6").is_none() || !PAST_TENSE.is_match(sentence))
+            // Only the span's own verb group tells: "every sanction that lapsed under the deal
+            // will be restored in 30 days" is due.
+            .filter(|c| {
+                c.name("n6").is_none()
+                    || c.get(0).is_none_or(|m| {
+                        let from = sentence.floor_char_boundary(m.start().saturating_sub(20));
+                        !PAST_TENSE.is_match(&sentence[from..m.end()])
+                    })
+            })
             // "gave evidence for three hours to lawmakers": time spent, not time granted.
             .filter(|c| c.name("n7").is_none_or(|_| !granted_time_spent(c.get(0).map_or("", |m| m.as_str()))))
         {
@@ -2369,7 +2377,10 @@ fn base_form(verb: &str) -> String {
 /// "the 50% tariffs on EU goods") and the verb a desk uses: "OFAC Syria General License 24
 /// expires", "EU transaction ban on 22 Russian banks takes effect".
 fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topic: &Topic) -> Option<String> {
-    const HEADS: [&str; 48] = [
+    const HEADS: [&str; 51] = [
+        "freeze",
+        "moratorium",
+        "ceasefire",
         "period",
         "transition period",
         "grace period",
@@ -2433,7 +2444,7 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     };
     static VERB: LazyLock<[(Regex, &str, &str); 3]> = LazyLock::new(|| {
         [
-            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|ends?|ended|wind[- ]?down|wound\s+down|remains?\s+valid)(?-u:\b)", "expires", "expire"),
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|running\s+out|run\s+through|ends?|ended|wind[- ]?down|wound\s+down|remains?\s+valid)(?-u:\b)", "expires", "expire"),
             (r"(?i)(?-u:\b)(?:tak(?:e|es|ing|en)\s+effect|took\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|kicks?\s+in|kicked\s+in|apply|applies|start(?:s|ed|ing)?|begins?|beginning|from|effective|imposed?)(?-u:\b)", "takes effect", "take effect"),
             (r"(?i)(?-u:\b)(?:(?:stay|stays|remain|remains|be|kept)\s+in\s+force|renew(?:al|ed)?|extended|prolonged)(?-u:\b)", "up for renewal", "up for renewal"),
         ]
@@ -2500,7 +2511,9 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
     while k > 0 && h0 - k < 5 {
         k -= 1;
         let lower = ws[k].lower();
-        if !text[ws[k].end..ws[k + 1].start].trim().is_empty() || in_time(&ws[k]) {
+        // A word in quotes is still one of the phrase: the "reciprocal" tariffs.
+        let gap = text[ws[k].end..ws[k + 1].start].trim_matches(|c: char| c.is_whitespace() || "\"“”'‘’".contains(c));
+        if !gap.is_empty() || in_time(&ws[k]) {
             break;
         }
         if matches!(lower.as_str(), "on" | "of" | "for" | "against" | "over") {
@@ -2509,9 +2522,12 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
             }
             break;
         }
-        if !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their" | "new" | "higher" | "additional")
-            && !ws[k].capitalized()
-        {
+        // Articles and adjectives ("the higher", "additional reciprocal") go on to the preposition.
+        let adjective = lower.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+            && !STOP.contains(&lower.as_str())
+            && !VERB_WORDS.contains(&lower.as_str())
+            && !acts_on(&lower);
+        if !matches!(lower.as_str(), "the" | "a" | "an" | "its" | "their") && !adjective && !ws[k].capitalized() {
             break;
         }
     }
@@ -2709,10 +2725,11 @@ fn issuer_in(sentence: &str, title: &str) -> Option<String> {
 }
 
 /// Verbs that end a measure's complement ("the licence for X expires").
-const VERB_WORDS: [&str; 33] = [
-    "expire", "expires", "expired", "lapse", "lapses", "lapsed", "end", "ends", "ended", "take", "takes", "took",
-    "taken", "come", "comes", "came", "enter", "enters", "entered", "apply", "applies", "start", "starts", "begin",
-    "begins", "remain", "remains", "stay", "stays", "run", "runs", "ran", "valid",
+const VERB_WORDS: [&str; 40] = [
+    "expire", "expires", "expired", "expiring", "lapse", "lapses", "lapsed", "lapsing", "end", "ends", "ended",
+    "ending", "take", "takes", "took", "taken", "taking", "come", "comes", "came", "coming", "enter", "enters",
+    "entered", "apply", "applies", "start", "starts", "begin", "begins", "remain", "remains", "stay", "stays", "run",
+    "runs", "ran", "running", "valid", "kicking",
 ];
 
 /// Words that never modify a measure's name from before it: modals and the verbs that act
@@ -3451,7 +3468,7 @@ fn title_words(
 fn canonical(title: &str, sentence: &str, article: &str, topic: &Topic, anchor: usize) -> String {
     static CLASSES: LazyLock<[(Regex, &str); 3]> = LazyLock::new(|| {
         [
-            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|run\s+through|last(?:s|ed|ing)?\s+(?:until|through|till)|ends?|ended)(?-u:\b)", "expires"),
+            (r"(?i)(?-u:\b)(?:expir(?:e|es|ed|ing|y|ation)|lapse[sd]?|valid\s+(?:until|through|till)|appl(?:y|ies)\s+until|runs?\s+(?:out|through|until)|ran\s+out|running\s+out|run\s+through|last(?:s|ed|ing)?\s+(?:until|through|till)|ends?|ended)(?-u:\b)", "expires"),
             (r"(?i)(?-u:\b)(?:tak(?:e|es|ing|en)\s+effect|took\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|kicks?\s+in|kicked\s+in|apply|applies|start(?:s|ed)?|begins?)(?-u:\b)", "takes effect"),
             (r"(?i)(?-u:\b)(?:(?:stay|stays|remain|remains|be|kept)\s+in\s+force|renew(?:al|ed)?|extended\s+(?:\S+\s+){0,3}until)(?-u:\b)", "up for renewal"),
         ]
@@ -3564,11 +3581,22 @@ fn relative_title(lead: &str) -> Option<String> {
         .iter()
         .find(|(r, _)| r.find_iter(rel).last().is_some_and(|m| rel[m.end()..].split_whitespace().count() <= 1))?;
     let np = c["np"].trim();
+    // "its access to the US market under the African Growth and Opportunity Act, which
+    // expires": a long phrase hangs the clause on its last noun phrase.
+    let np = match np.rfind(" the ") {
+        Some(i) if np.split_whitespace().count() > 6 => &np[i + 5..],
+        _ => np,
+    };
     // "the same new deadline that applies to comments, which": a list or a clause is no noun phrase.
-    if np.split_whitespace().count() > 6
-        || np
-            .split_whitespace()
-            .any(|w| matches!(w.to_ascii_lowercase().as_str(), "that" | "which" | "who" | "and" | "or"))
+    // ("the African Growth and Opportunity Act" is one name: its "and" joins capitals.)
+    let words: Vec<&str> = np.split_whitespace().collect();
+    let capital = |i: usize| words.get(i).is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()));
+    if words.len() > 6
+        || words.iter().enumerate().any(|(i, w)| match w.to_ascii_lowercase().as_str() {
+            "that" | "which" | "who" => true,
+            "and" | "or" => !(i > 0 && capital(i - 1) && capital(i + 1)),
+            _ => false,
+        })
     {
         return None;
     }
@@ -4798,6 +4826,31 @@ mod tests {
             let found = deadlines(sentence, at);
             assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2024-04-30T23:59:59+00:00"), "{sentence}");
         }
+    }
+
+    #[test]
+    fn a_measure_running_out_a_restoring_span_and_a_name_before_which() {
+        // Sunday 6 July 2025: the pause runs out on Wednesday 9 July.
+        let found = deadlines(
+            "With the freeze on the extra \"retaliatory\" duties running out on Wednesday, Seoul is making one more attempt to win a cut.",
+            "2025-07-06T12:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-07-09T23:59:59+00:00"), "{found:?}");
+        assert_eq!(found[0].2, "freeze on the extra retaliatory duties ends", "{found:?}");
+        // A span counted from the day, though another verb of the sentence is past.
+        let found = deadlines(
+            "Unless the Council votes to halt it, each measure that was suspended under the accord will be restored in 30 days.",
+            "2025-08-28T15:00:00Z",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2025-09-27T23:59:59+00:00"), "{found:?}");
+        // The name a long phrase ends on is what the relative clause tells of.
+        let found = deadlines(
+            "Exporters still count on their duty-free entry to the American market under the Caribbean Basin Trade and Partnership Act, which expires on Tuesday.",
+            "2025-09-28T12:00:00Z",
+        );
+        assert!(found[0].2.contains("Caribbean Basin Trade and Partnership Act expires"), "{found:?}");
     }
 
     #[test]
