@@ -318,7 +318,7 @@ fn clauses(text: &str, sentences: &[Sentence], triggers: &[(usize, usize)]) -> V
 /// Told as it happens or just after: talks that "finished", "have come to an end", "are
 /// meeting" happened on the day of the report when the sentence names no other time.
 static JUST_NOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:finished|wrapped\s+up|(?:have|has)\s+(?:come\s+to\s+an\s+end|ended|concluded|begun|started|opened)|(?:are|is)\s+(?:now\s+)?(?:meeting|holding\s+talks|in\s+talks|talking\s+(?:to|with)|negotiating\s+with))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:finished|wrapped\s+up|(?:have|has)\s+(?:come\s+to\s+an\s+end|ended|concluded|begun|started|opened)|(?:had|has|have)\s+just\s+(?:come|got|gotten|hung)\s+(?:off|out\s+of|up)|just\s+(?:came|got)\s+off|(?:had|has|have)\s+just\s+(?:spoken|spoke|talked|met|finished)|(?:are|is)\s+(?:now\s+)?(?:meeting|holding\s+talks|in\s+talks|talking\s+(?:to|with)|negotiating\s+with))(?-u:\b)")
         .expect("just-now regex")
 });
 
@@ -3469,6 +3469,16 @@ mod tests {
         }
         // A meeting that met with criticism is still a meeting.
         assert_eq!(talks("Lavrov met Wang in Beijing on Tuesday; the talks drew criticism in Kyiv.", at).len(), 1);
+    }
+
+    #[test]
+    fn a_call_just_come_off_is_the_day_it_is_told() {
+        let t = talks(
+            "Speaking on a Sunday talk show, Greer said he had just come off a call with Japanese trade negotiators.",
+            "2025-07-20T14:30:00Z",
+        );
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].date.as_deref(), Some("2025-07-20"), "{t:?}");
     }
 
     #[test]
