@@ -2548,6 +2548,10 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
             // A preposition before the name ties it to what comes before: "set in
             // Washington's sanctions".
             || matches!(lower.as_str(), "in" | "of" | "on" | "into" | "with" | "for" | "from" | "under")
+            // "tries to negotiate down punitive American tariffs": a verb's particle, or a
+            // verb after "to", governs the measure and is no part of its name.
+            || matches!(lower.as_str(), "down" | "up" | "out" | "off" | "back" | "away")
+            || (!w.capitalized() && from >= 2 && ws[from - 2].lower() == "to")
         {
             break;
         }
@@ -4851,6 +4855,15 @@ mod tests {
             "2025-09-28T12:00:00Z",
         );
         assert!(found[0].2.contains("Caribbean Basin Trade and Partnership Act expires"), "{found:?}");
+    }
+
+    #[test]
+    fn a_verb_before_a_measure_is_no_part_of_its_name() {
+        let found = deadlines(
+            "Manila is trying to talk down steep American tariffs due to kick in on August 1.",
+            "2025-07-14T12:00:00Z",
+        );
+        assert_eq!(found[0].2, "steep American tariffs take effect", "{found:?}");
     }
 
     #[test]
