@@ -310,7 +310,10 @@ pub fn find(
             .filter(|c| {
                 c.name("n6").is_none()
                     || c.get(0).is_none_or(|m| {
-                        let from = sentence.floor_char_boundary(m.start().saturating_sub(20));
+                        let mut from = m.start().saturating_sub(20);
+                        while !sentence.is_char_boundary(from) {
+                            from -= 1;
+                        }
                         !PAST_TENSE.is_match(&sentence[from..m.end()])
                     })
             })
