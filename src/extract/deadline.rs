@@ -39,7 +39,7 @@ pub struct FoundDeadline {
 /// A sentence that speaks of something falling due, dated or not.
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|(?:draw|draws|drawing|drew)\s+to\s+a\s+close|within|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?:\d+|[a-z]+)\s+(?:days?|weeks?|months?|hours?)\s+to|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing)|be\s+restored)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:deadline|ultimatum|cut-?off|expir(?:e|es|ed|ing|y|ation)|tak(?:e|es|ing)\s+effect|took\s+effect|taken\s+effect|(?:come|comes|came|coming|enter|enters|entered|entering)\s+into\s+force|(?:go|goes|went|going|gone|come|comes|came|coming|put)\s+into\s+effect|(?:stay|stays|remain|remains|be|is|are|was|were)\s+in\s+force|no\s+later\s+than|grace\s+period|wind[- ]?down|set\s+to\s+(?:lapse|expire|rise|end)|lapses?|lapsed|valid\s+(?:until|through|till)|runs?\s+(?:out|through|until)|ran\s+out|kicks?\s+in|kicked\s+in|or\s+face|or\s+else|snap\s*back|up\s+for\s+renewal|renew(?:al|ed)?|must\s+be\s+(?:renewed|extended)|suspend(?:s|ed)?|extend(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|apply\s+from|applies\s+from|will\s+apply|have\s+until|has\s+until|had\s+until|marks?\s+the\s+end|(?:draw|draws|drawing|drew)\s+to\s+a\s+close|within|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?:\d+|[a-z]+)\s+(?:days?|weeks?|months?|hours?)\s+to|(?:bring|brings|brought|bringing)\s+back|reimpos(?:e|es|ed|ing)|reinstat(?:e|es|ed|ing)|(?:sanctions?|measures|tariffs|restrictions|penalties)(?-u:\b)[^.;]{0,60}?(?-u:\b)be\s+restored)(?-u:\b)",
     )
     .expect("cue regex")
 });
@@ -82,7 +82,7 @@ static IMMEDIATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A span a deadline is counted with: "within 50 days", "a 30-day process", "30 days after".
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?P<n7>\d+|[a-z]+)\s+(?P<u7>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?)|(?:effect|force|expire|expires|lapse|lapses|apply|kick\s+in|kicks\s+in|run\s+out|runs\s+out|(?:be\s+)?restored|(?:be\s+)?re-?imposed|snap\s+back|snaps\s+back|come\s+back)\s+in\s+(?:about\s+|roughly\s+|some\s+)?(?P<n6>\d+|[a-z]+)\s+(?P<u6>days?|weeks?|months?))(?-u:\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:within\s+(?:the\s+next\s+)?(?P<n1>\d+|[a-z]+)\s+(?P<u1>days?|weeks?|months?|hours?)|(?P<n2>\d+|[a-z]+)[- ](?P<u2>day|week|month|hour)\s+(?:snapback\s+)?(?:process|countdown|window|deadline|clock|ultimatum|period|grace\s+period|wind-down|timeline)|(?P<n3>\d+|[a-z]+)\s+(?P<u3>days?|weeks?|months?|hours?)\s+(?:after|from|of)\s+(?:that|the|its|this|their|his|her)|(?:have|has|had|given|giving|get)\s+(?P<n4>\d+|[a-z]+)\s+(?P<u4>days?|weeks?|months?|hours?)\s+to|(?:gave|give|gives|given|giving|granted|grants|grant)\s+(?:[a-z'’.-]+\s+){1,3}?(?:(?:another|only|just)\s+)?(?P<n7>\d+|[a-z]+)\s+(?P<u7>days?|weeks?|months?|hours?)\s+to|after\s+(?P<n5>\d+|[a-z]+)\s+(?P<u5>days?|weeks?|months?)|(?:effect|force|expire|expires|lapse|lapses|apply|kick\s+in|kicks\s+in|run\s+out|runs\s+out|(?:be\s+)?restored|(?:be\s+)?re-?imposed|snap\s+back|snaps\s+back)\s+in\s+(?:about\s+|roughly\s+|some\s+)?(?P<n6>\d+|[a-z]+)\s+(?P<u6>days?|weeks?|months?))(?-u:\b)")
         .expect("span regex")
 });
 
@@ -305,16 +305,14 @@ pub fn find(
         // "took effect in two weeks" tells history; "will take effect in two weeks" is due.
         if let Some(c) = cue
             .and_then(|_| SPAN.captures(sentence))
-            // Only the span's own verb group tells: "every sanction that lapsed under the deal
-            // will be restored in 30 days" is due.
+            // Only a past verb in the few words before the span tells ("took effect in two
+            // weeks"): "every sanction that lapsed under the deal will be restored in 30 days"
+            // is due. Matches are read in the whole sentence, so no word is cut in two.
             .filter(|c| {
                 c.name("n6").is_none()
                     || c.get(0).is_none_or(|m| {
-                        let mut from = m.start().saturating_sub(20);
-                        while !sentence.is_char_boundary(from) {
-                            from -= 1;
-                        }
-                        !PAST_TENSE.is_match(&sentence[from..m.end()])
+                        let from = m.start().saturating_sub(20);
+                        !PAST_TENSE.find_iter(&sentence[..m.end()]).any(|p| (from..m.start()).contains(&p.start()))
                     })
             })
             // "gave evidence for three hours to lawmakers": time spent, not time granted.
@@ -2551,10 +2549,9 @@ fn measure_title(text: &str, s: &Sentence, times: &[&Timex], anchor: usize, topi
             // A preposition before the name ties it to what comes before: "set in
             // Washington's sanctions".
             || matches!(lower.as_str(), "in" | "of" | "on" | "into" | "with" | "for" | "from" | "under")
-            // "tries to negotiate down punitive American tariffs": a verb's particle, or a
-            // verb after "to", governs the measure and is no part of its name.
+            // "tries to negotiate down punitive American tariffs": a verb's particle ends
+            // the words that name the measure.
             || matches!(lower.as_str(), "down" | "up" | "out" | "off" | "back" | "away")
-            || (!w.capitalized() && from >= 2 && ws[from - 2].lower() == "to")
         {
             break;
         }
@@ -3726,7 +3723,7 @@ fn plain_verbs(title: &str) -> String {
 /// A title whose subject is a bare "licence", "truce" or "ban" takes the words the article
 /// first named it with ("the operating licence of Serbian oil company NIS").
 fn enrich(title: &str, text: &str, before: usize) -> String {
-    const HEADS: [&str; 30] = [
+    const HEADS: [&str; 34] = [
         "licence",
         "license",
         "waiver",
@@ -3757,6 +3754,10 @@ fn enrich(title: &str, text: &str, before: usize) -> String {
         "fees",
         "restrictions",
         "permission",
+        "ceiling",
+        "levy",
+        "duties",
+        "designations",
     ];
     let words: Vec<&str> = title.split_whitespace().collect();
     let Some(at) = words.iter().take(4).position(|w| HEADS.contains(&w.to_ascii_lowercase().as_str())) else {
@@ -3771,7 +3772,20 @@ fn enrich(title: &str, text: &str, before: usize) -> String {
     if specified || before == 0 {
         return title.to_owned();
     }
-    let Some(phrase) = first_mention(&text[..before], &head) else { return title.to_owned() };
+    // "The lower ceiling will apply…" after "the price cap on Russian crude oil": the same
+    // measure told with another word.
+    let also: &[&str] = match head.as_str() {
+        "ceiling" => &["cap"],
+        "levy" | "duties" => &["tariffs", "tariff"],
+        "listings" | "designations" => &["sanctions"],
+        "restrictions" => &["sanctions", "controls"],
+        _ => &[],
+    };
+    let Some(phrase) =
+        first_mention(&text[..before], &head).or_else(|| also.iter().find_map(|h| first_mention(&text[..before], h)))
+    else {
+        return title.to_owned();
+    };
     let mut out: Vec<String> = words[..at]
         .iter()
         .map(|w| (*w).to_owned())
@@ -3825,7 +3839,9 @@ fn first_mention(text: &str, head: &str) -> Option<String> {
                 {
                     break;
                 }
-                let stop = STOP[5..].contains(&lower.as_str()) && !post.is_empty();
+                // "tariffs on Mexican imports on hold": a second phrase is another's.
+                let stop =
+                    (STOP[5..].contains(&lower.as_str()) || (post.len() >= 2 && lower == "on")) && !post.is_empty();
                 if stop {
                     break;
                 }
@@ -3834,6 +3850,31 @@ fn first_mention(text: &str, head: &str) -> Option<String> {
                     break;
                 }
             }
+        }
+        // "sanctions on more than 2,400 people", cut at the number: no quantity without it.
+        while post.last().is_some_and(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "more"
+                    | "less"
+                    | "fewer"
+                    | "than"
+                    | "up"
+                    | "to"
+                    | "about"
+                    | "nearly"
+                    | "some"
+                    | "over"
+                    | "around"
+                    | "almost"
+                    | "at"
+                    | "least"
+            )
+        }) {
+            post.pop();
+        }
+        if post.len() == 1 {
+            post.clear();
         }
         if pre.is_empty() && post.is_empty() {
             continue;
@@ -4845,19 +4886,37 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0.as_deref(), Some("2025-07-09T23:59:59+00:00"), "{found:?}");
         assert_eq!(found[0].2, "freeze on the extra retaliatory duties ends", "{found:?}");
-        // A span counted from the day, though another verb of the sentence is past.
+        // A span counted from the day, though another verb of the sentence is past; a past
+        // verb right before the span, or one inside a word, is read as it stands.
         let found = deadlines(
-            "Unless the Council votes to halt it, each measure that was suspended under the accord will be restored in 30 days.",
+            "Unless the Council votes to halt it, all sanctions that lapsed under the accord will be restored in 30 days.",
             "2025-08-28T15:00:00Z",
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0.as_deref(), Some("2025-09-27T23:59:59+00:00"), "{found:?}");
+        let found =
+            deadlines("The duties Washington reimposed should take effect in two weeks.", "2025-08-28T15:00:00Z");
+        assert_eq!(found.first().and_then(|d| d.0.as_deref()), Some("2025-09-11T23:59:59+00:00"), "{found:?}");
+        let found = deadlines("The duties took effect in two weeks, after the talks failed.", "2025-08-28T15:00:00Z");
+        assert!(found.iter().all(|d| d.0.is_none()), "{found:?}");
+        // Order restored is no measure restored.
+        assert!(deadlines("Power should be restored in two days.", "2025-08-28T15:00:00Z").is_empty());
         // The name a long phrase ends on is what the relative clause tells of.
         let found = deadlines(
             "Exporters still count on their duty-free entry to the American market under the Caribbean Basin Trade and Partnership Act, which expires on Tuesday.",
             "2025-09-28T12:00:00Z",
         );
         assert!(found[0].2.contains("Caribbean Basin Trade and Partnership Act expires"), "{found:?}");
+    }
+
+    #[test]
+    fn a_measure_told_again_with_another_word_takes_its_first_name() {
+        let found = deadlines(
+            "Canada said on Friday it would follow Brussels in lowering the price cap on Russian crude oil to $47.60 a barrel. The lower ceiling will apply from September 2.",
+            "2025-07-18T12:00:00Z",
+        );
+        let last = found.last().expect("a deadline");
+        assert!(last.2.contains("price cap on Russian crude oil"), "{found:?}");
     }
 
     #[test]
