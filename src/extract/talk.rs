@@ -186,11 +186,24 @@ fn own_word(lower: &str) -> bool {
             .any(|w| lower.starts_with(w))
         // "after weeks of talks failed", "central to any negotiations", "the sale talks": a
         // stretch of talks, talks that may never be, a company's deal.
-        || ["weeks ", "months ", "years ", "decades ", "any "].iter().any(|w| lower.starts_with(w))
-        || ["sale", "purchase ", "divestment ", "acquisition ", "buyout ", "merger ", "takeover "]
-            .iter()
-            .any(|w| lower.starts_with(w))
-        || ["contract ", "pricing "].iter().any(|w| lower.starts_with(w))
+        || [
+            "weeks ",
+            "months ",
+            "years ",
+            "decades ",
+            "any ",
+            "sale",
+            "purchase ",
+            "divestment ",
+            "acquisition ",
+            "buyout ",
+            "merger ",
+            "takeover ",
+            "contract ",
+            "pricing ",
+        ]
+        .iter()
+        .any(|w| lower.starts_with(w))
 }
 
 /// "conditions that the Maduro government had failed to meet": the idiom told backwards.
